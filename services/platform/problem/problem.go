@@ -1,0 +1,186 @@
+// Package problem is Plenary's one error type for the services and its single mapping to
+// HTTP: RFC 9457 problem+json with a stable machine-readable code and, for validation
+// failures, one entry per offending field. Nothing else in the services chooses a status.
+package problem
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+)
+
+// Kind classifies an error; each kind maps to exactly one HTTP status in Status.
+type Kind int
+
+const (
+	KindInternal           Kind = iota // 500; the message is never shown to the client
+	KindInvalid                        // 400: malformed request (syntax, unknown fields, bad parameters)
+	KindUnprocessable                  // 422: well-formed but breaks a rule (time in a DST gap, end before start)
+	KindNotFound                       // 404
+	KindConflict                       // 409: conflicts with current state (double booking, duplicate)
+	KindPreconditionFailed             // 412: If-Match names a stale version
+	KindPreconditionNeeded             // 428: If-Match missing on an update
+	KindTooLarge                       // 413: body over the limit
+	KindUnsupportedMedia               // 415
+	KindUnauthorized                   // 401
+	KindForbidden                      // 403
+	KindTooManyRequests                // 429
+	KindGone                           // 410: a signed link that expired
+)
+
+// FieldError names one invalid field (a JSON pointer-like path such as "sessions/0/tz").
+type FieldError struct {
+	Field   string `json:"field"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// Error is a service error with a stable code. Message is written for the person reading
+// the response; Extra holds structured details (suggestions, candidate instants ...).
+type Error struct {
+	Kind    Kind
+	Code    string
+	Message string
+	Fields  []FieldError
+	Extra   map[string]any
+	Err     error // the cause; logged, never shown
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Err)
+	}
+	return e.Code + ": " + e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// New builds an error of the given kind.
+func New(kind Kind, code, format string, args ...any) *Error {
+	return &Error{Kind: kind, Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Invalid is a 400 with field errors.
+func Invalid(code, message string, fields ...FieldError) *Error {
+	return &Error{Kind: KindInvalid, Code: code, Message: message, Fields: fields}
+}
+
+// Unprocessable is a 422 with field errors.
+func Unprocessable(code, message string, fields ...FieldError) *Error {
+	return &Error{Kind: KindUnprocessable, Code: code, Message: message, Fields: fields}
+}
+
+// NotFound is a 404 for the named resource.
+func NotFound(resource, id string) *Error {
+	return &Error{Kind: KindNotFound, Code: resource + "_not_found", Message: fmt.Sprintf("%s %q does not exist", resource, id)}
+}
+
+// Internal wraps an unexpected failure; its text stays in the logs.
+func Internal(err error) *Error {
+	return &Error{Kind: KindInternal, Code: "internal", Message: "an internal error occurred; it has been logged", Err: err}
+}
+
+// WithExtra returns e with an extra detail attached.
+func (e *Error) WithExtra(key string, v any) *Error {
+	if e.Extra == nil {
+		e.Extra = map[string]any{}
+	}
+	e.Extra[key] = v
+	return e
+}
+
+// Coded is implemented by errors of the pure packages (scheduler/...), which cannot import
+// the services. Such an error is a rule the input broke, so it maps to 422.
+type Coded interface {
+	error
+	ProblemCode() string
+}
+
+// Detailed optionally adds structured details to a Coded error.
+type Detailed interface {
+	ProblemDetails() map[string]any
+}
+
+// From turns any error into an *Error: a service error as is, a Coded error as a 422,
+// anything else as internal.
+func From(err error) *Error {
+	if err == nil {
+		return nil
+	}
+	var pe *Error
+	if errors.As(err, &pe) {
+		return pe
+	}
+	var ce Coded
+	if errors.As(err, &ce) {
+		out := &Error{Kind: KindUnprocessable, Code: ce.ProblemCode(), Message: ce.Error()}
+		var de Detailed
+		if errors.As(err, &de) {
+			out.Extra = de.ProblemDetails()
+		}
+		return out
+	}
+	return Internal(err)
+}
+
+// Status is the one place a kind becomes an HTTP status.
+func (k Kind) Status() int {
+	switch k {
+	case KindInvalid:
+		return http.StatusBadRequest
+	case KindUnprocessable:
+		return http.StatusUnprocessableEntity
+	case KindNotFound:
+		return http.StatusNotFound
+	case KindConflict:
+		return http.StatusConflict
+	case KindPreconditionFailed:
+		return http.StatusPreconditionFailed
+	case KindPreconditionNeeded:
+		return http.StatusPreconditionRequired
+	case KindTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case KindUnsupportedMedia:
+		return http.StatusUnsupportedMediaType
+	case KindUnauthorized:
+		return http.StatusUnauthorized
+	case KindForbidden:
+		return http.StatusForbidden
+	case KindTooManyRequests:
+		return http.StatusTooManyRequests
+	case KindGone:
+		return http.StatusGone
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// Body is the RFC 9457 document written to the client.
+type Body struct {
+	Type     string         `json:"type"`
+	Title    string         `json:"title"`
+	Status   int            `json:"status"`
+	Code     string         `json:"code"`
+	Detail   string         `json:"detail"`
+	Instance string         `json:"instance,omitempty"`
+	Errors   []FieldError   `json:"errors,omitempty"`
+	Extra    map[string]any `json:"extra,omitempty"`
+}
+
+// ContentType is the media type of a problem document.
+const ContentType = "application/problem+json"
+
+// BodyOf renders e for the client. The type URI is stable per code.
+func BodyOf(e *Error, instance string) Body {
+	status := e.Kind.Status()
+	return Body{
+		Type:     "https://plenary.dev/problems/" + e.Code,
+		Title:    http.StatusText(status),
+		Status:   status,
+		Code:     e.Code,
+		Detail:   e.Message,
+		Instance: instance,
+		Errors:   e.Fields,
+		Extra:    e.Extra,
+	}
+}

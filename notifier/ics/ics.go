@@ -130,8 +130,12 @@ func Publish(f Feed, stamp time.Time) ([]byte, error) {
 	cal := newCalendar(MethodPublish)
 	if f.Name != "" {
 		name := cleanText(f.Name)
-		cal.Props.SetText("NAME", name)
-		cal.Props.SetText("X-WR-CALNAME", name)
+		for _, prop := range []string{"NAME", "X-WR-CALNAME"} {
+			p := ical.NewProp(prop)
+			p.SetText(name)
+			p.Params.Del(ical.ParamValue) // TEXT is the default; Outlook expects no VALUE here
+			cal.Props.Set(p)
+		}
 	}
 	refresh := f.Refresh
 	if refresh <= 0 {
@@ -143,6 +147,7 @@ func Publish(f Feed, stamp time.Time) ([]byte, error) {
 	cal.Props.Set(ri)
 	ttl := ical.NewProp("X-PUBLISHED-TTL")
 	ttl.SetDuration(refresh)
+	ttl.Params.Del(ical.ParamValue)
 	cal.Props.Set(ttl)
 	for _, ev := range f.Events {
 		comp, err := vevent(MethodPublish, ev, stamp)

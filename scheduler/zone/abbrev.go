@@ -72,15 +72,15 @@ var abbreviations = []Abbreviation{
 
 // ambiguousAbbreviations are rejected, with the IANA zones they may mean.
 var ambiguousAbbreviations = map[string][]string{
-	"CST":  {"America/Chicago", "Asia/Shanghai", "America/Havana"},
-	"CDT":  {"America/Chicago", "America/Havana"},
-	"IST":  {"Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem"},
-	"AST":  {"America/Halifax", "Asia/Riyadh"},
-	"GST":  {"Asia/Dubai", "Atlantic/South_Georgia"},
-	"SST":  {"Pacific/Pago_Pago", "Asia/Singapore"},
-	"AMT":  {"Asia/Yerevan", "America/Manaus"},
-	"ECT":  {"America/Guayaquil", "Europe/Paris"},
-	"BT":   {"Asia/Baghdad", "Asia/Thimphu"},
+	"CST": {"America/Chicago", "Asia/Shanghai", "America/Havana"},
+	"CDT": {"America/Chicago", "America/Havana"},
+	"IST": {"Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem"},
+	"AST": {"America/Halifax", "Asia/Riyadh"},
+	"GST": {"Asia/Dubai", "Atlantic/South_Georgia"},
+	"SST": {"Pacific/Pago_Pago", "Asia/Singapore"},
+	"AMT": {"Asia/Yerevan", "America/Manaus"},
+	"ECT": {"America/Guayaquil", "Europe/Paris"},
+	"BT":  {"Asia/Baghdad", "Asia/Thimphu"},
 }
 
 var abbrevByName = func() map[string]*Abbreviation {

@@ -128,8 +128,8 @@ type NoticeFinding struct {
 // NoticeEntry is how one printed time was understood.
 type NoticeEntry struct {
 	Says    string      `json:"says"`
-	Zone    string      `json:"zone"`              // canonical zone
-	Instant []time.Time `json:"instants"`          // none in a gap, two in an overlap (UTC)
+	Zone    string      `json:"zone"`     // canonical zone
+	Instant []time.Time `json:"instants"` // none in a gap, two in an overlap (UTC)
 	Abbrev  string      `json:"abbreviation,omitempty"`
 }
 

@@ -26,12 +26,12 @@ type Rendering struct {
 	Time         string    `json:"time"`    // 16:30, local
 	Offset       string    `json:"offset"`  // +01:00
 	Abbrev       string    `json:"abbreviation,omitempty"`
-	Lang         string    `json:"lang"`       // the language used after matching (en, fr ...)
-	Weekday      string    `json:"weekday"`    // localized
-	LongDate     string    `json:"long_date"`  // "mardi 6 décembre 2022"
-	Text         string    `json:"text"`       // "mardi 6 décembre 2022, 16:30 (UTC+01:00)"
-	Short        string    `json:"short"`      // "16:30 mar. 6 déc."
-	DayShift     int       `json:"day_shift"`  // local date minus the venue's local date, in days
+	Lang         string    `json:"lang"`      // the language used after matching (en, fr ...)
+	Weekday      string    `json:"weekday"`   // localized
+	LongDate     string    `json:"long_date"` // "mardi 6 décembre 2022"
+	Text         string    `json:"text"`      // "mardi 6 décembre 2022, 16:30 (UTC+01:00)"
+	Short        string    `json:"short"`     // "16:30 mar. 6 déc."
+	DayShift     int       `json:"day_shift"` // local date minus the venue's local date, in days
 	DayShiftText string    `json:"day_shift_text,omitempty"`
 	Findings     []Finding `json:"findings,omitempty"`
 }

@@ -200,7 +200,7 @@ func Resolve(w WallClock, z Zone, fold Fold) (Resolved, error) {
 			if off := z.OffsetAt(cs[0]); off != w.Offset {
 				return Resolved{}, &Error{Code: CodeOffsetNotInZone, Input: w.String(), Candidates: cs,
 					Suggestions: []string{bare.String() + FormatOffset(off)},
-					Message: fmt.Sprintf("%s: %s is at %s at that time, not %s", w, z.Name, UTCLabel(off), UTCLabel(w.Offset))}
+					Message:     fmt.Sprintf("%s: %s is at %s at that time, not %s", w, z.Name, UTCLabel(off), UTCLabel(w.Offset))}
 			}
 		}
 		return finish(cs[0], z, FoldNone), nil
@@ -218,7 +218,7 @@ func Resolve(w WallClock, z Zone, fold Fold) (Resolved, error) {
 		}
 		return Resolved{}, &Error{Code: CodeOffsetNotInZone, Input: w.String(), Candidates: cs,
 			Suggestions: []string{bare.String() + FormatOffset(z.OffsetAt(cs[0])), bare.String() + FormatOffset(z.OffsetAt(cs[1]))},
-			Message: fmt.Sprintf("%s: %s is at %s or %s at that time, not %s", w, z.Name, UTCLabel(z.OffsetAt(cs[0])), UTCLabel(z.OffsetAt(cs[1])), UTCLabel(w.Offset))}
+			Message:     fmt.Sprintf("%s: %s is at %s or %s at that time, not %s", w, z.Name, UTCLabel(z.OffsetAt(cs[0])), UTCLabel(z.OffsetAt(cs[1])), UTCLabel(w.Offset))}
 	}
 	switch fold {
 	case FoldEarlier:

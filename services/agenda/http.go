@@ -1,0 +1,473 @@
+package agenda
+
+import (
+	"encoding/base64"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/scheduler/zone"
+	"github.com/plenary/plenary/services/platform/httpx"
+	"github.com/plenary/plenary/services/platform/problem"
+)
+
+// MeetingJSON is the API form of a meeting.
+type MeetingJSON struct {
+	ID                   string         `json:"id"`
+	Title                contracts.Text `json:"title"`
+	VenueTZ              string         `json:"venue_tz"`
+	Format               string         `json:"format"`
+	DefaultLang          string         `json:"default_lang"`
+	Platform             string         `json:"platform"`
+	InterpretationPolicy string         `json:"interpretation_policy"`
+	Public               bool           `json:"public"`
+	Version              int64          `json:"version"`
+	CreatedAt            time.Time      `json:"created_at"`
+	UpdatedAt            time.Time      `json:"updated_at"`
+}
+
+func meetingJSON(m Meeting) MeetingJSON {
+	return MeetingJSON{ID: m.ID, Title: m.Title, VenueTZ: m.VenueTZ, Format: m.Format, DefaultLang: m.DefaultLang,
+		Platform: m.Platform, InterpretationPolicy: m.InterpretationPolicy, Public: m.Public, Version: m.Version,
+		CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
+}
+
+// TimesJSON is a time range in one zone, with offsets.
+type TimesJSON struct {
+	TZ    string `json:"tz"`
+	Start string `json:"start"`
+	End   string `json:"end"`
+}
+
+// SessionJSON is the API form of a session.
+type SessionJSON struct {
+	ID        string         `json:"id"`
+	MeetingID string         `json:"meeting_id"`
+	Title     contracts.Text `json:"title"`
+	Status    string         `json:"status"`
+	// CancelReason is set on a cancelled session.
+	CancelReason string `json:"cancel_reason,omitempty"`
+	StartUTC     string `json:"start_utc"`
+	EndUTC       string `json:"end_utc"`
+	DurationMin  int    `json:"duration_min"`
+	// Venue is the session in the meeting's venue zone.
+	Venue TimesJSON `json:"venue"`
+	// Planned is the session in the zone it was typed in, with the input kept as typed.
+	Planned struct {
+		TimesJSON
+		Input struct {
+			TZ    string `json:"tz"`
+			Start string `json:"start"`
+			End   string `json:"end,omitempty"`
+		} `json:"input"`
+	} `json:"planned"`
+	FloorLanguages  []string       `json:"floor_languages"`
+	OutputLanguages []string       `json:"output_languages"`
+	Audience        []string       `json:"audience"`
+	ScheduleVersion int64          `json:"schedule_version"`
+	Version         int64          `json:"version"`
+	Warnings        []zone.Finding `json:"warnings,omitempty"`
+}
+
+func rangeIn(start, end time.Time, tz string) TimesJSON {
+	z, err := zone.Parse(tz)
+	loc := time.UTC
+	if err == nil {
+		loc = z.Location
+		tz = z.Name
+	}
+	return TimesJSON{TZ: tz, Start: start.In(loc).Format(time.RFC3339), End: end.In(loc).Format(time.RFC3339)}
+}
+
+func sessionJSON(x Session, venueTZ string) SessionJSON {
+	out := SessionJSON{
+		ID: x.ID, MeetingID: x.MeetingID, Title: x.Title, Status: x.Status, CancelReason: x.CancelReason,
+		StartUTC: x.StartUTC.Format(time.RFC3339), EndUTC: x.EndUTC.Format(time.RFC3339),
+		DurationMin: int(x.Duration() / time.Minute), Venue: rangeIn(x.StartUTC, x.EndUTC, venueTZ),
+		FloorLanguages: nonNil(x.Floor), OutputLanguages: nonNil(x.Outputs), Audience: nonNil(x.Audience),
+		ScheduleVersion: x.ScheduleVersion, Version: x.Version, Warnings: x.Findings,
+	}
+	out.Planned.TimesJSON = rangeIn(x.StartUTC, x.EndUTC, x.TZ)
+	out.Planned.Input.TZ, out.Planned.Input.Start, out.Planned.Input.End = x.TZInput, x.StartInput, x.EndInput
+	return out
+}
+
+// ItemJSON is the API form of an agenda item.
+type ItemJSON struct {
+	ID        string         `json:"id"`
+	SessionID string         `json:"session_id"`
+	Position  int            `json:"position"`
+	Title     contracts.Text `json:"title"`
+	StartUTC  string         `json:"start_utc,omitempty"`
+	EndUTC    string         `json:"end_utc,omitempty"`
+	Speakers  []Speaker      `json:"speakers"`
+	Language  string         `json:"language,omitempty"`
+	Version   int64          `json:"version"`
+}
+
+func itemJSON(it Item) ItemJSON {
+	out := ItemJSON{ID: it.ID, SessionID: it.SessionID, Position: it.Position, Title: it.Title, Speakers: it.Speakers, Language: it.Language, Version: it.Version}
+	if out.Speakers == nil {
+		out.Speakers = []Speaker{}
+	}
+	if it.StartUTC != nil {
+		out.StartUTC = it.StartUTC.Format(time.RFC3339)
+	}
+	if it.EndUTC != nil {
+		out.EndUTC = it.EndUTC.Format(time.RFC3339)
+	}
+	return out
+}
+
+// Handlers is the HTTP adapter of the agenda service.
+type Handlers struct{ svc *Service }
+
+// NewHandlers returns the agenda's handlers.
+func NewHandlers(svc *Service) *Handlers { return &Handlers{svc: svc} }
+
+// Register mounts the agenda routes on rg (the /v1 group).
+func (h *Handlers) Register(rg gin.IRoutes) {
+	rg.POST("/meetings", h.createMeeting)
+	rg.GET("/meetings", h.listMeetings)
+	rg.GET("/meetings/:id", h.getMeeting)
+	rg.PATCH("/meetings/:id", h.updateMeeting)
+	rg.DELETE("/meetings/:id", h.deleteMeeting)
+	rg.POST("/meetings/:id/sessions", h.createSession)
+	rg.GET("/meetings/:id/sessions", h.listSessions)
+	rg.GET("/meetings/:id/agenda", h.agenda)
+	rg.GET("/sessions/:id", h.getSession)
+	rg.PATCH("/sessions/:id", h.updateSession)
+	rg.POST("/sessions/:id/cancel", h.cancelSession)
+	rg.POST("/sessions/:id/items", h.addItem)
+	rg.GET("/sessions/:id/items", h.listItems)
+	rg.GET("/sessions/:id/items/:item", h.getItem)
+	rg.PATCH("/sessions/:id/items/:item", h.updateItem)
+	rg.DELETE("/sessions/:id/items/:item", h.deleteItem)
+}
+
+func encodeCursor(id string) string { return base64.RawURLEncoding.EncodeToString([]byte(id)) }
+
+func decodeCursor(c string) (string, error) {
+	if c == "" {
+		return "", nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return "", problem.Invalid("invalid_cursor", "cursor is not one this API returned")
+	}
+	return string(b), nil
+}
+
+func (h *Handlers) createMeeting(c *gin.Context) {
+	var in MeetingInput
+	if err := httpx.Bind(c, &in); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	m, err := h.svc.CreateMeeting(c, in)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.Header("Location", "/v1/meetings/"+m.ID)
+	httpx.SetVersion(c, m.Version)
+	httpx.JSON(c, http.StatusCreated, meetingJSON(m))
+}
+
+func (h *Handlers) listMeetings(c *gin.Context) {
+	p, err := httpx.PageParams(c)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	after, err := decodeCursor(p.Cursor)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	ms, err := h.svc.Meetings(c, after, p.Limit+1)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	out := httpx.List[MeetingJSON]{Items: []MeetingJSON{}}
+	if len(ms) > p.Limit {
+		ms = ms[:p.Limit]
+		out.NextCursor = encodeCursor(ms[len(ms)-1].ID)
+	}
+	for _, m := range ms {
+		out.Items = append(out.Items, meetingJSON(m))
+	}
+	httpx.JSON(c, http.StatusOK, out)
+}
+
+func (h *Handlers) getMeeting(c *gin.Context) {
+	m, err := h.svc.Meeting(c, c.Param("id"))
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.SetVersion(c, m.Version)
+	httpx.JSON(c, http.StatusOK, meetingJSON(m))
+}
+
+func (h *Handlers) updateMeeting(c *gin.Context) {
+	v, err := httpx.IfMatch(c)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	var in MeetingInput
+	if err := httpx.Bind(c, &in); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	m, err := h.svc.UpdateMeeting(c, c.Param("id"), v, in)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.SetVersion(c, m.Version)
+	httpx.JSON(c, http.StatusOK, meetingJSON(m))
+}
+
+// optionalIfMatch reads If-Match when given (deletes and cancellations accept it).
+func optionalIfMatch(c *gin.Context) (int64, error) {
+	if c.GetHeader("If-Match") == "" {
+		return -1, nil
+	}
+	return httpx.IfMatch(c)
+}
+
+func (h *Handlers) deleteMeeting(c *gin.Context) {
+	v, err := optionalIfMatch(c)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	if err := h.svc.DeleteMeeting(c, c.Param("id"), v); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func (h *Handlers) venueOf(c *gin.Context, meetingID string) (string, bool) {
+	m, err := h.svc.Meeting(c, meetingID)
+	if err != nil {
+		httpx.Fail(c, err)
+		return "", false
+	}
+	return m.VenueTZ, true
+}
+
+func (h *Handlers) createSession(c *gin.Context) {
+	var in SessionInput
+	if err := httpx.Bind(c, &in); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	x, err := h.svc.CreateSession(c, c.Param("id"), in)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	venue, ok := h.venueOf(c, x.MeetingID)
+	if !ok {
+		return
+	}
+	c.Header("Location", "/v1/sessions/"+x.ID)
+	httpx.SetVersion(c, x.Version)
+	httpx.JSON(c, http.StatusCreated, sessionJSON(x, venue))
+}
+
+func (h *Handlers) listSessions(c *gin.Context) {
+	venue, ok := h.venueOf(c, c.Param("id"))
+	if !ok {
+		return
+	}
+	xs, err := h.svc.Sessions(c, c.Param("id"))
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	out := httpx.List[SessionJSON]{Items: make([]SessionJSON, 0, len(xs))}
+	for _, x := range xs {
+		out.Items = append(out.Items, sessionJSON(x, venue))
+	}
+	httpx.JSON(c, http.StatusOK, out)
+}
+
+func (h *Handlers) getSession(c *gin.Context) {
+	x, err := h.svc.Session(c, c.Param("id"))
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	venue, ok := h.venueOf(c, x.MeetingID)
+	if !ok {
+		return
+	}
+	httpx.SetVersion(c, x.Version)
+	httpx.JSON(c, http.StatusOK, sessionJSON(x, venue))
+}
+
+func (h *Handlers) updateSession(c *gin.Context) {
+	v, err := httpx.IfMatch(c)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	var in SessionInput
+	if err := httpx.Bind(c, &in); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	x, err := h.svc.UpdateSession(c, c.Param("id"), v, in)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	venue, ok := h.venueOf(c, x.MeetingID)
+	if !ok {
+		return
+	}
+	httpx.SetVersion(c, x.Version)
+	httpx.JSON(c, http.StatusOK, sessionJSON(x, venue))
+}
+
+func (h *Handlers) cancelSession(c *gin.Context) {
+	v, err := optionalIfMatch(c)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if c.Request.ContentLength != 0 {
+		if err := httpx.Bind(c, &in); err != nil {
+			httpx.Fail(c, err)
+			return
+		}
+	}
+	x, err := h.svc.CancelSession(c, c.Param("id"), v, strings.TrimSpace(in.Reason))
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	venue, ok := h.venueOf(c, x.MeetingID)
+	if !ok {
+		return
+	}
+	httpx.SetVersion(c, x.Version)
+	httpx.JSON(c, http.StatusOK, sessionJSON(x, venue))
+}
+
+func (h *Handlers) addItem(c *gin.Context) {
+	var in ItemInput
+	if err := httpx.Bind(c, &in); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	it, err := h.svc.AddItem(c, c.Param("id"), in)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.Header("Location", "/v1/sessions/"+it.SessionID+"/items/"+it.ID)
+	httpx.SetVersion(c, it.Version)
+	httpx.JSON(c, http.StatusCreated, itemJSON(it))
+}
+
+func (h *Handlers) listItems(c *gin.Context) {
+	its, err := h.svc.Items(c, c.Param("id"))
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	out := httpx.List[ItemJSON]{Items: make([]ItemJSON, 0, len(its))}
+	for _, it := range its {
+		out.Items = append(out.Items, itemJSON(it))
+	}
+	httpx.JSON(c, http.StatusOK, out)
+}
+
+// itemOf loads an item and checks it belongs to the session in the path.
+func (h *Handlers) itemOf(c *gin.Context) (Item, bool) {
+	it, err := h.svc.Item(c, c.Param("item"))
+	if err == nil && it.SessionID != c.Param("id") {
+		err = problem.NotFound("agenda_item", c.Param("item"))
+	}
+	if err != nil {
+		httpx.Fail(c, err)
+		return it, false
+	}
+	return it, true
+}
+
+func (h *Handlers) getItem(c *gin.Context) {
+	it, ok := h.itemOf(c)
+	if !ok {
+		return
+	}
+	httpx.SetVersion(c, it.Version)
+	httpx.JSON(c, http.StatusOK, itemJSON(it))
+}
+
+func (h *Handlers) updateItem(c *gin.Context) {
+	v, err := httpx.IfMatch(c)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	var in ItemInput
+	if err := httpx.Bind(c, &in); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	if _, ok := h.itemOf(c); !ok {
+		return
+	}
+	it, err := h.svc.UpdateItem(c, c.Param("item"), v, in)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.SetVersion(c, it.Version)
+	httpx.JSON(c, http.StatusOK, itemJSON(it))
+}
+
+func (h *Handlers) deleteItem(c *gin.Context) {
+	v, err := optionalIfMatch(c)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	if _, ok := h.itemOf(c); !ok {
+		return
+	}
+	if err := h.svc.DeleteItem(c, c.Param("item"), v); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func (h *Handlers) agenda(c *gin.Context) {
+	a, err := h.svc.AgendaJSON(c, c.Param("id"), c.Query("tz"), c.Query("lang"))
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.Header("ETag", a.ETag)
+	c.Header("Cache-Control", "no-cache")
+	if inm := c.GetHeader("If-None-Match"); inm != "" && inm == a.ETag {
+		c.Status(http.StatusNotModified)
+		return
+	}
+	c.Data(http.StatusOK, "application/json; charset=utf-8", a.Body)
+}

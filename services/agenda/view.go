@@ -1,0 +1,272 @@
+package agenda
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	lru "github.com/hashicorp/golang-lru/v2"
+	"golang.org/x/text/language"
+
+	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/scheduler/zone"
+	"github.com/plenary/plenary/services/platform/problem"
+)
+
+// Localized is a multilingual field shown in one language, saying which language was
+// used and whether the requested one was missing.
+type Localized struct {
+	Text               string   `json:"text"`
+	Lang               string   `json:"lang"`
+	TranslationMissing bool     `json:"translation_missing"`
+	Available          []string `json:"available_languages"`
+}
+
+// Localize picks t's value for lang with the fallback chain of the trade: the exact tag
+// (fr-CA), its base language (fr), the meeting's default language, English, then the
+// first available language in tag order.
+func Localize(t contracts.Text, lang, defaultLang string) Localized {
+	keys := sortedKeys(t)
+	out := Localized{Available: keys}
+	if len(t) == 0 {
+		out.TranslationMissing = true
+		return out
+	}
+	chain := []string{lang}
+	if tag, err := language.Parse(lang); err == nil {
+		if b, conf := tag.Base(); conf != language.No {
+			chain = append(chain, b.String())
+		}
+	}
+	chain = append(chain, defaultLang, "en")
+	for _, l := range chain {
+		if v, ok := t[l]; ok && l != "" {
+			out.Text, out.Lang = v, l
+			break
+		}
+	}
+	if out.Lang == "" {
+		out.Text, out.Lang = t[keys[0]], keys[0]
+	}
+	out.TranslationMissing = !strings.EqualFold(out.Lang, lang) && !sameBase(out.Lang, lang)
+	return out
+}
+
+func sameBase(a, b string) bool {
+	ta, err1 := language.Parse(a)
+	tb, err2 := language.Parse(b)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	ba, _ := ta.Base()
+	bb, _ := tb.Base()
+	return ba == bb
+}
+
+// LocalTimes is a time range shown in one zone.
+type LocalTimes struct {
+	TZ     string `json:"tz"`
+	Start  string `json:"start"` // RFC 3339 with the zone's offset
+	End    string `json:"end"`
+	Offset string `json:"offset"`
+	Abbrev string `json:"abbreviation,omitempty"`
+	// Text is the start as a reader of the requested language writes it.
+	Text string `json:"text,omitempty"`
+	// DayShift is the reader's calendar day against the venue's (+1: a day later).
+	DayShift int `json:"day_shift"`
+}
+
+func localTimes(start, end time.Time, z zone.Zone, lang string, venue *time.Location) LocalTimes {
+	ls, le := start.In(z.Location), end.In(z.Location)
+	r := zone.Render(start, z.Location, lang, venue)
+	return LocalTimes{
+		TZ: z.Name, Start: ls.Format(time.RFC3339), End: le.Format(time.RFC3339),
+		Offset: r.Offset, Abbrev: r.Abbrev, Text: r.Text, DayShift: r.DayShift,
+	}
+}
+
+// AgendaView is a meeting's whole agenda for one reader's zone and language.
+type AgendaView struct {
+	Meeting struct {
+		ID          string    `json:"id"`
+		Title       Localized `json:"title"`
+		VenueTZ     string    `json:"venue_tz"`
+		Format      string    `json:"format"`
+		DefaultLang string    `json:"default_lang"`
+		Platform    string    `json:"platform"`
+	} `json:"meeting"`
+	TZ            string        `json:"tz"`
+	Lang          string        `json:"lang"`
+	TZDataVersion string        `json:"tzdata_version"`
+	Revision      int64         `json:"revision"`
+	Sessions      []SessionView `json:"sessions"`
+}
+
+// SessionView is one session in the agenda.
+type SessionView struct {
+	ID              string     `json:"id"`
+	Title           Localized  `json:"title"`
+	Status          string     `json:"status"`
+	CancelReason    string     `json:"cancel_reason,omitempty"`
+	StartUTC        string     `json:"start_utc"`
+	EndUTC          string     `json:"end_utc"`
+	Venue           LocalTimes `json:"venue"`
+	Local           LocalTimes `json:"local"`
+	FloorLanguages  []string   `json:"floor_languages"`
+	OutputLanguages []string   `json:"output_languages"`
+	Audience        []string   `json:"audience"`
+	ScheduleVersion int64      `json:"schedule_version"`
+	Items           []ItemView `json:"items"`
+}
+
+// ItemView is one agenda item in the agenda.
+type ItemView struct {
+	ID       string      `json:"id"`
+	Position int         `json:"position"`
+	Title    Localized   `json:"title"`
+	StartUTC string      `json:"start_utc,omitempty"`
+	EndUTC   string      `json:"end_utc,omitempty"`
+	Local    *LocalTimes `json:"local,omitempty"`
+	Speakers []Speaker   `json:"speakers"`
+	Language string      `json:"language,omitempty"`
+}
+
+// agendaCache keeps rendered agendas by meeting, agenda revision, zone and language. A
+// write raises the revision, so a stale entry is never served, on any replica.
+type agendaCache struct{ lru *lru.Cache[string, []byte] }
+
+func newAgendaCache(n int) *agendaCache {
+	c, err := lru.New[string, []byte](n)
+	if err != nil {
+		panic(err) // only for n <= 0
+	}
+	return &agendaCache{lru: c}
+}
+
+// RenderedAgenda is the agenda as JSON bytes with its entity tag.
+type RenderedAgenda struct {
+	Body []byte
+	ETag string
+}
+
+// AgendaJSON returns the agenda of a meeting rendered for tz and lang. It costs one
+// indexed read when the agenda has not changed since it was last rendered.
+func (s *Service) AgendaJSON(ctx context.Context, meetingID, tz, lang string) (RenderedAgenda, error) {
+	reader, lang, err := readerOf(tz, lang)
+	if err != nil {
+		return RenderedAgenda{}, err
+	}
+	rev, err := s.store.agendaRevision(ctx, meetingID)
+	if err != nil {
+		return RenderedAgenda{}, err
+	}
+	key := meetingID + "\x00" + strconv.FormatInt(rev, 10) + "\x00" + reader.Name + "\x00" + lang
+	etag := agendaETag(key)
+	if b, ok := s.cache.lru.Get(key); ok {
+		return RenderedAgenda{Body: b, ETag: etag}, nil
+	}
+	v, err := s.Agenda(ctx, meetingID, reader, lang)
+	if err != nil {
+		return RenderedAgenda{}, err
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return RenderedAgenda{}, fmt.Errorf("encode agenda: %w", err)
+	}
+	// Cache under the revision that was rendered, which may be newer than the one read.
+	key = meetingID + "\x00" + strconv.FormatInt(v.Revision, 10) + "\x00" + reader.Name + "\x00" + lang
+	s.cache.lru.Add(key, b)
+	return RenderedAgenda{Body: b, ETag: agendaETag(key)}, nil
+}
+
+func agendaETag(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return `"a-` + hex.EncodeToString(sum[:12]) + `"`
+}
+
+func readerOf(tz, lang string) (zone.Zone, string, error) {
+	var z zone.Zone
+	var err error
+	if tz == "" {
+		z, err = zone.Parse("UTC")
+	} else {
+		z, err = zone.Parse(tz)
+	}
+	if err != nil {
+		return z, "", fieldProblem("tz", err)
+	}
+	if lang == "" {
+		lang = "en"
+	}
+	tag, err := language.Parse(lang)
+	if err != nil || len(lang) > 35 {
+		return z, "", problem.Invalid("invalid_language", "lang must be a BCP 47 language tag such as en, fr or fr-CA",
+			problem.FieldError{Field: "lang", Code: "invalid_language", Message: "a BCP 47 tag"})
+	}
+	return z, tag.String(), nil
+}
+
+// Agenda builds the agenda view of a meeting for the reader's zone and language.
+func (s *Service) Agenda(ctx context.Context, meetingID string, reader zone.Zone, lang string) (AgendaView, error) {
+	var v AgendaView
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return v, fmt.Errorf("read agenda: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	m, err := s.store.meeting(ctx, tx, meetingID, false)
+	if err != nil {
+		return v, err
+	}
+	sessions, err := s.store.sessionsOf(ctx, tx, meetingID, "", 1<<30)
+	if err != nil {
+		return v, err
+	}
+	items, err := s.store.itemsOfMeeting(ctx, tx, meetingID)
+	if err != nil {
+		return v, err
+	}
+	venue, err := zone.Parse(m.VenueTZ)
+	if err != nil {
+		return v, fmt.Errorf("venue zone of %s: %w", m.ID, err)
+	}
+	v.Meeting.ID, v.Meeting.VenueTZ, v.Meeting.Format = m.ID, m.VenueTZ, m.Format
+	v.Meeting.DefaultLang, v.Meeting.Platform = m.DefaultLang, m.Platform
+	v.Meeting.Title = Localize(m.Title, lang, m.DefaultLang)
+	v.TZ, v.Lang, v.TZDataVersion, v.Revision = reader.Name, lang, zone.TZDataVersion(), m.AgendaRevision
+	v.Sessions = make([]SessionView, 0, len(sessions))
+	for _, x := range sessions {
+		sv := SessionView{
+			ID: x.ID, Title: Localize(x.Title, lang, m.DefaultLang), Status: x.Status, CancelReason: x.CancelReason,
+			StartUTC: x.StartUTC.Format(time.RFC3339), EndUTC: x.EndUTC.Format(time.RFC3339),
+			Venue:          localTimes(x.StartUTC, x.EndUTC, venue, lang, venue.Location),
+			Local:          localTimes(x.StartUTC, x.EndUTC, reader, lang, venue.Location),
+			FloorLanguages: nonNil(x.Floor), OutputLanguages: nonNil(x.Outputs), Audience: nonNil(x.Audience),
+			ScheduleVersion: x.ScheduleVersion, Items: []ItemView{},
+		}
+		for _, it := range items[x.ID] {
+			iv := ItemView{ID: it.ID, Position: it.Position, Title: Localize(it.Title, lang, m.DefaultLang), Speakers: it.Speakers, Language: it.Language}
+			if iv.Speakers == nil {
+				iv.Speakers = []Speaker{}
+			}
+			if it.StartUTC != nil {
+				end := *it.StartUTC
+				if it.EndUTC != nil {
+					end = *it.EndUTC
+					iv.EndUTC = it.EndUTC.Format(time.RFC3339)
+				}
+				iv.StartUTC = it.StartUTC.Format(time.RFC3339)
+				lt := localTimes(*it.StartUTC, end, reader, lang, venue.Location)
+				iv.Local = &lt
+			}
+			sv.Items = append(sv.Items, iv)
+		}
+		v.Sessions = append(v.Sessions, sv)
+	}
+	return v, nil
+}

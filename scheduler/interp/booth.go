@@ -1,0 +1,79 @@
+package interp
+
+import (
+	"slices"
+)
+
+// BoothNeed is one booth a session needs: its output language, the floor languages it
+// must take in, and how many interpreters it needs.
+type BoothNeed struct {
+	SessionID string `json:"session_id"`
+	Booth     Lang   `json:"booth"`
+	Sources   []Lang `json:"sources"` // every floor language other than the booth's own
+	Size      int    `json:"size"`
+}
+
+// PlanBooths lists the booths of a session: one per output language that some floor
+// language differs from. A floor language that is also an output still gets a booth when
+// the floor has other languages (its listeners need those interpreted); an output whose
+// listeners already understand the whole floor (English floor, English output) needs none.
+// A cancelled session needs no booth. Booths come sorted by language.
+func PlanBooths(s Session, p Policy) []BoothNeed {
+	if s.Cancelled || !s.Start.Before(s.End) {
+		return nil
+	}
+	floor := uniqueLangs(s.Floor)
+	outs := uniqueLangs(s.Outputs)
+	size := teamSize(s.Minutes(), p)
+	var needs []BoothNeed
+	for _, o := range outs {
+		var src []Lang
+		for _, f := range floor {
+			if f != o {
+				src = append(src, f)
+			}
+		}
+		if len(src) == 0 {
+			continue
+		}
+		n := size
+		if slices.Contains(p.ThreeBooths, o) && n < 3*teams(s.Minutes(), p) {
+			n = 3 * teams(s.Minutes(), p)
+		}
+		needs = append(needs, BoothNeed{SessionID: s.ID, Booth: o, Sources: src, Size: n})
+	}
+	return needs
+}
+
+func teams(minutes int, p Policy) int {
+	if p.MaxSessionMinutes <= 0 || minutes <= p.MaxSessionMinutes {
+		return 1
+	}
+	return (minutes + p.MaxSessionMinutes - 1) / p.MaxSessionMinutes
+}
+
+// teamSize is the size for one team by duration, times the teams a long session needs.
+func teamSize(minutes int, p Policy) int {
+	t := teams(minutes, p)
+	per := minutes
+	if t > 1 {
+		per = p.MaxSessionMinutes
+	}
+	size := 2
+	if len(p.TeamSizes) > 0 {
+		size = p.TeamSizes[len(p.TeamSizes)-1].Size
+	}
+	for _, r := range p.TeamSizes {
+		if per <= r.UpToMinutes {
+			size = r.Size
+			break
+		}
+	}
+	return size * t
+}
+
+func uniqueLangs(ls []Lang) []Lang {
+	out := slices.Clone(ls)
+	slices.Sort(out)
+	return slices.Compact(out)
+}

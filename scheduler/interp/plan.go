@@ -1,0 +1,108 @@
+package interp
+
+import "time"
+
+// Rule codes: the hard rules a gap could not meet or a violation breaks. Stable.
+const (
+	RuleBoothLanguage    = "booth_language"    // booth language is not the member's A (or B with retour)
+	RuleLanguageCoverage = "language_coverage" // a floor language reaches the member neither directly nor by relay
+	RuleRelayGivers      = "relay_givers"      // relay needs a pivot booth with two members who have the language
+	RuleRelayChain       = "relay_chain"       // relay would go through more than one pivot
+	RuleTeamSize         = "team_size"
+	RuleDoubleBooking    = "double_booking"
+	RuleRest             = "rest"
+	RuleDailyCap         = "daily_cap"
+	RuleWeeklyCap        = "weekly_cap"
+	RuleSessionsPerDay   = "sessions_per_day"
+	RuleUnavailable      = "unavailable"
+	RuleWorkingHours     = "working_hours" // remote member outside local working hours
+	RuleDeclined         = "declined"
+	RuleCancelled        = "cancelled_session"
+	RuleUnknownSession   = "unknown_session"
+	RuleUnknownBooth     = "unknown_booth" // the session needs no such booth
+	RuleUnknownPerson    = "unknown_interpreter"
+	RuleDuplicate        = "duplicate_assignment"
+)
+
+// Role says how a member works in the booth. Flags are joined with "+" in this order:
+// retour, relay_giver, relay_taker; a member with none is an "interpreter".
+type Role string
+
+const (
+	RoleInterpreter Role = "interpreter"
+	RoleRetour      Role = "retour"      // works into their B language
+	RoleRelayGiver  Role = "relay_giver" // another booth takes relay from them
+	RoleRelayTaker  Role = "relay_taker" // takes a floor language from another booth
+)
+
+// Assignment puts one interpreter in one booth of one session.
+type Assignment struct {
+	SessionID     string `json:"session_id"`
+	Booth         Lang   `json:"booth"`
+	InterpreterID string `json:"interpreter_id"`
+	Role          Role   `json:"role"`
+}
+
+// Commitment is time an interpreter already works elsewhere (accepted assignments of other
+// meetings): it blocks double booking and rest, and counts as booth time for the caps.
+type Commitment struct {
+	InterpreterID string    `json:"interpreter_id"`
+	Start         time.Time `json:"start"`
+	End           time.Time `json:"end"`
+	Ref           string    `json:"ref,omitempty"`
+}
+
+// Declined is an interpreter who declined a booth of a session: never proposed again.
+type Declined struct {
+	InterpreterID string `json:"interpreter_id"`
+	SessionID     string `json:"session_id"`
+	Booth         Lang   `json:"booth"`
+}
+
+// Input is everything the allocator and the checker look at.
+type Input struct {
+	Sessions    []Session
+	Pool        []Interpreter
+	Policy      Policy
+	Commitments []Commitment
+	// Kept are assignments already offered or accepted for these sessions: the allocator
+	// keeps them and fills only the remaining seats.
+	Kept     []Assignment
+	Declined []Declined
+}
+
+// RelayHop: booth Booth takes floor language Floor from the output of booth From.
+type RelayHop struct {
+	SessionID string `json:"session_id"`
+	Booth     Lang   `json:"booth"`
+	From      Lang   `json:"from"`
+	Floor     Lang   `json:"floor"`
+}
+
+// Gap is a seat the allocator could not fill: which booth, which rule failed, and the
+// smallest change that would fill it.
+type Gap struct {
+	SessionID string `json:"session_id"`
+	Booth     Lang   `json:"booth"`
+	Missing   int    `json:"missing"`
+	Rule      string `json:"rule"`
+	Message   string `json:"message"`
+	Fix       string `json:"fix"`
+}
+
+// Plan is the allocator's proposal.
+type Plan struct {
+	Assignments []Assignment `json:"assignments"`
+	RelayHops   []RelayHop   `json:"relay_hops"`
+	Gaps        []Gap        `json:"gaps"`
+	Notes       []string     `json:"notes"`
+}
+
+// Violation is a hard rule a set of assignments breaks.
+type Violation struct {
+	SessionID     string `json:"session_id"`
+	Booth         Lang   `json:"booth,omitempty"`
+	InterpreterID string `json:"interpreter_id,omitempty"`
+	Rule          string `json:"rule"`
+	Message       string `json:"message"`
+}

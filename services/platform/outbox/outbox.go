@@ -30,12 +30,20 @@ func NewEvent(eventType, source string, at time.Time, data any) (contracts.Event
 	return contracts.Event{ID: id.String(), Type: eventType, Source: source, OccurredAt: at.UTC(), Data: raw}, nil
 }
 
+// MaxPayload is the largest event, envelope included, that the outbox accepts. It matches
+// the stream's message size limit (natsx.MaxMsgSize): a larger event would be refused by
+// JetStream and, since the relay publishes in order, hold back every event after it.
+const MaxPayload = 1 << 20
+
 // Add writes ev to the outbox inside tx. It must be called in the same transaction as the
 // change the event describes.
 func Add(ctx context.Context, tx *sql.Tx, ev contracts.Event) error {
 	payload, err := json.Marshal(ev)
 	if err != nil {
 		return fmt.Errorf("encode event %s: %w", ev.ID, err)
+	}
+	if len(payload) > MaxPayload {
+		return fmt.Errorf("event %s is %d bytes, more than the %d an event may carry", ev.ID, len(payload), MaxPayload)
 	}
 	_, err = tx.ExecContext(ctx,
 		`INSERT INTO outbox (event_id, subject, payload, created_at) VALUES ($1, $2, $3, $4)`,

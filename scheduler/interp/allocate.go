@@ -102,7 +102,7 @@ func newAllocator(in Input) *allocator {
 		idx := len(a.people)
 		a.byID[it.ID] = idx
 		pc := person{in: it, loc: it.Zone(), hours: it.WorkingHoursOrDefault(),
-			dayCap: stricter(a.p.Caps.BoothMinutesPerDay, it.Caps.BoothMinutesPerDay),
+			dayCap:  stricter(a.p.Caps.BoothMinutesPerDay, it.Caps.BoothMinutesPerDay),
 			weekCap: stricter(a.p.Caps.BoothMinutesPerWeek, it.Caps.BoothMinutesPerWeek),
 			perDay:  stricter(a.p.Caps.SessionsPerDay, it.Caps.SessionsPerDay),
 			rest:    int64(max(a.p.Caps.MinRest, it.Caps.MinRest) / time.Second),

@@ -1,0 +1,165 @@
+// Command plenary is Plenary's one binary.
+//
+//	plenary serve     all-in-one: API + event relay, SQLite and an embedded NATS in a data directory, demo data
+//	plenary api       the production API: PostgreSQL and an external NATS JetStream
+//	plenary migrate   bring a database's schema up to date
+//	plenary version   print the version and the tz database in use
+//
+// main only reads configuration (flags and PLENARY_* variables) and wires; run returns an
+// error so every exit path is one place.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		fmt.Fprintln(os.Stderr, "plenary:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: plenary <command> [flags]
+
+commands:
+  serve     all-in-one service with demo data: API, event relay, embedded NATS, SQLite
+  api       production API process: PostgreSQL and an external NATS JetStream
+  migrate   bring a database's schema up to date
+  version   print the version and the tz database in use
+
+Run 'plenary <command> -h' for the flags of a command. Every flag can also be set
+with a PLENARY_* environment variable (shown in the flag help).
+`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		cfg, err := parseConfig(cmd, rest, stderr)
+		if err != nil {
+			return err
+		}
+		return runServe(ctx, cfg, stdout)
+	case "api":
+		cfg, err := parseConfig(cmd, rest, stderr)
+		if err != nil {
+			return err
+		}
+		return runAPI(ctx, cfg)
+	case "migrate":
+		cfg, err := parseConfig(cmd, rest, stderr)
+		if err != nil {
+			return err
+		}
+		return runMigrate(ctx, cfg)
+	case "version":
+		return runVersion(stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}
+
+// config is every setting, read from flags with PLENARY_* environment defaults.
+type config struct {
+	Addr          string
+	DataDir       string
+	DatabaseURL   string
+	NATSURL       string
+	LogLevel      string
+	LogFormat     string
+	ShutdownGrace time.Duration
+	Demo          bool
+	ReadTimeout   time.Duration
+	WriteTimeout  time.Duration
+}
+
+func env(key, def string) string {
+	if v, ok := os.LookupEnv("PLENARY_" + key); ok {
+		return v
+	}
+	return def
+}
+
+func envDuration(key string, def time.Duration) time.Duration {
+	if v, ok := os.LookupEnv("PLENARY_" + key); ok {
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+	}
+	return def
+}
+
+func envBool(key string, def bool) bool {
+	if v, ok := os.LookupEnv("PLENARY_" + key); ok {
+		return v == "1" || strings.EqualFold(v, "true") || strings.EqualFold(v, "yes")
+	}
+	return def
+}
+
+func parseConfig(cmd string, args []string, stderr io.Writer) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("plenary "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.Addr, "addr", env("ADDR", "127.0.0.1:8080"), "HTTP listen address (PLENARY_ADDR)")
+	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (PLENARY_LOG_LEVEL)")
+	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", "json"), "json or text (PLENARY_LOG_FORMAT)")
+	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", envDuration("SHUTDOWN_GRACE", 15*time.Second), "how long to drain on SIGTERM (PLENARY_SHUTDOWN_GRACE)")
+	fs.DurationVar(&c.ReadTimeout, "read-timeout", envDuration("READ_TIMEOUT", 15*time.Second), "HTTP read timeout (PLENARY_READ_TIMEOUT)")
+	fs.DurationVar(&c.WriteTimeout, "write-timeout", envDuration("WRITE_TIMEOUT", 30*time.Second), "HTTP write timeout (PLENARY_WRITE_TIMEOUT)")
+	switch cmd {
+	case "serve":
+		fs.StringVar(&c.DataDir, "data-dir", env("DATA_DIR", "./var"), "data directory: SQLite database, NATS store, mail folder (PLENARY_DATA_DIR)")
+		fs.BoolVar(&c.Demo, "demo", envBool("DEMO", true), "seed demo data into an empty database (PLENARY_DEMO)")
+	case "api":
+		fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "PostgreSQL DSN, postgres://... (PLENARY_DATABASE_URL)")
+		fs.StringVar(&c.NATSURL, "nats-url", env("NATS_URL", "nats://127.0.0.1:4222"), "NATS server URL(s), comma-separated (PLENARY_NATS_URL)")
+	case "migrate":
+		fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "database DSN: postgres://... or sqlite:PATH (PLENARY_DATABASE_URL)")
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if (cmd == "api" || cmd == "migrate") && c.DatabaseURL == "" {
+		return c, fmt.Errorf("%s needs --database-url or PLENARY_DATABASE_URL", cmd)
+	}
+	return c, nil
+}
+
+func newLogger(c config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if c.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}

@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/plenary/plenary/scheduler/zone"
+	"github.com/plenary/plenary/services/agenda"
+	"github.com/plenary/plenary/services/api"
+	"github.com/plenary/plenary/services/demo"
+	"github.com/plenary/plenary/services/platform/db"
+	"github.com/plenary/plenary/services/platform/natsx"
+	"github.com/plenary/plenary/services/platform/outbox"
+)
+
+// app is the wired API process: database, event relay and HTTP handler.
+type app struct {
+	log     *slog.Logger
+	db      *db.DB
+	relay   *outbox.Relay
+	agenda  *agenda.Service
+	handler http.Handler
+}
+
+func newApp(d *db.DB, js jetstream.JetStream, log *slog.Logger, ready []api.Check) (*app, error) {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	relay := outbox.NewRelay(d, js, log,
+		outbox.WithSetup(func(ctx context.Context) error {
+			_, err := natsx.EnsureStream(ctx, js)
+			return err
+		}))
+	if err := relay.RegisterMetrics(reg); err != nil {
+		return nil, fmt.Errorf("register relay metrics: %w", err)
+	}
+	ag := agenda.NewService(d, agenda.WithCommitHook(relay.Notify))
+	ready = append([]api.Check{{Name: "database", Fn: d.PingContext}}, ready...)
+	h := api.NewServer(api.Deps{Log: log, DB: d, Registry: reg, Agenda: ag, Ready: ready})
+	return &app{log: log, db: d, relay: relay, agenda: ag, handler: h}, nil
+}
+
+// serveHTTP runs the HTTP server until ctx ends, then drains for up to grace.
+func serveHTTP(ctx context.Context, c config, h http.Handler, log *slog.Logger, ready chan<- string) error {
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", c.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       c.ReadTimeout,
+		WriteTimeout:      c.WriteTimeout,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+	log.Info("listening", "addr", ln.Addr().String())
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining requests", "grace", c.ShutdownGrace.String())
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.ShutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("drain http server: %w", err)
+	}
+	return nil
+}
+
+func runServe(ctx context.Context, c config, stdout io.Writer) error {
+	return serve(ctx, c, stdout, nil)
+}
+
+// serve is runServe with a channel told the listen address (for tests).
+func serve(ctx context.Context, c config, stdout io.Writer, ready chan<- string) error {
+	log := newLogger(c, os.Stderr)
+	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
+		return fmt.Errorf("create data directory: %w", err)
+	}
+	d, err := db.Open(ctx, "sqlite:"+filepath.Join(c.DataDir, "plenary.db"))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := db.Migrate(ctx, d, log); err != nil {
+		return err
+	}
+	emb, err := natsx.StartEmbedded(ctx, filepath.Join(c.DataDir, "nats"), log.With("component", "nats"))
+	if err != nil {
+		return err
+	}
+	defer emb.Close()
+	a, err := newApp(d, emb.JetStream(), log, nil)
+	if err != nil {
+		return err
+	}
+	if c.Demo {
+		if err := seedDemo(ctx, a, log); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "Plenary is running at http://%s (data in %s)\n", c.Addr, c.DataDir)
+	return runProcesses(ctx, c, a, ready)
+}
+
+func seedDemo(ctx context.Context, a *app, log *slog.Logger) error {
+	ms, err := a.agenda.Meetings(ctx, "", 1)
+	if err != nil {
+		return err
+	}
+	if len(ms) > 0 {
+		return nil
+	}
+	s, err := demo.Seed(ctx, a.agenda, time.Now())
+	if err != nil {
+		return err
+	}
+	log.Info("seeded demo data", "meeting", s.MeetingID, "webinar", s.WebinarID)
+	return nil
+}
+
+// runProcesses runs the relay and the HTTP server until ctx ends or one fails.
+func runProcesses(ctx context.Context, c config, a *app, ready chan<- string) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		if err := a.relay.Run(gctx); err != nil && !errors.Is(err, context.Canceled) {
+			return fmt.Errorf("outbox relay: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error { return serveHTTP(gctx, c, a.handler, a.log, ready) })
+	return g.Wait()
+}
+
+func runAPI(ctx context.Context, c config) error {
+	log := newLogger(c, os.Stderr)
+	d, err := db.Open(ctx, c.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := db.Migrate(ctx, d, log); err != nil {
+		return err
+	}
+	nc, err := natsx.Connect(ctx, c.NATSURL, "plenary-api", log.With("component", "nats"))
+	if err != nil {
+		return err
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return fmt.Errorf("jetstream: %w", err)
+	}
+	a, err := newApp(d, js, log, []api.Check{{Name: "nats", Fn: func(context.Context) error {
+		if !nc.IsConnected() {
+			return errors.New("not connected")
+		}
+		return nil
+	}}})
+	if err != nil {
+		return err
+	}
+	return runProcesses(ctx, c, a, nil)
+}
+
+func runMigrate(ctx context.Context, c config) error {
+	log := newLogger(c, os.Stderr)
+	d, err := db.Open(ctx, c.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return db.Migrate(ctx, d, log)
+}
+
+func runVersion(w io.Writer) error {
+	v := "devel"
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		v = bi.Main.Version
+	}
+	fmt.Fprintf(w, "plenary %s\ntzdata %s\n", v, zone.TZDataVersion())
+	return nil
+}

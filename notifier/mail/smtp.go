@@ -1,0 +1,312 @@
+package mail
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/textproto"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
+)
+
+// TLSPolicy says how the connection to the SMTP server is protected.
+type TLSPolicy int
+
+// TLS policies. The zero value is TLSMandatory: nothing goes out in clear text unless
+// the configuration says so.
+const (
+	TLSMandatory     TLSPolicy = iota // STARTTLS required
+	TLSOpportunistic                  // STARTTLS when offered
+	TLSImplicit                       // TLS from the first byte (port 465)
+	TLSNone                           // clear text (local relays, tests)
+)
+
+// AuthMethod is an SMTP AUTH mechanism.
+type AuthMethod string
+
+// Supported mechanisms. PLAIN and LOGIN are refused over clear text except to localhost.
+const (
+	AuthNone  AuthMethod = ""
+	AuthPlain AuthMethod = "plain"
+	AuthLogin AuthMethod = "login"
+)
+
+// SMTPConfig configures an SMTPSender. main reads it from flags and PLENARY_* variables.
+type SMTPConfig struct {
+	Host      string
+	Port      int // 587 when zero (465 for TLSImplicit)
+	TLS       TLSPolicy
+	TLSConfig *tls.Config // custom roots or server name; nil for the system's
+	Auth      AuthMethod
+	Username  string
+	Password  string
+	HELO      string // EHLO name; the host name when empty
+
+	// Timeout bounds connecting and each command. 30 s when zero.
+	Timeout time.Duration
+	// Attempts is how many times a message is tried on temporary failures. 5 when zero.
+	Attempts int
+	// Backoff is the wait before the second attempt; it doubles up to MaxBackoff.
+	// 2 s and 2 min when zero.
+	Backoff    time.Duration
+	MaxBackoff time.Duration
+	// MaxIdle is how many open connections are kept for reuse. 4 when zero.
+	MaxIdle int
+	// Now is the clock for the Date header of messages without one.
+	Now func() time.Time
+}
+
+// SMTPSender sends messages through an SMTP server with go-mail. It is safe for concurrent
+// use: each Send takes a connection from a small pool (or dials one) and returns it after
+// a clean delivery.
+type SMTPSender struct {
+	cfg    SMTPConfig
+	client *gomail.Client
+	idle   chan *smtp.Client
+}
+
+// NewSMTPSender checks cfg and prepares a sender; it does not connect.
+func NewSMTPSender(cfg SMTPConfig) (*SMTPSender, error) {
+	if cfg.Host == "" {
+		return nil, errors.New("smtp: host is required")
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	if cfg.Attempts <= 0 {
+		cfg.Attempts = 5
+	}
+	if cfg.Backoff <= 0 {
+		cfg.Backoff = 2 * time.Second
+	}
+	if cfg.MaxBackoff <= 0 {
+		cfg.MaxBackoff = 2 * time.Minute
+	}
+	if cfg.MaxIdle <= 0 {
+		cfg.MaxIdle = 4
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	opts := []gomail.Option{gomail.WithTimeout(cfg.Timeout)}
+	port := cfg.Port
+	switch cfg.TLS {
+	case TLSMandatory:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
+	case TLSOpportunistic:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSOpportunistic))
+	case TLSImplicit:
+		opts = append(opts, gomail.WithSSL())
+		if port == 0 {
+			port = 465
+		}
+	case TLSNone:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+	default:
+		return nil, fmt.Errorf("smtp: unknown TLS policy %d", cfg.TLS)
+	}
+	if port == 0 {
+		port = 587
+	}
+	opts = append(opts, gomail.WithPort(port))
+	if cfg.TLSConfig != nil {
+		opts = append(opts, gomail.WithTLSConfig(cfg.TLSConfig))
+	}
+	switch cfg.Auth {
+	case AuthNone:
+	case AuthPlain:
+		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthPlain),
+			gomail.WithUsername(cfg.Username), gomail.WithPassword(cfg.Password))
+	case AuthLogin:
+		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthLogin),
+			gomail.WithUsername(cfg.Username), gomail.WithPassword(cfg.Password))
+	default:
+		return nil, fmt.Errorf("smtp: unknown auth method %q", cfg.Auth)
+	}
+	if cfg.HELO != "" {
+		opts = append(opts, gomail.WithHELO(cfg.HELO))
+	}
+	client, err := gomail.NewClient(cfg.Host, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("smtp: %w", err)
+	}
+	return &SMTPSender{cfg: cfg, client: client, idle: make(chan *smtp.Client, cfg.MaxIdle)}, nil
+}
+
+// DeliveryError is the error of a message that could not be delivered.
+type DeliveryError struct {
+	MessageID string
+	Attempts  int
+	Code      int  // SMTP reply code, 0 when there was none (network error)
+	Temporary bool // a later retry may succeed (4xx, connection errors)
+	Err       error
+}
+
+func (e *DeliveryError) Error() string {
+	kind := "permanent"
+	if e.Temporary {
+		kind = "temporary"
+	}
+	return fmt.Sprintf("deliver %s: %s failure after %d attempt(s): %v", e.MessageID, kind, e.Attempts, e.Err)
+}
+
+func (e *DeliveryError) Unwrap() error { return e.Err }
+
+// IsTemporary reports whether err is a delivery failure that a later attempt may overcome.
+// Invalid messages and 5xx replies are not.
+func IsTemporary(err error) bool {
+	var de *DeliveryError
+	return errors.As(err, &de) && de.Temporary
+}
+
+// Send delivers m, retrying temporary failures with exponential backoff. Every attempt
+// carries the same Message-ID and Date. It returns a *DeliveryError, an error wrapping
+// ErrInvalidMessage, or the context's error.
+func (s *SMTPSender) Send(ctx context.Context, m Message) error {
+	if m.Date.IsZero() {
+		m.Date = s.cfg.Now()
+	}
+	wait := s.cfg.Backoff
+	var last *DeliveryError
+	for attempt := 1; attempt <= s.cfg.Attempts; attempt++ {
+		if attempt > 1 {
+			if err := sleep(ctx, jitter(wait)); err != nil {
+				return fmt.Errorf("deliver %s: %w (last failure: %v)", m.MessageID, err, last)
+			}
+			wait = min(wait*2, s.cfg.MaxBackoff)
+		}
+		msg, err := m.Msg(m.Date)
+		if err != nil {
+			return err
+		}
+		code, temporary, err := s.attempt(ctx, msg)
+		if err == nil {
+			return nil
+		}
+		last = &DeliveryError{MessageID: m.MessageID, Attempts: attempt, Code: code, Temporary: temporary, Err: err}
+		if !temporary {
+			return last
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("deliver %s: %w (last failure: %v)", m.MessageID, ctx.Err(), last)
+		}
+	}
+	return last
+}
+
+// attempt makes one delivery on a pooled or fresh connection.
+func (s *SMTPSender) attempt(ctx context.Context, msg *gomail.Msg) (code int, temporary bool, err error) {
+	conn, pooled, err := s.conn(ctx)
+	if err != nil {
+		code, temporary := classify(err)
+		return code, temporary, fmt.Errorf("connect to %s: %w", s.client.ServerAddr(), err)
+	}
+	err = s.client.SendWithSMTPClient(conn, msg)
+	var se *gomail.SendError
+	if err != nil && pooled && errors.As(err, &se) && se.Reason == gomail.ErrConnCheck {
+		// An idle connection the server has dropped meanwhile: not a failure of this
+		// message, so it does not use up an attempt.
+		_ = conn.Close()
+		if conn, err = s.client.DialToSMTPClientWithContext(ctx); err != nil {
+			code, temporary := classify(err)
+			return code, temporary, fmt.Errorf("connect to %s: %w", s.client.ServerAddr(), err)
+		}
+		err = s.client.SendWithSMTPClient(conn, msg)
+	}
+	if err != nil {
+		_ = conn.Close()
+		if errors.As(err, &se) && se.Reason == gomail.ErrSMTPReset && msg.IsDelivered() {
+			// The server took the message (250 after DATA); only the RSET that follows
+			// failed. Retrying would deliver it twice.
+			return 0, false, nil
+		}
+		code, temporary := classify(err)
+		return code, temporary, err
+	}
+	select {
+	case s.idle <- conn:
+	default:
+		_ = conn.Quit()
+	}
+	return 0, false, nil
+}
+
+// conn takes an idle connection, or dials a new one; pooled says which.
+func (s *SMTPSender) conn(ctx context.Context) (c *smtp.Client, pooled bool, err error) {
+	for {
+		select {
+		case c := <-s.idle:
+			if c.HasConnection() {
+				return c, true, nil
+			}
+		default:
+			c, err := s.client.DialToSMTPClientWithContext(ctx)
+			return c, false, err
+		}
+	}
+}
+
+// Close ends the pooled connections.
+func (s *SMTPSender) Close() error {
+	var errs []error
+	for {
+		select {
+		case c := <-s.idle:
+			if err := c.Quit(); err != nil {
+				errs = append(errs, err)
+			}
+		default:
+			return errors.Join(errs...)
+		}
+	}
+}
+
+// classify tells temporary failures (4xx replies, network errors) from permanent ones
+// (5xx replies). go-mail reports a reply code when the server gave one; errors without
+// a code come from the connection and are worth another try.
+func classify(err error) (code int, temporary bool) {
+	var se *gomail.SendError
+	if errors.As(err, &se) {
+		switch se.Reason {
+		case gomail.ErrGetSender, gomail.ErrGetRcpts, gomail.ErrNoUnencoded:
+			return 0, false
+		}
+		code = se.ErrorCode()
+	}
+	var te *textproto.Error
+	if code == 0 && errors.As(err, &te) {
+		code = te.Code
+	}
+	switch {
+	case code >= 500:
+		return code, false
+	case code >= 400:
+		return code, true
+	}
+	// No reply code: a network error, or a connection that could not be set up as
+	// configured (no STARTTLS, certificate, AUTH mechanism). Both are treated as
+	// temporary: they are fixed outside the message, which stays deliverable.
+	return 0, true
+}
+
+func jitter(d time.Duration) time.Duration {
+	if d <= 1 {
+		return d
+	}
+	return d/2 + rand.N(d/2)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

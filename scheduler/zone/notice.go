@@ -23,7 +23,7 @@ type Notice struct {
 
 const maxNoticeLine = 1000
 
-var noticeEntry = regexp.MustCompile(`^(\d{1,2})(?:[:h.](\d{2}))?\s*(?i:(a\.?m\.?|p\.?m\.?))?\s*(.*)$`)
+var noticeEntry = regexp.MustCompile(`^(\d{1,2})(?:[:h.](\d{2}))?\s*(?:(?i:(a\.?m\.?|p\.?m\.?))(?:\s+|$))?\s*(.*)$`)
 
 // ParseNoticeLine reads one line in the usual form "11:00 EDT / 15:00 UTC / 17:00 CEST"
 // (also with |, ",", ";" or " - " between the times; 11h00 and 3:00 pm are accepted).
@@ -146,9 +146,10 @@ type printedTime struct {
 	says     string
 	z        Zone
 	wall     WallClock
-	cands    []time.Time
-	literal  *time.Time // the instant the abbreviation's own offset gives
-	reversed *time.Time // the instant a GMT±N read with the POSIX sign gives
+	cands    []time.Time // on the notice date
+	nearby   []time.Time // on the notice date and the days either side
+	literal  *time.Time  // the instant the abbreviation's own offset gives
+	reversed *time.Time  // the instant a GMT±N read with the POSIX sign gives
 	utc      bool
 }
 
@@ -185,6 +186,11 @@ func CheckNotice(n Notice) (CheckResult, error) {
 		}
 		e.z = z
 		e.cands = candidates(hm, z.Location)
+		// Notices print one date; a time in a far zone may fall on the day before or after.
+		for _, dd := range []int{-1, 0, 1} {
+			o := WallClockOf(hm.local().AddDate(0, 0, dd))
+			e.nearby = append(e.nearby, candidates(o, z.Location)...)
+		}
 		naive := hm.local()
 		if off, ok := z.AbbrevOffset(); ok {
 			t := naive.Add(-time.Duration(off) * time.Second)
@@ -226,32 +232,40 @@ func humanSigned(in string) bool {
 
 func reference(es []printedTime) (time.Time, string, bool) {
 	votes := map[time.Time]int{}
+	for _, e := range es {
+		for _, c := range e.nearby {
+			votes[c]++
+		}
+	}
+	// The reference is a time some entry gives on the printed date: the most agreed on,
+	// then a UTC entry's, then the earliest entry's.
 	best := 0
 	for _, e := range es {
 		for _, c := range e.cands {
-			votes[c]++
 			best = max(best, votes[c])
 		}
 	}
 	if best == 0 {
 		return time.Time{}, "", false
 	}
-	tied := 0
-	for _, v := range votes {
-		if v == best {
-			tied++
+	tied := map[time.Time]bool{}
+	for _, e := range es {
+		for _, c := range e.cands {
+			if votes[c] == best {
+				tied[c] = true
+			}
 		}
 	}
-	if tied > 1 {
+	if len(tied) > 1 {
 		for _, e := range es {
-			if e.utc && len(e.cands) == 1 && votes[e.cands[0]] == best {
+			if e.utc && len(e.cands) == 1 && tied[e.cands[0]] {
 				return e.cands[0], "utc_entry", true
 			}
 		}
 	}
 	for _, e := range es {
 		for _, c := range e.cands {
-			if votes[c] == best {
+			if tied[c] {
 				return c, "majority", true
 			}
 		}
@@ -279,7 +293,7 @@ func judge(i int, e *printedTime, ref time.Time, date string) (NoticeFinding, bo
 	}
 	f := NoticeFinding{Index: i, Says: e.says, ShouldSay: should}
 	matches := false
-	for _, c := range e.cands {
+	for _, c := range e.nearby {
 		matches = matches || c.Equal(ref)
 	}
 	refUTC := ref.UTC().Format("15:04") + " UTC"

@@ -52,19 +52,21 @@ func Parse(s string) (Zone, error) {
 		}
 		return FixedZone(off, in), nil
 	}
-	if canon, ok := canonicalName(s); ok {
-		loc, err := LoadLocation(canon)
-		if err != nil {
-			return Zone{}, err
-		}
-		return Zone{Input: in, Name: canon, Location: loc, Fixed: strings.HasPrefix(canon, "Etc/")}, nil
-	}
+	// The table wins over the legacy tz names CET, EET, WET, EST, MST and HST: "EST" in a
+	// notice means New York's winter time, not the tz zone EST (Panama, no DST).
 	if a, ok := abbrevByName[up]; ok {
 		loc, err := LoadLocation(a.Zone)
 		if err != nil {
 			return Zone{}, err
 		}
 		return Zone{Input: in, Name: a.Zone, Location: loc, Abbrev: a.Abbrev}, nil
+	}
+	if canon, ok := canonicalName(s); ok {
+		loc, err := LoadLocation(canon)
+		if err != nil {
+			return Zone{}, err
+		}
+		return Zone{Input: in, Name: canon, Location: loc, Fixed: strings.HasPrefix(canon, "Etc/")}, nil
 	}
 	if zs, ok := ambiguousAbbreviations[up]; ok {
 		return Zone{}, &Error{Code: CodeAmbiguousAbbreviation, Input: in, Suggestions: append([]string(nil), zs...),

@@ -1,0 +1,254 @@
+package zone
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRender(t *testing.T) {
+	at := time.Date(2022, 12, 6, 15, 30, 0, 0, time.UTC)
+	paris := MustParse("Europe/Paris").Location
+	sydney := MustParse("Australia/Sydney").Location
+	tests := []struct {
+		loc, venue            *time.Location
+		lang                  string
+		text, shortText, date string
+		shift                 int
+		shiftText             string
+	}{
+		{paris, paris, "fr", "mardi 6 décembre 2022, 16:30 (UTC+01:00)", "16:30 mar. 6 déc.", "2022-12-06", 0, ""},
+		{paris, nil, "en", "Tuesday, December 6, 2022, 16:30 (UTC+01:00)", "16:30 Tue 6 Dec", "2022-12-06", 0, ""},
+		{sydney, paris, "en", "Wednesday, December 7, 2022, 02:30 (UTC+11:00)", "02:30 Wed 7 Dec", "2022-12-07", 1, "+1 day"},
+		{sydney, paris, "fr-CA", "mercredi 7 décembre 2022, 02:30 (UTC+11:00)", "02:30 mer. 7 déc.", "2022-12-07", 1, "+1 jour"},
+		{sydney, paris, "es", "miércoles, 7 de diciembre de 2022, 02:30 (UTC+11:00)", "02:30 mié. 7 dic.", "2022-12-07", 1, "+1 día"},
+		{sydney, paris, "ar", "الأربعاء، ٧ ديسمبر ٢٠٢٢، ٠٢:٣٠ (UTC+11:00)", "٠٢:٣٠ الأربعاء ٧ ديسمبر", "2022-12-07", 1, "+١ يوم"},
+		{sydney, paris, "ar-MA", "الأربعاء، 7 ديسمبر 2022، 02:30 (UTC+11:00)", "02:30 الأربعاء 7 ديسمبر", "2022-12-07", 1, "+1 يوم"},
+		{sydney, paris, "de", "Wednesday, December 7, 2022, 02:30 (UTC+11:00)", "02:30 Wed 7 Dec", "2022-12-07", 1, "+1 day"},
+		{sydney, paris, "not a tag!", "Wednesday, December 7, 2022, 02:30 (UTC+11:00)", "02:30 Wed 7 Dec", "2022-12-07", 1, "+1 day"},
+		{time.UTC, sydney, "en", "Tuesday, December 6, 2022, 15:30 (UTC)", "15:30 Tue 6 Dec", "2022-12-06", -1, "-1 day"},
+		{time.UTC, sydney, "ru", "вторник, 6 декабря 2022 г., 15:30 (UTC)", "15:30 вт 6 дек.", "2022-12-06", -1, "-1 день"},
+	}
+	for _, tt := range tests {
+		r := Render(at, tt.loc, tt.lang, tt.venue)
+		if r.Text != tt.text || r.Short != tt.shortText || r.Date != tt.date || r.DayShift != tt.shift || r.DayShiftText != tt.shiftText {
+			t.Errorf("Render(%s, %s) =\n %q %q %q %d %q\nwant\n %q %q %q %d %q", tt.loc, tt.lang,
+				r.Text, r.Short, r.Date, r.DayShift, r.DayShiftText, tt.text, tt.shortText, tt.date, tt.shift, tt.shiftText)
+		}
+		if got := FormatDateTime(at, tt.loc, tt.lang); got != tt.text {
+			t.Errorf("FormatDateTime = %q, want %q", got, tt.text)
+		}
+	}
+	r := Render(at, paris, "fr", nil)
+	if r.Zone != "Europe/Paris" || r.Time != "16:30" || r.Offset != "+01:00" || r.Abbrev != "CET" || r.Weekday != "mardi" || r.LongDate != "mardi 6 décembre 2022" || r.Lang != "fr" {
+		t.Errorf("fields %+v", r)
+	}
+	// Two days apart: 23:30 on the 5th in Pago Pago is 00:30 on the 7th in Kiritimati.
+	far := time.Date(2022, 12, 6, 10, 30, 0, 0, time.UTC)
+	if r := Render(far, MustParse("Pacific/Kiritimati").Location, "en", MustParse("Pacific/Pago_Pago").Location); r.DayShift != 2 || r.DayShiftText != "+2 days" {
+		t.Errorf("Kiritimati vs Pago Pago: %d %q", r.DayShift, r.DayShiftText)
+	}
+	if r := Render(far, MustParse("Pacific/Kiritimati").Location, "ar", MustParse("Pacific/Pago_Pago").Location); r.DayShiftText != "+٢ يومان" {
+		t.Errorf("Arabic dual: %q", r.DayShiftText)
+	}
+	if got := FormatTime(at, sydney, "ar"); got != "٠٢:٣٠" {
+		t.Errorf("FormatTime ar = %q", got)
+	}
+}
+
+func TestConvert(t *testing.T) {
+	at := time.Date(2021, 11, 10, 16, 0, 0, 0, time.UTC)
+	zs := []Zone{MustParse("EDT"), MustParse("UTC"), MustParse("Asia/Kathmandu"), MustParse("GMT-3")}
+	rs := Convert(at, zs, "en", MustParse("America/New_York").Location)
+	want := []string{"America/New_York 11:00 -05:00", "UTC 16:00 +00:00", "Asia/Kathmandu 21:45 +05:45", "UTC-03:00 13:00 -03:00"}
+	for i, r := range rs {
+		if got := r.Zone + " " + r.Time + " " + r.Offset; got != want[i] {
+			t.Errorf("Convert[%d] = %q, want %q", i, got, want[i])
+		}
+	}
+	if len(rs[0].Findings) != 1 || rs[0].Findings[0].Suggestion != "EST" {
+		t.Errorf("EDT after US summer time: findings %+v", rs[0].Findings)
+	}
+	if len(rs[1].Findings) != 0 {
+		t.Errorf("UTC findings %+v", rs[1].Findings)
+	}
+}
+
+// TestResolveRenderRoundTrip is the property: for random instants and zones, resolving the
+// wall clock a rendering shows gives back the instant, with the offset or with the fold
+// that offset implies.
+func TestResolveRenderRoundTrip(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 2026))
+	names := Names()
+	lo := time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC).Unix() / 60
+	hi := time.Date(2037, 12, 31, 0, 0, 0, 0, time.UTC).Unix() / 60
+	n := 20000
+	if testing.Short() {
+		n = 2000
+	}
+	for i := 0; i < n; i++ {
+		name := names[rng.IntN(len(names))]
+		z, err := Parse(name)
+		if err != nil {
+			t.Fatalf("Parse(%s): %v", name, err)
+		}
+		at := time.Unix((lo+rng.Int64N(hi-lo))*60, 0).UTC()
+		r := Render(at, z.Location, "en", nil)
+		w, err := ParseWallClock(r.Date + "T" + r.Time + r.Offset)
+		if err != nil {
+			t.Fatalf("%s at %s: %v", name, at, err)
+		}
+		res, err := Resolve(w, z, FoldNone)
+		if err != nil || !res.Instant.Equal(at) {
+			t.Fatalf("%s at %s: with offset resolved to %v, %v", name, at, res.Instant, err)
+		}
+		w.HasOffset, w.Offset = false, 0
+		res, err = Resolve(w, z, FoldEarlier)
+		if err == nil && res.Offset != r.Offset {
+			res, err = Resolve(w, z, FoldLater)
+		}
+		if err != nil || !res.Instant.Equal(at) {
+			t.Fatalf("%s at %s: with fold resolved to %v, %v", name, at, res.Instant, err)
+		}
+	}
+}
+
+func TestParseNoticeLine(t *testing.T) {
+	tests := []struct {
+		line, want string // want: entries joined by "; ", or the error code
+	}{
+		{"11:00 EDT / 15:00 UTC / 17:00 CEST", "11:00 EDT; 15:00 UTC; 17:00 CEST"},
+		{"  11:00 EDT|15:00 UTC | 17:00 CEST ", "11:00 EDT; 15:00 UTC; 17:00 CEST"},
+		{"11:00 EDT, 15:00 UTC, 17:00 CEST", "11:00 EDT; 15:00 UTC; 17:00 CEST"},
+		{"11:00 EDT - 15:00 UTC - 12:00 GMT-3", "11:00 EDT; 15:00 UTC; 12:00 GMT-3"},
+		{"11:00 EDT/15:00 UTC", "11:00 EDT; 15:00 UTC"},
+		{"16:30 Europe/Paris / 10:30 America/New_York", "16:30 Europe/Paris; 10:30 America/New_York"},
+		{"3pm CET; 9 am EST; 14h00 UTC", "15:00 CET; 09:00 EST; 14:00 UTC"},
+		{"12:00 a.m. UTC / 12:30 p.m. IST", "00:00 UTC; 12:30 IST"},
+		{"11:00 EDT – 15:00 UTC", "11:00 EDT; 15:00 UTC"},
+		{"", CodeInvalidNotice},
+		{"EDT 11:00", CodeInvalidNotice},
+		{"11:00 / 15:00 UTC", CodeInvalidNotice},
+		{"25:00 UTC", CodeInvalidNotice},
+		{"13pm UTC", CodeInvalidNotice},
+		{strings.Repeat("11:00 UTC / ", 100), CodeInvalidNotice},
+	}
+	for _, tt := range tests {
+		n, err := ParseNoticeLine(tt.line, "2021-11-03")
+		var got string
+		if err != nil {
+			got = code(err)
+		} else {
+			var parts []string
+			for _, x := range n.Times {
+				parts = append(parts, x.Time+" "+x.Zone)
+			}
+			got = strings.Join(parts, "; ")
+		}
+		if got != tt.want {
+			t.Errorf("ParseNoticeLine(%q) = %q (%v), want %q", tt.line, got, err, tt.want)
+		}
+	}
+	if _, err := ParseNoticeLine("11:00 UTC / 12:00 CET", "2021-02-30"); code(err) != CodeInvalidDate {
+		t.Errorf("bad date: %v", err)
+	}
+}
+
+func TestCheckNotice(t *testing.T) {
+	tests := []struct {
+		line, date string
+		findings   string // "index:reason:should say" joined by "; "
+		ref        string
+		code       string
+	}{
+		{line: "11:00 EDT / 15:00 UTC / 16:00 CET", date: "2021-11-03", ref: "2021-11-03T15:00:00Z"},
+		// The classic: a summer abbreviation after Europe's summer time ended (31 Oct 2021).
+		{line: "11:00 EDT / 15:00 UTC / 17:00 CEST", date: "2021-11-03", ref: "2021-11-03T15:00:00Z",
+			findings: "2:abbreviation_not_in_effect:16:00 CET"},
+		// A week after US summer time ended, EDT is wrong even with the New York time right.
+		{line: "11:00 EDT / 16:00 UTC / 17:00 CET", date: "2021-11-10", ref: "2021-11-10T16:00:00Z",
+			findings: "0:abbreviation_not_in_effect:11:00 EST"},
+		{line: "12:00 EDT / 16:00 UTC / 17:00 CET", date: "2021-11-10", ref: "2021-11-10T16:00:00Z",
+			findings: "0:abbreviation_not_in_effect:11:00 EST"},
+		// GMT-3 read backwards.
+		{line: "15:00 UTC / 18:00 GMT-3 / 16:00 CET", date: "2022-12-06", ref: "2022-12-06T15:00:00Z",
+			findings: "1:gmt_sign_reversed:12:00 GMT-3"},
+		{line: "15:00 UTC / 12:00 GMT-3", date: "2022-12-06", ref: "2022-12-06T15:00:00Z"},
+		// A plain wrong conversion; the UTC entry breaks the tie.
+		{line: "16:30 CET / 15:00 UTC", date: "2022-12-06", ref: "2022-12-06T15:00:00Z",
+			findings: "0:wrong_conversion:16:00 CET"},
+		// The day changes.
+		{line: "15:30 UTC / 02:30 AEDT / 16:30 Europe/Paris / 02:30 Asia/Tokyo", date: "2022-12-06", ref: "2022-12-06T15:30:00Z",
+			findings: "3:wrong_conversion:00:30 Asia/Tokyo (+1 day)"},
+		{line: "02:30 AEDT / 15:30 UTC", date: "2022-12-07", ref: "2022-12-07T15:30:00Z"},
+		{line: "15:00 UTC / 02:00 AEDT", date: "2022-12-06", ref: "2022-12-06T15:00:00Z"},
+		{line: "15:00 UTC / 03:00 AEDT", date: "2022-12-06", ref: "2022-12-06T15:00:00Z",
+			findings: "1:wrong_conversion:02:00 AEDT (+1 day)"},
+		// A time in the gap.
+		{line: "01:30 UTC / 02:30 Europe/Paris", date: "2026-03-29", ref: "2026-03-29T01:30:00Z",
+			findings: "1:nonexistent_local_time:03:30 Europe/Paris"},
+		{line: "11:00 CST / 17:00 CET", date: "2022-12-06", code: CodeAmbiguousAbbreviation},
+		{line: "11:00 UTC", date: "2022-12-06", code: CodeInvalidNotice},
+	}
+	for _, tt := range tests {
+		n, err := ParseNoticeLine(tt.line, tt.date)
+		if err != nil {
+			t.Fatalf("ParseNoticeLine(%q): %v", tt.line, err)
+		}
+		res, err := CheckNotice(n)
+		if code(err) != tt.code {
+			t.Errorf("CheckNotice(%q) error %v, want code %q", tt.line, err, tt.code)
+			continue
+		}
+		if err != nil {
+			continue
+		}
+		var got []string
+		for _, f := range res.Findings {
+			got = append(got, strings.Join([]string{itoa(f.Index), f.Reason, f.ShouldSay}, ":"))
+			if f.Message == "" || f.Says != n.Times[f.Index].Time+" "+n.Times[f.Index].Zone {
+				t.Errorf("finding %+v", f)
+			}
+		}
+		if strings.Join(got, "; ") != tt.findings || res.Consistent != (tt.findings == "") || res.Reference.Format(time.RFC3339) != tt.ref {
+			t.Errorf("CheckNotice(%q) = %v consistent=%v ref=%s, want %q ref %s", tt.line, got, res.Consistent, res.Reference.Format(time.RFC3339), tt.findings, tt.ref)
+		}
+	}
+}
+
+func itoa(i int) string { return string(rune('0' + i)) }
+
+func TestCheckNoticeMessages(t *testing.T) {
+	n, _ := ParseNoticeLine("11:00 EDT / 15:00 UTC / 17:00 CEST", "2021-11-03")
+	res, _ := CheckNotice(n)
+	if len(res.Findings) != 1 || !strings.Contains(res.Findings[0].Message, "CEST is not in effect on 3 Nov 2021 in Europe/Paris; it is CET (UTC+01:00)") {
+		t.Errorf("findings %+v", res.Findings)
+	}
+	n, _ = ParseNoticeLine("15:00 UTC / 18:00 GMT-3", "2022-12-06")
+	res, _ = CheckNotice(n)
+	if len(res.Findings) != 1 || !strings.Contains(res.Findings[0].Message, "GMT-3 means UTC-03:00, 3 hours behind UTC") {
+		t.Errorf("findings %+v", res.Findings)
+	}
+}
+
+func BenchmarkResolve(b *testing.B) {
+	z := MustParse("Europe/Paris")
+	w, _ := ParseWallClock("2026-10-25T02:30")
+	for b.Loop() {
+		if _, err := Resolve(w, z, FoldLater); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkConvert(b *testing.B) {
+	var zs []Zone
+	for _, n := range []string{"Europe/Paris", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "Africa/Johannesburg", "America/Sao_Paulo", "Asia/Kolkata", "UTC"} {
+		zs = append(zs, MustParse(n))
+	}
+	at := time.Date(2022, 12, 6, 15, 30, 0, 0, time.UTC)
+	for b.Loop() {
+		Convert(at, zs, "fr", zs[0].Location)
+	}
+}

@@ -343,11 +343,18 @@ func (a *allocator) canJoin(i int, st *sessState, need *BoothNeed) bool {
 	return len(st.members[need.Booth])+1 >= a.p.RetourPivotSize
 }
 
+// consecutiveWithin: sessions of a meeting this close are one sitting; keep the team.
+const consecutiveWithin = 6 * time.Hour
+
 func (a *allocator) score(i int, st *sessState, need *BoothNeed) int {
 	p := &a.people[i]
 	sc := p.load
-	if prev, ok := a.prev[st.s.MeetingID]; ok && slices.Contains(a.sessions[prev].members[need.Booth], i) {
-		sc -= 100000 // same team as the meeting's previous session
+	if prev, ok := a.prev[st.s.MeetingID]; ok && slices.Contains(a.sessions[prev].members[need.Booth], i) &&
+		st.s.Start.Sub(a.sessions[prev].s.End) <= consecutiveWithin {
+		sc -= 100000 // same team as the meeting's previous session, the same sitting day
+	}
+	if p.in.ClassOf(need.Booth) == ClassB {
+		sc += 60 // A-language members first; a retour member also makes a pivot booth need three
 	}
 	if slices.Contains(p.prefBooth, need.Booth) {
 		sc -= 120

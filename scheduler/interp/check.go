@@ -228,10 +228,10 @@ func (c *checker) relay(seats []seat) {
 			}
 			switch {
 			case ok:
-			case chain:
-				c.flag(st.a, RuleRelayChain, "%s lacks %s and no booth they understand has it first-hand: relay would pass through two pivots", st.it.Name, l)
 			case givers:
 				c.flag(st.a, RuleRelayGivers, "%s lacks %s and the pivot booth has too few members who can give relay from it", st.it.Name, l)
+			case chain:
+				c.flag(st.a, RuleRelayChain, "%s lacks %s and no booth they understand has it first-hand: relay would pass through two pivots", st.it.Name, l)
 			default:
 				c.flag(st.a, RuleLanguageCoverage, "%s lacks %s and no booth they understand can give it", st.it.Name, l)
 			}

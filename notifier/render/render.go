@@ -1,0 +1,408 @@
+// Package render writes Plenary's notification emails: for one recipient and one kind of
+// notice it picks the language (recipient's locale, its base language, the meeting's
+// default, English), the title in that language, and renders subject, plain text and
+// HTML with times in the recipient's zone and the venue's.
+//
+// Sentences live in a golang.org/x/text message catalog (catalog.go), with plural forms
+// chosen by x/text's CLDR rules; two layout templates (text/template for the plain-text
+// part, html/template for HTML, which escapes every value) turn them into an email.
+// Dates and times come from scheduler/zone, so emails and the API show the same forms.
+package render
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	htmltemplate "html/template"
+	"net/url"
+	"sort"
+	"strings"
+	texttemplate "text/template"
+	"time"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+	"golang.org/x/text/message"
+
+	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/scheduler/zone"
+)
+
+// Kind is the kind of notice.
+type Kind string
+
+// Kinds of notices.
+const (
+	RegistrationConfirmed Kind = "registration_confirmed"
+	Reminder              Kind = "reminder"
+	SessionChanged        Kind = "session_changed"
+	SessionCancelled      Kind = "session_cancelled"
+	AssignmentOffered     Kind = "assignment_offered"
+	AssignmentChanged     Kind = "assignment_changed"
+	AssignmentWithdrawn   Kind = "assignment_withdrawn"
+)
+
+// Kinds lists every kind, for tests and previews.
+var Kinds = []Kind{RegistrationConfirmed, Reminder, SessionChanged, SessionCancelled,
+	AssignmentOffered, AssignmentChanged, AssignmentWithdrawn}
+
+// Interval is a session's start and end.
+type Interval struct {
+	Start, End time.Time
+}
+
+// Links are the absolute URLs a notice may carry (signed links made by the caller).
+type Links struct {
+	Join        string // online meeting
+	Manage      string // registration management
+	Unsubscribe string
+	Accept      string // assignment
+	Decline     string
+}
+
+// Input is everything a notice needs, as plain values.
+type Input struct {
+	Kind          Kind
+	RecipientName string
+	Locale        string         // BCP 47, e.g. fr-CA
+	Zone          *time.Location // recipient's zone; UTC when nil
+	// DefaultLang is the meeting's default language, the fallback after the locale.
+	DefaultLang  string
+	MeetingTitle contracts.Text
+	SessionTitle contracts.Text
+	VenueZone    *time.Location // the zone the session is planned in; nil: not shown
+	Venue        string         // place, free text
+	Session      Interval
+	// Previous is the former time of a rescheduled session (SessionChanged,
+	// AssignmentChanged when the times moved).
+	Previous *Interval
+	// Now is the caller's clock: reminders say "in 24 hours" from it.
+	Now time.Time
+	// Sessions is the number of sessions of a registration (RegistrationConfirmed).
+	Sessions int
+	Booth    string   // output language of the booth, e.g. "FR"
+	Team     []string // colleagues in the booth
+	Reason   string   // cancellation reason as the secretariat wrote it
+	Links    Links
+}
+
+// Rendered is a notice ready for a mail.Message.
+type Rendered struct {
+	Subject string
+	Text    string
+	HTML    string
+	Lang    string // the language used (en, fr, es, ar)
+	Dir     string // ltr or rtl
+}
+
+//go:embed templates
+var templateFS embed.FS
+
+// Renderer renders notices. It is safe for concurrent use.
+type Renderer struct {
+	text    *texttemplate.Template
+	html    *htmltemplate.Template
+	matcher language.Matcher
+	cat     message.Option
+}
+
+// New parses the templates and builds the catalog.
+func New() (*Renderer, error) {
+	cat, err := buildCatalog()
+	if err != nil {
+		return nil, fmt.Errorf("build message catalog: %w", err)
+	}
+	text, err := texttemplate.ParseFS(templateFS, "templates/email.txt.tmpl")
+	if err != nil {
+		return nil, fmt.Errorf("parse text template: %w", err)
+	}
+	html, err := htmltemplate.ParseFS(templateFS, "templates/email.html.tmpl")
+	if err != nil {
+		return nil, fmt.Errorf("parse html template: %w", err)
+	}
+	return &Renderer{
+		text:    text,
+		html:    html,
+		matcher: language.NewMatcher(supported),
+		cat:     message.Catalog(cat),
+	}, nil
+}
+
+// Language picks the email language for a locale: the locale or its base language when
+// Plenary writes it, else the meeting's default language, else English.
+func (r *Renderer) Language(locale, defaultLang string) language.Tag {
+	for _, l := range []string{locale, defaultLang} {
+		tag, err := language.Parse(l)
+		if err != nil {
+			continue
+		}
+		_, i, conf := r.matcher.Match(tag)
+		if conf >= language.High {
+			return supported[i]
+		}
+	}
+	return language.English
+}
+
+// pickText chooses a multilingual value: the recipient's exact locale, the email
+// language or a regional form of it, the meeting's default, English, then any
+// (alphabetically first) language. It
+// returns the value and the language it is in.
+func pickText(t contracts.Text, locale string, lang language.Tag, defaultLang string) (string, language.Tag) {
+	if len(t) == 0 {
+		return "", lang
+	}
+	try := func(key string) (string, language.Tag, bool) {
+		want, err := language.Parse(key)
+		if err != nil {
+			return "", language.Und, false
+		}
+		for k, v := range t {
+			if v == "" {
+				continue
+			}
+			if kt, err := language.Parse(k); err == nil && kt == want {
+				return v, kt, true
+			}
+		}
+		return "", language.Und, false
+	}
+	for _, key := range []string{locale, lang.String()} {
+		if v, tag, ok := try(key); ok {
+			return v, tag
+		}
+	}
+	// A regional value (fr-CA) serves its base language (fr).
+	keys := make([]string, 0, len(t))
+	for k := range t {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		kt, err := language.Parse(k)
+		if err != nil || t[k] == "" {
+			continue
+		}
+		if base, _ := kt.Base(); base.String() == lang.String() {
+			return t[k], kt
+		}
+	}
+	for _, key := range []string{defaultLang, "en"} {
+		if v, tag, ok := try(key); ok {
+			return v, tag
+		}
+	}
+	for _, k := range keys {
+		if t[k] != "" {
+			tag, _ := language.Parse(k)
+			return t[k], tag
+		}
+	}
+	return "", lang
+}
+
+// row is a labelled value; link is a labelled URL.
+type row struct{ Label, Value string }
+type link struct{ Label, URL string }
+
+// view is what the layout templates show.
+type view struct {
+	Lang, Dir string
+	Subject   string
+	Greeting  string
+	Lead      []string
+	Rows      []row
+	Notes     []string
+	Links     []link
+	Footer    string
+}
+
+// ErrInvalidInput marks input no notice can be made from.
+var ErrInvalidInput = errors.New("invalid notice input")
+
+// Render renders one notice.
+func (r *Renderer) Render(in Input) (Rendered, error) {
+	if err := validate(in); err != nil {
+		return Rendered{}, err
+	}
+	lang := r.Language(in.Locale, in.DefaultLang)
+	p := message.NewPrinter(lang, r.cat)
+	langName := func(t language.Tag) string {
+		base, _ := t.Base()
+		if n := display.Tags(lang).Name(language.Make(base.String())); n != "" {
+			return n
+		}
+		return t.String()
+	}
+	v := view{Lang: lang.String(), Dir: "ltr"}
+	if lang == language.Arabic {
+		v.Dir = "rtl"
+	}
+
+	meeting, meetingLang := pickText(in.MeetingTitle, in.Locale, lang, in.DefaultLang)
+	session, sessionLang := pickText(in.SessionTitle, in.Locale, lang, in.DefaultLang)
+	if session == "" {
+		session, sessionLang = meeting, meetingLang
+	}
+	for _, tl := range []language.Tag{meetingLang, sessionLang} {
+		if base, _ := tl.Base(); base.String() != lang.String() {
+			note := p.Sprintf("note.title_language", langName(lang), langName(tl))
+			if len(v.Notes) == 0 || v.Notes[0] != note {
+				v.Notes = append(v.Notes, note)
+			}
+		}
+	}
+
+	loc := in.Zone
+	if loc == nil {
+		loc = time.UTC
+	}
+	when := func(iv Interval, z *time.Location) string {
+		s := zone.FormatDateTime(iv.Start, z, lang.String())
+		if !iv.End.IsZero() {
+			// Arabic text runs right to left; the en dash reads correctly in both.
+			s += " – " + zone.FormatTime(iv.End, z, lang.String())
+		}
+		return s
+	}
+	timeRows := func(iv Interval, prefix string) []row {
+		label := func(key string, z *time.Location) string {
+			l := p.Sprintf(key, z.String())
+			if prefix != "" {
+				l = prefix + " · " + l
+			}
+			return l
+		}
+		rows := []row{{label("label.your_time", loc), when(iv, loc)}}
+		if in.VenueZone != nil && in.VenueZone.String() != loc.String() {
+			rows = append(rows, row{label("label.venue_time", in.VenueZone), when(iv, in.VenueZone)})
+		}
+		return rows
+	}
+
+	v.Greeting = p.Sprintf("greeting", oneLine(in.RecipientName))
+	v.Rows = append(v.Rows, row{p.Sprintf("label.meeting"), meeting})
+	if session != meeting {
+		v.Rows = append(v.Rows, row{p.Sprintf("label.session"), session})
+	}
+	footer := "footer.registrant"
+	booth := strings.ToUpper(oneLine(in.Booth))
+
+	switch in.Kind {
+	case RegistrationConfirmed:
+		v.Subject = p.Sprintf("confirmation.subject", meeting)
+		v.Lead = append(v.Lead, p.Sprintf("confirmation.lead", meeting))
+		if in.Sessions > 0 {
+			v.Lead = append(v.Lead, p.Sprintf("confirmation.sessions", in.Sessions))
+		}
+		if !in.Session.Start.IsZero() {
+			v.Rows = append(v.Rows, timeRows(in.Session, "")...)
+		}
+	case Reminder:
+		rel := relative(p, in.Session.Start.Sub(in.Now))
+		v.Subject = p.Sprintf("reminder.subject", session, rel)
+		v.Lead = append(v.Lead, p.Sprintf("reminder.lead", session, rel))
+		v.Rows = append(v.Rows, timeRows(in.Session, "")...)
+	case SessionChanged:
+		v.Subject = p.Sprintf("change.subject", session)
+		v.Lead = append(v.Lead, p.Sprintf("change.lead", session))
+		v.Rows = append(v.Rows, timeRows(in.Session, p.Sprintf("label.new_time"))...)
+		v.Rows = append(v.Rows, timeRows(*in.Previous, p.Sprintf("label.old_time"))...)
+	case SessionCancelled:
+		v.Subject = p.Sprintf("cancel.subject", session)
+		v.Lead = append(v.Lead, p.Sprintf("cancel.lead", session))
+		v.Rows = append(v.Rows, timeRows(in.Session, "")...)
+		if reason := strings.TrimSpace(in.Reason); reason != "" {
+			v.Rows = append(v.Rows, row{p.Sprintf("label.reason"), reason})
+		}
+	case AssignmentOffered, AssignmentChanged, AssignmentWithdrawn:
+		footer = "footer.interpreter"
+		key := map[Kind]string{AssignmentOffered: "offer", AssignmentChanged: "assignment_changed", AssignmentWithdrawn: "withdrawn"}[in.Kind]
+		v.Subject = p.Sprintf(key+".subject", session, booth)
+		v.Lead = append(v.Lead, p.Sprintf(key+".lead", session, booth))
+		v.Rows = append(v.Rows, row{p.Sprintf("label.booth"), booth})
+		if len(in.Team) > 0 {
+			v.Rows = append(v.Rows, row{p.Sprintf("label.team"), strings.Join(in.Team, ", ")})
+		}
+		if in.Kind == AssignmentChanged && in.Previous != nil {
+			v.Rows = append(v.Rows, timeRows(in.Session, p.Sprintf("label.new_time"))...)
+			v.Rows = append(v.Rows, timeRows(*in.Previous, p.Sprintf("label.old_time"))...)
+		} else {
+			v.Rows = append(v.Rows, timeRows(in.Session, "")...)
+		}
+	}
+	if venue := strings.TrimSpace(in.Venue); venue != "" {
+		v.Rows = append(v.Rows, row{p.Sprintf("label.venue"), venue})
+	}
+	if in.Links.Join != "" && in.Kind != SessionCancelled && in.Kind != AssignmentWithdrawn {
+		v.Links = append(v.Links, link{p.Sprintf("label.join"), in.Links.Join})
+	}
+	if in.Kind == AssignmentOffered {
+		v.Links = append(v.Links, link{p.Sprintf("link.accept"), in.Links.Accept}, link{p.Sprintf("link.decline"), in.Links.Decline})
+	}
+	if in.Links.Manage != "" {
+		v.Links = append(v.Links, link{p.Sprintf("link.manage"), in.Links.Manage})
+	}
+	if in.Links.Unsubscribe != "" {
+		v.Links = append(v.Links, link{p.Sprintf("link.unsubscribe"), in.Links.Unsubscribe})
+	}
+	v.Footer = p.Sprintf(footer, meeting)
+	v.Subject = oneLine(v.Subject)
+
+	var text, html bytes.Buffer
+	if err := r.text.ExecuteTemplate(&text, "email.txt.tmpl", v); err != nil {
+		return Rendered{}, fmt.Errorf("render %s text: %w", in.Kind, err)
+	}
+	if err := r.html.ExecuteTemplate(&html, "email.html.tmpl", v); err != nil {
+		return Rendered{}, fmt.Errorf("render %s html: %w", in.Kind, err)
+	}
+	return Rendered{Subject: v.Subject, Text: text.String(), HTML: html.String(), Lang: v.Lang, Dir: v.Dir}, nil
+}
+
+// relative says how far ahead a start is: whole hours, or minutes under an hour.
+func relative(p *message.Printer, d time.Duration) string {
+	if d < time.Hour {
+		m := max(int((d + 30*time.Second) / time.Minute), 0)
+		return p.Sprintf("in.minutes", m)
+	}
+	return p.Sprintf("in.hours", int((d+30*time.Minute)/time.Hour))
+}
+
+func validate(in Input) error {
+	known := false
+	for _, k := range Kinds {
+		known = known || k == in.Kind
+	}
+	if !known {
+		return fmt.Errorf("%w: unknown kind %q", ErrInvalidInput, in.Kind)
+	}
+	if in.Session.Start.IsZero() && in.Kind != RegistrationConfirmed {
+		return fmt.Errorf("%w: %s needs the session's start", ErrInvalidInput, in.Kind)
+	}
+	if in.Kind == Reminder && in.Now.IsZero() {
+		return fmt.Errorf("%w: a reminder needs the clock", ErrInvalidInput)
+	}
+	if in.Kind == SessionChanged && in.Previous == nil {
+		return fmt.Errorf("%w: a change notice needs the previous time", ErrInvalidInput)
+	}
+	if in.Kind == AssignmentOffered && (in.Links.Accept == "" || in.Links.Decline == "") {
+		return fmt.Errorf("%w: an offer needs accept and decline links", ErrInvalidInput)
+	}
+	for _, u := range []string{in.Links.Join, in.Links.Manage, in.Links.Unsubscribe, in.Links.Accept, in.Links.Decline} {
+		if u == "" {
+			continue
+		}
+		parsed, err := url.Parse(u)
+		if err != nil || (parsed.Scheme != "https" && parsed.Scheme != "http") || parsed.Host == "" ||
+			strings.ContainsAny(u, " \r\n\t") {
+			return fmt.Errorf("%w: link %q is not an absolute http(s) URL", ErrInvalidInput, u)
+		}
+	}
+	return nil
+}
+
+// oneLine keeps a name or subject on one line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,193 @@
+package interp
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+	"time"
+)
+
+var propZones = []string{"UTC", "Europe/Paris", "Asia/Tokyo", "America/New_York", "Australia/Sydney", "America/Sao_Paulo"}
+
+// randomInput builds a small world: a few languages, a pool of up to a dozen interpreters
+// with random classes, retour, remote work from various zones, caps, unavailability, and
+// a handful of sessions over a few days (around the March DST change) with commitments
+// and declines.
+func randomInput(t testing.TB, r *rand.Rand) Input {
+	all := langs("en fr es ar zh ru")
+	r.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
+	ls := all[:2+r.IntN(3)]
+	pick := func() Lang { return ls[r.IntN(len(ls))] }
+	day0 := time.Date(2026, 3, 27, 0, 0, 0, 0, time.UTC)
+	at := func() time.Time {
+		return day0.Add(time.Duration(r.IntN(4*24*4)) * 15 * time.Minute)
+	}
+	var in Input
+	switch r.IntN(3) {
+	case 0:
+		in.Policy = AIIC()
+	case 1:
+		in.Policy = UN()
+	default:
+		in.Policy = AIIC()
+		in.Policy.Name = "custom"
+		in.Policy.Caps.BoothMinutesPerDay = 240
+		in.Policy.Caps.MinRest = 90 * time.Minute
+	}
+	in.Policy.RelayAllowed = r.IntN(5) > 0
+	n := 4 + r.IntN(14)
+	for i := 0; i < n; i++ {
+		it := Interpreter{ID: fmt.Sprintf("i%02d", i), Name: fmt.Sprintf("Interp%02d", i), Email: fmt.Sprintf("i%02d@example.org", i)}
+		a := pick()
+		it.Languages = []LangSkill{{a, ClassA}}
+		for k := r.IntN(5); k > 0; k-- {
+			l := pick()
+			if it.ClassOf(l) != "" {
+				continue
+			}
+			c := ClassC
+			if r.IntN(3) == 0 {
+				c = ClassB
+			}
+			it.Languages = append(it.Languages, LangSkill{l, c})
+		}
+		it.Retour = r.IntN(3) == 0
+		if r.IntN(3) == 0 {
+			it.Remote = true
+			loc, err := time.LoadLocation(propZones[r.IntN(len(propZones))])
+			if err != nil {
+				t.Fatal(err)
+			}
+			it.Location = loc
+			if r.IntN(2) == 0 {
+				s := r.IntN(12) * 60
+				it.Hours = WorkingHours{Start: s, End: s + 6*60 + r.IntN(7)*60}
+			}
+		}
+		if r.IntN(4) == 0 {
+			it.Caps = Caps{BoothMinutesPerDay: 120 + r.IntN(5)*60, SessionsPerDay: 1 + r.IntN(2), BoothMinutesPerWeek: 300 + r.IntN(6)*60}
+		}
+		if r.IntN(5) == 0 {
+			s := at()
+			it.Unavailable = []Interval{{Start: s, End: s.Add(time.Duration(1+r.IntN(12)) * time.Hour)}}
+		}
+		in.Pool = append(in.Pool, it)
+	}
+	for i, ns := 0, 1+r.IntN(5); i < ns; i++ {
+		s := Session{ID: fmt.Sprintf("s%d", i), MeetingID: fmt.Sprintf("m%d", r.IntN(2)), Start: at()}
+		s.End = s.Start.Add(time.Duration(2+r.IntN(11)) * 15 * time.Minute)
+		if r.IntN(8) == 0 {
+			s.End = s.End.Add(2 * time.Hour)
+		}
+		for k := 1 + r.IntN(2); k > 0; k-- {
+			s.Floor = append(s.Floor, pick())
+		}
+		for k := r.IntN(4); k > 0; k-- {
+			s.Outputs = append(s.Outputs, pick())
+		}
+		s.Cancelled = r.IntN(10) == 0
+		in.Sessions = append(in.Sessions, s)
+	}
+	for k := r.IntN(3); k > 0; k-- {
+		s := at()
+		in.Commitments = append(in.Commitments, Commitment{InterpreterID: in.Pool[r.IntN(n)].ID, Start: s, End: s.Add(time.Duration(1+r.IntN(3)) * time.Hour)})
+	}
+	for k := r.IntN(3); k > 0; k-- {
+		in.Declined = append(in.Declined, Declined{InterpreterID: in.Pool[r.IntN(n)].ID, SessionID: in.Sessions[r.IntN(len(in.Sessions))].ID, Booth: pick()})
+	}
+	return in
+}
+
+type vkey struct {
+	session, interp, rule string
+	booth                 Lang
+}
+
+func keys(vs []Violation) map[vkey]bool {
+	m := map[vkey]bool{}
+	for _, v := range vs {
+		m[vkey{v.SessionID, v.InterpreterID, v.Rule, v.Booth}] = true
+	}
+	return m
+}
+
+// TestAllocateProperties: on thousands of random worlds, the checker finds nothing in the
+// allocator's plan but the short teams it reports as gaps, and every gap is real: no
+// interpreter of the pool can be added to that booth, given the rest of the plan, without
+// breaking a hard rule (brute force over the pool, judged by the checker).
+func TestAllocateProperties(t *testing.T) {
+	const worlds = 3000
+	r := rand.New(rand.NewPCG(2026, 12))
+	var seats, filled, gaps, probes, hops, notes, retour int
+	for w := 0; w < worlds; w++ {
+		in := randomInput(t, r)
+		p := Allocate(in)
+		fail := func(format string, args ...any) {
+			t.Helper()
+			t.Fatalf("world %d: %s\ninput: %+v\nplan: %+v", w, fmt.Sprintf(format, args...), in, p)
+		}
+		base := Check(in, p.Assignments)
+		gapAt := map[string]Gap{}
+		for _, g := range p.Gaps {
+			gapAt[g.SessionID+"/"+string(g.Booth)] = g
+			if g.Rule == "" || g.Message == "" || g.Fix == "" || g.Missing < 1 {
+				fail("incomplete gap %+v", g)
+			}
+		}
+		short := map[string]bool{}
+		for _, v := range base {
+			if v.Rule != RuleTeamSize {
+				fail("checker rejects the plan: %+v", v)
+			}
+			if _, ok := gapAt[v.SessionID+"/"+string(v.Booth)]; !ok {
+				fail("short team without a gap: %+v", v)
+			}
+			short[v.SessionID+"/"+string(v.Booth)] = true
+		}
+		for k := range gapAt {
+			if !short[k] {
+				fail("gap %s but the checker sees a full team", k)
+			}
+		}
+		before := keys(base)
+		for _, g := range p.Gaps {
+			for _, it := range in.Pool {
+				probes++
+				more := append(append([]Assignment(nil), p.Assignments...), Assignment{SessionID: g.SessionID, Booth: g.Booth, InterpreterID: it.ID})
+				worse := false
+				for k := range keys(Check(in, more)) {
+					if !before[k] {
+						worse = true
+						break
+					}
+				}
+				if !worse {
+					fail("gap %+v is not real: %s fits", g, it.ID)
+				}
+			}
+		}
+		for _, s := range in.Sessions {
+			for _, b := range PlanBooths(s, in.Policy) {
+				seats += b.Size
+			}
+		}
+		filled += len(p.Assignments)
+		gaps += len(p.Gaps)
+		hops += len(p.RelayHops)
+		notes += len(p.Notes)
+		for _, a := range p.Assignments {
+			if a.Role == RoleRetour {
+				retour++
+			}
+		}
+		if w%10 == 0 && !reflect.DeepEqual(p, Allocate(in)) {
+			fail("not deterministic")
+		}
+	}
+	t.Logf("%d worlds, %d seats, %d filled, %d gaps, %d brute-force probes, %d relay hops, %d notes, %d retour seats", worlds, seats, filled, gaps, probes, hops, notes, retour)
+	// The generator must exercise both outcomes, or the property proves nothing.
+	if gaps == 0 || filled == 0 || hops == 0 || notes == 0 || retour == 0 {
+		t.Fatalf("degenerate generator: %d filled, %d gaps, %d hops, %d notes, %d retour", filled, gaps, hops, notes, retour)
+	}
+}

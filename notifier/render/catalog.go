@@ -18,6 +18,14 @@ var messages = map[string]map[language.Tag]any{
 		language.Spanish: "Hola, %s:",
 		language.Arabic:  "مرحبًا %s،",
 	},
+	// Between a label and its value in the plain-text part; French puts a space before
+	// the colon.
+	"sep.label": {
+		language.English: ": ", language.French: " : ", language.Spanish: ": ", language.Arabic: ": ",
+	},
+	"sep.list": {
+		language.English: ", ", language.French: ", ", language.Spanish: ", ", language.Arabic: "، ",
+	},
 	"label.meeting": {
 		language.English: "Meeting", language.French: "Réunion", language.Spanish: "Reunión", language.Arabic: "الاجتماع",
 	},

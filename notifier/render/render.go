@@ -209,6 +209,7 @@ type link struct{ Label, URL string }
 // view is what the layout templates show.
 type view struct {
 	Lang, Dir string
+	Sep       string // between a label and its value
 	Subject   string
 	Greeting  string
 	Lead      []string
@@ -235,7 +236,7 @@ func (r *Renderer) Render(in Input) (Rendered, error) {
 		}
 		return t.String()
 	}
-	v := view{Lang: lang.String(), Dir: "ltr"}
+	v := view{Lang: lang.String(), Dir: "ltr", Sep: p.Sprintf("sep.label")}
 	if lang == language.Arabic {
 		v.Dir = "rtl"
 	}
@@ -323,7 +324,7 @@ func (r *Renderer) Render(in Input) (Rendered, error) {
 		v.Lead = append(v.Lead, p.Sprintf(key+".lead", session, booth))
 		v.Rows = append(v.Rows, row{p.Sprintf("label.booth"), booth})
 		if len(in.Team) > 0 {
-			v.Rows = append(v.Rows, row{p.Sprintf("label.team"), strings.Join(in.Team, ", ")})
+			v.Rows = append(v.Rows, row{p.Sprintf("label.team"), strings.Join(in.Team, p.Sprintf("sep.list"))})
 		}
 		if in.Kind == AssignmentChanged && in.Previous != nil {
 			v.Rows = append(v.Rows, timeRows(in.Session, p.Sprintf("label.new_time"))...)
@@ -363,7 +364,7 @@ func (r *Renderer) Render(in Input) (Rendered, error) {
 // relative says how far ahead a start is: whole hours, or minutes under an hour.
 func relative(p *message.Printer, d time.Duration) string {
 	if d < time.Hour {
-		m := max(int((d + 30*time.Second) / time.Minute), 0)
+		m := max(int((d+30*time.Second)/time.Minute), 0)
 		return p.Sprintf("in.minutes", m)
 	}
 	return p.Sprintf("in.hours", int((d+30*time.Minute)/time.Hour))

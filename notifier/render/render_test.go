@@ -141,8 +141,8 @@ func TestFrenchCanadianInMontreal(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Bonjour Amélie Tremblay,",
-		"Votre heure (America/Montreal): samedi 6 décembre 2025, 10:30 (UTC-05:00) – 12:30",
-		"Heure du lieu (Europe/Zurich): samedi 6 décembre 2025, 16:30 (UTC+01:00) – 18:30",
+		"Votre heure (America/Montreal) : samedi 6 décembre 2025, 10:30 (UTC-05:00) – 12:30",
+		"Heure du lieu (Europe/Zurich) : samedi 6 décembre 2025, 16:30 (UTC+01:00) – 18:30",
 	} {
 		if !strings.Contains(out.Text, want) {
 			t.Errorf("text lacks %q:\n%s", want, out.Text)

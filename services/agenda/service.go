@@ -416,11 +416,14 @@ func (s *Service) UpdateSession(ctx context.Context, id string, ifMatch int64, i
 		}
 		out = x
 		if moved {
-			return outbox.Emit(ctx, tx, contracts.SessionRescheduled, Source, now, contracts.SessionRescheduledEvent{
+			if err := outbox.Emit(ctx, tx, contracts.SessionRescheduled, Source, now, contracts.SessionRescheduledEvent{
 				Session:         sessionContract(x),
 				Previous:        contracts.Interval{StartUTC: prev.StartUTC, EndUTC: prev.EndUTC},
 				PreviousVersion: prev.ScheduleVersion,
-			})
+			}); err != nil {
+				return err
+			}
+			return s.moveItems(ctx, tx, x, x.StartUTC.Sub(prev.StartUTC), now)
 		}
 		return outbox.Emit(ctx, tx, contracts.SessionUpdated, Source, now, contracts.SessionEvent{Session: sessionContract(x)})
 	})
@@ -558,9 +561,56 @@ func (in ItemInput) apply(it *Item, x Session, creating bool) error {
 	return nil
 }
 
+// moveItems shifts a rescheduled session's timed items with it, keeping each item's
+// place in the session, and emits agenda.changed when any moved.
+func (s *Service) moveItems(ctx context.Context, tx *sql.Tx, x Session, delta time.Duration, now time.Time) error {
+	items, err := s.store.itemsOfSession(ctx, tx, x.ID)
+	if err != nil {
+		return err
+	}
+	loc := time.UTC
+	if z, err := ParseZone(x.TZ); err == nil {
+		loc = z.Location
+	}
+	moved := false
+	for _, it := range items {
+		if it.StartUTC == nil && it.EndUTC == nil || delta == 0 {
+			continue
+		}
+		if it.StartUTC != nil {
+			t := it.StartUTC.Add(delta)
+			it.StartUTC, it.StartInput = &t, t.In(loc).Format("2006-01-02T15:04")
+		}
+		if it.EndUTC != nil {
+			t := it.EndUTC.Add(delta)
+			it.EndUTC, it.EndInput = &t, t.In(loc).Format("2006-01-02T15:04")
+		}
+		it.Version++
+		if err := s.store.updateItem(ctx, tx, it); err != nil {
+			return err
+		}
+		moved = true
+	}
+	if !moved {
+		return nil
+	}
+	return s.emitAgenda(ctx, tx, x, now)
+}
+
+func (s *Service) emitAgenda(ctx context.Context, tx *sql.Tx, x Session, now time.Time) error {
+	items, err := s.store.itemsOfSession(ctx, tx, x.ID)
+	if err != nil {
+		return err
+	}
+	ev := contracts.AgendaChangedEvent{MeetingID: x.MeetingID, SessionID: x.ID, Items: make([]contracts.AgendaItem, 0, len(items))}
+	for _, it := range items {
+		ev.Items = append(ev.Items, itemContract(it))
+	}
+	return outbox.Emit(ctx, tx, contracts.AgendaChanged, Source, now, ev)
+}
+
 func (s *Service) changeItems(ctx context.Context, sessionID string, fn func(tx *sql.Tx, x Session, now time.Time) error) error {
-	var meetingID string
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
 		x, err := s.store.session(ctx, tx, sessionID, true)
 		if err != nil {
 			return err
@@ -568,7 +618,6 @@ func (s *Service) changeItems(ctx context.Context, sessionID string, fn func(tx 
 		if x.Status == StatusCancelled {
 			return problem.New(problem.KindConflict, "session_cancelled", "session %s is cancelled; its agenda can no longer change", sessionID)
 		}
-		meetingID = x.MeetingID
 		now := s.clock()
 		if err := fn(tx, x, now); err != nil {
 			return err
@@ -576,18 +625,8 @@ func (s *Service) changeItems(ctx context.Context, sessionID string, fn func(tx 
 		if err := s.store.bumpAgenda(ctx, tx, x.MeetingID, now); err != nil {
 			return err
 		}
-		items, err := s.store.itemsOfSession(ctx, tx, sessionID)
-		if err != nil {
-			return err
-		}
-		ev := contracts.AgendaChangedEvent{MeetingID: x.MeetingID, SessionID: x.ID, Items: make([]contracts.AgendaItem, 0, len(items))}
-		for _, it := range items {
-			ev.Items = append(ev.Items, itemContract(it))
-		}
-		return outbox.Emit(ctx, tx, contracts.AgendaChanged, Source, now, ev)
+		return s.emitAgenda(ctx, tx, x, now)
 	})
-	_ = meetingID
-	return err
 }
 
 func itemContract(it Item) contracts.AgendaItem {
@@ -623,7 +662,9 @@ func (s *Service) AddItem(ctx context.Context, sessionID string, in ItemInput) (
 }
 
 // Item returns an agenda item.
-func (s *Service) Item(ctx context.Context, id string) (Item, error) { return s.store.item(ctx, s.db, id) }
+func (s *Service) Item(ctx context.Context, id string) (Item, error) {
+	return s.store.item(ctx, s.db, id)
+}
 
 // UpdateItem changes an agenda item if ifMatch names its current version.
 func (s *Service) UpdateItem(ctx context.Context, id string, ifMatch int64, in ItemInput) (Item, error) {

@@ -63,8 +63,7 @@ func NewEngine(o Options) *gin.Engine {
 		Fail(c, problem.New(problem.KindNotFound, "route_not_found", "no route %s %s", c.Request.Method, c.Request.URL.Path))
 	})
 	r.NoMethod(func(c *gin.Context) {
-		Fail(c, &problem.Error{Kind: problem.KindInvalid, Code: "method_not_allowed", Message: fmt.Sprintf("%s is not allowed on %s", c.Request.Method, c.Request.URL.Path)})
-		c.Status(http.StatusMethodNotAllowed)
+		Fail(c, problem.New(problem.KindMethodNotAllowed, "method_not_allowed", "%s is not allowed on %s", c.Request.Method, c.Request.URL.Path))
 	})
 	return r
 }

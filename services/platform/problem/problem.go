@@ -26,6 +26,7 @@ const (
 	KindForbidden                      // 403
 	KindTooManyRequests                // 429
 	KindGone                           // 410: a signed link that expired
+	KindMethodNotAllowed               // 405
 )
 
 // FieldError names one invalid field (a JSON pointer-like path such as "sessions/0/tz").
@@ -150,6 +151,8 @@ func (k Kind) Status() int {
 		return http.StatusTooManyRequests
 	case KindGone:
 		return http.StatusGone
+	case KindMethodNotAllowed:
+		return http.StatusMethodNotAllowed
 	default:
 		return http.StatusInternalServerError
 	}

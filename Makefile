@@ -1,0 +1,66 @@
+# Plenary. `make run` starts the all-in-one service with demo data; `make test` runs the
+# whole suite (PostgreSQL on 127.0.0.1:5432 is required: see README).
+SHELL := /bin/bash
+GO ?= go
+BIN := bin/plenary
+STATICCHECK_VERSION ?= v0.8.2
+GOBIN := $(shell $(GO) env GOPATH)/bin
+PKGS := ./...
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## Show the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-18s %s\n", $$1, $$2}'
+
+.PHONY: build
+build: ## Build bin/plenary (static, no cgo)
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./services/cmd/plenary
+
+.PHONY: run
+run: build ## Run the all-in-one service with demo data on 127.0.0.1:8080 (data in ./var)
+	./$(BIN) serve
+
+.PHONY: test
+test: ## Run the whole test suite (unit, store contracts on SQLite and PostgreSQL, NATS, SMTP, fuzz corpora)
+	$(GO) test -count=1 -timeout 20m $(PKGS)
+
+.PHONY: test-race
+test-race: ## Run the suite with the race detector
+	$(GO) test -count=1 -race -timeout 30m $(PKGS)
+
+.PHONY: test-integration
+test-integration: ## Run the container suite (needs a Docker engine: see README)
+	$(GO) test -count=1 -tags integration -timeout 30m ./integration/...
+
+.PHONY: bench
+bench: ## Run the benchmarks (each reports its baseline measured in the same run)
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2x -timeout 30m $(PKGS)
+
+.PHONY: fuzz
+fuzz: ## Fuzz every parser of outside input for FUZZTIME each (default 1m)
+	@for t in $$(grep -rhoE '^func (Fuzz[A-Za-z0-9_]+)' --include=*_test.go . | sed 's/func //' | sort -u); do \
+	  pkg=$$(grep -rlE "^func $$t\(" --include=*_test.go . | head -1 | xargs dirname); \
+	  echo "fuzz $$t in $$pkg"; \
+	  $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $${FUZZTIME:-1m} -parallel 1 $$pkg || exit 1; \
+	done
+
+.PHONY: soak
+soak: ## Longer load and fault runs, bounded, against loopback only
+	PLENARY_SOAK=1 $(GO) test -count=1 -run 'Soak' -timeout 60m $(PKGS)
+
+.PHONY: lint
+lint: ## gofmt, go vet and staticcheck
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+	@command -v staticcheck >/dev/null 2>&1 || test -x $(GOBIN)/staticcheck || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	PATH="$(GOBIN):$$PATH" staticcheck $(PKGS)
+
+.PHONY: vuln
+vuln: ## govulncheck (needs network access to the vulnerability database)
+	@command -v govulncheck >/dev/null 2>&1 || $(GO) install golang.org/x/vuln/cmd/govulncheck@latest
+	PATH="$(GOBIN):$$PATH" govulncheck $(PKGS)
+
+.PHONY: clean
+clean: ## Remove build output and the demo data directory
+	rm -rf bin var

@@ -1,0 +1,353 @@
+package api_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestMeetingLifecycle(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, e *env) {
+		r := e.do("POST", "/v1/meetings", map[string]any{
+			"title": map[string]string{"en": "Forum", "fr": "Forum"}, "venue_tz": "Europe/Paris",
+		})
+		m := e.must(201, r)
+		id := m["id"].(string)
+		if r.Header.Get("ETag") != `"1"` || r.Header.Get("Location") != "/v1/meetings/"+id {
+			t.Fatalf("ETag %q Location %q", r.Header.Get("ETag"), r.Header.Get("Location"))
+		}
+		if m["format"] != "hybrid" || m["platform"] != "none" || m["default_lang"] != "en" || m["interpretation_policy"] != "aiic" {
+			t.Fatalf("defaults not applied: %v", m)
+		}
+
+		got := e.do("GET", "/v1/meetings/"+id, nil)
+		if e.must(200, got)["venue_tz"] != "Europe/Paris" || got.Header.Get("ETag") != `"1"` {
+			t.Fatalf("GET meeting: %s", got.Body)
+		}
+
+		patch := map[string]any{"platform": "webex"}
+		e.do("PATCH", "/v1/meetings/"+id, patch).Problem(t, 428, "if_match_required")
+		e.do("PATCH", "/v1/meetings/"+id, patch, "If-Match", `"7"`).Problem(t, 412, "version_mismatch")
+		e.do("PATCH", "/v1/meetings/"+id, patch, "If-Match", `banana`).Problem(t, 400, "invalid_if_match")
+		up := e.do("PATCH", "/v1/meetings/"+id, patch, "If-Match", `"1"`)
+		if m := e.must(200, up); m["platform"] != "webex" || m["version"] != float64(2) || up.Header.Get("ETag") != `"2"` {
+			t.Fatalf("PATCH meeting: %s", up.Body)
+		}
+		e.do("PATCH", "/v1/meetings/"+id, patch, "If-Match", `"1"`).Problem(t, 412, "version_mismatch")
+
+		e.must(204, e.do("DELETE", "/v1/meetings/"+id, nil, "If-Match", `"2"`))
+		e.do("GET", "/v1/meetings/"+id, nil).Problem(t, 404, "meeting_not_found")
+		if got, want := e.outboxSubjects(), []string{"meeting.created", "meeting.updated", "meeting.deleted"}; !slices.Equal(got, want) {
+			t.Fatalf("events %v, want %v", got, want)
+		}
+	})
+}
+
+func TestMeetingListPaginates(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, e *env) {
+		var ids []string
+		for range 5 {
+			ids = append(ids, e.createMeeting())
+		}
+		var seen []string
+		cursor := ""
+		for pages := 0; pages < 10; pages++ {
+			page := e.must(200, e.do("GET", "/v1/meetings?limit=2&cursor="+cursor, nil))
+			for _, it := range page["items"].([]any) {
+				seen = append(seen, it.(map[string]any)["id"].(string))
+			}
+			next, _ := page["next_cursor"].(string)
+			if next == "" {
+				break
+			}
+			cursor = next
+		}
+		if !slices.Equal(seen, ids) {
+			t.Fatalf("paged through %v, want %v", seen, ids)
+		}
+		e.do("GET", "/v1/meetings?limit=0", nil).Problem(t, 400, "invalid_limit")
+		e.do("GET", "/v1/meetings?limit=5000", nil).Problem(t, 400, "invalid_limit")
+		e.do("GET", "/v1/meetings?cursor=!!!", nil).Problem(t, 400, "invalid_cursor")
+	})
+}
+
+func TestSessionTimesAcrossZones(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, e *env) {
+		mid := e.createMeeting()
+		cases := []struct {
+			name             string
+			body             map[string]any
+			startUTC, endUTC string
+			venueStart       string
+			plannedTZ        string
+		}{
+			{"venue zone by default", map[string]any{"start": "2026-12-08T16:30", "end": "2026-12-08T18:30"},
+				"2026-12-08T15:30:00Z", "2026-12-08T17:30:00Z", "2026-12-08T16:30:00+01:00", "Europe/Paris"},
+			{"GMT-3 is three hours behind UTC", map[string]any{"start": "2026-12-10T10:00", "duration_min": 90, "tz": "GMT-3"},
+				"2026-12-10T13:00:00Z", "2026-12-10T14:30:00Z", "2026-12-10T14:00:00+01:00", "UTC-03:00"},
+			{"UTC+5:30", map[string]any{"start": "2026-12-10T10:00", "end": "2026-12-10T11:00", "tz": "UTC+5:30"},
+				"2026-12-10T04:30:00Z", "2026-12-10T05:30:00Z", "2026-12-10T05:30:00+01:00", "UTC+05:30"},
+			{"ISO offset", map[string]any{"start": "2026-12-10T10:00", "end": "2026-12-10T11:00", "tz": "-05:00"},
+				"2026-12-10T15:00:00Z", "2026-12-10T16:00:00Z", "2026-12-10T16:00:00+01:00", "UTC-05:00"},
+			{"IANA southern hemisphere in summer", map[string]any{"start": "2026-12-10T09:00", "end": "2026-12-10T10:00", "tz": "Australia/Sydney"},
+				"2026-12-09T22:00:00Z", "2026-12-09T23:00:00Z", "2026-12-09T23:00:00+01:00", "Australia/Sydney"},
+			{"UTC", map[string]any{"start": "2026-12-10T09:00", "end": "2026-12-10T10:00", "tz": "UTC"},
+				"2026-12-10T09:00:00Z", "2026-12-10T10:00:00Z", "2026-12-10T10:00:00+01:00", "UTC"},
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				body := map[string]any{"title": map[string]string{"en": tc.name}, "floor_languages": []string{"en"}}
+				for k, v := range tc.body {
+					body[k] = v
+				}
+				s := e.createSession(mid, body)
+				venue := s["venue"].(map[string]any)
+				planned := s["planned"].(map[string]any)
+				if s["start_utc"] != tc.startUTC || s["end_utc"] != tc.endUTC || venue["start"] != tc.venueStart || venue["tz"] != "Europe/Paris" || planned["tz"] != tc.plannedTZ {
+					t.Fatalf("got start_utc %v end_utc %v venue %v planned %v", s["start_utc"], s["end_utc"], venue, planned)
+				}
+			})
+		}
+	})
+}
+
+func TestSessionTimeRejections(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, e *env) {
+		mid := e.createMeeting()
+		base := func(kv ...any) map[string]any {
+			b := map[string]any{"title": map[string]string{"en": "S"}, "floor_languages": []string{"en"}}
+			for i := 0; i+1 < len(kv); i += 2 {
+				b[kv[i].(string)] = kv[i+1]
+			}
+			return b
+		}
+		path := "/v1/meetings/" + mid + "/sessions"
+		// Clocks jump from 02:00 to 03:00 in Paris on 28 March 2027.
+		p := e.do("POST", path, base("start", "2027-03-28T02:30", "end", "2027-03-28T04:00", "tz", "Europe/Paris")).Problem(t, 422, "nonexistent_local_time")
+		if !strings.Contains(p["detail"].(string), "does not exist") {
+			t.Fatalf("gap message unhelpful: %v", p["detail"])
+		}
+		// 02:30 happens twice in Paris on 25 October 2026.
+		p = e.do("POST", path, base("start", "2026-10-25T02:30", "end", "2026-10-25T04:00", "tz", "Europe/Paris")).Problem(t, 422, "ambiguous_local_time")
+		extra := p["extra"].(map[string]any)
+		if c, _ := extra["candidates"].([]any); len(c) != 2 {
+			t.Fatalf("overlap should name both candidate instants: %v", extra)
+		}
+		s := e.createSession(mid, base("start", "2026-10-25T02:30", "end", "2026-10-25T04:00", "tz", "Europe/Paris", "fold", "later"))
+		if s["start_utc"] != "2026-10-25T01:30:00Z" {
+			t.Fatalf("fold later chose %v", s["start_utc"])
+		}
+		e.do("POST", path, base("start", "2026-12-08T10:00", "end", "2026-12-08T11:00", "tz", "Mars/Olympus")).Problem(t, 422, "unknown_zone")
+		e.do("POST", path, base("start", "2026-12-08T10:00", "end", "2026-12-08T11:00", "tz", "CST")).Problem(t, 422, "ambiguous_abbreviation")
+		e.do("POST", path, base("start", "2026-12-08T10:00", "end", "2026-12-08T09:00")).Problem(t, 422, "end_before_start")
+		e.do("POST", path, base("start", "2026-13-45T10:00", "end", "2026-12-08T11:00")).Problem(t, 422, "invalid_wall_clock")
+		e.do("POST", path, base("start", "yesterday", "end", "2026-12-08T11:00")).Problem(t, 422, "invalid_wall_clock")
+		e.do("POST", path, base("start", "2026-12-08T10:00")).Problem(t, 422, "validation_failed")
+		e.do("POST", path, base("start", "2026-12-08T10:00", "end", "2026-12-09T10:00")).Problem(t, 422, "validation_failed")
+		e.do("POST", path, base("start", "2026-12-08T10:00", "duration_min", 0)).Problem(t, 422, "validation_failed")
+		p = e.do("POST", path, base("start", "2026-12-08T10:00", "duration_min", 60, "floor_languages", []string{"english"}, "output_languages", []string{"fr", "fr"})).Problem(t, 422, "validation_failed")
+		if errs := p["errors"].([]any); len(errs) != 2 {
+			t.Fatalf("want one field error per bad language, got %v", errs)
+		}
+		e.do("POST", "/v1/meetings/nope/sessions", base("start", "2026-12-08T10:00", "duration_min", 60)).Problem(t, 404, "meeting_not_found")
+	})
+}
+
+func TestRescheduleUpdateAndCancel(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, e *env) {
+		mid := e.createMeeting()
+		s := e.createSession(mid, map[string]any{"title": map[string]string{"en": "Plenary"}, "start": "2026-12-08T16:30", "end": "2026-12-08T18:30",
+			"floor_languages": []string{"en", "fr"}, "output_languages": []string{"en", "fr"}, "audience": []string{"Africa, Europe and the Americas"}})
+		sid := s["id"].(string)
+		path := "/v1/sessions/" + sid
+
+		// A title change is an update, not a reschedule.
+		u := e.must(200, e.do("PATCH", path, map[string]any{"title": map[string]string{"en": "Plenary", "fr": "Plénière"}}, "If-Match", `"1"`))
+		if u["schedule_version"] != float64(1) || u["version"] != float64(2) {
+			t.Fatalf("title change: %v", u)
+		}
+		// Moving the start keeps the typed end, and raises the schedule version.
+		u = e.must(200, e.do("PATCH", path, map[string]any{"start": "2026-12-08T17:00"}, "If-Match", `"2"`))
+		if u["schedule_version"] != float64(2) || u["start_utc"] != "2026-12-08T16:00:00Z" || u["end_utc"] != "2026-12-08T17:30:00Z" {
+			t.Fatalf("reschedule: %v", u)
+		}
+		e.do("PATCH", path, map[string]any{"start": "2026-12-08T18:00"}, "If-Match", `"2"`).Problem(t, 412, "version_mismatch")
+		// A PATCH that fails validation changes nothing.
+		e.do("PATCH", path, map[string]any{"end": "2026-12-08T10:00"}, "If-Match", `"3"`).Problem(t, 422, "end_before_start")
+		if got := e.must(200, e.do("GET", path, nil)); got["version"] != float64(3) || got["end_utc"] != "2026-12-08T17:30:00Z" {
+			t.Fatalf("failed PATCH changed the session: %v", got)
+		}
+
+		c := e.must(200, e.do("POST", path+"/cancel", map[string]any{"reason": "venue unavailable"}))
+		if c["status"] != "cancelled" || c["cancel_reason"] != "venue unavailable" {
+			t.Fatalf("cancel: %v", c)
+		}
+		e.must(200, e.do("POST", path+"/cancel", nil)) // cancelling twice is harmless
+		e.do("PATCH", path, map[string]any{"start": "2026-12-08T18:00"}, "If-Match", `"4"`).Problem(t, 409, "session_cancelled")
+
+		want := []string{"meeting.created", "session.scheduled", "session.updated", "session.rescheduled", "session.cancelled"}
+		if got := e.outboxSubjects(); !slices.Equal(got, want) {
+			t.Fatalf("events %v, want %v", got, want)
+		}
+		var payload string
+		if err := e.db.QueryRow(`SELECT payload FROM outbox WHERE subject = 'plenary.v1.session.rescheduled'`).Scan(&payload); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{`"previous":{"start_utc":"2026-12-08T15:30:00Z","end_utc":"2026-12-08T17:30:00Z"}`, `"schedule_version":2`, `"previous_schedule_version":1`} {
+			if !strings.Contains(payload, want) {
+				t.Fatalf("rescheduled event lacks %s: %s", want, payload)
+			}
+		}
+	})
+}
+
+func TestAgendaItemsAndLocalizedAgenda(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, e *env) {
+		mid := e.createMeeting()
+		s := e.createSession(mid, map[string]any{"title": map[string]string{"en": "Session for Asia/Pacific"}, "start": "2026-12-08T07:00", "end": "2026-12-08T09:00",
+			"floor_languages": []string{"en"}, "audience": []string{"Asia/Pacific"}})
+		sid := s["id"].(string)
+		items := "/v1/sessions/" + sid + "/items"
+		it := e.must(201, e.do("POST", items, map[string]any{
+			"title": map[string]string{"en": "Opening", "fr": "Ouverture"}, "start": "07:00", "end": "07:20",
+			"speakers": []map[string]string{{"name": "Hon. Mere Tane", "affiliation": "Parliament of New Zealand", "stakeholder_group": "Parliamentarians", "regional_group": "Asia-Pacific", "language": "en"}},
+		}))
+		iid := it["id"].(string)
+		if it["start_utc"] != "2026-12-08T06:00:00Z" {
+			t.Fatalf("item time: %v", it)
+		}
+		e.do("POST", items, map[string]any{"title": map[string]string{"en": "Late"}, "start": "10:00"}).Problem(t, 422, "item_outside_session")
+		e.do("POST", items, map[string]any{"title": map[string]string{"en": "X"}, "speakers": []map[string]string{{"name": "A", "regional_group": "Atlantis"}}}).Problem(t, 422, "validation_failed")
+		e.must(200, e.do("PATCH", items+"/"+iid, map[string]any{"end": "07:30"}, "If-Match", `"1"`))
+		second := e.must(201, e.do("POST", items, map[string]any{"title": map[string]string{"en": "Debate"}}))
+		if second["position"] != float64(1) {
+			t.Fatalf("a new item goes last: %v", second)
+		}
+		e.must(204, e.do("DELETE", items+"/"+second["id"].(string), nil))
+		e.do("GET", "/v1/sessions/other/items/"+iid, nil).Problem(t, 404, "agenda_item_not_found")
+
+		r := e.do("GET", "/v1/meetings/"+mid+"/agenda?tz=Asia/Tokyo&lang=fr", nil)
+		a := e.must(200, r)
+		etag := r.Header.Get("ETag")
+		sess := a["sessions"].([]any)[0].(map[string]any)
+		local := sess["local"].(map[string]any)
+		title := sess["title"].(map[string]any)
+		if local["tz"] != "Asia/Tokyo" || local["start"] != "2026-12-08T15:00:00+09:00" || local["end"] != "2026-12-08T17:00:00+09:00" {
+			t.Fatalf("local times: %v", local)
+		}
+		if title["text"] != "Session for Asia/Pacific" || title["translation_missing"] != true || title["lang"] != "en" {
+			t.Fatalf("fallback title: %v", title)
+		}
+		item := sess["items"].([]any)[0].(map[string]any)
+		if item["title"].(map[string]any)["text"] != "Ouverture" || item["local"].(map[string]any)["start"] != "2026-12-08T15:00:00+09:00" {
+			t.Fatalf("item in agenda: %v", item)
+		}
+		if mt := a["meeting"].(map[string]any)["title"].(map[string]any); mt["text"] != "Forum sur la résilience climatique" || mt["translation_missing"] != false {
+			t.Fatalf("meeting title: %v", mt)
+		}
+		// Unchanged agenda: 304. Changed agenda: a new ETag.
+		if r := e.do("GET", "/v1/meetings/"+mid+"/agenda?tz=Asia/Tokyo&lang=fr", nil, "If-None-Match", etag); r.Status != 304 {
+			t.Fatalf("If-None-Match: %d", r.Status)
+		}
+		e.must(200, e.do("PATCH", "/v1/sessions/"+sid, map[string]any{"start": "2026-12-08T07:30"}, "If-Match", `"1"`))
+		r2 := e.do("GET", "/v1/meetings/"+mid+"/agenda?tz=Asia/Tokyo&lang=fr", nil, "If-None-Match", etag)
+		if r2.Status != 200 || r2.Header.Get("ETag") == etag {
+			t.Fatalf("agenda after a change: status %d etag %s", r2.Status, r2.Header.Get("ETag"))
+		}
+		if got := r2.JSON(t)["sessions"].([]any)[0].(map[string]any)["local"].(map[string]any)["start"]; got != "2026-12-08T15:30:00+09:00" {
+			t.Fatalf("agenda served stale times: %v", got)
+		}
+		e.do("GET", "/v1/meetings/"+mid+"/agenda?tz=Nowhere/Land", nil).Problem(t, 422, "unknown_zone")
+		e.do("GET", "/v1/meetings/"+mid+"/agenda?lang=not_a_tag!", nil).Problem(t, 400, "invalid_language")
+		e.do("GET", "/v1/meetings/missing/agenda", nil).Problem(t, 404, "meeting_not_found")
+
+		// Items moved with their session.
+		if got := r2.JSON(t)["sessions"].([]any)[0].(map[string]any)["items"].([]any)[0].(map[string]any)["start_utc"]; got != "2026-12-08T06:30:00Z" {
+			t.Fatalf("item did not move with its session: %v", got)
+		}
+		subjects := e.outboxSubjects()
+		want := []string{"meeting.created", "session.scheduled", "agenda.changed", "agenda.changed", "agenda.changed", "agenda.changed", "session.rescheduled", "agenda.changed"}
+		if !slices.Equal(subjects, want) {
+			t.Fatalf("events %v, want %v", subjects, want)
+		}
+	})
+}
+
+func TestBadInputIsAClearClientError(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, e *env) {
+		mid := e.createMeeting()
+		e.do("POST", "/v1/meetings", `{"title": {"en": "x"`).Problem(t, 400, "malformed_json")
+		e.do("POST", "/v1/meetings", `{"title": {"en": "x"}} {}`).Problem(t, 400, "malformed_json")
+		e.do("POST", "/v1/meetings", `[1,2]`).Problem(t, 400, "invalid_field_type")
+		e.do("POST", "/v1/meetings", `{"title": "just a string", "venue_tz": "UTC"}`).Problem(t, 400, "invalid_field_type")
+		p := e.do("POST", "/v1/meetings", `{"title": {"en": "x"}, "venue_tz": "UTC", "colour": "blue"}`).Problem(t, 400, "unknown_field")
+		if !strings.Contains(p["detail"].(string), "colour") {
+			t.Fatalf("unknown field not named: %v", p)
+		}
+		e.do("POST", "/v1/meetings", ``).Problem(t, 400, "empty_body")
+		big := `{"title": {"en": "` + strings.Repeat("x", 10<<20) + `"}}`
+		e.do("POST", "/v1/meetings", big).Problem(t, 413, "body_too_large")
+		e.do("POST", "/v1/meetings", `{}`, "Content-Type", "text/plain").Problem(t, 415, "unsupported_media_type")
+		e.do("POST", "/v1/meetings", map[string]any{"title": map[string]string{"en": "x"}}).Problem(t, 422, "validation_failed")
+		e.do("POST", "/v1/meetings", map[string]any{"title": map[string]string{"en": "x"}, "venue_tz": "Nowhere/Land"}).Problem(t, 422, "validation_failed")
+		e.do("POST", "/v1/meetings", map[string]any{"title": map[string]string{"en": "x", "not a tag": "y"}, "venue_tz": "UTC", "format": "telepathy"}).Problem(t, 422, "validation_failed")
+		e.do("POST", "/v1/meetings", map[string]any{"title": map[string]string{"en": " "}, "venue_tz": "UTC"}).Problem(t, 422, "validation_failed")
+		e.do("GET", "/v1/nowhere", nil).Problem(t, 404, "route_not_found")
+		e.do("PUT", "/v1/meetings/"+mid, map[string]any{}).Problem(t, 405, "method_not_allowed")
+		// SQL metacharacters are data, not SQL.
+		evil := `x'); DROP TABLE meetings; --`
+		m := e.must(201, e.do("POST", "/v1/meetings", map[string]any{"title": map[string]string{"en": evil}, "venue_tz": "UTC"}))
+		if got := e.must(200, e.do("GET", "/v1/meetings/"+m["id"].(string), nil))["title"].(map[string]any)["en"]; got != evil {
+			t.Fatalf("title round trip: %v", got)
+		}
+		if r := e.do("GET", "/v1/meetings/"+fmt.Sprint(`' OR '1'='1`), nil); r.Status != 404 {
+			t.Fatalf("injection in path: %d", r.Status)
+		}
+	})
+}
+
+func TestIdempotencyKeyReplaysTheFirstResponse(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, e *env) {
+		body := map[string]any{"title": map[string]string{"en": "Forum"}, "venue_tz": "UTC"}
+		first := e.do("POST", "/v1/meetings", body, "Idempotency-Key", "k-1")
+		second := e.do("POST", "/v1/meetings", body, "Idempotency-Key", "k-1")
+		if e.must(201, first)["id"] != e.must(201, second)["id"] || second.Header.Get("Idempotent-Replayed") != "true" {
+			t.Fatalf("replay: %s / %s", first.Body, second.Body)
+		}
+		list := e.must(200, e.do("GET", "/v1/meetings", nil))
+		if n := len(list["items"].([]any)); n != 1 {
+			t.Fatalf("%d meetings created, want 1", n)
+		}
+		e.do("POST", "/v1/meetings", map[string]any{"title": map[string]string{"en": "Other"}, "venue_tz": "UTC"}, "Idempotency-Key", "k-1").
+			Problem(t, 422, "idempotency_key_reused")
+		// A failed request is replayed as it was; a new key acts anew.
+		bad := map[string]any{"title": map[string]string{"en": "Forum"}}
+		e.do("POST", "/v1/meetings", bad, "Idempotency-Key", "k-2").Problem(t, 422, "validation_failed")
+		e.do("POST", "/v1/meetings", bad, "Idempotency-Key", "k-2").Problem(t, 422, "validation_failed")
+		e.must(201, e.do("POST", "/v1/meetings", body, "Idempotency-Key", "k-3"))
+		if got := len(e.outboxSubjects()); got != 2 {
+			t.Fatalf("%d events, want 2", got)
+		}
+	})
+}
+
+func TestOperationalEndpoints(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, e *env) {
+		e.must(200, e.do("GET", "/healthz", nil))
+		if r := e.must(200, e.do("GET", "/readyz", nil)); r["ready"] != true {
+			t.Fatalf("readyz: %v", r)
+		}
+		r := e.do("GET", "/metrics", nil)
+		if r.Status != 200 || !strings.Contains(string(r.Body), "plenary_http_requests_total") {
+			t.Fatalf("metrics: %d %.300s", r.Status, r.Body)
+		}
+		r = e.do("GET", "/openapi.yaml", nil)
+		if r.Status != 200 || !strings.HasPrefix(string(r.Body), "openapi: 3.1") {
+			t.Fatalf("openapi: %d %.100s", r.Status, r.Body)
+		}
+		if r.Header.Get("X-Request-Id") == "" || r.Header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Fatalf("headers: %v", r.Header)
+		}
+	})
+}

@@ -1,0 +1,165 @@
+package api_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/plenary/plenary/services/agenda"
+	"github.com/plenary/plenary/services/api"
+	"github.com/plenary/plenary/services/platform/db"
+	"github.com/plenary/plenary/services/platform/dbtest"
+)
+
+// testClock is a settable fixed clock.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+// env is a real API server over a fresh database.
+type env struct {
+	t     *testing.T
+	srv   *httptest.Server
+	db    *db.DB
+	clock *testClock
+}
+
+func newEnv(t *testing.T, d *db.DB) *env {
+	t.Helper()
+	clock := &testClock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
+	ag := agenda.NewService(d, agenda.WithClock(clock.Now))
+	h := api.NewServer(api.Deps{DB: d, Agenda: ag, Now: clock.Now, Ready: []api.Check{{Name: "database", Fn: d.PingContext}}})
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return &env{t: t, srv: srv, db: d, clock: clock}
+}
+
+type resp struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+func (r resp) JSON(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.Body, &m); err != nil {
+		t.Fatalf("response is not a JSON object: %v\n%s", err, r.Body)
+	}
+	return m
+}
+
+// Problem checks the response is a problem document with the status and code.
+func (r resp) Problem(t *testing.T, status int, code string) map[string]any {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("status %d, want %d: %s", r.Status, status, r.Body)
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("content type %q, want application/problem+json", ct)
+	}
+	m := r.JSON(t)
+	if m["code"] != code {
+		t.Fatalf("code %v, want %s: %s", m["code"], code, r.Body)
+	}
+	if m["status"] != float64(status) || m["type"] == "" || m["title"] == "" || m["detail"] == "" {
+		t.Fatalf("incomplete problem document: %s", r.Body)
+	}
+	return m
+}
+
+func (e *env) do(method, path string, body any, headers ...string) resp {
+	e.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, e.srv.URL+path, rd)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := e.srv.Client().Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return resp{Status: res.StatusCode, Header: res.Header, Body: b}
+}
+
+func (e *env) must(status int, r resp) map[string]any {
+	e.t.Helper()
+	if r.Status != status {
+		e.t.Fatalf("status %d, want %d: %s", r.Status, status, r.Body)
+	}
+	if len(r.Body) == 0 {
+		return nil
+	}
+	return r.JSON(e.t)
+}
+
+func (e *env) createMeeting() string {
+	e.t.Helper()
+	m := e.must(201, e.do("POST", "/v1/meetings", map[string]any{
+		"title":    map[string]string{"en": "Forum on Climate Resilience", "fr": "Forum sur la résilience climatique"},
+		"venue_tz": "Europe/Paris", "format": "virtual", "default_lang": "en", "platform": "zoom",
+	}))
+	return m["id"].(string)
+}
+
+func (e *env) createSession(meetingID string, body map[string]any) map[string]any {
+	e.t.Helper()
+	return e.must(201, e.do("POST", "/v1/meetings/"+meetingID+"/sessions", body))
+}
+
+// outboxTypes lists the subjects written to the outbox, in order.
+func (e *env) outboxSubjects() []string {
+	e.t.Helper()
+	rows, err := e.db.Query(`SELECT subject FROM outbox ORDER BY seq`)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			e.t.Fatal(err)
+		}
+		out = append(out, strings.TrimPrefix(s, "plenary.v1."))
+	}
+	return out
+}
+
+// forEachDialect runs the test body against a fresh server on SQLite and on PostgreSQL.
+func forEachDialect(t *testing.T, fn func(t *testing.T, e *env)) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) { fn(t, newEnv(t, d)) })
+}

@@ -1,0 +1,119 @@
+package httpx
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/plenary/plenary/services/platform/db"
+	"github.com/plenary/plenary/services/platform/problem"
+)
+
+// IdempotencyHeader names the header a client sets to make a POST safe to retry.
+const IdempotencyHeader = "Idempotency-Key"
+
+// Idempotency makes POST requests that carry an Idempotency-Key replay their first
+// response instead of acting twice. The key is reserved in the database before the
+// handler runs, so two concurrent requests with one key cannot both act; a key reused
+// with a different body is refused. Responses of 5xx release the key so the client may
+// retry.
+func Idempotency(d *db.DB, now func() time.Time) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		key := c.GetHeader(IdempotencyHeader)
+		if c.Request.Method != http.MethodPost || key == "" {
+			c.Next()
+			return
+		}
+		if len(key) > 255 {
+			Fail(c, problem.Invalid("invalid_idempotency_key", "Idempotency-Key must be at most 255 characters"))
+			return
+		}
+		body, err := io.ReadAll(c.Request.Body)
+		if err != nil {
+			Fail(c, decodeError(err))
+			return
+		}
+		c.Request.Body = io.NopCloser(bytes.NewReader(body))
+		sum := sha256.Sum256(append([]byte(c.Request.Method+" "+c.Request.URL.Path+"\n"), body...))
+		hash := hex.EncodeToString(sum[:])
+		scope := c.Request.Method + " " + c.Request.URL.Path
+		if p, ok := c.Get(ctxPrincipalScope); ok {
+			scope = p.(string) + " " + scope
+		}
+		ctx := c.Request.Context()
+		res, err := d.ExecContext(ctx,
+			`INSERT INTO idempotency_keys (scope, key, request_hash, status, body, created_at) VALUES ($1, $2, $3, 0, '', $4) ON CONFLICT (scope, key) DO NOTHING`,
+			scope, key, hash, now().UTC())
+		if err != nil {
+			Fail(c, problem.Internal(err))
+			return
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			var storedHash, storedBody, location string
+			var status int
+			err := d.QueryRowContext(ctx, `SELECT request_hash, status, body, location FROM idempotency_keys WHERE scope = $1 AND key = $2`, scope, key).
+				Scan(&storedHash, &status, &storedBody, &location)
+			switch {
+			case err != nil:
+				Fail(c, problem.Internal(err))
+			case storedHash != hash:
+				Fail(c, problem.Unprocessable("idempotency_key_reused", "this Idempotency-Key was used for a different request; use a new key for a new request"))
+			case status == 0:
+				Fail(c, problem.New(problem.KindConflict, "idempotency_in_progress", "a request with this Idempotency-Key is still being processed; retry shortly"))
+			default:
+				if location != "" {
+					c.Header("Location", location)
+				}
+				c.Header("Idempotent-Replayed", "true")
+				ct := "application/json; charset=utf-8"
+				if status >= 400 {
+					ct = problem.ContentType
+				}
+				c.Data(status, ct, []byte(storedBody))
+				c.Abort()
+			}
+			return
+		}
+		rec := &recorder{ResponseWriter: c.Writer}
+		c.Writer = rec
+		c.Next()
+		// The request is over; record its outcome even if the client has gone.
+		saveCtx := context.WithoutCancel(ctx)
+		status := rec.Status()
+		if status >= 500 || status < 200 {
+			_, _ = d.ExecContext(saveCtx, `DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2`, scope, key)
+			return
+		}
+		if _, err := d.ExecContext(saveCtx, `UPDATE idempotency_keys SET status = $1, body = $2, location = $3 WHERE scope = $4 AND key = $5`,
+			status, rec.buf.String(), rec.Header().Get("Location"), scope, key); err != nil {
+			Logger(c).Error("record idempotent response", "error", err.Error())
+		}
+	}
+}
+
+// ctxPrincipalScope, when set by authentication, keeps one caller's keys apart from another's.
+const ctxPrincipalScope = "plenary.idempotency_scope"
+
+// SetIdempotencyScope names the caller so that idempotency keys are per caller.
+func SetIdempotencyScope(c *gin.Context, scope string) { c.Set(ctxPrincipalScope, scope) }
+
+type recorder struct {
+	gin.ResponseWriter
+	buf bytes.Buffer
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.buf.Write(b)
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *recorder) WriteString(s string) (int, error) {
+	r.buf.WriteString(s)
+	return r.ResponseWriter.WriteString(s)
+}

@@ -120,7 +120,7 @@ type SplitSession struct {
 // Split divides the audiences into sessions held on one (venue) day.
 type Split struct {
 	Day      string         `json:"day"` // venue-local date
-	Score    float64        `json:"score"`
+	Score    float64        `json:"score"` // the sessions' scores added up
 	Inside   bool           `json:"inside"`
 	Sessions []SplitSession `json:"sessions"`
 }
@@ -222,12 +222,27 @@ func resolveAudiences(as []Audience, defs []Region, def Hours, from, to time.Tim
 }
 
 func suggestRegions(name string, defs []Region) []string {
-	key := normalize(name)
+	stem := func(w string) string {
+		if len(w) > 5 {
+			return w[:5]
+		}
+		return w
+	}
+	keys := map[string]bool{}
+	for _, w := range strings.FieldsFunc(normalize(name), func(r rune) bool { return r == ' ' || r == ',' || r == '/' || r == '-' }) {
+		if len(w) >= 4 && w != "group" && w != "others" {
+			keys[stem(w)] = true
+		}
+	}
 	var out []string
-	for _, n := range regionNames(defs) {
-		nn := normalize(n)
-		if key != "" && (strings.Contains(nn, key) || strings.Contains(key, nn)) {
-			out = append(out, n)
+	for _, set := range [][]Region{defs, unGroups, meetingRegions} {
+		for _, r := range set {
+			for _, w := range strings.FieldsFunc(normalize(strings.Join(append([]string{r.Name}, r.Aliases...), " ")), func(r rune) bool { return r == ' ' || r == ',' || r == '/' || r == '-' }) {
+				if keys[stem(w)] {
+					out = append(out, r.Name)
+					break
+				}
+			}
 		}
 	}
 	return out
@@ -563,7 +578,7 @@ func (p *plan) split(single float64) *Split {
 		}
 		if len(parts) > 1 && total < bestScore-1e-9 {
 			bestScore = total
-			sp := &Split{Day: time.Unix(p.days[lo]*86400, 0).UTC().Format("2006-01-02"), Score: round(total), Inside: true}
+			sp := &Split{Day: time.Unix(p.days[lo]*86400, 0).UTC().Format("2006-01-02"), Inside: true}
 			for _, s := range parts {
 				var names []string
 				var idx []int
@@ -574,9 +589,11 @@ func (p *plan) split(single float64) *Split {
 					}
 				}
 				sl := p.slot(p.starts[subStart[s]], subCost[s], idx)
+				sp.Score += sl.Score
 				sp.Inside = sp.Inside && sl.Inside
 				sp.Sessions = append(sp.Sessions, SplitSession{Audiences: names, Slot: sl})
 			}
+			sp.Score = round(sp.Score)
 			sort.SliceStable(sp.Sessions, func(i, j int) bool { return sp.Sessions[i].Slot.Start.Before(sp.Sessions[j].Slot.Start) })
 			best = sp
 		}

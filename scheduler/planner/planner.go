@@ -119,7 +119,7 @@ type SplitSession struct {
 
 // Split divides the audiences into sessions held on one (venue) day.
 type Split struct {
-	Day      string         `json:"day"` // venue-local date
+	Day      string         `json:"day"`   // venue-local date
 	Score    float64        `json:"score"` // the sessions' scores added up
 	Inside   bool           `json:"inside"`
 	Sessions []SplitSession `json:"sessions"`

@@ -1,0 +1,234 @@
+package interp
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+)
+
+// benchWorld: 1,000 sessions over four weeks with up to six booths (the six UN languages),
+// 600 interpreters (a quarter remote, from five zones), UN policy.
+func benchWorld(tb testing.TB) Input {
+	r := rand.New(rand.NewPCG(6, 600))
+	six := langs("en fr es ar zh ru")
+	zones := []string{"Europe/Paris", "America/New_York", "Asia/Tokyo", "Africa/Nairobi", "America/Sao_Paulo"}
+	in := Input{Policy: UN()}
+	for i := 0; i < 600; i++ {
+		a := six[i%6]
+		it := Interpreter{ID: fmt.Sprintf("p%03d", i), Name: fmt.Sprintf("P%03d", i), Email: fmt.Sprintf("p%03d@example.org", i),
+			Languages: []LangSkill{{a, ClassA}}}
+		for _, l := range six {
+			if l == a {
+				continue
+			}
+			switch x := r.IntN(10); {
+			case x < 1:
+				it.Languages = append(it.Languages, LangSkill{l, ClassB})
+			case x < 6 || l == "en" || l == "fr":
+				it.Languages = append(it.Languages, LangSkill{l, ClassC})
+			}
+		}
+		it.Retour = r.IntN(4) == 0
+		if r.IntN(4) == 0 {
+			it.Remote = true
+			loc, err := time.LoadLocation(zones[r.IntN(len(zones))])
+			if err != nil {
+				tb.Fatal(err)
+			}
+			it.Location = loc
+		}
+		if r.IntN(10) == 0 {
+			s := time.Date(2027, 1, 4+r.IntN(28), 0, 0, 0, 0, time.UTC)
+			it.Unavailable = []Interval{{Start: s, End: s.Add(time.Duration(24*(1+r.IntN(5))) * time.Hour)}}
+		}
+		in.Pool = append(in.Pool, it)
+	}
+	for i := 0; i < 1000; i++ {
+		day := time.Date(2027, 1, 4+r.IntN(28), 0, 0, 0, 0, time.UTC)
+		start := day.Add(time.Duration(7*60+r.IntN(11*4)*15) * time.Minute)
+		s := Session{ID: fmt.Sprintf("s%04d", i), MeetingID: fmt.Sprintf("m%03d", i/10), Start: start,
+			End: start.Add(time.Duration(60+r.IntN(5)*30) * time.Minute)}
+		out := slices.Clone(six)
+		r.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+		s.Outputs = out[:2+r.IntN(5)]
+		s.Floor = slices.Clone(s.Outputs[:1+r.IntN(min(3, len(s.Outputs)))])
+		in.Sessions = append(in.Sessions, s)
+	}
+	for k := 0; k < 300; k++ {
+		s := time.Date(2027, 1, 4+r.IntN(28), 8+r.IntN(10), 0, 0, 0, time.UTC)
+		in.Commitments = append(in.Commitments, Commitment{InterpreterID: in.Pool[r.IntN(600)].ID, Start: s, End: s.Add(3 * time.Hour)})
+	}
+	return in
+}
+
+// firstFit is the baseline: sessions in start order, booths in language order, the first
+// interpreter by id who passes the hard rules and has every floor language first-hand
+// (no relay, no fairness, no preferences). Test code only.
+func firstFit(in Input) []Assignment {
+	type booked struct{ start, end time.Time }
+	busy := map[string][]booked{}
+	for _, c := range in.Commitments {
+		busy[c.InterpreterID] = append(busy[c.InterpreterID], booked{c.Start, c.End})
+	}
+	sessions := slices.Clone(in.Sessions)
+	slices.SortFunc(sessions, func(x, y Session) int { return cmp.Or(x.Start.Compare(y.Start), cmp.Compare(x.ID, y.ID)) })
+	pool := slices.Clone(in.Pool)
+	slices.SortFunc(pool, func(x, y Interpreter) int { return cmp.Compare(x.ID, y.ID) })
+	p := in.Policy
+	var out []Assignment
+	for _, s := range sessions {
+		for _, need := range PlanBooths(s, p) {
+			for k := 0; k < len(pool) && need.Size > 0; k++ {
+				it := &pool[k]
+				if c := it.ClassOf(need.Booth); c != ClassA && !(c == ClassB && it.Retour) {
+					continue
+				}
+				ok := true
+				for _, l := range need.Sources {
+					ok = ok && it.ClassOf(l) != ""
+				}
+				loc := it.Zone()
+				ls := s.Start.In(loc)
+				dayMin, weekMin, daySess := 0, 0, 0
+				y, w := ls.ISOWeek()
+				for _, b := range busy[it.ID] {
+					if b.start.Before(s.End.Add(p.Caps.MinRest)) && s.Start.Before(b.end.Add(p.Caps.MinRest)) {
+						ok = false
+					}
+					bl := b.start.In(loc)
+					m := int(b.end.Sub(b.start).Minutes())
+					if bl.YearDay() == ls.YearDay() && bl.Year() == ls.Year() {
+						dayMin += m
+						daySess++
+					}
+					if by, bw := bl.ISOWeek(); by == y && bw == w {
+						weekMin += m
+					}
+				}
+				d := s.Minutes()
+				dayCap := p.Caps.BoothMinutesPerDay
+				if it.Remote && p.RemoteBoothMinutesPerDay > 0 {
+					dayCap = min(dayCap, p.RemoteBoothMinutesPerDay)
+				}
+				ok = ok && dayMin+d <= dayCap && weekMin+d <= p.Caps.BoothMinutesPerWeek && daySess < p.Caps.SessionsPerDay
+				for _, u := range it.Unavailable {
+					ok = ok && !(u.Start.Before(s.End) && s.Start.Before(u.End))
+				}
+				if it.Remote {
+					h := it.WorkingHoursOrDefault()
+					le := s.End.In(loc)
+					ok = ok && le.YearDay() == ls.YearDay() && ls.Hour()*60+ls.Minute() >= h.Start && le.Hour()*60+le.Minute() <= h.End
+				}
+				if ok {
+					busy[it.ID] = append(busy[it.ID], booked{s.Start, s.End})
+					out = append(out, Assignment{SessionID: s.ID, Booth: need.Booth, InterpreterID: it.ID, Role: RoleInterpreter})
+					need.Size--
+				}
+			}
+		}
+	}
+	return out
+}
+
+// planMetrics: filled seats / needed seats, and the spread of booth minutes over the
+// interpreters who work at all (standard deviation, and max/min).
+func planMetrics(in Input, as []Assignment) (fill, stddev, ratio float64) {
+	mins := map[string]int{}
+	for _, s := range in.Sessions {
+		mins[s.ID] = s.Minutes()
+	}
+	needed := 0
+	for _, s := range in.Sessions {
+		for _, b := range PlanBooths(s, in.Policy) {
+			needed += b.Size
+		}
+	}
+	load := map[string]float64{}
+	for _, a := range as {
+		load[a.InterpreterID] += float64(mins[a.SessionID])
+	}
+	var sum, sq float64
+	lo, hi := math.Inf(1), 0.0
+	for _, v := range load {
+		sum += v
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	mean := sum / float64(len(load))
+	for _, v := range load {
+		sq += (v - mean) * (v - mean)
+	}
+	return 100 * float64(len(as)) / float64(needed), math.Sqrt(sq / float64(len(load))), hi / lo
+}
+
+func hardViolations(in Input, as []Assignment) int {
+	n := 0
+	for _, v := range Check(in, as) {
+		if v.Rule != RuleTeamSize {
+			n++
+		}
+	}
+	return n
+}
+
+// BenchmarkAllocate runs the allocator and the first-fit baseline on the same world.
+// make bench: go test -run '^$' -bench Allocate -benchmem ./scheduler/interp/
+func BenchmarkAllocate(b *testing.B) {
+	in := benchWorld(b)
+	report := func(b *testing.B, as []Assignment) {
+		if n := hardViolations(in, as); n != 0 {
+			b.Fatalf("%d hard-rule violations", n)
+		}
+		fill, sd, ratio := planMetrics(in, as)
+		b.ReportMetric(fill, "fill_%")
+		b.ReportMetric(sd, "load_sd_min")
+		b.ReportMetric(ratio, "load_max/min")
+	}
+	b.Run("allocator", func(b *testing.B) {
+		var p Plan
+		for b.Loop() {
+			p = Allocate(in)
+		}
+		report(b, p.Assignments)
+		b.ReportMetric(float64(len(p.RelayHops)), "relay_hops")
+	})
+	b.Run("greedy", func(b *testing.B) {
+		var as []Assignment
+		for b.Loop() {
+			as = firstFit(in)
+		}
+		report(b, as)
+	})
+}
+
+// BenchmarkCheck re-validates the allocator's plan for the benchmark world.
+func BenchmarkCheck(b *testing.B) {
+	in := benchWorld(b)
+	p := Allocate(in)
+	for b.Loop() {
+		Check(in, p.Assignments)
+	}
+}
+
+// The benchmark world must be staffable without any hard-rule violation; this runs
+// under go test as well, without timing anything.
+func TestBenchWorldPlanIsValid(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large world")
+	}
+	in := benchWorld(t)
+	p := Allocate(in)
+	if n := hardViolations(in, p.Assignments); n != 0 {
+		t.Fatalf("%d hard-rule violations", n)
+	}
+	if g := hardViolations(in, firstFit(in)); g != 0 {
+		t.Fatalf("baseline: %d hard-rule violations", g)
+	}
+	fill, _, _ := planMetrics(in, p.Assignments)
+	if fill < 90 {
+		t.Errorf("fill rate %.1f%%: the world is meant to be staffable", fill)
+	}
+}

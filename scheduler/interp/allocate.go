@@ -53,7 +53,8 @@ type sessState struct {
 	relay map[Lang]map[int][]RelayHop
 	// gives[booth] is true when another booth takes relay from it.
 	gives map[Lang]bool
-	// offHours[booth] lists remote candidates kept out only by their working hours.
+	// offHours[booth] lists remote candidates who would have been chosen but for their
+	// local working hours.
 	offHours map[Lang][]int
 	loc      []locInfo
 }
@@ -374,6 +375,8 @@ func (a *allocator) score(i int, st *sessState, need *BoothNeed) int {
 func (a *allocator) best(st *sessState, need *BoothNeed, relay bool) (int, []RelayHop) {
 	bi, bs := -1, 0
 	var bh []RelayHop
+	type offHours struct{ i, score int }
+	var off []offHours
 	for _, i := range a.cands[need.Booth] {
 		if a.declined[declKey{a.people[i].in.ID, st.s.ID, need.Booth}] {
 			continue
@@ -383,14 +386,21 @@ func (a *allocator) best(st *sessState, need *BoothNeed, relay bool) (int, []Rel
 			continue
 		}
 		if r := a.timeRules(i, st, false); len(r) > 0 {
-			if r[0] == RuleWorkingHours && !slices.Contains(st.offHours[need.Booth], i) {
-				st.offHours[need.Booth] = append(st.offHours[need.Booth], i)
+			if r[0] == RuleWorkingHours {
+				off = append(off, offHours{i, a.score(i, st, need)})
 			}
 			continue
 		}
 		sc := a.score(i, st, need)
 		if bi < 0 || sc < bs {
 			bi, bs, bh = i, sc, hops
+		}
+	}
+	// Remote candidates who would have been chosen but for their local hours: explained
+	// in the plan's notes.
+	for _, o := range off {
+		if bi >= 0 && o.score < bs && !slices.Contains(st.offHours[need.Booth], o.i) {
+			st.offHours[need.Booth] = append(st.offHours[need.Booth], o.i)
 		}
 	}
 	return bi, bh
@@ -565,7 +575,7 @@ func (a *allocator) diagnose(st *sessState, need *BoothNeed, missing int) Gap {
 		case RuleDeclined:
 			hint = fmt.Sprintf("ask %s again (they declined)", p.in.Name)
 		case RuleLanguageCoverage, RuleRelayGivers:
-			hint = fmt.Sprintf("%s lacks %s: a booth %s knows with two more members who have it would let them take relay", p.in.Name, joinLangs(bestHops), p.in.Name)
+			hint = fmt.Sprintf("%s could take %s by relay from a booth whose language they understand, given two members there who have it first-hand", p.in.Name, joinLangs(bestHops))
 		}
 		if hint != "" {
 			g.Fix += "; or " + hint

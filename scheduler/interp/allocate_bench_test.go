@@ -28,7 +28,7 @@ func benchWorld(tb testing.TB) Input {
 			switch x := r.IntN(10); {
 			case x < 1:
 				it.Languages = append(it.Languages, LangSkill{l, ClassB})
-			case x < 6 || l == "en" || l == "fr":
+			case x < 3 || (l == "en" && x < 6):
 				it.Languages = append(it.Languages, LangSkill{l, ClassC})
 			}
 		}
@@ -55,7 +55,7 @@ func benchWorld(tb testing.TB) Input {
 		out := slices.Clone(six)
 		r.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
 		s.Outputs = out[:2+r.IntN(5)]
-		s.Floor = slices.Clone(s.Outputs[:1+r.IntN(min(3, len(s.Outputs)))])
+		s.Floor = slices.Clone(s.Outputs[:1+r.IntN(min(4, len(s.Outputs)))])
 		in.Sessions = append(in.Sessions, s)
 	}
 	for k := 0; k < 300; k++ {

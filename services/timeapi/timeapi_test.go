@@ -1,0 +1,162 @@
+package timeapi
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/plenary/plenary/scheduler/zone"
+	"github.com/plenary/plenary/services/platform/httpx"
+)
+
+func server(t *testing.T) *httptest.Server {
+	t.Helper()
+	r := httpx.NewEngine(httpx.Options{})
+	Register(r.Group("/v1"))
+	s := httptest.NewServer(r)
+	t.Cleanup(s.Close)
+	return s
+}
+
+func call(t *testing.T, s *httptest.Server, method, path, body string) (int, string, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest(method, s.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := s.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatalf("%s %s: not JSON: %s", method, path, raw)
+	}
+	return resp.StatusCode, resp.Header.Get("Content-Type"), m
+}
+
+func TestTZData(t *testing.T) {
+	s := server(t)
+	st, _, m := call(t, s, "GET", "/v1/time/tzdata", "")
+	if st != 200 || m["version"] != zone.TZDataVersion() || m["zones"].(float64) < 400 {
+		t.Errorf("%d %v", st, m)
+	}
+}
+
+func TestConvert(t *testing.T) {
+	s := server(t)
+	st, _, m := call(t, s, "POST", "/v1/time/convert",
+		`{"wall_clock":"2022-12-06T16:30","zone":"Europe/Paris","to":["Australia/Sydney","GMT-3","EDT"],"lang":"fr"}`)
+	if st != 200 || m["instant"] != "2022-12-06T15:30:00Z" {
+		t.Fatalf("%d %v", st, m)
+	}
+	times := m["times"].([]any)
+	syd := times[0].(map[string]any)
+	if syd["text"] != "mercredi 7 décembre 2022, 02:30 (UTC+11:00)" || syd["day_shift_text"] != "+1 jour" {
+		t.Errorf("Sydney %v", syd)
+	}
+	if gmt := times[1].(map[string]any); gmt["time"] != "12:30" || gmt["zone"] != "UTC-03:00" {
+		t.Errorf("GMT-3 %v", gmt)
+	}
+	// EDT in December is flagged.
+	if edt := times[2].(map[string]any); edt["findings"] == nil {
+		t.Errorf("EDT in December: %v", edt)
+	}
+	st, _, m = call(t, s, "POST", "/v1/time/convert", `{"instant":"2022-12-06T15:30:00Z","to":["Asia/Kathmandu"],"lang":"ar","venue":"Europe/Paris"}`)
+	if st != 200 || m["times"].([]any)[0].(map[string]any)["time"] != "21:15" {
+		t.Errorf("%d %v", st, m)
+	}
+}
+
+func TestProblems(t *testing.T) {
+	s := server(t)
+	tests := []struct {
+		path, body string
+		status     int
+		code       string
+	}{
+		{"/v1/time/convert", `{"wall_clock":"2026-03-29T02:30","zone":"Europe/Paris","to":["UTC"]}`, 422, "nonexistent_local_time"},
+		{"/v1/time/convert", `{"wall_clock":"2026-10-25T02:30","zone":"Europe/Paris","to":["UTC"]}`, 422, "ambiguous_local_time"},
+		{"/v1/time/convert", `{"wall_clock":"2026-10-25T02:30+03:00","zone":"Europe/Paris","to":["UTC"]}`, 422, "offset_not_in_zone"},
+		{"/v1/time/convert", `{"wall_clock":"2026-10-25T02:30","zone":"CST","to":["UTC"]}`, 422, "ambiguous_abbreviation"},
+		{"/v1/time/convert", `{"instant":"2022-12-06T15:30:00Z","to":["Europe/Pariss"]}`, 422, "unknown_zone"},
+		{"/v1/time/convert", `{"wall_clock":"tomorrow","zone":"UTC","to":["UTC"]}`, 422, "invalid_wall_clock"},
+		{"/v1/time/convert", `{"wall_clock":"2026-10-25T02:30","zone":"Europe/Paris","fold":"first","to":["UTC"]}`, 422, "invalid_fold"},
+		{"/v1/time/convert", `{"to":["UTC"]}`, 400, "invalid_request"},
+		{"/v1/time/convert", `{"instant":"x","to":["UTC"]}`, 400, "invalid_request"},
+		{"/v1/time/convert", `{"instant":"2022-12-06T15:30:00Z","to":["UTC"],"bogus":1}`, 400, ""},
+		{"/v1/time/check", `{"date":"2021-11-03","text":"11:00 CST / 17:00 CET"}`, 422, "ambiguous_abbreviation"},
+		{"/v1/time/check", `{"date":"2021-11-03","text":"gibberish"}`, 422, "invalid_notice"},
+		{"/v1/time/check", `{"date":"3 Nov","text":"11:00 UTC / 12:00 CET"}`, 422, "invalid_date"},
+		{"/v1/planning/slots", `{"from":"2022-12-05T00:00:00Z","to":"2023-03-05T00:00:00Z","duration_minutes":60,"audiences":[{"name":"WEOG"}]}`, 422, "range_too_long"},
+		{"/v1/planning/slots", `{"from":"2022-12-05T00:00:00Z","to":"2022-12-06T00:00:00Z","duration_minutes":60,"audiences":[{"name":"Eastern Europe Group"}]}`, 422, "unknown_region"},
+		{"/v1/planning/slots", `{"from":"2022-12-05T00:00:00Z","to":"2022-12-06T00:00:00Z","duration_minutes":1500,"audiences":[{"name":"WEOG"}]}`, 422, "invalid_duration"},
+		{"/v1/planning/slots", `{"from":"2022-12-05","to":"2022-12-06T00:00:00Z","duration_minutes":60,"audiences":[{"name":"WEOG"}],"constraints":{"weekdays":["Funday"]}}`, 400, "invalid_request"},
+	}
+	for _, tt := range tests {
+		st, ct, m := call(t, s, "POST", tt.path, tt.body)
+		if st != tt.status || (tt.code != "" && m["code"] != tt.code) || ct != "application/problem+json" {
+			t.Errorf("POST %s %s = %d %s %v; want %d %s", tt.path, tt.body, st, ct, m, tt.status, tt.code)
+			continue
+		}
+		if d, _ := m["detail"].(string); d == "" {
+			t.Errorf("no detail: %v", m)
+		}
+	}
+	// The ambiguous time names both candidates.
+	_, _, m := call(t, s, "POST", "/v1/time/convert", `{"wall_clock":"2026-10-25T02:30","zone":"Europe/Paris","to":["UTC"]}`)
+	extra, _ := m["extra"].(map[string]any)
+	if c, _ := extra["candidates"].([]any); len(c) != 2 || c[0] != "2026-10-25T00:30:00Z" || c[1] != "2026-10-25T01:30:00Z" {
+		t.Errorf("candidates %v", m)
+	}
+}
+
+func TestCheck(t *testing.T) {
+	s := server(t)
+	st, _, m := call(t, s, "POST", "/v1/time/check", `{"date":"2021-11-03","text":"11:00 EDT / 15:00 UTC / 17:00 CEST"}`)
+	if st != 200 || m["consistent"] != false {
+		t.Fatalf("%d %v", st, m)
+	}
+	f := m["findings"].([]any)[0].(map[string]any)
+	if f["index"].(float64) != 2 || f["should_say"] != "16:00 CET" || f["reason"] != "abbreviation_not_in_effect" {
+		t.Errorf("finding %v", f)
+	}
+	st, _, m = call(t, s, "POST", "/v1/time/check",
+		`{"date":"2021-11-03","times":[{"time":"11:00","zone":"EDT"},{"time":"15:00","zone":"UTC"},{"time":"16:00","zone":"CET"}]}`)
+	if st != 200 || m["consistent"] != true || len(m["findings"].([]any)) != 0 {
+		t.Errorf("%d %v", st, m)
+	}
+}
+
+func TestSlots(t *testing.T) {
+	s := server(t)
+	st, _, m := call(t, s, "POST", "/v1/planning/slots", `{
+		"from":"2022-12-06T00:00:00+01:00","to":"2022-12-07T00:00:00+01:00","duration_minutes":120,
+		"audiences":[{"name":"Asia/Pacific"},{"name":"Africa, Europe and the Americas"}],
+		"constraints":{"venue":"Europe/Paris","weekdays":["Tue"]},"limit":3}`)
+	if st != 200 {
+		t.Fatalf("%d %v", st, m)
+	}
+	if n := len(m["slots"].([]any)); n != 3 {
+		t.Errorf("%d slots", n)
+	}
+	split, _ := m["split"].(map[string]any)
+	if split == nil || len(split["sessions"].([]any)) != 2 || split["day"] != "2022-12-06" {
+		t.Errorf("split %v", m["split"])
+	}
+	st, _, m = call(t, s, "POST", "/v1/planning/slots", `{
+		"from":"2022-12-05T00:00:00Z","to":"2022-12-06T00:00:00Z","duration_minutes":60,
+		"regions":[{"name":"Pacific islands","zones":[{"zone":"Pacific/Fiji","country":"FJ","hours":{"start":"09:00","end":"17:00"}}]}],
+		"audiences":[{"name":"Pacific islands"}],"hours":{"start":"07:30","end":"21:00"}}`)
+	if st != 200 || m["slots"].([]any)[0].(map[string]any)["inside"] != true {
+		t.Errorf("%d %v", st, m)
+	}
+}

@@ -82,7 +82,7 @@ func ParseWallClock(s string) (WallClock, error) {
 	case rest == "Z" || rest == "z":
 		w.HasOffset = true
 	default:
-		off, err := parseOffset(rest, true)
+		off, err := parseOffset(rest)
 		if err != nil {
 			return bad("offset: " + err.Error())
 		}
@@ -266,10 +266,14 @@ func gapError(w WallClock, z Zone) *Error {
 			to := tr.Add(time.Duration(offAfter) * time.Second).UTC()
 			if !naive.Before(from) && naive.Before(to) {
 				after := tr.In(z.Location).Add(naive.Sub(from))
+				layout := "15:04"
+				if from.YearDay() != to.YearDay() {
+					layout = "2006-01-02 15:04" // a whole day skipped, as Samoa did in 2011
+				}
 				return &Error{Code: CodeNonexistentLocalTime, Input: w.String(), Candidates: []time.Time{tr.UTC()},
 					Suggestions: []string{WallClockOf(to).String(), WallClockOf(after).String()},
 					Message: fmt.Sprintf("%s does not exist in %s: clocks jump from %s to %s (%s to %s)",
-						w, z.Name, from.Format("15:04"), to.Format("15:04"), UTCLabel(offBefore), UTCLabel(offAfter))}
+						w, z.Name, from.Format(layout), to.Format(layout), UTCLabel(offBefore), UTCLabel(offAfter))}
 			}
 		}
 		offBefore = offAfter

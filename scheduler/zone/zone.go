@@ -46,7 +46,7 @@ func Parse(s string) (Zone, error) {
 		rest = s
 	}
 	if rest != "" {
-		off, err := parseOffset(rest, !prefixed)
+		off, err := parseOffset(rest)
 		if err != nil {
 			return Zone{}, &Error{Code: CodeInvalidOffset, Input: in, Message: fmt.Sprintf("%q is not a valid UTC offset: %s", in, err)}
 		}
@@ -98,9 +98,8 @@ func FixedZone(offset int, input string) Zone {
 	return Zone{Input: input, Name: name, Location: time.FixedZone(name, offset), Fixed: true}
 }
 
-// parseOffset reads ±H, ±HH, ±HMM, ±HHMM, ±H:MM, ±HH:MM. A bare number without a sign is
-// accepted only after UTC/GMT (where "UTC 5" is rare but unambiguous in practice: rejected).
-func parseOffset(s string, _ bool) (int, error) {
+// parseOffset reads ±H, ±HH, ±HMM, ±HHMM, ±H:MM, ±HH:MM (a sign is required).
+func parseOffset(s string) (int, error) {
 	s = strings.Replace(s, "\u2212", "-", 1) // the minus sign people paste from documents
 	if s == "" || (s[0] != '+' && s[0] != '-') {
 		return 0, fmt.Errorf("an offset starts with + or -")

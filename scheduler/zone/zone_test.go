@@ -267,7 +267,8 @@ func TestResolve(t *testing.T) {
 		{name: "sao paulo 2019 no dst", zone: "America/Sao_Paulo", wall: "2019-11-03T00:30", want: "2019-11-03T03:30:00Z"},
 		{name: "casablanca 2026 summer", zone: "Africa/Casablanca", wall: "2026-07-01T12:00", want: "2026-07-01T11:00:00Z"},
 		{name: "casablanca 2015 winter", zone: "Africa/Casablanca", wall: "2015-01-15T12:00", want: "2015-01-15T12:00:00Z"},
-		{name: "samoa skipped a day", zone: "Pacific/Apia", wall: "2011-12-30T12:00", code: CodeNonexistentLocalTime},
+		{name: "samoa skipped a day", zone: "Pacific/Apia", wall: "2011-12-30T12:00", code: CodeNonexistentLocalTime,
+			msg: "clocks jump from 2011-12-30 00:00 to 2011-12-31 00:00 (UTC-10:00 to UTC+14:00)"},
 		// Fixed offsets and abbreviations.
 		{name: "gmt-3", zone: "GMT-3", wall: "2026-05-20T10:00", want: "2026-05-20T13:00:00Z"},
 		{name: "fixed with other offset", zone: "UTC+01:00", wall: "2026-05-20T10:00+02:00", code: CodeOffsetNotInZone},

@@ -1,6 +1,7 @@
 package zone
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -180,7 +181,10 @@ func CheckNotice(n Notice) (CheckResult, error) {
 		e.wall = hm
 		z, err := Parse(nt.Zone)
 		if err != nil {
-			ze := err.(*Error)
+			var ze *Error
+			if !errors.As(err, &ze) {
+				return CheckResult{}, err
+			}
 			return CheckResult{}, &Error{Code: ze.Code, Input: ze.Input, Suggestions: ze.Suggestions,
 				Message: fmt.Sprintf("time %d (%q): %s", i+1, trunc(e.says), ze.Message)}
 		}

@@ -37,7 +37,7 @@ func Parse(s string) (Zone, error) {
 	// Offsets: +01:00, -0330, UTC+1, GMT-3, UTC+05:30.
 	rest, prefixed := "", false
 	for _, p := range []string{"UTC", "GMT", "UT"} {
-		if strings.HasPrefix(up, p) && len(up) > len(p) && (up[len(p)] == '+' || up[len(p)] == '-' || up[len(p)] == ' ') {
+		if strings.HasPrefix(up, p) && len(up) > len(p) && (up[len(p)] == '+' || up[len(p)] == '-' || up[len(p)] == ' ' || strings.HasPrefix(up[len(p):], "\u2212")) {
 			rest, prefixed = strings.TrimSpace(s[len(p):]), true
 			break
 		}

@@ -41,6 +41,8 @@ func TestParse(t *testing.T) {
 		// The human sign: GMT-3 is three hours behind UTC.
 		{in: "GMT-3", name: "UTC-03:00", fixed: true, offset: -3 * 3600},
 		{in: "GMT+1", name: "UTC+01:00", fixed: true, offset: 3600},
+		{in: "GMT\u22123", name: "UTC-03:00", fixed: true, offset: -3 * 3600},
+		{in: "GMT 3", code: CodeInvalidOffset},
 		{in: "UTC+5:30", name: "UTC+05:30", fixed: true, offset: 19800},
 		{in: "utc-09:30", name: "UTC-09:30", fixed: true, offset: -34200},
 		{in: "UTC+14", name: "UTC+14:00", fixed: true, offset: 14 * 3600},

@@ -45,6 +45,14 @@ var errNotConnected = errors.New("nats connection is down")
 // one replica publishes at a time. Rows are claimed FOR UPDATE SKIP LOCKED and marked in
 // the same transaction. On SQLite, one process writes; the round runs outside a
 // transaction so that a slow publish never holds the database's single writer.
+//
+// Seq order is commit order on SQLite. On PostgreSQL seq is drawn at insert, so two
+// concurrent transactions can commit out of seq order and the later-numbered event may be
+// published first; none is skipped, since a round always starts from the oldest
+// unpublished row. Events of one aggregate stay in order because its writers serialise on
+// the aggregate's row lock before they Emit.
+//
+// Run a Relay once; call Notify and Pending from any goroutine.
 type Relay struct {
 	db  *db.DB
 	js  jetstream.JetStream

@@ -381,15 +381,32 @@ func (a *allocator) best(st *sessState, need *BoothNeed, relay bool) (int, []Rel
 		if a.declined[declKey{a.people[i].in.ID, st.s.ID, need.Booth}] {
 			continue
 		}
-		hops, ok, _ := a.coverage(i, st, need)
-		if !ok || (len(hops) > 0) != relay || !a.canJoin(i, st, need) {
+		// Cheap static test first: does the candidate have every source language?
+		p := a.people[i].in
+		direct := true
+		for _, l := range need.Sources {
+			if p.ClassOf(l) == "" {
+				direct = false
+				break
+			}
+		}
+		if direct == relay || !a.canJoin(i, st, need) {
 			continue
 		}
 		if r := a.timeRules(i, st, false); len(r) > 0 {
 			if r[0] == RuleWorkingHours {
-				off = append(off, offHours{i, a.score(i, st, need)})
+				if _, ok, _ := a.coverage(i, st, need); ok {
+					off = append(off, offHours{i, a.score(i, st, need)})
+				}
 			}
 			continue
+		}
+		var hops []RelayHop
+		if relay {
+			var ok bool
+			if hops, ok, _ = a.coverage(i, st, need); !ok {
+				continue
+			}
 		}
 		sc := a.score(i, st, need)
 		if bi < 0 || sc < bs {

@@ -121,6 +121,7 @@ func TestAllocateGapRules(t *testing.T) {
 			in.Pool[1].Retour = true
 		}, filled: 2},
 		{name: "cancelled session gets nothing", edit: func(in *Input) { in.Sessions[0].Cancelled = true }},
+		{name: "english-only session gets no booth", edit: func(in *Input) { in.Sessions[0].Outputs = langs("en") }},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -77,3 +77,20 @@ func TestLangValid(t *testing.T) {
 		t.Errorf("ISO 639-1 list has %d codes, want 183", n)
 	}
 }
+
+func TestSessionValidate(t *testing.T) {
+	s := session(t, "s1", "2026-12-06T10:00:00Z", "2026-12-06T12:00:00Z", "en fr", "en fr")
+	if fe := s.Validate(); fe != nil {
+		t.Errorf("valid session: %v", fe)
+	}
+	s.End = s.Start
+	s.Floor = append(s.Floor, "FR")
+	s.Outputs = append(s.Outputs, "xx")
+	var codes []string
+	for _, f := range s.Validate() {
+		codes = append(codes, f.Field+":"+f.Code)
+	}
+	if want := []string{"end:invalid_interval", "floor[2]:invalid_language", "outputs[2]:invalid_language"}; !slices.Equal(codes, want) {
+		t.Errorf("codes %v, want %v", codes, want)
+	}
+}

@@ -202,3 +202,6 @@ type Assignment struct {
 type AssignmentEvent struct {
 	Assignment Assignment `json:"assignment"`
 }
+
+// Subject is the NATS subject the event travels on.
+func (e Event) Subject() string { return Subject(e.Type) }

@@ -114,7 +114,7 @@ type Item struct {
 }
 
 // RegionalGroups are the five UN regional groups a speaker may belong to.
-var RegionalGroups = []string{"African", "Asia-Pacific", "Eastern European", "Latin American and Caribbean", "Western European and Others"}
+var RegionalGroups = []string{"African Group", "Asia-Pacific Group", "Eastern European Group", "Latin American and Caribbean Group", "Western European and Others Group"}
 
 var tagRe = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
 

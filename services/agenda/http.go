@@ -2,6 +2,7 @@ package agenda
 
 import (
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/scheduler/planner"
 	"github.com/plenary/plenary/scheduler/zone"
 	"github.com/plenary/plenary/services/platform/httpx"
 	"github.com/plenary/plenary/services/platform/problem"
@@ -70,6 +72,8 @@ type SessionJSON struct {
 	ScheduleVersion int64          `json:"schedule_version"`
 	Version         int64          `json:"version"`
 	Warnings        []zone.Finding `json:"warnings,omitempty"`
+	// AudienceFit says how the time suits each audience region's working hours.
+	AudienceFit *planner.FitResult `json:"audience_fit,omitempty"`
 }
 
 func rangeIn(start, end time.Time, tz string) TimesJSON {
@@ -88,7 +92,11 @@ func sessionJSON(x Session, venueTZ string) SessionJSON {
 		StartUTC: x.StartUTC.Format(time.RFC3339), EndUTC: x.EndUTC.Format(time.RFC3339),
 		DurationMin: int(x.Duration() / time.Minute), Venue: rangeIn(x.StartUTC, x.EndUTC, venueTZ),
 		FloorLanguages: nonNil(x.Floor), OutputLanguages: nonNil(x.Outputs), Audience: nonNil(x.Audience),
-		ScheduleVersion: x.ScheduleVersion, Version: x.Version, Warnings: x.Findings,
+		ScheduleVersion: x.ScheduleVersion, Version: x.Version, Warnings: x.Findings, AudienceFit: AudienceFit(x),
+	}
+	if out.AudienceFit != nil && out.AudienceFit.MostlyOutside {
+		out.Warnings = append(out.Warnings, zone.Finding{Code: "audience_outside_working_hours",
+			Message: fmt.Sprintf("%.0f%% of this session's audience would attend outside working hours; see audience_fit", out.AudienceFit.OutsideShare*100)})
 	}
 	out.Planned.TimesJSON = rangeIn(x.StartUTC, x.EndUTC, x.TZ)
 	out.Planned.Input.TZ, out.Planned.Input.Start, out.Planned.Input.End = x.TZInput, x.StartInput, x.EndInput

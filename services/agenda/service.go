@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/scheduler/planner"
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/outbox"
 	"github.com/plenary/plenary/services/platform/problem"
@@ -327,6 +328,11 @@ func (in SessionInput) apply(x *Session, venueTZ string, creating bool) (timesCh
 			}
 			if d := t.End.Sub(t.Start); d > maxSessionHours*time.Hour {
 				errs = append(errs, problem.FieldError{Field: "end", Code: "out_of_range", Message: fmt.Sprintf("a session lasts at most %d hours", maxSessionHours)})
+			}
+			if len(x.Audience) > 0 {
+				if _, ferr := planner.Fit(t.Start, t.End, x.Audience); ferr != nil {
+					return false, fieldProblem("audience", ferr)
+				}
 			}
 			timesChanged = !t.Start.Equal(x.StartUTC) || !t.End.Equal(x.EndUTC)
 			x.StartUTC, x.EndUTC, x.TZ, x.Findings = t.Start, t.End, t.Zone, t.Findings

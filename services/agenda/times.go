@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/plenary/plenary/scheduler/planner"
 	"github.com/plenary/plenary/scheduler/zone"
 	"github.com/plenary/plenary/services/platform/problem"
 )
@@ -101,15 +102,33 @@ func ResolveItemTime(s string, x Session) (*time.Time, error) {
 	return &t, nil
 }
 
-// fieldProblem turns a zone or wall-clock error into a 422 naming the field.
+// fieldProblem turns an error of the pure packages (zone, planner) into a 422 naming
+// the field.
 func fieldProblem(field string, err error) error {
-	var ze *zone.Error
-	if errors.As(err, &ze) {
-		pe := problem.Unprocessable(ze.Code, ze.Message, problem.FieldError{Field: field, Code: ze.Code, Message: ze.Message})
-		pe.Extra = ze.ProblemDetails()
+	var ce problem.Coded
+	if errors.As(err, &ce) {
+		pe := problem.Unprocessable(ce.ProblemCode(), ce.Error(), problem.FieldError{Field: field, Code: ce.ProblemCode(), Message: ce.Error()})
+		var de problem.Detailed
+		if errors.As(err, &de) {
+			pe.Extra = de.ProblemDetails()
+		}
 		return pe
 	}
 	return err
+}
+
+// AudienceFit is how a session's time suits its audience regions: which reference zones
+// fall outside working hours and by how much. MostlyOutside flags a session that most of
+// its audience would attend outside working hours.
+func AudienceFit(x Session) *planner.FitResult {
+	if len(x.Audience) == 0 {
+		return nil
+	}
+	f, err := planner.Fit(x.StartUTC, x.EndUTC, x.Audience)
+	if err != nil {
+		return nil
+	}
+	return &f
 }
 
 func zoneFieldError(field string, err error) problem.FieldError {

@@ -121,7 +121,11 @@ type SessionView struct {
 	OutputLanguages []string   `json:"output_languages"`
 	Audience        []string   `json:"audience"`
 	ScheduleVersion int64      `json:"schedule_version"`
-	Items           []ItemView `json:"items"`
+	// OutsideWorkingHours flags a session most of its audience would attend outside
+	// working hours; OutsideShare is the weighted share.
+	OutsideWorkingHours bool       `json:"outside_working_hours"`
+	OutsideShare        float64    `json:"outside_share"`
+	Items               []ItemView `json:"items"`
 }
 
 // ItemView is one agenda item in the agenda.
@@ -248,6 +252,9 @@ func (s *Service) Agenda(ctx context.Context, meetingID string, reader zone.Zone
 			Local:          localTimes(x.StartUTC, x.EndUTC, reader, lang, venue.Location),
 			FloorLanguages: nonNil(x.Floor), OutputLanguages: nonNil(x.Outputs), Audience: nonNil(x.Audience),
 			ScheduleVersion: x.ScheduleVersion, Items: []ItemView{},
+		}
+		if f := AudienceFit(x); f != nil {
+			sv.OutsideWorkingHours, sv.OutsideShare = f.MostlyOutside, f.OutsideShare
 		}
 		for _, it := range items[x.ID] {
 			iv := ItemView{ID: it.ID, Position: it.Position, Title: Localize(it.Title, lang, m.DefaultLang), Speakers: it.Speakers, Language: it.Language}

@@ -211,7 +211,7 @@ func TestAgendaItemsAndLocalizedAgenda(t *testing.T) {
 		items := "/v1/sessions/" + sid + "/items"
 		it := e.must(201, e.do("POST", items, map[string]any{
 			"title": map[string]string{"en": "Opening", "fr": "Ouverture"}, "start": "07:00", "end": "07:20",
-			"speakers": []map[string]string{{"name": "Hon. Mere Tane", "affiliation": "Parliament of New Zealand", "stakeholder_group": "Parliamentarians", "regional_group": "Asia-Pacific", "language": "en"}},
+			"speakers": []map[string]string{{"name": "Hon. Mere Tane", "affiliation": "Parliament of New Zealand", "stakeholder_group": "Parliamentarians", "regional_group": "Asia-Pacific Group", "language": "en"}},
 		}))
 		iid := it["id"].(string)
 		if it["start_utc"] != "2026-12-08T06:00:00Z" {
@@ -349,5 +349,34 @@ func TestOperationalEndpoints(t *testing.T) {
 		if r.Header.Get("X-Request-Id") == "" || r.Header.Get("X-Content-Type-Options") != "nosniff" {
 			t.Fatalf("headers: %v", r.Header)
 		}
+	})
+}
+
+func TestSessionAudienceFitIsFlagged(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, e *env) {
+		mid := e.createMeeting()
+		// 07:00 Paris suits Asia/Pacific; 16:30 Paris is after midnight in Tokyo and Sydney.
+		good := e.createSession(mid, map[string]any{"title": map[string]string{"en": "Asia/Pacific"}, "start": "2026-12-08T07:00", "end": "2026-12-08T09:00",
+			"floor_languages": []string{"en"}, "audience": []string{"Asia/Pacific"}})
+		late := e.createSession(mid, map[string]any{"title": map[string]string{"en": "Asia/Pacific, late"}, "start": "2026-12-08T16:30", "end": "2026-12-08T18:30",
+			"floor_languages": []string{"en"}, "audience": []string{"Asia/Pacific"}})
+		if fit := good["audience_fit"].(map[string]any); fit["mostly_outside"] != false || good["warnings"] != nil {
+			t.Fatalf("07:00 Paris for Asia/Pacific: %v %v", fit, good["warnings"])
+		}
+		fit := late["audience_fit"].(map[string]any)
+		warnings, _ := late["warnings"].([]any)
+		if fit["mostly_outside"] != true || len(warnings) != 1 || warnings[0].(map[string]any)["code"] != "audience_outside_working_hours" {
+			t.Fatalf("16:30 Paris for Asia/Pacific must be flagged: %v %v", fit, late["warnings"])
+		}
+		a := e.must(200, e.do("GET", "/v1/meetings/"+mid+"/agenda", nil))
+		flags := []any{}
+		for _, s := range a["sessions"].([]any) {
+			flags = append(flags, s.(map[string]any)["outside_working_hours"])
+		}
+		if fmt.Sprint(flags) != "[false true]" {
+			t.Fatalf("agenda flags %v", flags)
+		}
+		e.do("POST", "/v1/meetings/"+mid+"/sessions", map[string]any{"title": map[string]string{"en": "X"}, "start": "2026-12-08T07:00", "duration_min": 60,
+			"floor_languages": []string{"en"}, "audience": []string{"Atlantis"}}).Problem(t, 422, "unknown_region")
 	})
 }

@@ -103,7 +103,7 @@ func BenchmarkAgenda50Sessions(b *testing.B) {
 		}
 		for j := range 3 {
 			if _, err := svc.AddItem(ctx, x.ID, agenda.ItemInput{Title: contracts.Text{"en": fmt.Sprintf("Item %d", j), "fr": fmt.Sprintf("Point %d", j)},
-				Speakers: []agenda.Speaker{{Name: "Speaker", Affiliation: "Parliament", RegionalGroup: "African"}}}); err != nil {
+				Speakers: []agenda.Speaker{{Name: "Speaker", Affiliation: "Parliament", RegionalGroup: "African Group"}}}); err != nil {
 				b.Fatal(err)
 			}
 		}

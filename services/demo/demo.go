@@ -85,16 +85,16 @@ func Seed(ctx context.Context, svc *agenda.Service, now time.Time) (Seeded, erro
 		in      agenda.ItemInput
 	}{
 		{asia.ID, agenda.ItemInput{Title: contracts.Text{"en": "Opening remarks"}, Start: ptr("07:00"), End: ptr("07:15"),
-			Speakers: []agenda.Speaker{{Name: "Hon. Mere Tane", Affiliation: "Parliament of New Zealand", StakeholderGroup: "Parliamentarians", RegionalGroup: "Asia-Pacific", Language: "en"}}}},
+			Speakers: []agenda.Speaker{{Name: "Hon. Mere Tane", Affiliation: "Parliament of New Zealand", StakeholderGroup: "Parliamentarians", RegionalGroup: "Asia-Pacific Group", Language: "en"}}}},
 		{asia.ID, agenda.ItemInput{Title: contracts.Text{"en": "Adaptation finance in small island states"}, Start: ptr("07:15"), End: ptr("08:30"),
-			Speakers: []agenda.Speaker{{Name: "Dr. Aiko Sato", Affiliation: "University of Tokyo", StakeholderGroup: "Academia", RegionalGroup: "Asia-Pacific", Language: "en"}}}},
+			Speakers: []agenda.Speaker{{Name: "Dr. Aiko Sato", Affiliation: "University of Tokyo", StakeholderGroup: "Academia", RegionalGroup: "Asia-Pacific Group", Language: "en"}}}},
 		{world.ID, agenda.ItemInput{Title: contracts.Text{"en": "Opening remarks", "fr": "Allocution d'ouverture", "es": "Palabras de apertura", "ar": "الكلمة الافتتاحية"}, Start: ptr("16:30"), End: ptr("16:45"),
-			Speakers: []agenda.Speaker{{Name: "Hon. Amina Diallo", Affiliation: "National Assembly of Senegal", StakeholderGroup: "Parliamentarians", RegionalGroup: "African", Language: "fr"}}}},
+			Speakers: []agenda.Speaker{{Name: "Hon. Amina Diallo", Affiliation: "National Assembly of Senegal", StakeholderGroup: "Parliamentarians", RegionalGroup: "African Group", Language: "fr"}}}},
 		{world.ID, agenda.ItemInput{Title: contracts.Text{"en": "Roundtable: early-warning systems", "fr": "Table ronde : systèmes d'alerte précoce", "es": "Mesa redonda: sistemas de alerta temprana"}, Start: ptr("16:45"), End: ptr("18:15"),
 			Speakers: []agenda.Speaker{
-				{Name: "Sen. Lucía Fernández", Affiliation: "Senate of Chile", StakeholderGroup: "Parliamentarians", RegionalGroup: "Latin American and Caribbean", Language: "es"},
-				{Name: "Karim Haddad", Affiliation: "Arab Water Council", StakeholderGroup: "Civil society", RegionalGroup: "Asia-Pacific", Language: "ar"},
-				{Name: "Ingrid Nilsen", Affiliation: "Norwegian Meteorological Institute", StakeholderGroup: "Academia", RegionalGroup: "Western European and Others", Language: "en"},
+				{Name: "Sen. Lucía Fernández", Affiliation: "Senate of Chile", StakeholderGroup: "Parliamentarians", RegionalGroup: "Latin American and Caribbean Group", Language: "es"},
+				{Name: "Karim Haddad", Affiliation: "Arab Water Council", StakeholderGroup: "Civil society", RegionalGroup: "Asia-Pacific Group", Language: "ar"},
+				{Name: "Ingrid Nilsen", Affiliation: "Norwegian Meteorological Institute", StakeholderGroup: "Academia", RegionalGroup: "Western European and Others Group", Language: "en"},
 			}}},
 	}
 	for _, it := range items {
@@ -116,7 +116,7 @@ func Seed(ctx context.Context, svc *agenda.Service, now time.Time) (Seeded, erro
 	if _, err := svc.CreateSession(ctx, w.ID, agenda.SessionInput{
 		Title: contracts.Text{"en": "Parliaments and the energy transition", "es": "Los parlamentos y la transición energética"},
 		Start: ptr(wday + "T10:00"), DurationMin: ptr(90), TZ: ptr("GMT-3"),
-		Floor: []string{"es", "en"}, Outputs: []string{"es", "en"}, Audience: []string{"Latin American and Caribbean"},
+		Floor: []string{"es", "en"}, Outputs: []string{"es", "en"}, Audience: []string{"Latin American and Caribbean Group"},
 	}); err != nil {
 		return out, fmt.Errorf("demo webinar session: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/plenary/plenary/services/agenda"
 	"github.com/plenary/plenary/services/platform/httpx"
+	"github.com/plenary/plenary/services/registration"
 )
 
 // routes is the one place every route of the API is mounted.
@@ -18,6 +19,7 @@ func routes(r *gin.Engine, d Deps) {
 
 	v1 := r.Group("/v1", httpx.Idempotency(d.DB, func() time.Time { return d.Now() }))
 	agenda.NewHandlers(d.Agenda).Register(v1)
+	registration.NewHandlers(d.Registrations).Register(v1)
 
 	for _, m := range d.Mount {
 		m(r, v1)

@@ -17,6 +17,7 @@ import (
 	"github.com/plenary/plenary/services/agenda"
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/httpx"
+	"github.com/plenary/plenary/services/registration"
 )
 
 // Check is a readiness check: nil when the dependency is usable.
@@ -31,8 +32,11 @@ type Deps struct {
 	DB       *db.DB
 	Registry *prometheus.Registry
 	Agenda   *agenda.Service
-	Now      func() time.Time
-	Ready    []Check
+	// Registrations is the registration service (routes are mounted even when nil, so the
+	// route list is the same in every process).
+	Registrations *registration.Service
+	Now           func() time.Time
+	Ready         []Check
 	// Mount adds routes of optional parts (the development mail page of `plenary serve`).
 	Mount []func(r *gin.Engine, v1 *gin.RouterGroup)
 }

@@ -95,6 +95,10 @@ type config struct {
 	Demo          bool
 	ReadTimeout   time.Duration
 	WriteTimeout  time.Duration
+	// LinkKeys signs the links of emails ("id:hex,..."); random per process when empty.
+	LinkKeys string
+	// PublicURL is the base of every link in an email.
+	PublicURL string
 }
 
 func env(key, def string) string {
@@ -130,6 +134,8 @@ func parseConfig(cmd string, args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", envDuration("SHUTDOWN_GRACE", 15*time.Second), "how long to drain on SIGTERM (PLENARY_SHUTDOWN_GRACE)")
 	fs.DurationVar(&c.ReadTimeout, "read-timeout", envDuration("READ_TIMEOUT", 15*time.Second), "HTTP read timeout (PLENARY_READ_TIMEOUT)")
 	fs.DurationVar(&c.WriteTimeout, "write-timeout", envDuration("WRITE_TIMEOUT", 30*time.Second), "HTTP write timeout (PLENARY_WRITE_TIMEOUT)")
+	fs.StringVar(&c.LinkKeys, "link-keys", env("LINK_KEYS", ""), "keys that sign email links, id:hex,... the first signing; random per process when empty (PLENARY_LINK_KEYS)")
+	fs.StringVar(&c.PublicURL, "public-url", env("PUBLIC_URL", "http://127.0.0.1:8080"), "public base URL of the links in emails (PLENARY_PUBLIC_URL)")
 	switch cmd {
 	case "serve":
 		fs.StringVar(&c.DataDir, "data-dir", env("DATA_DIR", "./var"), "data directory: SQLite database, NATS store, mail folder (PLENARY_DATA_DIR)")

@@ -25,6 +25,8 @@ import (
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/natsx"
 	"github.com/plenary/plenary/services/platform/outbox"
+	"github.com/plenary/plenary/services/platform/signed"
+	"github.com/plenary/plenary/services/registration"
 )
 
 // app is the wired API process: database, event relay and HTTP handler.
@@ -36,7 +38,24 @@ type app struct {
 	handler http.Handler
 }
 
-func newApp(d *db.DB, js jetstream.JetStream, log *slog.Logger, ready []api.Check) (*app, error) {
+// linker builds the signer of email links from configuration: PLENARY_LINK_KEYS, or a
+// random key per process (links then stop working at restart; fine for development).
+func linker(c config, log *slog.Logger) (registration.Linker, error) {
+	var keys *signed.Keys
+	if c.LinkKeys != "" {
+		k, err := signed.ParseKeys(c.LinkKeys)
+		if err != nil {
+			return registration.Linker{}, fmt.Errorf("link keys: %w", err)
+		}
+		keys = k
+	} else {
+		keys, _ = signed.NewRandomKeys()
+		log.Warn("no PLENARY_LINK_KEYS: email links are signed with a random key and stop working at restart")
+	}
+	return registration.Linker{Keys: keys, BaseURL: c.PublicURL}, nil
+}
+
+func newApp(d *db.DB, js jetstream.JetStream, log *slog.Logger, links registration.Linker, ready []api.Check) (*app, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	relay := outbox.NewRelay(d, js, log,
@@ -48,8 +67,9 @@ func newApp(d *db.DB, js jetstream.JetStream, log *slog.Logger, ready []api.Chec
 		return nil, fmt.Errorf("register relay metrics: %w", err)
 	}
 	ag := agenda.NewService(d, agenda.WithCommitHook(relay.Notify))
+	regs := registration.NewService(d, registration.AgendaMeetings{Agenda: ag}, links, registration.WithCommitHook(relay.Notify))
 	ready = append([]api.Check{{Name: "database", Fn: d.PingContext}}, ready...)
-	h := api.NewServer(api.Deps{Log: log, DB: d, Registry: reg, Agenda: ag, Ready: ready})
+	h := api.NewServer(api.Deps{Log: log, DB: d, Registry: reg, Agenda: ag, Registrations: regs, Ready: ready})
 	return &app{log: log, db: d, relay: relay, agenda: ag, handler: h}, nil
 }
 
@@ -110,7 +130,11 @@ func serve(ctx context.Context, c config, stdout io.Writer, ready chan<- string)
 		return err
 	}
 	defer emb.Close()
-	a, err := newApp(d, emb.JetStream(), log, nil)
+	links, err := linker(c, log)
+	if err != nil {
+		return err
+	}
+	a, err := newApp(d, emb.JetStream(), log, links, nil)
 	if err != nil {
 		return err
 	}
@@ -171,7 +195,11 @@ func runAPI(ctx context.Context, c config) error {
 	if err != nil {
 		return fmt.Errorf("jetstream: %w", err)
 	}
-	a, err := newApp(d, js, log, []api.Check{{Name: "nats", Fn: func(context.Context) error {
+	links, err := linker(c, log)
+	if err != nil {
+		return err
+	}
+	a, err := newApp(d, js, log, links, []api.Check{{Name: "nats", Fn: func(context.Context) error {
 		if !nc.IsConnected() {
 			return errors.New("not connected")
 		}

@@ -126,6 +126,18 @@ func (s *Service) Get(ctx context.Context, id string) (Registration, error) {
 
 // Update applies a partial change if ifMatch names the current version (-1: any).
 func (s *Service) Update(ctx context.Context, id string, ifMatch int64, in Input) (Registration, error) {
+	// The meeting's sessions are read before the transaction: on SQLite the one
+	// connection is held by the transaction.
+	var ids []string
+	if in.Sessions != nil {
+		r, err := s.store.get(ctx, s.db, id, false)
+		if err != nil {
+			return Registration{}, err
+		}
+		if ids, err = s.meetings.SessionIDs(ctx, r.MeetingID); err != nil {
+			return Registration{}, err
+		}
+	}
 	var out Registration
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		r, err := s.store.get(ctx, tx, id, true)
@@ -136,12 +148,6 @@ func (s *Service) Update(ctx context.Context, id string, ifMatch int64, in Input
 			return problem.New(problem.KindPreconditionFailed, "version_mismatch",
 				"the registration changed since you read it (your version %d, current %d); read it again and retry", ifMatch, r.Version).
 				WithExtra("current_version", r.Version)
-		}
-		var ids []string
-		if in.Sessions != nil {
-			if ids, err = s.meetings.SessionIDs(ctx, r.MeetingID); err != nil {
-				return err
-			}
 		}
 		before := r
 		if err := in.apply(&r, ids, false); err != nil {

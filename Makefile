@@ -6,6 +6,7 @@ BIN := bin/plenary
 STATICCHECK_VERSION ?= v0.8.2
 GOBIN := $(shell $(GO) env GOPATH)/bin
 PKGS := ./...
+IMAGE_TAG ?= dev
 
 .DEFAULT_GOAL := help
 
@@ -32,6 +33,15 @@ test-race: ## Run the suite with the race detector
 .PHONY: test-integration
 test-integration: ## Run the container suite (needs a Docker engine: see README)
 	$(GO) test -count=1 -tags integration -timeout 30m ./integration/...
+
+.PHONY: images
+images: ## Build the FROM-scratch images plenary:$(IMAGE_TAG) and plenary-nats:$(IMAGE_TAG) (Docker, no registry)
+	rm -rf bin/image && mkdir -p bin/image/plenary/tmp bin/image/nats/data
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/image/plenary/plenary ./services/cmd/plenary
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/image/nats/nats-server github.com/nats-io/nats-server/v2
+	cp deploy/nats/nats.conf bin/image/nats/
+	docker build -q -f deploy/Dockerfile -t plenary:$(IMAGE_TAG) bin/image/plenary
+	docker build -q -f deploy/nats.Dockerfile -t plenary-nats:$(IMAGE_TAG) bin/image/nats
 
 .PHONY: bench
 bench: ## Run the benchmarks (each reports its baseline measured in the same run)

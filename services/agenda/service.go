@@ -12,6 +12,8 @@ import (
 
 	"github.com/plenary/plenary/contracts"
 	"github.com/plenary/plenary/scheduler/planner"
+	"github.com/plenary/plenary/services/audit"
+	"github.com/plenary/plenary/services/platform/auth"
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/outbox"
 	"github.com/plenary/plenary/services/platform/problem"
@@ -139,6 +141,9 @@ func (s *Service) CreateMeeting(ctx context.Context, in MeetingInput) (Meeting, 
 		if err := s.store.insertMeeting(ctx, tx, m); err != nil {
 			return err
 		}
+		if err := audit.Record(ctx, tx, now, audit.Change{Action: "meeting.create", Resource: "meeting", ID: m.ID, MeetingID: m.ID, After: meetingContract(m)}); err != nil {
+			return err
+		}
 		return outbox.Emit(ctx, tx, contracts.MeetingCreated, Source, now, contracts.MeetingEvent{Meeting: meetingContract(m)})
 	})
 	return m, err
@@ -151,7 +156,30 @@ func (s *Service) Meeting(ctx context.Context, id string) (Meeting, error) {
 
 // Meetings lists meetings in creation order (UUIDv7 ids sort by time), after the cursor.
 func (s *Service) Meetings(ctx context.Context, after string, limit int) ([]Meeting, error) {
+	if ids, scoped := auth.MeetingScope(ctx); scoped {
+		return s.scopedMeetings(ctx, ids, after, limit)
+	}
 	return s.store.listMeetings(ctx, after, limit)
+}
+
+// scopedMeetings lists the meetings of a token limited to a few (at most 100) meetings.
+func (s *Service) scopedMeetings(ctx context.Context, ids []string, after string, limit int) ([]Meeting, error) {
+	ids = slices.Sorted(slices.Values(ids))
+	var out []Meeting
+	for _, id := range ids {
+		if id <= after || len(out) >= limit {
+			continue
+		}
+		m, err := s.store.meeting(ctx, s.db, id, false)
+		if problem.From(err).Kind == problem.KindNotFound {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
 }
 
 // UpdateMeeting applies a partial update if ifMatch names the current version.
@@ -165,6 +193,7 @@ func (s *Service) UpdateMeeting(ctx context.Context, id string, ifMatch int64, i
 		if err := checkVersion(ifMatch, m.Version); err != nil {
 			return err
 		}
+		prev := m
 		if err := in.apply(&m, false); err != nil {
 			return err
 		}
@@ -175,6 +204,10 @@ func (s *Service) UpdateMeeting(ctx context.Context, id string, ifMatch int64, i
 			return err
 		}
 		out = m
+		if err := audit.Record(ctx, tx, m.UpdatedAt, audit.Change{Action: "meeting.update", Resource: "meeting", ID: m.ID, MeetingID: m.ID,
+			Before: meetingContract(prev), After: meetingContract(m)}); err != nil {
+			return err
+		}
 		return outbox.Emit(ctx, tx, contracts.MeetingUpdated, Source, m.UpdatedAt, contracts.MeetingEvent{Meeting: meetingContract(m)})
 	})
 	return out, err
@@ -208,6 +241,9 @@ func (s *Service) DeleteMeeting(ctx context.Context, id string, ifMatch int64) e
 			}
 		}
 		if err := s.store.deleteMeeting(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := audit.Record(ctx, tx, now, audit.Change{Action: "meeting.delete", Resource: "meeting", ID: id, MeetingID: id, Before: meetingContract(m)}); err != nil {
 			return err
 		}
 		return outbox.Emit(ctx, tx, contracts.MeetingDeleted, Source, now, contracts.MeetingEvent{Meeting: meetingContract(m)})
@@ -362,6 +398,9 @@ func (s *Service) CreateSession(ctx context.Context, meetingID string, in Sessio
 			return err
 		}
 		out = x
+		if err := audit.Record(ctx, tx, now, audit.Change{Action: "session.create", Resource: "session", ID: x.ID, MeetingID: meetingID, After: sessionContract(x)}); err != nil {
+			return err
+		}
 		return outbox.Emit(ctx, tx, contracts.SessionScheduled, Source, now, contracts.SessionEvent{Session: sessionContract(x)})
 	})
 	if err == nil {
@@ -421,6 +460,14 @@ func (s *Service) UpdateSession(ctx context.Context, id string, ifMatch int64, i
 			return err
 		}
 		out = x
+		action := "session.update"
+		if moved {
+			action = "session.reschedule"
+		}
+		if err := audit.Record(ctx, tx, now, audit.Change{Action: action, Resource: "session", ID: x.ID, MeetingID: x.MeetingID,
+			Before: sessionContract(prev), After: sessionContract(x)}); err != nil {
+			return err
+		}
 		if moved {
 			if err := outbox.Emit(ctx, tx, contracts.SessionRescheduled, Source, now, contracts.SessionRescheduledEvent{
 				Session:         sessionContract(x),
@@ -460,6 +507,7 @@ func (s *Service) CancelSession(ctx context.Context, id string, ifMatch int64, r
 			return nil
 		}
 		now := s.clock()
+		prev := x
 		x.Status, x.CancelReason = StatusCancelled, reason
 		x.Version++
 		x.UpdatedAt = now
@@ -470,6 +518,10 @@ func (s *Service) CancelSession(ctx context.Context, id string, ifMatch int64, r
 			return err
 		}
 		out, changed = x, true
+		if err := audit.Record(ctx, tx, now, audit.Change{Action: "session.cancel", Resource: "session", ID: x.ID, MeetingID: x.MeetingID,
+			Before: sessionContract(prev), After: sessionContract(x)}); err != nil {
+			return err
+		}
 		return outbox.Emit(ctx, tx, contracts.SessionCancelled, Source, now, contracts.SessionEvent{Session: sessionContract(x), Reason: reason})
 	})
 	if err == nil && changed {
@@ -662,6 +714,9 @@ func (s *Service) AddItem(ctx context.Context, sessionID string, in ItemInput) (
 			return err
 		}
 		out = it
+		if err := audit.Record(ctx, tx, now, audit.Change{Action: "agenda_item.create", Resource: "agenda_item", ID: it.ID, MeetingID: x.MeetingID, After: itemContract(it)}); err != nil {
+			return err
+		}
 		return s.store.insertItem(ctx, tx, it)
 	})
 	return out, err
@@ -687,11 +742,16 @@ func (s *Service) UpdateItem(ctx context.Context, id string, ifMatch int64, in I
 		if err := checkVersion(ifMatch, it.Version); err != nil {
 			return err
 		}
+		prev := it
 		if err := in.apply(&it, x, false); err != nil {
 			return err
 		}
 		it.Version++
 		out = it
+		if err := audit.Record(ctx, tx, now, audit.Change{Action: "agenda_item.update", Resource: "agenda_item", ID: it.ID, MeetingID: x.MeetingID,
+			Before: itemContract(prev), After: itemContract(it)}); err != nil {
+			return err
+		}
 		return s.store.updateItem(ctx, tx, it)
 	})
 	return out, err
@@ -709,6 +769,9 @@ func (s *Service) DeleteItem(ctx context.Context, id string, ifMatch int64) erro
 			return err
 		}
 		if err := checkVersion(ifMatch, it.Version); err != nil {
+			return err
+		}
+		if err := audit.Record(ctx, tx, now, audit.Change{Action: "agenda_item.delete", Resource: "agenda_item", ID: it.ID, MeetingID: x.MeetingID, Before: itemContract(it)}); err != nil {
 			return err
 		}
 		return s.store.deleteItem(ctx, tx, id)

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -13,8 +14,11 @@ import (
 
 	"github.com/plenary/plenary/services/agenda"
 	"github.com/plenary/plenary/services/api"
+	"github.com/plenary/plenary/services/platform/auth"
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/dbtest"
+	"github.com/plenary/plenary/services/platform/signed"
+	"github.com/plenary/plenary/services/registration"
 )
 
 // testClock is a settable fixed clock.
@@ -25,22 +29,61 @@ type testClock struct {
 
 func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 
-// env is a real API server over a fresh database.
+// env is a real API server over a fresh database. Requests carry the planner token unless
+// a test sets token (empty: anonymous).
 type env struct {
-	t     *testing.T
-	srv   *httptest.Server
-	db    *db.DB
-	clock *testClock
+	t      *testing.T
+	srv    *httptest.Server
+	db     *db.DB
+	clock  *testClock
+	deps   api.Deps
+	tokens *auth.Store
+	keys   *signed.Keys
+	links  registration.Linker
+	// token is sent as the bearer of every request; planner is the default.
+	token   string
+	planner string
+	admin   string
+}
+
+// newDeps wires every service as main does, over d with a fixed clock, rate limits off.
+// Add new services here so that the authorization matrix reaches their routes.
+func newDeps(d *db.DB, clock *testClock) (api.Deps, *signed.Keys, registration.Linker) {
+	ag := agenda.NewService(d, agenda.WithClock(clock.Now))
+	keys, _ := signed.NewRandomKeys()
+	links := registration.Linker{Keys: keys, BaseURL: "https://plenary.example.org"}
+	regs := registration.NewService(d, registration.AgendaMeetings{Agenda: ag}, links, registration.WithClock(clock.Now))
+	return api.Deps{DB: d, Agenda: ag, Registrations: regs, Now: clock.Now, LinkKeys: keys,
+		Tokens: auth.NewStore(d, clock.Now), Limits: auth.Limits{PerToken: -1, PerIP: -1},
+		Ready: []api.Check{{Name: "database", Fn: d.PingContext}}}, keys, links
 }
 
 func newEnv(t *testing.T, d *db.DB) *env {
 	t.Helper()
 	clock := &testClock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
-	ag := agenda.NewService(d, agenda.WithClock(clock.Now))
-	h := api.NewServer(api.Deps{DB: d, Agenda: ag, Now: clock.Now, Ready: []api.Check{{Name: "database", Fn: d.PingContext}}})
-	srv := httptest.NewServer(h)
+	deps, keys, links := newDeps(d, clock)
+	return startEnv(t, d, clock, deps, keys, links)
+}
+
+func startEnv(t *testing.T, d *db.DB, clock *testClock, deps api.Deps, keys *signed.Keys, links registration.Linker) *env {
+	t.Helper()
+	srv := httptest.NewServer(api.NewServer(deps))
 	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, db: d, clock: clock}
+	e := &env{t: t, srv: srv, db: d, clock: clock, deps: deps, tokens: deps.Tokens, keys: keys, links: links}
+	e.planner = e.newToken(auth.NewToken{Name: "test planner", Role: auth.RolePlanner})
+	e.admin = e.newToken(auth.NewToken{Name: "test admin", Role: auth.RoleAdmin})
+	e.token = e.planner
+	return e
+}
+
+// newToken creates a token and returns its secret.
+func (e *env) newToken(n auth.NewToken) string {
+	e.t.Helper()
+	_, secret, err := e.tokens.Create(context.Background(), n)
+	if err != nil {
+		e.t.Fatalf("create token: %v", err)
+	}
+	return secret
 }
 
 type resp struct {
@@ -99,6 +142,9 @@ func (e *env) do(method, path string, body any, headers ...string) resp {
 	}
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if e.token != "" {
+		req.Header.Set("Authorization", "Bearer "+e.token)
 	}
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])

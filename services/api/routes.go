@@ -1,17 +1,27 @@
 package api
 
 import (
+	"context"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/plenary/plenary/services/agenda"
+	"github.com/plenary/plenary/services/audit"
+	"github.com/plenary/plenary/services/platform/auth"
 	"github.com/plenary/plenary/services/platform/httpx"
+	"github.com/plenary/plenary/services/platform/signed"
 	"github.com/plenary/plenary/services/registration"
 )
 
-// routes is the one place every route of the API is mounted.
+// routes is the one place every route of the API is mounted, and policy the one place
+// each declares who may call it. A route without a policy entry is refused at runtime
+// and fails TestAuthorizationMatrix.
 func routes(r *gin.Engine, d Deps) {
+	r.Use(auth.CORS(d.CORSOrigins), auth.Enforce(auth.Config{
+		Policy: policy(d), Tokens: d.Tokens, LinkKeys: d.LinkKeys, Now: d.Now, Limits: d.Limits,
+	}))
+
 	r.GET("/healthz", healthz)
 	r.GET("/readyz", readyz(d.Ready))
 	r.GET("/metrics", metricsHandler(d.Registry))
@@ -20,8 +30,94 @@ func routes(r *gin.Engine, d Deps) {
 	v1 := r.Group("/v1", httpx.Idempotency(d.DB, func() time.Time { return d.Now() }))
 	agenda.NewHandlers(d.Agenda).Register(v1)
 	registration.NewHandlers(d.Registrations).Register(v1)
+	auth.NewHandlers(d.Tokens).Register(v1)
+	audit.NewHandlers(audit.NewLog(d.DB)).Register(v1)
 
 	for _, m := range d.Mount {
 		m(r, v1)
+	}
+}
+
+// policy declares the access of every route, keyed as Gin names the route. To add a
+// route: pick its access (auth.Public, auth.LinkInQuery/LinkInPath for signed links,
+// auth.Viewer, auth.Planner, auth.Admin) and, for secretariat routes, how a token limited
+// to some meetings finds the route's meeting: meeting(":id is a meeting"), session(":id is
+// a session"), a resolver of your service (auth.ResourceParam), auth.Filtered() when your
+// service lists only the caller's meetings or reads no meeting data, or
+// auth.AllMeetings() to refuse limited tokens.
+func policy(d Deps) auth.Policy {
+	meeting := auth.MeetingParam("id")
+	session := auth.ResourceParam("session", "id", sessionMeeting(d.Agenda))
+	published := meetingPublished(d.Agenda, "id")
+	return auth.Policy{
+		// Operations. /metrics needs a token (Prometheus sends it with
+		// authorization.credentials): route names and rates are not for everyone.
+		"GET /healthz":      auth.Public(),
+		"GET /readyz":       auth.Public(),
+		"GET /openapi.yaml": auth.Public(),
+		"GET /metrics":      auth.Viewer(auth.AllMeetings()),
+
+		// Agenda. A limited token lists only its meetings (agenda.Service.Meetings) and
+		// cannot create meetings outside its scope.
+		"POST /v1/meetings":                   auth.Planner(auth.AllMeetings()),
+		"GET /v1/meetings":                    auth.Viewer(auth.Filtered()),
+		"GET /v1/meetings/:id":                auth.Viewer(meeting),
+		"PATCH /v1/meetings/:id":              auth.Planner(meeting),
+		"DELETE /v1/meetings/:id":             auth.Planner(meeting),
+		"POST /v1/meetings/:id/sessions":      auth.Planner(meeting),
+		"GET /v1/meetings/:id/sessions":       auth.Viewer(meeting),
+		"GET /v1/meetings/:id/agenda":         auth.Viewer(meeting).OrPublicWhen(published),
+		"GET /v1/sessions/:id":                auth.Viewer(session),
+		"PATCH /v1/sessions/:id":              auth.Planner(session),
+		"POST /v1/sessions/:id/cancel":        auth.Planner(session),
+		"POST /v1/sessions/:id/items":         auth.Planner(session),
+		"GET /v1/sessions/:id/items":          auth.Viewer(session),
+		"GET /v1/sessions/:id/items/:item":    auth.Viewer(session),
+		"PATCH /v1/sessions/:id/items/:item":  auth.Planner(session),
+		"DELETE /v1/sessions/:id/items/:item": auth.Planner(session),
+
+		// Registrations: the secretariat registers people; each registrant manages their
+		// own registration with its signed link.
+		"POST /v1/meetings/:id/registrations": auth.Planner(meeting),
+		"GET /v1/registrations/:id":           auth.LinkInQuery(signed.Registration, "id"),
+		"PATCH /v1/registrations/:id":         auth.LinkInQuery(signed.Registration, "id"),
+		"DELETE /v1/registrations/:id":        auth.LinkInQuery(signed.Registration, "id"),
+		"GET /v1/unsubscribe/:token":          auth.LinkInPath(signed.Unsubscribe, "token", ""),
+		"POST /v1/unsubscribe/:token":         auth.LinkInPath(signed.Unsubscribe, "token", ""),
+
+		// Time-zone computations read no stored data.
+		"GET /v1/time/tzdata":     auth.Viewer(auth.Filtered()),
+		"POST /v1/time/convert":   auth.Viewer(auth.Filtered()),
+		"POST /v1/time/check":     auth.Viewer(auth.Filtered()),
+		"POST /v1/planning/slots": auth.Viewer(auth.Filtered()),
+
+		// Tokens and the audit trail.
+		"POST /v1/tokens":       auth.Admin(),
+		"GET /v1/tokens":        auth.Admin(),
+		"DELETE /v1/tokens/:id": auth.Admin(),
+		"GET /v1/audit":         auth.Planner(auth.MeetingQuery("meeting")),
+	}
+}
+
+// sessionMeeting is the meeting of a session, for limited tokens.
+func sessionMeeting(a *agenda.Service) auth.MeetingResolver {
+	return func(ctx context.Context, id string) (string, error) {
+		x, err := a.Session(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		return x.MeetingID, nil
+	}
+}
+
+// meetingPublished opens a route to everyone when the meeting in the path parameter is
+// marked public.
+func meetingPublished(a *agenda.Service, param string) func(ctx context.Context, c *gin.Context) (bool, error) {
+	return func(ctx context.Context, c *gin.Context) (bool, error) {
+		m, err := a.Meeting(ctx, c.Param(param))
+		if err != nil {
+			return false, err
+		}
+		return m.Public, nil
 	}
 }

@@ -15,8 +15,11 @@ import (
 
 	"github.com/plenary/plenary/contracts"
 	"github.com/plenary/plenary/services/agenda"
+	"github.com/plenary/plenary/services/audit"
+	"github.com/plenary/plenary/services/platform/auth"
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/httpx"
+	"github.com/plenary/plenary/services/platform/signed"
 	"github.com/plenary/plenary/services/registration"
 )
 
@@ -38,7 +41,20 @@ type Deps struct {
 	Now           func() time.Time
 	Ready         []Check
 	// Mount adds routes of optional parts (the development mail page of `plenary serve`).
+	// Their access is declared in routes.go like every other route's.
 	Mount []func(r *gin.Engine, v1 *gin.RouterGroup)
+
+	// Tokens are the secretariat's API tokens; a store over DB when nil.
+	Tokens *auth.Store
+	// LinkKeys verify signed links (the same keys that sign them); nil refuses every link.
+	LinkKeys *signed.Keys
+	// Limits are the request rates; zero values are the defaults.
+	Limits auth.Limits
+	// CORSOrigins may call the API from a browser; none when empty.
+	CORSOrigins []string
+	// TrustedProxies are the proxies whose X-Forwarded-For names the client (for rate
+	// limits per address); none when empty, so a client cannot pick its own address.
+	TrustedProxies []string
 }
 
 // NewServer returns the API's handler.
@@ -49,10 +65,26 @@ func NewServer(d Deps) http.Handler {
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
 	}
+	if d.Tokens == nil {
+		d.Tokens = auth.NewStore(d.DB, d.Now)
+	}
+	if d.Tokens.Audit == nil {
+		d.Tokens.Audit = audit.TokenHook(d.Now)
+	}
 	r := httpx.NewEngine(httpx.Options{Log: d.Log, Registry: d.Registry})
+	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil && d.Log != nil {
+		d.Log.Error("trusted proxies: none trusted", "error", err.Error())
+		_ = r.SetTrustedProxies(nil)
+	}
 	routes(r, d)
+	if missing := Policy(d).Missing(r.Routes()); len(missing) > 0 && d.Log != nil {
+		d.Log.Error("routes without access policy are refused", "routes", missing, "fix", auth.HowToAdd)
+	}
 	return r
 }
+
+// Policy returns the access policy of every route (for the authorization tests).
+func Policy(d Deps) auth.Policy { return policy(d) }
 
 func healthz(c *gin.Context) { httpx.JSON(c, http.StatusOK, gin.H{"status": "ok"}) }
 

@@ -4,6 +4,7 @@
 //	plenary api       the production API: PostgreSQL and an external NATS JetStream
 //	plenary migrate   bring a database's schema up to date
 //	plenary version   print the version and the tz database in use
+//	plenary token     create, list or revoke secretariat API tokens
 //
 // main only reads configuration (flags and PLENARY_* variables) and wires; run returns an
 // error so every exit path is one place.
@@ -18,6 +19,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -42,6 +44,7 @@ commands:
   api       production API process: PostgreSQL and an external NATS JetStream
   migrate   bring a database's schema up to date
   version   print the version and the tz database in use
+  token     create, list or revoke secretariat API tokens
 
 Run 'plenary <command> -h' for the flags of a command. Every flag can also be set
 with a PLENARY_* environment variable (shown in the flag help).
@@ -74,6 +77,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runMigrate(ctx, cfg)
 	case "version":
 		return runVersion(stdout)
+	case "token":
+		return runToken(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -99,6 +104,15 @@ type config struct {
 	LinkKeys string
 	// PublicURL is the base of every link in an email.
 	PublicURL string
+	// CORSOrigins may call the API from a browser (comma-separated); none when empty.
+	CORSOrigins string
+	// TrustedProxies (comma-separated addresses or CIDRs) may name the client in
+	// X-Forwarded-For; none when empty.
+	TrustedProxies string
+	// RateToken and RatePublic are requests a second per API token and per anonymous
+	// client address (0: defaults, negative: off).
+	RateToken  float64
+	RatePublic float64
 }
 
 func env(key, def string) string {
@@ -112,6 +126,15 @@ func envDuration(key string, def time.Duration) time.Duration {
 	if v, ok := os.LookupEnv("PLENARY_" + key); ok {
 		if d, err := time.ParseDuration(v); err == nil {
 			return d
+		}
+	}
+	return def
+}
+
+func envFloat(key string, def float64) float64 {
+	if v, ok := os.LookupEnv("PLENARY_" + key); ok {
+		if f, err := strconv.ParseFloat(v, 64); err == nil {
+			return f
 		}
 	}
 	return def
@@ -136,6 +159,10 @@ func parseConfig(cmd string, args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.WriteTimeout, "write-timeout", envDuration("WRITE_TIMEOUT", 30*time.Second), "HTTP write timeout (PLENARY_WRITE_TIMEOUT)")
 	fs.StringVar(&c.LinkKeys, "link-keys", env("LINK_KEYS", ""), "keys that sign email links, id:hex,... the first signing; random per process when empty (PLENARY_LINK_KEYS)")
 	fs.StringVar(&c.PublicURL, "public-url", env("PUBLIC_URL", "http://127.0.0.1:8080"), "public base URL of the links in emails (PLENARY_PUBLIC_URL)")
+	fs.StringVar(&c.CORSOrigins, "cors-origins", env("CORS_ORIGINS", ""), "browser origins allowed to call the API, comma-separated; CORS is off when empty (PLENARY_CORS_ORIGINS)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "proxies whose X-Forwarded-For is believed, comma-separated IPs or CIDRs (PLENARY_TRUSTED_PROXIES)")
+	fs.Float64Var(&c.RateToken, "rate-token", envFloat("RATE_TOKEN", 0), "requests a second per API token; 0 default, negative off (PLENARY_RATE_TOKEN)")
+	fs.Float64Var(&c.RatePublic, "rate-public", envFloat("RATE_PUBLIC", 0), "requests a second per address without a token; 0 default, negative off (PLENARY_RATE_PUBLIC)")
 	switch cmd {
 	case "serve":
 		fs.StringVar(&c.DataDir, "data-dir", env("DATA_DIR", "./var"), "data directory: SQLite database, NATS store, mail folder (PLENARY_DATA_DIR)")

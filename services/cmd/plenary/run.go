@@ -55,7 +55,7 @@ func linker(c config, log *slog.Logger) (registration.Linker, error) {
 	return registration.Linker{Keys: keys, BaseURL: c.PublicURL}, nil
 }
 
-func newApp(d *db.DB, js jetstream.JetStream, log *slog.Logger, links registration.Linker, ready []api.Check) (*app, error) {
+func newApp(d *db.DB, js jetstream.JetStream, log *slog.Logger, links registration.Linker, ready []api.Check, sec security) (*app, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	relay := outbox.NewRelay(d, js, log,
@@ -69,7 +69,8 @@ func newApp(d *db.DB, js jetstream.JetStream, log *slog.Logger, links registrati
 	ag := agenda.NewService(d, agenda.WithCommitHook(relay.Notify))
 	regs := registration.NewService(d, registration.AgendaMeetings{Agenda: ag}, links, registration.WithCommitHook(relay.Notify))
 	ready = append([]api.Check{{Name: "database", Fn: d.PingContext}}, ready...)
-	h := api.NewServer(api.Deps{Log: log, DB: d, Registry: reg, Agenda: ag, Registrations: regs, Ready: ready})
+	h := api.NewServer(api.Deps{Log: log, DB: d, Registry: reg, Agenda: ag, Registrations: regs, Ready: ready,
+		LinkKeys: links.Keys, Limits: sec.Limits, CORSOrigins: sec.CORSOrigins, TrustedProxies: sec.TrustedProxies})
 	return &app{log: log, db: d, relay: relay, agenda: ag, handler: h}, nil
 }
 
@@ -134,8 +135,11 @@ func serve(ctx context.Context, c config, stdout io.Writer, ready chan<- string)
 	if err != nil {
 		return err
 	}
-	a, err := newApp(d, emb.JetStream(), log, links, nil)
+	a, err := newApp(d, emb.JetStream(), log, links, nil, c.security())
 	if err != nil {
+		return err
+	}
+	if err := firstAdminToken(ctx, d, c.DataDir, stdout); err != nil {
 		return err
 	}
 	if c.Demo {
@@ -204,7 +208,7 @@ func runAPI(ctx context.Context, c config) error {
 			return errors.New("not connected")
 		}
 		return nil
-	}}})
+	}}}, c.security())
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,143 @@
+package notifier
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/notifier/mail"
+	"github.com/plenary/plenary/notifier/render"
+)
+
+// Delivery states.
+const (
+	Planned   = "planned"
+	Sending   = "sending"
+	Sent      = "sent"
+	Cancelled = "cancelled"
+	Missed    = "missed"
+	Failed    = "failed"
+)
+
+// Recipient prefixes: a delivery goes to a registration or to the interpreter of an
+// assignment.
+const (
+	toRegistration = "registration:"
+	toAssignment   = "assignment:"
+)
+
+// Delivery is one planned email.
+type Delivery struct {
+	ID              string
+	Key             string // unique: recipient, session, rule or change, schedule version
+	Kind            render.Kind
+	Recipient       string // "registration:<id>" or "assignment:<id>"
+	MeetingID       string
+	SessionID       string
+	Rule            string
+	ScheduleVersion int64
+	DueAt           time.Time
+	State           string
+	Payload         Payload
+	MessageID       string
+	Attempts        int
+	LastError       string
+}
+
+// Payload is what a notice needs beyond the projection.
+type Payload struct {
+	Previous *contracts.Interval `json:"previous,omitempty"` // a change notice's old times
+	Reason   string              `json:"reason,omitempty"`
+	Sequence int64               `json:"sequence,omitempty"` // SEQUENCE of the attached invite
+}
+
+func (n *Notifier) newDelivery(kind render.Kind, key, recipient, meetingID, sessionID string, due time.Time) Delivery {
+	return Delivery{
+		ID: uuid.Must(uuid.NewV7()).String(), Key: key, Kind: kind, Recipient: recipient, MeetingID: meetingID,
+		SessionID: sessionID, DueAt: due.UTC(), State: Planned, MessageID: mail.MessageID(key, n.cfg.MessageDomain),
+	}
+}
+
+// insert plans d. A row with the same key is left alone, except that a cancelled reminder
+// is planned again (a registrant who subscribes again gets the reminders back).
+func (s *store) insert(ctx context.Context, q querier, d Delivery, now time.Time) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO notifier_deliveries (id, dedupe_key, kind, recipient, meeting_id, session_id, rule,
+			schedule_version, due_at, state, payload, message_id, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+		ON CONFLICT (dedupe_key) DO UPDATE SET state = 'planned', due_at = excluded.due_at, updated_at = excluded.updated_at
+		WHERE notifier_deliveries.state = 'cancelled' AND notifier_deliveries.kind = 'reminder'`,
+		d.ID, d.Key, string(d.Kind), d.Recipient, d.MeetingID, d.SessionID, d.Rule, d.ScheduleVersion, d.DueAt,
+		Planned, jsonText(d.Payload), d.MessageID, now)
+	if err != nil {
+		return fmt.Errorf("plan delivery %s: %w", d.Key, err)
+	}
+	return nil
+}
+
+const deliveryCols = `id, dedupe_key, kind, recipient, meeting_id, session_id, rule, schedule_version, due_at, state, payload, message_id, attempts, last_error`
+
+func scanDelivery(row interface{ Scan(...any) error }) (Delivery, error) {
+	var d Delivery
+	var kind, payload string
+	if err := row.Scan(&d.ID, &d.Key, &kind, &d.Recipient, &d.MeetingID, &d.SessionID, &d.Rule, &d.ScheduleVersion,
+		&d.DueAt, &d.State, &payload, &d.MessageID, &d.Attempts, &d.LastError); err != nil {
+		return Delivery{}, err
+	}
+	d.Kind = render.Kind(kind)
+	d.DueAt = d.DueAt.UTC()
+	if err := json.Unmarshal([]byte(payload), &d.Payload); err != nil {
+		return Delivery{}, fmt.Errorf("decode payload of delivery %s: %w", d.ID, err)
+	}
+	return d, nil
+}
+
+func (s *store) deliveries(ctx context.Context, q querier, where string, args ...any) ([]Delivery, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+deliveryCols+` FROM notifier_deliveries WHERE `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list deliveries: %w", err)
+	}
+	defer rows.Close()
+	var out []Delivery
+	for rows.Next() {
+		d, err := scanDelivery(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan delivery: %w", err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// setState moves the rows to state (with an error text for failures).
+func (s *store) setState(ctx context.Context, q querier, ids []string, state, lastError string, now time.Time) error {
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 500)]
+		ids = ids[len(chunk):]
+		args := []any{state, lastError, now}
+		ph := make([]string, len(chunk))
+		for i, id := range chunk {
+			args = append(args, id)
+			ph[i] = fmt.Sprintf("$%d", i+4)
+		}
+		_, err := q.ExecContext(ctx, `UPDATE notifier_deliveries SET state = $1, last_error = $2, updated_at = $3, lease_until = NULL
+			WHERE id IN (`+strings.Join(ph, ",")+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("mark deliveries %s: %w", state, err)
+		}
+	}
+	return nil
+}
+
+func (s *store) updatePlanned(ctx context.Context, q querier, d Delivery, now time.Time) error {
+	_, err := q.ExecContext(ctx, `UPDATE notifier_deliveries SET due_at = $2, schedule_version = $3, payload = $4, updated_at = $5
+		WHERE id = $1 AND state = 'planned'`, d.ID, d.DueAt, d.ScheduleVersion, jsonText(d.Payload), now)
+	if err != nil {
+		return fmt.Errorf("update delivery %s: %w", d.ID, err)
+	}
+	return nil
+}

@@ -1,0 +1,159 @@
+// Package notifier turns Plenary's events into email: registration confirmations,
+// reminders, change and cancellation notices, and interpreters' assignment offers with
+// calendar invites.
+//
+// It consumes the PLENARY stream with a durable JetStream pull consumer ("notifier",
+// explicit ack). Each event is applied in one database transaction that also records its
+// id in notifier_processed_events, so an event delivered twice changes nothing the second
+// time. The notifier keeps its own projection of meetings, sessions, registrations and
+// assignments, built only from events: it never reads the services' tables and can be
+// rebuilt by replaying the stream.
+//
+// Applying an event plans deliveries: rows with a UTC due time and a unique key (recipient,
+// session, rule and schedule version for reminders; recipient, session and change for
+// notices). A robfig/cron ticker claims due rows and sends them:
+//
+//  1. claim: in one transaction, due rows go from planned to sending (FOR UPDATE SKIP
+//     LOCKED on PostgreSQL) with a lease; their Message-ID was fixed when they were planned
+//     (a digest of the unique key);
+//  2. send through the mail.Sender;
+//  3. mark: sending rows become sent.
+//
+// A crash between 2 and 3 leaves rows in sending. When their lease has run out a notifier
+// (the restarted one, or a peer) claims them again and re-sends them with the SAME
+// Message-ID, so the receiving side collapses the two copies: delivery is at-least-once
+// towards the mail server and exactly-once in the notifier's state. A row whose due time
+// has passed by more than the grace period is marked missed instead of being sent late.
+package notifier
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/plenary/plenary/notifier/mail"
+	"github.com/plenary/plenary/notifier/render"
+	"github.com/plenary/plenary/services/platform/db"
+	"github.com/plenary/plenary/services/registration"
+)
+
+// Audiences of reminder rules.
+const (
+	Registrants  = "registrant"
+	Interpreters = "interpreter"
+)
+
+// ReminderRule sends a reminder Before a session's start to an audience.
+type ReminderRule struct {
+	Audience string
+	Name     string // e.g. "24h"; part of the delivery's unique key
+	Before   time.Duration
+}
+
+// DefaultRules are the rules of a meeting that has none of its own.
+var DefaultRules = []ReminderRule{
+	{Audience: Registrants, Name: "24h", Before: 24 * time.Hour},
+	{Audience: Registrants, Name: "1h", Before: time.Hour},
+	{Audience: Interpreters, Name: "48h", Before: 48 * time.Hour},
+}
+
+// Config is what a Notifier needs; main builds it.
+type Config struct {
+	DB       *db.DB
+	Sender   mail.Sender
+	Renderer *render.Renderer
+	Links    registration.Linker
+	From     mail.Address
+	// MessageDomain is the right-hand side of every Message-ID.
+	MessageDomain string
+	Log           *slog.Logger
+	Now           func() time.Time
+
+	Rules       []ReminderRule // DefaultRules when nil
+	Settle      time.Duration  // edits within it make one change notice; 2 min when zero
+	Grace       time.Duration  // a reminder later than this is missed; 15 min when zero
+	NoticeGrace time.Duration  // the same for notices; 24 h when zero
+	Lease       time.Duration  // how long a claimed row is someone's; 5 min when zero
+	Batch       int            // rows per claim; 500 when zero
+	Concurrency int            // parallel sends; 8 when zero
+	Schedule    string         // cron spec of the ticker; "@every 10s" when empty
+
+	// AfterSend, when set, runs after each successful send and before the row is marked
+	// sent; an error stops the tick there (tests use it to simulate a crash).
+	AfterSend func(ctx context.Context, d Delivery) error
+}
+
+// Notifier consumes events, plans deliveries and sends them.
+type Notifier struct {
+	cfg   Config
+	store *store
+	log   *slog.Logger
+	tick  sync.Mutex // one tick at a time in this process
+}
+
+// New returns a Notifier; Run starts it.
+func New(cfg Config) (*Notifier, error) {
+	if cfg.DB == nil || cfg.Renderer == nil || cfg.Links.Keys == nil {
+		return nil, errors.New("notifier: DB, Renderer and Links are required")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Rules == nil {
+		cfg.Rules = DefaultRules
+	}
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&cfg.Settle, 2*time.Minute)
+	def(&cfg.Grace, 15*time.Minute)
+	def(&cfg.NoticeGrace, 24*time.Hour)
+	def(&cfg.Lease, 5*time.Minute)
+	if cfg.Batch <= 0 {
+		cfg.Batch = 500
+	}
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 8
+	}
+	if cfg.Schedule == "" {
+		cfg.Schedule = "@every 10s"
+	}
+	if cfg.MessageDomain == "" {
+		cfg.MessageDomain = "plenary.invalid"
+	}
+	return &Notifier{cfg: cfg, store: &store{db: cfg.DB}, log: cfg.Log}, nil
+}
+
+func (n *Notifier) now() time.Time { return n.cfg.Now().UTC().Truncate(time.Microsecond) }
+
+// RunTicker claims and sends due deliveries on the cron schedule until ctx ends; the tick
+// in progress finishes (its context is not cancelled mid-send) before it returns.
+func (n *Notifier) RunTicker(ctx context.Context) error {
+	c := cron.New(cron.WithChain(cron.SkipIfStillRunning(cron.DiscardLogger)))
+	tickCtx := context.WithoutCancel(ctx)
+	_, err := c.AddFunc(n.cfg.Schedule, func() {
+		if ctx.Err() != nil {
+			return
+		}
+		if _, err := n.Tick(tickCtx); err != nil {
+			n.log.Error("notifier tick", "error", err.Error())
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("notifier schedule %q: %w", n.cfg.Schedule, err)
+	}
+	c.Start()
+	<-ctx.Done()
+	<-c.Stop().Done()
+	return nil
+}

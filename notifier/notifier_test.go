@@ -1,0 +1,276 @@
+package notifier_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/notifier"
+	"github.com/plenary/plenary/services/platform/db"
+	"github.com/plenary/plenary/services/platform/dbtest"
+)
+
+func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
+
+var (
+	start = time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC) // 10:00 in Montreal, 16:00 in Zurich
+	mtg   = contracts.Meeting{ID: "m1", Title: contracts.Text{"en": "World Water Forum", "fr": "Forum mondial de l’eau", "ar": "المنتدى العالمي للمياه"},
+		VenueTZ: "Europe/Zurich", DefaultLang: "en", Version: 1}
+)
+
+func sess(v, sv int64, at time.Time) contracts.Session {
+	return contracts.Session{ID: "s1", MeetingID: "m1", Title: contracts.Text{"en": "Opening", "fr": "Ouverture", "ar": "الافتتاح"},
+		StartUTC: at, EndUTC: at.Add(2 * time.Hour), TZ: "Europe/Zurich", Status: "scheduled", ScheduleVersion: sv, Version: v}
+}
+
+func reg(id, locale, tz string, consent bool) contracts.Registration {
+	return contracts.Registration{ID: id, MeetingID: "m1", Name: "Person " + id, Email: id + "@example.org",
+		Locale: locale, TZ: tz, Sessions: []string{}, ConsentReminders: consent, Version: 1}
+}
+
+func (r *rig) seed(regs ...contracts.Registration) {
+	r.publish(contracts.MeetingCreated, contracts.MeetingEvent{Meeting: mtg})
+	r.publish(contracts.SessionScheduled, contracts.SessionEvent{Session: sess(1, 1, start)})
+	for _, g := range regs {
+		r.publish(contracts.RegistrationCreated, contracts.RegistrationEvent{Registration: g})
+	}
+}
+
+func (r *rig) states(where string) map[string]int {
+	r.t.Helper()
+	rows, err := r.d.Query(`SELECT state, COUNT(*) FROM notifier_deliveries WHERE ` + where + ` GROUP BY state`)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var s string
+		var n int
+		_ = rows.Scan(&s, &n)
+		out[s] = n
+	}
+	return out
+}
+
+func TestLocalizedReminders(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		r := newRig(t, d)
+		r.seed(reg("amelie", "fr-CA", "America/Montreal", true), reg("layla", "ar", "Asia/Riyadh", true))
+		if st := r.tick(t0); st.Sent != 2 {
+			t.Fatalf("confirmations: %+v", st)
+		}
+		if st := r.tick(start.Add(-24*time.Hour + time.Minute)); st.Sent != 2 {
+			t.Fatalf("24 h reminders: %+v", st)
+		}
+		ems := r.emails()
+		var fr, ar email
+		for _, e := range ems[2:] {
+			if strings.Contains(e.To, "amelie") {
+				fr = e
+			} else {
+				ar = e
+			}
+		}
+		if !strings.HasPrefix(fr.Subject, "Rappel") || !strings.Contains(fr.Text, "Ouverture") {
+			t.Errorf("French reminder: %q\n%s", fr.Subject, fr.Text)
+		}
+		if !strings.Contains(fr.Text, "America/Montreal") || !strings.Contains(fr.Text, "10:00") || !strings.Contains(fr.Text, "16:00") {
+			t.Errorf("French reminder lacks the Montreal (10:00) and venue (16:00) times:\n%s", fr.Text)
+		}
+		if !strings.Contains(ar.HTML, `dir="rtl"`) || !strings.Contains(ar.HTML, `lang="ar"`) || ar.Text == "" || ar.Lang != "ar" {
+			t.Errorf("Arabic reminder is not right-to-left with a text part: lang %q\n%s", ar.Lang, ar.HTML)
+		}
+		if !strings.Contains(ar.Text, "الافتتاح") {
+			t.Errorf("Arabic reminder lacks the Arabic title:\n%s", ar.Text)
+		}
+		if st := r.tick(start.Add(-time.Hour)); st.Sent != 2 {
+			t.Fatalf("1 h reminders: %+v", st)
+		}
+		if st := r.tick(start.Add(-time.Minute)); st.Sent != 0 {
+			t.Fatalf("nothing more is due: %+v", st)
+		}
+		if got := len(r.emails()); got != 6 {
+			t.Fatalf("%d emails, want 6", got)
+		}
+	})
+}
+
+func TestRescheduleSendsOneChangeAndOnlyNewReminders(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		r := newRig(t, d)
+		r.seed(reg("amelie", "fr-CA", "America/Montreal", true))
+		r.tick(t0)
+		if got := r.states(`kind = 'reminder'`); got["planned"] != 2 {
+			t.Fatalf("reminders planned: %v", got)
+		}
+		// Two moves within the settle window: one notice, old time of the first.
+		moved1, moved2 := start.Add(24*time.Hour), start.Add(48*time.Hour)
+		r.clock.Set(t0.Add(time.Hour))
+		r.publish(contracts.SessionRescheduled, contracts.SessionRescheduledEvent{Session: sess(2, 2, moved1),
+			Previous: contracts.Interval{StartUTC: start, EndUTC: start.Add(2 * time.Hour)}, PreviousVersion: 1})
+		r.clock.Set(t0.Add(time.Hour + 30*time.Second))
+		r.publish(contracts.SessionRescheduled, contracts.SessionRescheduledEvent{Session: sess(3, 3, moved2),
+			Previous: contracts.Interval{StartUTC: moved1, EndUTC: moved1.Add(2 * time.Hour)}, PreviousVersion: 2})
+		if st := r.tick(t0.Add(time.Hour + 90*time.Second)); st.Sent != 0 {
+			t.Fatalf("a change notice went out inside the settle window: %+v", st)
+		}
+		if st := r.tick(t0.Add(time.Hour + 3*time.Minute)); st.Sent != 1 {
+			t.Fatalf("change notices: %+v", st)
+		}
+		notice := r.emails()[1]
+		if !strings.Contains(notice.Text, "1 décembre") || !strings.Contains(notice.Text, "3 décembre") {
+			t.Errorf("change notice should show the first old time (1 Dec) and the new one (3 Dec):\n%s", notice.Text)
+		}
+		// The old reminders' moments pass: nothing; the new ones go.
+		for _, at := range []time.Time{start.Add(-24 * time.Hour), start.Add(-time.Hour), moved1.Add(-time.Hour)} {
+			if st := r.tick(at); st.Sent != 0 {
+				t.Fatalf("old-version reminder sent at %s: %+v", at, st)
+			}
+		}
+		r.tick(moved2.Add(-24 * time.Hour))
+		r.tick(moved2.Add(-time.Hour))
+		if got := len(r.emails()); got != 4 {
+			t.Fatalf("%d emails, want confirmation, one change notice and two reminders", got)
+		}
+		if got := r.states(`kind = 'reminder'`); got["sent"] != 2 || got["cancelled"] != 4 || got["planned"] != 0 {
+			t.Fatalf("reminder states %v", got)
+		}
+	})
+}
+
+func TestCancelledSessionAndUnsubscribedGetNothingMore(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		r := newRig(t, d)
+		a, b := reg("a", "en", "Europe/London", true), reg("b", "es", "America/Bogota", true)
+		r.seed(a, b)
+		r.tick(t0)
+		b.Unsubscribed, b.Version = true, 2
+		r.publish(contracts.RegistrationUpdated, contracts.RegistrationEvent{Registration: b})
+		if st := r.tick(start.Add(-24 * time.Hour)); st.Sent != 1 {
+			t.Fatalf("only the subscribed registrant is reminded: %+v", st)
+		}
+		x := sess(2, 1, start)
+		x.Status = "cancelled"
+		r.publish(contracts.SessionCancelled, contracts.SessionEvent{Session: x, Reason: "Room unavailable"})
+		if st := r.tick(start.Add(-23 * time.Hour)); st.Sent != 1 {
+			t.Fatalf("one cancellation notice (to a, not to the unsubscribed b): %+v", st)
+		}
+		last := r.emails()[len(r.emails())-1]
+		if !strings.Contains(last.To, "a@example.org") || !strings.Contains(last.Text, "Room unavailable") {
+			t.Errorf("cancellation notice: %s\n%s", last.To, last.Text)
+		}
+		for _, at := range []time.Time{start.Add(-time.Hour), start} {
+			if st := r.tick(at); st.Sent != 0 {
+				t.Fatalf("sent after cancellation: %+v", st)
+			}
+		}
+		for _, e := range r.emails()[2:] {
+			if strings.Contains(e.To, "b@example.org") {
+				t.Errorf("unsubscribed registrant got %q", e.Subject)
+			}
+		}
+		if got := len(r.emails()); got != 4 {
+			t.Fatalf("%d emails, want 2 confirmations, 1 reminder, 1 cancellation", got)
+		}
+	})
+}
+
+func TestSameEventTwiceSendsOnce(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		r := newRig(t, d)
+		r.seed()
+		ev := r.publish(contracts.RegistrationCreated, contracts.RegistrationEvent{Registration: reg("a", "en", "UTC", true)})
+		// Again through the consumer (a redelivery without the stream's dedupe) and directly.
+		again := ev
+		raw, _ := jsonMarshal(again)
+		if _, err := r.js.Publish(context.Background(), contracts.Subject(ev.Type), raw); err != nil {
+			t.Fatal(err)
+		}
+		fresh, err := r.n.Process(context.Background(), ev)
+		if err != nil || fresh {
+			t.Fatalf("second processing: fresh %v, %v", fresh, err)
+		}
+		r.waitStreamAcked()
+		r.tick(t0)
+		r.tick(start.Add(-24 * time.Hour))
+		if got := len(r.emails()); got != 2 {
+			t.Fatalf("%d emails, want one confirmation and one reminder", got)
+		}
+	})
+}
+
+// waitStreamAcked waits until the consumer has acknowledged everything in the stream.
+func (r *rig) waitStreamAcked() {
+	r.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		c, err := r.js.Consumer(context.Background(), contracts.Stream, notifier.ConsumerName)
+		if err == nil {
+			info, err := c.Info(context.Background())
+			if err == nil && info.NumPending == 0 && info.NumAckPending == 0 {
+				return
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	r.t.Fatal("consumer did not catch up")
+}
+
+func TestCrashBetweenSendAndMarkResendsSameMessageID(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		crash := errors.New("killed after send")
+		r := newRig(t, d, func(c *notifier.Config) {
+			c.AfterSend = func(context.Context, notifier.Delivery) error { return crash }
+		})
+		r.seed(reg("a", "en", "UTC", true))
+		r.clock.Set(t0)
+		if _, err := r.n.Tick(context.Background()); !errors.Is(err, crash) {
+			t.Fatalf("tick: %v", err)
+		}
+		if got := r.states(`kind = 'registration_confirmed'`); got["sending"] != 1 {
+			t.Fatalf("after the crash: %v", got)
+		}
+		r.halt()
+		// A fresh notifier on the same database, without the hook. Before the lease runs
+		// out the row is still the crashed one's; after, it is sent again.
+		r.cfg.AfterSend = nil
+		r.start()
+		if st := r.tick(t0.Add(time.Minute)); st.Sent != 0 {
+			t.Fatalf("re-sent inside the lease: %+v", st)
+		}
+		if st := r.tick(t0.Add(6 * time.Minute)); st.Sent != 1 {
+			t.Fatalf("recovery: %+v", st)
+		}
+		if st := r.tick(t0.Add(7 * time.Minute)); st.Sent != 0 {
+			t.Fatalf("sent a third time: %+v", st)
+		}
+		ems := r.emails()
+		if len(ems) != 2 || ems[0].MessageID == "" || ems[0].MessageID != ems[1].MessageID {
+			t.Fatalf("want the same message twice with one Message-ID, got %d: %v", len(ems), ems)
+		}
+		if got := r.states(`kind = 'registration_confirmed'`); got["sent"] != 1 {
+			t.Fatalf("final state %v", got)
+		}
+	})
+}
+
+func TestLateRemindersAreMissed(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		r := newRig(t, d)
+		r.seed(reg("a", "en", "UTC", true))
+		r.tick(t0)
+		// The notifier was down across the 24 h reminder's moment and came back 20 minutes late.
+		st := r.tick(start.Add(-24*time.Hour + 20*time.Minute))
+		if st.Sent != 0 || st.Missed != 1 {
+			t.Fatalf("%+v", st)
+		}
+		if st := r.tick(start.Add(-time.Hour + 10*time.Minute)); st.Sent != 1 {
+			t.Fatalf("within the grace period: %+v", st)
+		}
+	})
+}

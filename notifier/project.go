@@ -1,0 +1,358 @@
+package notifier
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/notifier/render"
+)
+
+// Process applies one event: projection and planning in one transaction with the record
+// of the event's id. An event already processed changes nothing; it reports whether the
+// event was new.
+func (n *Notifier) Process(ctx context.Context, ev contracts.Event) (bool, error) {
+	fresh := false
+	err := n.cfg.DB.Tx(ctx, func(tx *sql.Tx) error {
+		now := n.now()
+		res, err := tx.ExecContext(ctx, `INSERT INTO notifier_processed_events (event_id, event_type, processed_at) VALUES ($1, $2, $3)
+			ON CONFLICT (event_id) DO NOTHING`, ev.ID, ev.Type, now)
+		if err != nil {
+			return fmt.Errorf("record event %s: %w", ev.ID, err)
+		}
+		if k, _ := res.RowsAffected(); k == 0 {
+			return nil
+		}
+		fresh = true
+		return n.apply(ctx, tx, ev, now)
+	})
+	return fresh, err
+}
+
+func (n *Notifier) apply(ctx context.Context, tx *sql.Tx, ev contracts.Event, now time.Time) error {
+	switch ev.Type {
+	case contracts.MeetingCreated, contracts.MeetingUpdated, contracts.MeetingDeleted:
+		var p contracts.MeetingEvent
+		if err := ev.Decode(&p); err != nil {
+			return err
+		}
+		return n.store.upsertMeeting(ctx, tx, p.Meeting, ev.Type == contracts.MeetingDeleted)
+
+	case contracts.SessionScheduled, contracts.SessionUpdated:
+		var p contracts.SessionEvent
+		if err := ev.Decode(&p); err != nil {
+			return err
+		}
+		if _, err := n.store.upsertSession(ctx, tx, p.Session, ""); err != nil {
+			return err
+		}
+		return n.reconcile(ctx, tx, p.Session.ID, "", now)
+
+	case contracts.SessionRescheduled:
+		var p contracts.SessionRescheduledEvent
+		if err := ev.Decode(&p); err != nil {
+			return err
+		}
+		applied, err := n.store.upsertSession(ctx, tx, p.Session, "")
+		if err != nil || !applied {
+			return err
+		}
+		if err := n.reconcile(ctx, tx, p.Session.ID, "", now); err != nil {
+			return err
+		}
+		return n.changeNotices(ctx, tx, p, now)
+
+	case contracts.SessionCancelled:
+		var p contracts.SessionEvent
+		if err := ev.Decode(&p); err != nil {
+			return err
+		}
+		applied, err := n.store.upsertSession(ctx, tx, p.Session, p.Reason)
+		if err != nil || !applied {
+			return err
+		}
+		if err := n.reconcile(ctx, tx, p.Session.ID, "", now); err != nil {
+			return err
+		}
+		return n.cancellationNotices(ctx, tx, p, now)
+
+	case contracts.RegistrationCreated, contracts.RegistrationUpdated, contracts.RegistrationDeleted:
+		var p contracts.RegistrationEvent
+		if err := ev.Decode(&p); err != nil {
+			return err
+		}
+		deleted := ev.Type == contracts.RegistrationDeleted
+		applied, err := n.store.upsertRegistrant(ctx, tx, p.Registration, deleted)
+		if err != nil || !applied {
+			return err
+		}
+		r := p.Registration
+		sessions, err := n.store.sessionsOf(ctx, tx, r.MeetingID)
+		if err != nil {
+			return err
+		}
+		for _, x := range sessions {
+			if err := n.reconcile(ctx, tx, x.ID, toRegistration+r.ID, now); err != nil {
+				return err
+			}
+		}
+		if deleted || r.Unsubscribed {
+			// Notices not yet sent are dropped too.
+			pending, err := n.store.deliveries(ctx, tx, `recipient = $1 AND state = 'planned'`, toRegistration+r.ID)
+			if err != nil {
+				return err
+			}
+			return n.store.setState(ctx, tx, ids(pending), Cancelled, "", now)
+		}
+		if ev.Type == contracts.RegistrationCreated {
+			d := n.newDelivery(render.RegistrationConfirmed, "confirm|"+r.ID, toRegistration+r.ID, r.MeetingID, "", now)
+			return n.store.insert(ctx, tx, d, now)
+		}
+		return nil
+
+	case contracts.AssignmentOffered, contracts.AssignmentAccepted, contracts.AssignmentDeclined, contracts.AssignmentWithdrawn:
+		var p contracts.AssignmentEvent
+		if err := ev.Decode(&p); err != nil {
+			return err
+		}
+		a := p.Assignment
+		if a.Session.ID != "" {
+			if _, err := n.store.upsertSession(ctx, tx, a.Session, ""); err != nil {
+				return err
+			}
+		}
+		if err := n.store.upsertAssignment(ctx, tx, a); err != nil {
+			return err
+		}
+		if err := n.reconcile(ctx, tx, a.SessionID, toAssignment+a.ID, now); err != nil {
+			return err
+		}
+		var kind render.Kind
+		switch ev.Type {
+		case contracts.AssignmentOffered:
+			kind = render.AssignmentOffered
+		case contracts.AssignmentWithdrawn:
+			kind = render.AssignmentWithdrawn
+		default:
+			return nil
+		}
+		stored, ok, err := n.store.assignment(ctx, tx, a.ID)
+		if err != nil || !ok {
+			return err
+		}
+		seq, err := n.store.nextICSSequence(ctx, tx, stored)
+		if err != nil {
+			return err
+		}
+		d := n.newDelivery(kind, fmt.Sprintf("%s|%s|seq%d", kind, a.ID, seq), toAssignment+a.ID, a.MeetingID, a.SessionID, now)
+		d.Payload.Sequence = seq
+		return n.store.insert(ctx, tx, d, now)
+	}
+	return nil // an event type the notifier has no use for
+}
+
+func ids(ds []Delivery) []string {
+	out := make([]string, len(ds))
+	for i, d := range ds {
+		out[i] = d.ID
+	}
+	return out
+}
+
+// reconcile makes the planned reminders of a session (for one recipient, or all when
+// recipient is empty) what the rules say now: reminders of an old schedule version, of a
+// cancelled session, or of someone who no longer wants them are cancelled; missing ones
+// are planned.
+func (n *Notifier) reconcile(ctx context.Context, tx *sql.Tx, sessionID, recipient string, now time.Time) error {
+	x, ok, err := n.store.session(ctx, tx, sessionID)
+	if err != nil {
+		return err
+	}
+	want := map[string]Delivery{}
+	if ok && !x.cancelled() {
+		m, _, err := n.store.meeting(ctx, tx, x.MeetingID)
+		if err != nil {
+			return err
+		}
+		if !m.Deleted {
+			rules, err := n.store.rules(ctx, tx, x.MeetingID, n.cfg.Rules)
+			if err != nil {
+				return err
+			}
+			var recipients []string
+			regs, err := n.store.registrantsOf(ctx, tx, x.MeetingID)
+			if err != nil {
+				return err
+			}
+			for _, r := range regs {
+				if r.Consent && !r.Unsubscribed && r.covers(x.ID) {
+					recipients = append(recipients, toRegistration+r.ID)
+				}
+			}
+			asgs, err := n.store.assignmentsWhere(ctx, tx, `session_id = $1 AND state = 'accepted'`, x.ID)
+			if err != nil {
+				return err
+			}
+			for _, a := range asgs {
+				recipients = append(recipients, toAssignment+a.ID)
+			}
+			for _, rc := range recipients {
+				if recipient != "" && rc != recipient {
+					continue
+				}
+				audience := Registrants
+				if rc[:len(toAssignment)] == toAssignment {
+					audience = Interpreters
+				}
+				for _, rule := range rules {
+					due := x.Start.Add(-rule.Before)
+					if rule.Audience != audience || due.Before(now.Add(-n.cfg.Grace)) {
+						continue // a reminder whose moment passed before it was planned
+					}
+					key := fmt.Sprintf("reminder|%s|%s|%s|v%d", rc, x.ID, rule.Name, x.ScheduleVersion)
+					d := n.newDelivery(render.Reminder, key, rc, x.MeetingID, x.ID, due)
+					d.Rule, d.ScheduleVersion = rule.Name, x.ScheduleVersion
+					want[key] = d
+				}
+			}
+		}
+	}
+	where, args := `session_id = $1 AND kind = 'reminder' AND state = 'planned'`, []any{sessionID}
+	if recipient != "" {
+		where, args = where+` AND recipient = $2`, append(args, recipient)
+	}
+	have, err := n.store.deliveries(ctx, tx, where, args...)
+	if err != nil {
+		return err
+	}
+	var drop []string
+	for _, d := range have {
+		if _, ok := want[d.Key]; ok {
+			delete(want, d.Key)
+			continue
+		}
+		drop = append(drop, d.ID)
+	}
+	if err := n.store.setState(ctx, tx, drop, Cancelled, "", now); err != nil {
+		return err
+	}
+	keys := make([]string, 0, len(want))
+	for k := range want {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if err := n.store.insert(ctx, tx, want[k], now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// noticeRecipients are the people told of a change to a session: registrants who cover it
+// and have not unsubscribed (consent to reminders is not needed for a change notice), and
+// interpreters with an offered or accepted assignment.
+func (n *Notifier) noticeRecipients(ctx context.Context, tx *sql.Tx, x session) ([]string, []assignment, error) {
+	regs, err := n.store.registrantsOf(ctx, tx, x.MeetingID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []string
+	for _, r := range regs {
+		if !r.Unsubscribed && r.covers(x.ID) {
+			out = append(out, toRegistration+r.ID)
+		}
+	}
+	asgs, err := n.store.assignmentsWhere(ctx, tx, `session_id = $1 AND state IN ('offered', 'accepted')`, x.ID)
+	return out, asgs, err
+}
+
+// changeNotices plans one change notice per recipient. A notice still waiting out the
+// settle window absorbs the new change: it keeps the oldest previous time and waits again.
+func (n *Notifier) changeNotices(ctx context.Context, tx *sql.Tx, p contracts.SessionRescheduledEvent, now time.Time) error {
+	x, _, err := n.store.session(ctx, tx, p.Session.ID)
+	if err != nil {
+		return err
+	}
+	regs, asgs, err := n.noticeRecipients(ctx, tx, x)
+	if err != nil {
+		return err
+	}
+	due := now.Add(n.cfg.Settle)
+	plan := func(kind render.Kind, rc string, seq int64) error {
+		pending, err := n.store.deliveries(ctx, tx, `recipient = $1 AND session_id = $2 AND kind = $3 AND state = 'planned'`, rc, x.ID, string(kind))
+		if err != nil {
+			return err
+		}
+		if len(pending) > 0 {
+			d := pending[0]
+			d.DueAt, d.ScheduleVersion = due, x.ScheduleVersion
+			if seq > 0 {
+				d.Payload.Sequence = seq
+			}
+			return n.store.updatePlanned(ctx, tx, d, now)
+		}
+		d := n.newDelivery(kind, fmt.Sprintf("change|%s|%s|v%d", rc, x.ID, x.ScheduleVersion), rc, x.MeetingID, x.ID, due)
+		d.ScheduleVersion = x.ScheduleVersion
+		prev := p.Previous
+		d.Payload = Payload{Previous: &prev, Sequence: seq}
+		return n.store.insert(ctx, tx, d, now)
+	}
+	for _, rc := range regs {
+		if err := plan(render.SessionChanged, rc, 0); err != nil {
+			return err
+		}
+	}
+	for _, a := range asgs {
+		seq, err := n.store.nextICSSequence(ctx, tx, a)
+		if err != nil {
+			return err
+		}
+		if err := plan(render.AssignmentChanged, toAssignment+a.ID, seq); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cancellationNotices drops every pending email about the session and plans one
+// cancellation notice per recipient (with a METHOD:CANCEL invite for interpreters).
+func (n *Notifier) cancellationNotices(ctx context.Context, tx *sql.Tx, p contracts.SessionEvent, now time.Time) error {
+	pending, err := n.store.deliveries(ctx, tx, `session_id = $1 AND state = 'planned'`, p.Session.ID)
+	if err != nil {
+		return err
+	}
+	if err := n.store.setState(ctx, tx, ids(pending), Cancelled, "", now); err != nil {
+		return err
+	}
+	x, _, err := n.store.session(ctx, tx, p.Session.ID)
+	if err != nil {
+		return err
+	}
+	regs, asgs, err := n.noticeRecipients(ctx, tx, x)
+	if err != nil {
+		return err
+	}
+	for _, rc := range regs {
+		d := n.newDelivery(render.SessionCancelled, "cancel|"+rc+"|"+x.ID, rc, x.MeetingID, x.ID, now)
+		d.Payload.Reason = p.Reason
+		if err := n.store.insert(ctx, tx, d, now); err != nil {
+			return err
+		}
+	}
+	for _, a := range asgs {
+		seq, err := n.store.nextICSSequence(ctx, tx, a)
+		if err != nil {
+			return err
+		}
+		d := n.newDelivery(render.SessionCancelled, "cancel|"+toAssignment+a.ID+"|"+x.ID, toAssignment+a.ID, x.MeetingID, x.ID, now)
+		d.Payload = Payload{Reason: p.Reason, Sequence: seq}
+		if err := n.store.insert(ctx, tx, d, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}

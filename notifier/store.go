@@ -1,0 +1,352 @@
+package notifier
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/services/platform/db"
+)
+
+type querier interface {
+	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+// store is the notifier's SQL: its projection and its deliveries. It reads and writes
+// only notifier_* tables.
+type store struct{ db *db.DB }
+
+func jsonText(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "null"
+	}
+	return string(b)
+}
+
+// meeting is the projection of a meeting.
+type meeting struct {
+	ID          string
+	Title       contracts.Text
+	VenueTZ     string
+	DefaultLang string
+	Deleted     bool
+	Version     int64
+}
+
+// session is the projection of a session.
+type session struct {
+	ID              string
+	MeetingID       string
+	Title           contracts.Text
+	Start, End      time.Time
+	TZ              string
+	Status          string
+	CancelReason    string
+	ScheduleVersion int64
+	Version         int64
+}
+
+func (x session) cancelled() bool { return x.Status == "cancelled" }
+
+// registrant is the projection of a registration.
+type registrant struct {
+	ID           string
+	MeetingID    string
+	Name, Email  string
+	Locale, TZ   string
+	Sessions     []string
+	Consent      bool
+	Unsubscribed bool
+	Deleted      bool
+	Version      int64
+}
+
+func (r registrant) covers(sessionID string) bool {
+	if len(r.Sessions) == 0 {
+		return true
+	}
+	for _, s := range r.Sessions {
+		if s == sessionID {
+			return true
+		}
+	}
+	return false
+}
+
+// assignment is the projection of an assignment with its interpreter.
+type assignment struct {
+	ID, MeetingID, SessionID string
+	InterpreterID            string
+	Name, Email, Locale, TZ  string
+	Booth, Role, State       string
+	Sequence                 int64
+	ICSSequence              int64 // the last SEQUENCE sent in an invite
+	Team                     []contracts.TeamMember
+}
+
+func (s *store) upsertMeeting(ctx context.Context, q querier, m contracts.Meeting, deleted bool) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO notifier_meetings (id, title, venue_tz, default_lang, deleted, version)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (id) DO UPDATE SET title = excluded.title, venue_tz = excluded.venue_tz,
+			default_lang = excluded.default_lang, deleted = excluded.deleted, version = excluded.version
+		WHERE notifier_meetings.version <= excluded.version`,
+		m.ID, jsonText(m.Title), m.VenueTZ, m.DefaultLang, deleted, m.Version)
+	if err != nil {
+		return fmt.Errorf("project meeting %s: %w", m.ID, err)
+	}
+	return nil
+}
+
+func (s *store) meeting(ctx context.Context, q querier, id string) (meeting, bool, error) {
+	var m meeting
+	var title string
+	err := q.QueryRowContext(ctx, `SELECT id, title, venue_tz, default_lang, deleted, version FROM notifier_meetings WHERE id = $1`, id).
+		Scan(&m.ID, &title, &m.VenueTZ, &m.DefaultLang, &m.Deleted, &m.Version)
+	if db.NotFound(err) {
+		return meeting{}, false, nil
+	}
+	if err != nil {
+		return meeting{}, false, fmt.Errorf("read meeting %s: %w", id, err)
+	}
+	_ = json.Unmarshal([]byte(title), &m.Title)
+	return m, true, nil
+}
+
+// upsertSession stores a session unless a newer version is stored; it reports whether
+// the event's state was applied.
+func (s *store) upsertSession(ctx context.Context, q querier, x contracts.Session, reason string) (bool, error) {
+	res, err := q.ExecContext(ctx, `INSERT INTO notifier_sessions (id, meeting_id, title, start_utc, end_utc, tz, status, cancel_reason, schedule_version, version)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+		ON CONFLICT (id) DO UPDATE SET meeting_id = excluded.meeting_id, title = excluded.title, start_utc = excluded.start_utc,
+			end_utc = excluded.end_utc, tz = excluded.tz, status = excluded.status, cancel_reason = excluded.cancel_reason,
+			schedule_version = excluded.schedule_version, version = excluded.version
+		WHERE notifier_sessions.version <= excluded.version`,
+		x.ID, x.MeetingID, jsonText(x.Title), x.StartUTC.UTC(), x.EndUTC.UTC(), x.TZ, x.Status, reason, x.ScheduleVersion, x.Version)
+	if err != nil {
+		return false, fmt.Errorf("project session %s: %w", x.ID, err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
+const sessionCols = `id, meeting_id, title, start_utc, end_utc, tz, status, cancel_reason, schedule_version, version`
+
+func scanSession(row interface{ Scan(...any) error }) (session, error) {
+	var x session
+	var title string
+	if err := row.Scan(&x.ID, &x.MeetingID, &title, &x.Start, &x.End, &x.TZ, &x.Status, &x.CancelReason, &x.ScheduleVersion, &x.Version); err != nil {
+		return session{}, err
+	}
+	_ = json.Unmarshal([]byte(title), &x.Title)
+	x.Start, x.End = x.Start.UTC(), x.End.UTC()
+	return x, nil
+}
+
+func (s *store) session(ctx context.Context, q querier, id string) (session, bool, error) {
+	x, err := scanSession(q.QueryRowContext(ctx, `SELECT `+sessionCols+` FROM notifier_sessions WHERE id = $1`, id))
+	if db.NotFound(err) {
+		return session{}, false, nil
+	}
+	if err != nil {
+		return session{}, false, fmt.Errorf("read session %s: %w", id, err)
+	}
+	return x, true, nil
+}
+
+func (s *store) sessionsOf(ctx context.Context, q querier, meetingID string) ([]session, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+sessionCols+` FROM notifier_sessions WHERE meeting_id = $1 ORDER BY start_utc, id`, meetingID)
+	if err != nil {
+		return nil, fmt.Errorf("list sessions of %s: %w", meetingID, err)
+	}
+	defer rows.Close()
+	var out []session
+	for rows.Next() {
+		x, err := scanSession(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan session: %w", err)
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
+
+func (s *store) upsertRegistrant(ctx context.Context, q querier, r contracts.Registration, deleted bool) (bool, error) {
+	res, err := q.ExecContext(ctx, `INSERT INTO notifier_registrations (id, meeting_id, name, email, locale, tz, sessions, consent_reminders, unsubscribed, deleted, version)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email, locale = excluded.locale, tz = excluded.tz,
+			sessions = excluded.sessions, consent_reminders = excluded.consent_reminders, unsubscribed = excluded.unsubscribed,
+			deleted = excluded.deleted, version = excluded.version
+		WHERE notifier_registrations.version <= excluded.version AND NOT notifier_registrations.deleted`,
+		r.ID, r.MeetingID, r.Name, r.Email, r.Locale, r.TZ, jsonText(nonNil(r.Sessions)), r.ConsentReminders, r.Unsubscribed, deleted, r.Version)
+	if err != nil {
+		return false, fmt.Errorf("project registration %s: %w", r.ID, err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+const registrantCols = `id, meeting_id, name, email, locale, tz, sessions, consent_reminders, unsubscribed, deleted, version`
+
+func scanRegistrant(row interface{ Scan(...any) error }) (registrant, error) {
+	var r registrant
+	var sessions string
+	if err := row.Scan(&r.ID, &r.MeetingID, &r.Name, &r.Email, &r.Locale, &r.TZ, &sessions, &r.Consent, &r.Unsubscribed, &r.Deleted, &r.Version); err != nil {
+		return registrant{}, err
+	}
+	_ = json.Unmarshal([]byte(sessions), &r.Sessions)
+	return r, nil
+}
+
+func (s *store) registrant(ctx context.Context, q querier, id string) (registrant, bool, error) {
+	r, err := scanRegistrant(q.QueryRowContext(ctx, `SELECT `+registrantCols+` FROM notifier_registrations WHERE id = $1`, id))
+	if db.NotFound(err) {
+		return registrant{}, false, nil
+	}
+	if err != nil {
+		return registrant{}, false, fmt.Errorf("read registration %s: %w", id, err)
+	}
+	return r, true, nil
+}
+
+func (s *store) registrantsOf(ctx context.Context, q querier, meetingID string) ([]registrant, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+registrantCols+` FROM notifier_registrations WHERE meeting_id = $1 AND NOT deleted ORDER BY id`, meetingID)
+	if err != nil {
+		return nil, fmt.Errorf("list registrations of %s: %w", meetingID, err)
+	}
+	defer rows.Close()
+	var out []registrant
+	for rows.Next() {
+		r, err := scanRegistrant(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan registration: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func (s *store) upsertAssignment(ctx context.Context, q querier, a contracts.Assignment) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO notifier_assignments (id, meeting_id, session_id, interpreter_id, name, email, locale, tz, booth, role, state, sequence, ics_sequence, team)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, -1, $13)
+		ON CONFLICT (id) DO UPDATE SET meeting_id = excluded.meeting_id, session_id = excluded.session_id,
+			interpreter_id = excluded.interpreter_id, name = excluded.name, email = excluded.email, locale = excluded.locale,
+			tz = excluded.tz, booth = excluded.booth, role = excluded.role, state = excluded.state,
+			sequence = excluded.sequence, team = excluded.team
+		WHERE notifier_assignments.sequence <= excluded.sequence`,
+		a.ID, a.MeetingID, a.SessionID, a.Interpreter.ID, a.Interpreter.Name, a.Interpreter.Email, a.Interpreter.Locale,
+		a.Interpreter.TZ, a.Booth, a.Role, a.State, a.Sequence, jsonText(a.Team))
+	if err != nil {
+		return fmt.Errorf("project assignment %s: %w", a.ID, err)
+	}
+	return nil
+}
+
+const assignmentCols = `id, meeting_id, session_id, interpreter_id, name, email, locale, tz, booth, role, state, sequence, ics_sequence, team`
+
+func scanAssignment(row interface{ Scan(...any) error }) (assignment, error) {
+	var a assignment
+	var team string
+	if err := row.Scan(&a.ID, &a.MeetingID, &a.SessionID, &a.InterpreterID, &a.Name, &a.Email, &a.Locale, &a.TZ,
+		&a.Booth, &a.Role, &a.State, &a.Sequence, &a.ICSSequence, &team); err != nil {
+		return assignment{}, err
+	}
+	_ = json.Unmarshal([]byte(team), &a.Team)
+	return a, nil
+}
+
+func (s *store) assignment(ctx context.Context, q querier, id string) (assignment, bool, error) {
+	a, err := scanAssignment(q.QueryRowContext(ctx, `SELECT `+assignmentCols+` FROM notifier_assignments WHERE id = $1`, id))
+	if db.NotFound(err) {
+		return assignment{}, false, nil
+	}
+	if err != nil {
+		return assignment{}, false, fmt.Errorf("read assignment %s: %w", id, err)
+	}
+	return a, true, nil
+}
+
+func (s *store) assignmentsWhere(ctx context.Context, q querier, where string, arg string) ([]assignment, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+assignmentCols+` FROM notifier_assignments WHERE `+where+` ORDER BY id`, arg)
+	if err != nil {
+		return nil, fmt.Errorf("list assignments: %w", err)
+	}
+	defer rows.Close()
+	var out []assignment
+	for rows.Next() {
+		a, err := scanAssignment(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan assignment: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// nextICSSequence raises and returns the SEQUENCE of the assignment's next invite: never
+// lower than the assignment's own sequence, always higher than the last one sent.
+func (s *store) nextICSSequence(ctx context.Context, q querier, a assignment) (int64, error) {
+	seq := max(a.Sequence, a.ICSSequence+1)
+	if _, err := q.ExecContext(ctx, `UPDATE notifier_assignments SET ics_sequence = $2 WHERE id = $1`, a.ID, seq); err != nil {
+		return 0, fmt.Errorf("raise sequence of assignment %s: %w", a.ID, err)
+	}
+	return seq, nil
+}
+
+func (s *store) rules(ctx context.Context, q querier, meetingID string, defaults []ReminderRule) ([]ReminderRule, error) {
+	rows, err := q.QueryContext(ctx, `SELECT audience, name, before_minutes FROM notifier_reminder_rules WHERE meeting_id = $1 ORDER BY audience, name`, meetingID)
+	if err != nil {
+		return nil, fmt.Errorf("read reminder rules of %s: %w", meetingID, err)
+	}
+	defer rows.Close()
+	var out []ReminderRule
+	for rows.Next() {
+		var r ReminderRule
+		var mins int
+		if err := rows.Scan(&r.Audience, &r.Name, &mins); err != nil {
+			return nil, err
+		}
+		r.Before = time.Duration(mins) * time.Minute
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return defaults, nil
+	}
+	return out, nil
+}
+
+// SetRules replaces a meeting's reminder rules (nil: back to the defaults). Reminders
+// already planned stay as they are until the next change of the session or registration.
+func (n *Notifier) SetRules(ctx context.Context, meetingID string, rules []ReminderRule) error {
+	return n.cfg.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM notifier_reminder_rules WHERE meeting_id = $1`, meetingID); err != nil {
+			return fmt.Errorf("clear reminder rules: %w", err)
+		}
+		for _, r := range rules {
+			if r.Before <= 0 || (r.Audience != Registrants && r.Audience != Interpreters) || strings.TrimSpace(r.Name) == "" {
+				return fmt.Errorf("reminder rule %+v: want a name, an audience and a positive lead time", r)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO notifier_reminder_rules (meeting_id, audience, name, before_minutes) VALUES ($1, $2, $3, $4)`,
+				meetingID, r.Audience, r.Name, int(r.Before/time.Minute)); err != nil {
+				return fmt.Errorf("write reminder rule: %w", err)
+			}
+		}
+		return nil
+	})
+}

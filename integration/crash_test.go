@@ -164,6 +164,7 @@ func TestAPIKilledMidBurstLosesNoEvent(t *testing.T) {
 			t.Errorf("meeting.created for %s, which is not stored", id)
 		}
 	}
+	t.Logf("%d meetings stored, %d confirmed: %d writes committed without the client learning it", len(inDB), len(confirmed), len(inDB)-len(confirmed))
 	if len(inDB) > clients*perClient {
 		t.Errorf("%d meetings stored for %d writes: a retried write was applied twice", len(inDB), clients*perClient)
 	}

@@ -232,7 +232,7 @@ func (n *Notifier) sendBatch(ctx context.Context, batch []Delivery, st *TickStat
 // compose renders a delivery for its recipient, or returns errSkip when it must not go
 // out any more.
 func (n *Notifier) compose(d Delivery, w world, now time.Time) (mail.Message, error) {
-	in, to, cal, unsubscribe, err := n.input(d, w, now)
+	in, to, cal, unsubscribe, err := n.input(d, w, now, true)
 	if err != nil {
 		return mail.Message{}, err
 	}
@@ -261,7 +261,8 @@ func location(tz string) *time.Location {
 
 // input gathers everything a delivery's email needs from the projection, checking that
 // it is still wanted.
-func (n *Notifier) input(d Delivery, w world, now time.Time) (render.Input, mail.Address, *mail.Calendar, string, error) {
+func (n *Notifier) input(d Delivery, w world, now time.Time, check bool) (render.Input, mail.Address, *mail.Calendar, string, error) {
+	skip := func(cond bool) bool { return check && cond }
 	m := w.meetings[d.MeetingID]
 	x, hasSession := w.sessions[d.SessionID]
 	in := render.Input{Kind: d.Kind, DefaultLang: m.DefaultLang, MeetingTitle: m.Title, Now: now, Reason: d.Payload.Reason}
@@ -281,17 +282,17 @@ func (n *Notifier) input(d Delivery, w world, now time.Time) (render.Input, mail
 		in.Previous = &render.Interval{Start: p.StartUTC, End: p.EndUTC}
 	}
 	// A reminder is for the schedule it was planned on, of a session that still happens.
-	if d.Kind == render.Reminder && (x.ID == "" || x.cancelled() || x.ScheduleVersion != d.ScheduleVersion || m.Deleted) {
+	if skip(d.Kind == render.Reminder && (x.ID == "" || x.cancelled() || x.ScheduleVersion != d.ScheduleVersion || m.Deleted)) {
 		return in, mail.Address{}, nil, "", errSkip
 	}
 	// Moved and moved back within the settle window: nothing to tell.
-	if in.Previous != nil && in.Previous.Start.Equal(x.Start) && in.Previous.End.Equal(x.End) {
+	if skip(in.Previous != nil && in.Previous.Start.Equal(x.Start) && in.Previous.End.Equal(x.End)) {
 		return in, mail.Address{}, nil, "", errSkip
 	}
 	links := n.cfg.Links
 	if id, ok := strings.CutPrefix(d.Recipient, toRegistration); ok {
 		r := w.registrants[id]
-		if r.ID == "" || r.Deleted || r.Unsubscribed || (d.Kind == render.Reminder && (!r.Consent || !r.covers(x.ID))) {
+		if r.ID == "" || skip(r.Deleted || r.Unsubscribed || (d.Kind == render.Reminder && (!r.Consent || !r.covers(x.ID)))) {
 			return in, mail.Address{}, nil, "", errSkip
 		}
 		in.RecipientName, in.Locale, in.Zone = r.Name, r.Locale, location(r.TZ)
@@ -307,7 +308,7 @@ func (n *Notifier) input(d Delivery, w world, now time.Time) (render.Input, mail
 	}
 	id, _ := strings.CutPrefix(d.Recipient, toAssignment)
 	a := w.assignments[id]
-	if a.ID == "" || (d.Kind == render.Reminder && a.State != "accepted") {
+	if a.ID == "" || skip(d.Kind == render.Reminder && a.State != "accepted") {
 		return in, mail.Address{}, nil, "", errSkip
 	}
 	in.RecipientName, in.Locale, in.Zone, in.Booth = a.Name, a.Locale, location(a.TZ), a.Booth

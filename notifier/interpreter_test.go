@@ -1,0 +1,157 @@
+package notifier_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	ical "github.com/emersion/go-ical"
+
+	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/notifier"
+	"github.com/plenary/plenary/notifier/ics"
+	"github.com/plenary/plenary/services/platform/db"
+	"github.com/plenary/plenary/services/platform/dbtest"
+	"github.com/plenary/plenary/services/platform/httpx"
+	"github.com/plenary/plenary/services/platform/signed"
+)
+
+func asg(state string, seq int64, x contracts.Session) contracts.Assignment {
+	return contracts.Assignment{ID: "as1", MeetingID: "m1", SessionID: x.ID, Booth: "FR", Role: "interpreter", State: state, Sequence: seq,
+		Interpreter: contracts.Interpreter{ID: "i1", Name: "Hélène Roy", Email: "helene@example.org", Locale: "fr", TZ: "Europe/Paris"},
+		Team:        []contracts.TeamMember{{Name: "Marc Petit", Role: "interpreter"}}, Session: x}
+}
+
+// invite parses an email's calendar part with go-ical and returns METHOD, UID and SEQUENCE.
+func invite(t *testing.T, e email) (method, uid string, seq int) {
+	t.Helper()
+	if len(e.Calendar) == 0 {
+		t.Fatalf("email %q has no calendar part", e.Subject)
+	}
+	cal, err := ical.NewDecoder(bytes.NewReader(e.Calendar)).Decode()
+	if err != nil {
+		t.Fatalf("invite does not parse: %v\n%s", err, e.Calendar)
+	}
+	evs := cal.Events()
+	if len(evs) != 1 {
+		t.Fatalf("%d events", len(evs))
+	}
+	method = cal.Props.Get(ical.PropMethod).Value
+	uid = evs[0].Props.Get(ical.PropUID).Value
+	seq, err = evs[0].Props.Get(ical.PropSequence).Int()
+	if err != nil {
+		t.Fatalf("SEQUENCE: %v", err)
+	}
+	return method, uid, seq
+}
+
+func TestInterpreterInvitesRaiseSequence(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		r := newRig(t, d)
+		r.seed()
+		x := sess(1, 1, start)
+		r.publish(contracts.AssignmentOffered, contracts.AssignmentEvent{Assignment: asg("offered", 0, x)})
+		r.tick(t0)
+		r.publish(contracts.AssignmentAccepted, contracts.AssignmentEvent{Assignment: asg("accepted", 1, x)})
+		moved := start.Add(2 * time.Hour)
+		r.clock.Set(t0.Add(time.Hour))
+		r.publish(contracts.SessionRescheduled, contracts.SessionRescheduledEvent{Session: sess(2, 2, moved),
+			Previous: contracts.Interval{StartUTC: start, EndUTC: start.Add(2 * time.Hour)}, PreviousVersion: 1})
+		r.tick(t0.Add(time.Hour + 3*time.Minute))
+		r.clock.Set(t0.Add(2 * time.Hour))
+		r.publish(contracts.AssignmentWithdrawn, contracts.AssignmentEvent{Assignment: asg("withdrawn", 2, sess(2, 2, moved))})
+		r.tick(t0.Add(2 * time.Hour))
+
+		ems := r.emails()
+		if len(ems) != 3 {
+			t.Fatalf("%d emails, want offer, change, withdrawal", len(ems))
+		}
+		wantUID := ics.UID("s1", "interpreter:i1")
+		wantMethods := []string{"REQUEST", "REQUEST", "CANCEL"}
+		last := -1
+		for i, e := range ems {
+			method, uid, seq := invite(t, e)
+			if method != wantMethods[i] || uid != wantUID {
+				t.Errorf("email %d: METHOD %s UID %s, want %s %s", i, method, uid, wantMethods[i], wantUID)
+			}
+			if seq <= last {
+				t.Errorf("email %d: SEQUENCE %d does not rise above %d", i, seq, last)
+			}
+			last = seq
+		}
+		offer := ems[0]
+		if !strings.Contains(offer.Text, "https://plenary.example.org/v1/assignments/as1/respond?token=") {
+			t.Errorf("offer lacks the signed respond link:\n%s", offer.Text)
+		}
+		// The interpreter's 48 h reminder was planned on acceptance and dropped on withdrawal.
+		if got := r.states(`kind = 'reminder'`); got["planned"] != 0 || got["cancelled"] == 0 {
+			t.Errorf("interpreter reminders %v", got)
+		}
+	})
+}
+
+func TestRemindersListAndCalendarFeed(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		r := newRig(t, d)
+		r.seed(reg("amelie", "fr-CA", "America/Montreal", true))
+		r.tick(t0)
+		eng := httpx.NewEngine(httpx.Options{})
+		notifier.NewHandlers(r.n).Register(eng.Group("/v1"))
+		srv := httptest.NewServer(eng)
+		defer srv.Close()
+
+		res, err := http.Get(srv.URL + "/v1/registrations/amelie/reminders")
+		if err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("reminders: %v %v", err, res)
+		}
+		var list struct {
+			Items []notifier.DeliveryJSON `json:"items"`
+		}
+		if err := json.NewDecoder(res.Body).Decode(&list); err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if len(list.Items) != 3 {
+			t.Fatalf("%d deliveries, want confirmation and two reminders", len(list.Items))
+		}
+		states := []string{}
+		for _, it := range list.Items {
+			states = append(states, it.Kind+":"+it.State)
+			if it.Preview == nil || it.Preview.Subject == "" || it.Preview.HTML == "" || it.Preview.Lang != "fr" {
+				t.Errorf("preview of %s: %+v", it.Kind, it.Preview)
+			}
+			if it.DueAt.Location() != time.UTC {
+				t.Errorf("due_at not UTC: %v", it.DueAt)
+			}
+		}
+		if got := strings.Join(states, ","); got != "registration_confirmed:sent,reminder:planned,reminder:planned" {
+			t.Errorf("states %s", got)
+		}
+		if !list.Items[1].DueAt.Equal(start.Add(-24 * time.Hour)) {
+			t.Errorf("24 h reminder due %v", list.Items[1].DueAt)
+		}
+
+		feed := r.cfg.Links.Calendar("registration:amelie", t0)
+		path := feed[strings.Index(feed, "/v1/"):]
+		res, err = http.Get(srv.URL + path)
+		if err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("feed: %v %v", err, res)
+		}
+		cal, err := ical.NewDecoder(res.Body).Decode()
+		res.Body.Close()
+		if err != nil {
+			t.Fatalf("feed does not parse: %v", err)
+		}
+		if evs := cal.Events(); len(evs) != 1 || evs[0].Props.Get(ical.PropUID).Value != ics.UID("s1", "registration:amelie") {
+			t.Fatalf("feed events %v", evs)
+		}
+		bad := r.cfg.Links.Keys.Sign(signed.Registration, "registration:amelie", t0.Add(time.Hour))
+		if res, _ := http.Get(srv.URL + "/v1/calendar/" + bad + ".ics"); res.StatusCode != http.StatusForbidden {
+			t.Fatalf("token of another purpose: %d", res.StatusCode)
+		}
+	})
+}

@@ -17,6 +17,15 @@ import (
 func TestWritesReachJetStream(t *testing.T) {
 	s := newStack(t)
 	s.must(http.StatusOK, "GET", "/healthz", nil)
+	if s.token != "" {
+		// The suite writes with an admin token from `plenary token create`; without it a
+		// write is refused.
+		anon := *s
+		anon.token = ""
+		if r, err := anon.do("POST", "/v1/meetings", meetingBody("Anonymous")); err != nil || r.Status != http.StatusUnauthorized {
+			t.Fatalf("POST without a token: status %d, err %v, want 401", r.Status, err)
+		}
+	}
 	mid := s.createMeeting("Forum on Sustainable Development")
 	sid := s.createSession(mid, 0)
 	s.waitPublished(time.Minute)

@@ -230,3 +230,12 @@ func containerLogs(r *dockertest.Resource, tail string) string {
 	}
 	return buf.String()
 }
+
+// containerStdout returns what a container wrote to its standard output only.
+func containerStdout(r *dockertest.Resource) string {
+	var out bytes.Buffer
+	if err := pool.Client.Logs(dc.LogsOptions{Container: r.Container.ID, OutputStream: &out, ErrorStream: io.Discard, Stdout: true}); err != nil {
+		return ""
+	}
+	return out.String()
+}

@@ -70,12 +70,12 @@ func newStack(t *testing.T) *stack {
 		t.Fatalf("plenary migrate exited %d:\n%s", code, logs)
 	}
 	if commands["token"] {
-		code, logs := runToExit(t, "token", &dockertest.RunOptions{Repository: plenaryImage,
-			Cmd: []string{"token", "create", "--role", "admin", "--database-url", s.dsn}})
-		if code != 0 {
-			t.Fatalf("plenary token create exited %d:\n%s", code, logs)
+		r := runContainer(t, "token", &dockertest.RunOptions{Repository: plenaryImage,
+			Cmd: []string{"token", "create", "--role", "admin", "--name", "integration suite", "--database-url", s.dsn}})
+		if code := waitExit(t, r); code != 0 {
+			t.Fatalf("plenary token create exited %d:\n%s", code, containerLogs(r, "all"))
 		}
-		s.token = lastLine(logs)
+		s.token = lastLine(containerStdout(r)) // the secret is the last line it prints
 	}
 
 	s.apiAddr = fmt.Sprintf("127.0.0.1:%d", freePort(t))
@@ -180,13 +180,19 @@ func runContainer(t *testing.T, role string, opts *dockertest.RunOptions) *docke
 func runToExit(t *testing.T, role string, opts *dockertest.RunOptions) (int, string) {
 	t.Helper()
 	r := runContainer(t, role, opts)
+	return waitExit(t, r), containerLogs(r, "all")
+}
+
+// waitExit waits for a container to exit and returns its exit code.
+func waitExit(t *testing.T, r *dockertest.Resource) int {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	code, err := pool.Client.WaitContainerWithContext(r.Container.ID, ctx)
 	if err != nil {
-		t.Fatalf("wait for %s: %v", role, err)
+		t.Fatalf("wait for %s: %v", r.Container.Name, err)
 	}
-	return code, containerLogs(r, "all")
+	return code
 }
 
 func lastLine(s string) string {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/plenary/plenary/notifier"
 	"github.com/plenary/plenary/services/agenda"
 	"github.com/plenary/plenary/services/audit"
 	"github.com/plenary/plenary/services/platform/auth"
@@ -30,6 +31,7 @@ func routes(r *gin.Engine, d Deps) {
 	v1 := r.Group("/v1", httpx.Idempotency(d.DB, func() time.Time { return d.Now() }))
 	agenda.NewHandlers(d.Agenda).Register(v1)
 	registration.NewHandlers(d.Registrations).Register(v1)
+	notifier.NewHandlers(d.Notifier).Register(v1)
 	auth.NewHandlers(d.Tokens).Register(v1)
 	audit.NewHandlers(audit.NewLog(d.DB)).Register(v1)
 
@@ -85,6 +87,14 @@ func policy(d Deps) auth.Policy {
 		"GET /v1/unsubscribe/:token":          auth.LinkInPath(signed.Unsubscribe, "token", ""),
 		"POST /v1/unsubscribe/:token":         auth.LinkInPath(signed.Unsubscribe, "token", ""),
 
+		// Notifier: the deliveries of a registration (secretariat) and personal calendar
+		// feeds (signed Calendar link, "<token>.ics"). The mail page exists only in
+		// `plenary serve`, which listens on loopback for one developer.
+		"GET /v1/registrations/:id/reminders": auth.Viewer(auth.ResourceParam("registration", "id", registrationMeeting(d.Registrations))),
+		"GET /v1/calendar/:token.ics":         auth.LinkInPath(signed.Calendar, "token.ics", ".ics"),
+		"GET /dev/mail":                       auth.Viewer(auth.AllMeetings()),
+		"GET /dev/mail/:name":                 auth.Viewer(auth.AllMeetings()),
+
 		// Time-zone computations read no stored data.
 		"GET /v1/time/tzdata":     auth.Viewer(auth.Filtered()),
 		"POST /v1/time/convert":   auth.Viewer(auth.Filtered()),
@@ -107,6 +117,17 @@ func sessionMeeting(a *agenda.Service) auth.MeetingResolver {
 			return "", err
 		}
 		return x.MeetingID, nil
+	}
+}
+
+// registrationMeeting is the meeting of a registration, for limited tokens.
+func registrationMeeting(s *registration.Service) auth.MeetingResolver {
+	return func(ctx context.Context, id string) (string, error) {
+		r, err := s.Get(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		return r.MeetingID, nil
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/notifier"
 	"github.com/plenary/plenary/services/agenda"
 	"github.com/plenary/plenary/services/audit"
 	"github.com/plenary/plenary/services/platform/auth"
@@ -38,8 +39,11 @@ type Deps struct {
 	// Registrations is the registration service (routes are mounted even when nil, so the
 	// route list is the same in every process).
 	Registrations *registration.Service
-	Now           func() time.Time
-	Ready         []Check
+	// Notifier serves the deliveries listing and calendar feeds from the notifier's
+	// tables (its consumer need not run in this process); routes are mounted when nil.
+	Notifier *notifier.Notifier
+	Now      func() time.Time
+	Ready    []Check
 	// Mount adds routes of optional parts (the development mail page of `plenary serve`).
 	// Their access is declared in routes.go like every other route's.
 	Mount []func(r *gin.Engine, v1 *gin.RouterGroup)

@@ -171,8 +171,8 @@ func (s *Service) scopedMeetings(ctx context.Context, ids []string, after string
 			continue
 		}
 		m, err := s.store.meeting(ctx, s.db, id, false)
-		if problem.From(err).Kind == problem.KindNotFound {
-			continue
+		if err != nil && problem.From(err).Kind == problem.KindNotFound {
+			continue // deleted since the token was made
 		}
 		if err != nil {
 			return nil, err

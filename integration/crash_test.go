@@ -43,6 +43,7 @@ func TestAPIKilledMidBurstLosesNoEvent(t *testing.T) {
 		killed    atomic.Bool
 		okAfter   atomic.Int64 // 2xx after the API came back
 		failures  atomic.Int64 // transport errors and 5xx, retried
+		throttled atomic.Int64 // 429s, retried
 	)
 	killDone := make(chan error, 1)
 	go func() {
@@ -99,6 +100,11 @@ func TestAPIKilledMidBurstLosesNoEvent(t *testing.T) {
 						mu.Lock()
 						stuck = append(stuck, key)
 						mu.Unlock()
+					case err == nil && r.Status == http.StatusTooManyRequests:
+						// The per-token rate limit: a well-behaved client waits and retries.
+						throttled.Add(1)
+						time.Sleep(200 * time.Millisecond)
+						continue
 					case err == nil && r.Status < 500:
 						t.Errorf("POST /v1/meetings (%s): status %d: %s", key, r.Status, r.Raw)
 					default:
@@ -121,8 +127,8 @@ func TestAPIKilledMidBurstLosesNoEvent(t *testing.T) {
 	if okAfter.Load() == 0 {
 		t.Fatalf("no write succeeded after the restart (%d before)", ok.Load())
 	}
-	t.Logf("confirmed %d writes (%d after the restart), %d retried failures, %d outcomes unknown (key left in progress by the killed process)",
-		ok.Load(), okAfter.Load(), failures.Load(), len(stuck))
+	t.Logf("confirmed %d writes (%d after the restart), %d retried failures, %d throttled, %d outcomes unknown (key left in progress by the killed process)",
+		ok.Load(), okAfter.Load(), failures.Load(), throttled.Load(), len(stuck))
 
 	s.waitReady()
 	s.waitPublished(2 * time.Minute)

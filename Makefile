@@ -31,7 +31,7 @@ test-race: ## Run the suite with the race detector
 	$(GO) test -count=1 -race -timeout 30m $(PKGS)
 
 .PHONY: test-integration
-test-integration: ## Run the container suite (needs a Docker engine: see README)
+test-integration: ## Run the container suite (needs a Docker engine and PostgreSQL: see deploy/README.md)
 	$(GO) test -count=1 -tags integration -timeout 30m ./integration/...
 
 .PHONY: images

@@ -2,6 +2,7 @@
 //
 //	plenary serve     all-in-one: API + event relay, SQLite and an embedded NATS in a data directory, demo data
 //	plenary api       the production API: PostgreSQL and an external NATS JetStream
+//	plenary notifier  the production notifier: PostgreSQL, an external NATS JetStream, SMTP
 //	plenary migrate   bring a database's schema up to date
 //	plenary version   print the version and the tz database in use
 //	plenary token     create, list or revoke secretariat API tokens
@@ -42,6 +43,7 @@ const usage = `usage: plenary <command> [flags]
 commands:
   serve     all-in-one service with demo data: API, event relay, embedded NATS, SQLite
   api       production API process: PostgreSQL and an external NATS JetStream
+  notifier  production notifier process: PostgreSQL, NATS JetStream, SMTP
   migrate   bring a database's schema up to date
   version   print the version and the tz database in use
   token     create, list or revoke secretariat API tokens
@@ -69,6 +71,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		return runAPI(ctx, cfg)
+	case "notifier":
+		cfg, err := parseConfig(cmd, rest, stderr)
+		if err != nil {
+			return err
+		}
+		return runNotifier(ctx, cfg)
 	case "migrate":
 		cfg, err := parseConfig(cmd, rest, stderr)
 		if err != nil {
@@ -104,6 +112,10 @@ type config struct {
 	LinkKeys string
 	// PublicURL is the base of every link in an email.
 	PublicURL string
+	// Notifier: the sender address, the ticker's schedule and the SMTP server.
+	MailFrom         string
+	NotifierSchedule string
+	SMTP             smtpConfig
 	// CORSOrigins may call the API from a browser (comma-separated); none when empty.
 	CORSOrigins string
 	// TrustedProxies (comma-separated addresses or CIDRs) may name the client in
@@ -163,7 +175,15 @@ func parseConfig(cmd string, args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "proxies whose X-Forwarded-For is believed, comma-separated IPs or CIDRs (PLENARY_TRUSTED_PROXIES)")
 	fs.Float64Var(&c.RateToken, "rate-token", envFloat("RATE_TOKEN", 0), "requests a second per API token; 0 default, negative off (PLENARY_RATE_TOKEN)")
 	fs.Float64Var(&c.RatePublic, "rate-public", envFloat("RATE_PUBLIC", 0), "requests a second per address without a token; 0 default, negative off (PLENARY_RATE_PUBLIC)")
+	if cmd == "serve" || cmd == "notifier" {
+		fs.StringVar(&c.MailFrom, "mail-from", env("SMTP_FROM", "Plenary <notices@plenary.invalid>"), "sender of notification emails (PLENARY_SMTP_FROM)")
+		fs.StringVar(&c.NotifierSchedule, "notifier-schedule", env("NOTIFIER_SCHEDULE", "@every 10s"), "cron schedule of the delivery ticker (PLENARY_NOTIFIER_SCHEDULE)")
+	}
 	switch cmd {
+	case "notifier":
+		fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "PostgreSQL DSN, postgres://... (PLENARY_DATABASE_URL)")
+		fs.StringVar(&c.NATSURL, "nats-url", env("NATS_URL", "nats://127.0.0.1:4222"), "NATS server URL(s), comma-separated (PLENARY_NATS_URL)")
+		smtpFlags(fs, &c.SMTP)
 	case "serve":
 		fs.StringVar(&c.DataDir, "data-dir", env("DATA_DIR", "./var"), "data directory: SQLite database, NATS store, mail folder (PLENARY_DATA_DIR)")
 		fs.BoolVar(&c.Demo, "demo", envBool("DEMO", true), "seed demo data into an empty database (PLENARY_DEMO)")
@@ -179,7 +199,7 @@ func parseConfig(cmd string, args []string, stderr io.Writer) (config, error) {
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
-	if (cmd == "api" || cmd == "migrate") && c.DatabaseURL == "" {
+	if (cmd == "api" || cmd == "migrate" || cmd == "notifier") && c.DatabaseURL == "" {
 		return c, fmt.Errorf("%s needs --database-url or PLENARY_DATABASE_URL", cmd)
 	}
 	return c, nil

@@ -13,11 +13,14 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/gin-gonic/gin"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/plenary/plenary/notifier/devmail"
+	"github.com/plenary/plenary/notifier/mail"
 	"github.com/plenary/plenary/scheduler/zone"
 	"github.com/plenary/plenary/services/agenda"
 	"github.com/plenary/plenary/services/api"
@@ -36,6 +39,9 @@ type app struct {
 	relay   *outbox.Relay
 	agenda  *agenda.Service
 	handler http.Handler
+	// background runs beside the relay and the HTTP server until the context ends (the
+	// in-process notifier of serve).
+	background []func(ctx context.Context) error
 }
 
 // linker builds the signer of email links from configuration: PLENARY_LINK_KEYS, or a
@@ -55,7 +61,7 @@ func linker(c config, log *slog.Logger) (registration.Linker, error) {
 	return registration.Linker{Keys: keys, BaseURL: c.PublicURL}, nil
 }
 
-func newApp(d *db.DB, js jetstream.JetStream, log *slog.Logger, links registration.Linker, ready []api.Check, sec security) (*app, error) {
+func newApp(d *db.DB, js jetstream.JetStream, log *slog.Logger, links registration.Linker, ready []api.Check, sec security, opts ...func(*api.Deps)) (*app, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	relay := outbox.NewRelay(d, js, log,
@@ -69,8 +75,18 @@ func newApp(d *db.DB, js jetstream.JetStream, log *slog.Logger, links registrati
 	ag := agenda.NewService(d, agenda.WithCommitHook(relay.Notify))
 	regs := registration.NewService(d, registration.AgendaMeetings{Agenda: ag}, links, registration.WithCommitHook(relay.Notify))
 	ready = append([]api.Check{{Name: "database", Fn: d.PingContext}}, ready...)
-	h := api.NewServer(api.Deps{Log: log, DB: d, Registry: reg, Agenda: ag, Registrations: regs, Ready: ready,
-		LinkKeys: links.Keys, Limits: sec.Limits, CORSOrigins: sec.CORSOrigins, TrustedProxies: sec.TrustedProxies})
+	// The API reads the notifier's tables for the deliveries listing and the calendar
+	// feeds; the notifier that consumes and sends runs elsewhere (or beside it in serve).
+	feeds, err := readOnlyNotifier(d, links, log)
+	if err != nil {
+		return nil, err
+	}
+	deps := api.Deps{Log: log, DB: d, Registry: reg, Agenda: ag, Registrations: regs, Notifier: feeds, Ready: ready,
+		LinkKeys: links.Keys, Limits: sec.Limits, CORSOrigins: sec.CORSOrigins, TrustedProxies: sec.TrustedProxies}
+	for _, o := range opts {
+		o(&deps)
+	}
+	h := api.NewServer(deps)
 	return &app{log: log, db: d, relay: relay, agenda: ag, handler: h}, nil
 }
 
@@ -135,10 +151,20 @@ func serve(ctx context.Context, c config, stdout io.Writer, ready chan<- string)
 	if err != nil {
 		return err
 	}
-	a, err := newApp(d, emb.JetStream(), log, links, nil, c.security())
+	mailDir := filepath.Join(c.DataDir, "mail")
+	a, err := newApp(d, emb.JetStream(), log, links, nil, c.security(), func(deps *api.Deps) {
+		deps.Mount = append(deps.Mount, func(r *gin.Engine, _ *gin.RouterGroup) { devmail.Mount(r, mailDir) })
+	})
 	if err != nil {
 		return err
 	}
+	// The notifier runs in the process on the embedded NATS; its mail goes to the folder
+	// that /dev/mail shows.
+	nt, err := newNotifier(c, d, links, mail.FolderSender{Dir: mailDir}, log)
+	if err != nil {
+		return err
+	}
+	a.background = append(a.background, notifierLoops(nt, emb.JetStream())...)
 	if err := firstAdminToken(ctx, d, c.DataDir, stdout); err != nil {
 		return err
 	}
@@ -176,6 +202,9 @@ func runProcesses(ctx context.Context, c config, a *app, ready chan<- string) er
 		}
 		return nil
 	})
+	for _, f := range a.background {
+		g.Go(func() error { return f(gctx) })
+	}
 	g.Go(func() error { return serveHTTP(gctx, c, a.handler, a.log, ready) })
 	return g.Wait()
 }

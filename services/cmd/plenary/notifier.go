@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	netmail "net/mail"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/plenary/plenary/notifier"
+	"github.com/plenary/plenary/notifier/mail"
+	"github.com/plenary/plenary/notifier/render"
+	"github.com/plenary/plenary/services/platform/db"
+	"github.com/plenary/plenary/services/platform/natsx"
+	"github.com/plenary/plenary/services/registration"
+)
+
+// smtpConfig is the SMTP server of `plenary notifier`.
+type smtpConfig struct {
+	Host     string
+	Port     int
+	User     string
+	Password string
+	TLS      string // mandatory, opportunistic, implicit or none
+}
+
+func smtpFlags(fs *flag.FlagSet, c *smtpConfig) {
+	port, _ := strconv.Atoi(env("SMTP_PORT", "587"))
+	fs.StringVar(&c.Host, "smtp-host", env("SMTP_HOST", ""), "SMTP server host (PLENARY_SMTP_HOST)")
+	fs.IntVar(&c.Port, "smtp-port", port, "SMTP server port (PLENARY_SMTP_PORT)")
+	fs.StringVar(&c.User, "smtp-user", env("SMTP_USER", ""), "SMTP user; AUTH PLAIN when set (PLENARY_SMTP_USER)")
+	fs.StringVar(&c.Password, "smtp-password", env("SMTP_PASSWORD", ""), "SMTP password (PLENARY_SMTP_PASSWORD)")
+	fs.StringVar(&c.TLS, "smtp-tls", env("SMTP_TLS", "mandatory"), "mandatory (STARTTLS), opportunistic, implicit (port 465) or none (PLENARY_SMTP_TLS)")
+}
+
+func (c smtpConfig) sender() (*mail.SMTPSender, error) {
+	policies := map[string]mail.TLSPolicy{"mandatory": mail.TLSMandatory, "opportunistic": mail.TLSOpportunistic,
+		"implicit": mail.TLSImplicit, "none": mail.TLSNone}
+	tls, ok := policies[strings.ToLower(c.TLS)]
+	if !ok {
+		return nil, fmt.Errorf("smtp tls %q: want mandatory, opportunistic, implicit or none", c.TLS)
+	}
+	cfg := mail.SMTPConfig{Host: c.Host, Port: c.Port, TLS: tls}
+	if c.User != "" {
+		cfg.Auth, cfg.Username, cfg.Password = mail.AuthPlain, c.User, c.Password
+	}
+	return mail.NewSMTPSender(cfg)
+}
+
+// readOnlyNotifier serves the notifier's tables over the API; it neither consumes nor sends.
+func readOnlyNotifier(d *db.DB, links registration.Linker, log *slog.Logger) (*notifier.Notifier, error) {
+	r, err := render.New()
+	if err != nil {
+		return nil, err
+	}
+	return notifier.New(notifier.Config{DB: d, Renderer: r, Links: links, Log: log.With("component", "notifier")})
+}
+
+func newNotifier(c config, d *db.DB, links registration.Linker, sender mail.Sender, log *slog.Logger) (*notifier.Notifier, error) {
+	from, err := netmail.ParseAddress(c.MailFrom)
+	if err != nil {
+		return nil, fmt.Errorf("mail from %q: %w", c.MailFrom, err)
+	}
+	r, err := render.New()
+	if err != nil {
+		return nil, err
+	}
+	domain := "plenary.invalid"
+	if i := strings.LastIndexByte(from.Address, '@'); i >= 0 {
+		domain = from.Address[i+1:]
+	}
+	return notifier.New(notifier.Config{
+		DB: d, Sender: sender, Renderer: r, Links: links, Log: log.With("component", "notifier"),
+		From: mail.Address{Name: from.Name, Email: from.Address}, MessageDomain: domain, Schedule: c.NotifierSchedule,
+	})
+}
+
+// notifierLoops are the notifier's two loops: the event consumer and the delivery ticker.
+// Both stop when the context ends, the consumer after draining the event in hand.
+func notifierLoops(n *notifier.Notifier, js jetstream.JetStream) []func(ctx context.Context) error {
+	return []func(ctx context.Context) error{
+		func(ctx context.Context) error {
+			if err := n.Consume(ctx, js); err != nil && !errors.Is(err, context.Canceled) {
+				return fmt.Errorf("notifier consumer: %w", err)
+			}
+			return nil
+		},
+		n.RunTicker,
+	}
+}
+
+func runNotifier(ctx context.Context, c config) error {
+	log := newLogger(c, os.Stderr)
+	d, err := db.Open(ctx, c.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := db.Migrate(ctx, d, log); err != nil {
+		return err
+	}
+	if c.SMTP.Host == "" {
+		return errors.New("notifier needs --smtp-host or PLENARY_SMTP_HOST")
+	}
+	sender, err := c.SMTP.sender()
+	if err != nil {
+		return err
+	}
+	defer sender.Close()
+	nc, err := natsx.Connect(ctx, c.NATSURL, "plenary-notifier", log.With("component", "nats"))
+	if err != nil {
+		return err
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return fmt.Errorf("jetstream: %w", err)
+	}
+	links, err := linker(c, log)
+	if err != nil {
+		return err
+	}
+	n, err := newNotifier(c, d, links, sender, log)
+	if err != nil {
+		return err
+	}
+	log.Info("notifier started", "schedule", c.NotifierSchedule)
+	g, gctx := errgroup.WithContext(ctx)
+	for _, f := range notifierLoops(n, js) {
+		g.Go(func() error { return f(gctx) })
+	}
+	return g.Wait()
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/plenary/plenary/contracts"
 	"github.com/plenary/plenary/services/agenda"
 	"github.com/plenary/plenary/services/api"
+	"github.com/plenary/plenary/services/platform/auth"
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/dbtest"
 )
@@ -109,7 +110,7 @@ func BenchmarkAgenda50Sessions(b *testing.B) {
 		}
 	}
 	path := "/v1/meetings/" + m.ID + "/agenda?tz=Asia/Tokyo&lang=fr"
-	full := serveOn(b, api.NewServer(api.Deps{DB: d, Agenda: svc}))
+	full := serveOn(b, api.NewServer(api.Deps{DB: d, Agenda: svc, Limits: auth.Limits{PerToken: -1, PerIP: -1}}))
 	hdr := benchHeader(b, d)
 	body := fetch(b, full+path, hdr)
 
@@ -151,5 +152,11 @@ func fetch(b *testing.B, url string, hdr http.Header) []byte {
 
 func ptr[T any](v T) *T { return &v }
 
-// benchHeader returns the headers a secretariat reader sends.
-func benchHeader(b *testing.B, d *db.DB) http.Header { return http.Header{} }
+// benchHeader returns the headers a secretariat reader sends: a viewer token.
+func benchHeader(b *testing.B, d *db.DB) http.Header {
+	_, secret, err := auth.NewStore(d, nil).Create(context.Background(), auth.NewToken{Role: auth.RoleViewer, Name: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return http.Header{"Authorization": {"Bearer " + secret}}
+}

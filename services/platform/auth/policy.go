@@ -288,15 +288,22 @@ func checkLink(c *gin.Context, keys *signed.Keys, a Access, now time.Time, actor
 }
 
 func checkRole(c *gin.Context, a Access, actor Actor) error {
-	if a.PublicWhen != nil {
-		open, err := a.PublicWhen(c.Request.Context(), c)
-		if err != nil && problem.From(err).Kind == problem.KindInternal {
-			return err
-		}
-		if open {
-			return nil
-		}
+	err := checkToken(c, a, actor)
+	if err == nil || a.PublicWhen == nil {
+		return err
 	}
+	// Only when the token does not suffice: the check costs a read.
+	open, perr := a.PublicWhen(c.Request.Context(), c)
+	if perr != nil && problem.From(perr).Kind == problem.KindInternal {
+		return perr
+	}
+	if open {
+		return nil
+	}
+	return err
+}
+
+func checkToken(c *gin.Context, a Access, actor Actor) error {
 	if actor.Kind != ActorToken {
 		return problem.New(problem.KindUnauthorized, "token_required", "this route needs a Plenary API token: Authorization: Bearer pln_...")
 	}

@@ -119,14 +119,27 @@ type Store struct {
 	// seen is when each token's last_used_at was last written: at most once a minute, so
 	// that reads do not turn into a write each. Bounded by the number of tokens.
 	seen map[string]time.Time
+	// cache keeps live tokens by hash for cacheTTL, so that a busy client costs one read
+	// per token every few seconds. Revoking in this process takes effect at once; another
+	// API replica notices within cacheTTL. Only valid tokens enter it, so it is bounded by
+	// the number of tokens.
+	cache map[string]cachedToken
 }
+
+type cachedToken struct {
+	t     Token
+	until time.Time
+}
+
+// cacheTTL bounds how long another replica may accept a token after its revocation.
+const cacheTTL = 5 * time.Second
 
 // NewStore returns the token store.
 func NewStore(d *db.DB, now func() time.Time) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{db: d, now: now, seen: map[string]time.Time{}}
+	return &Store{db: d, now: now, seen: map[string]time.Time{}, cache: map[string]cachedToken{}}
 }
 
 func (s *Store) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
@@ -240,17 +253,30 @@ func (s *Store) Revoke(ctx context.Context, id string) (Token, error) {
 		}
 		before := t
 		out.RevokedAt = &now
+		s.forget(id)
 		if s.Audit != nil {
 			return s.Audit(ctx, tx, "token.revoke", out, before, out)
 		}
 		return nil
 	})
+	if err == nil {
+		s.forget(id) // again after the commit: a read during the transaction may have cached it
+	}
 	return out, err
 }
 
 // Authenticate returns the live token whose secret this is.
 func (s *Store) Authenticate(ctx context.Context, secret string) (Token, error) {
-	t, err := scanToken(s.db.QueryRowContext(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE token_hash = $1`, Hash(secret)))
+	hash := Hash(secret)
+	now := s.clock()
+	s.mu.Lock()
+	ct, ok := s.cache[hash]
+	s.mu.Unlock()
+	if ok && now.Before(ct.until) && !now.Before(ct.until.Add(-cacheTTL)) {
+		s.touch(ctx, ct.t.ID)
+		return ct.t, nil
+	}
+	t, err := scanToken(s.db.QueryRowContext(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE token_hash = $1`, hash))
 	if db.NotFound(err) {
 		return Token{}, errUnknownToken
 	}
@@ -260,11 +286,28 @@ func (s *Store) Authenticate(ctx context.Context, secret string) (Token, error) 
 	if t.RevokedAt != nil {
 		return Token{}, errUnknownToken
 	}
+	s.mu.Lock()
+	if len(s.cache) > 10000 {
+		clear(s.cache)
+	}
+	s.cache[hash] = cachedToken{t: t, until: now.Add(cacheTTL)}
+	s.mu.Unlock()
 	s.touch(ctx, t.ID)
 	return t, nil
 }
 
 var errUnknownToken = problem.New(problem.KindUnauthorized, "invalid_token", "the API token is not valid (unknown or revoked)")
+
+// forget drops a token from the cache (revoked in this process).
+func (s *Store) forget(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for h, ct := range s.cache {
+		if ct.t.ID == id {
+			delete(s.cache, h)
+		}
+	}
+}
 
 // touch records a token's use, at most once a minute per token.
 func (s *Store) touch(ctx context.Context, id string) {

@@ -35,12 +35,25 @@ func ConsumerConfig() jetstream.ConsumerConfig {
 // Consume applies the stream's events until ctx ends, then drains: the event in hand is
 // finished and acknowledged before it returns.
 func (n *Notifier) Consume(ctx context.Context, js jetstream.JetStream) error {
-	if _, err := natsx.EnsureStream(ctx, js); err != nil {
-		return fmt.Errorf("notifier stream: %w", err)
-	}
-	cons, err := js.CreateOrUpdateConsumer(ctx, contracts.Stream, ConsumerConfig())
-	if err != nil {
-		return fmt.Errorf("notifier consumer: %w", err)
+	// NATS may be down at start (the connection keeps trying): wait for it.
+	var cons jetstream.Consumer
+	for {
+		var err error
+		if _, err = natsx.EnsureStream(ctx, js); err == nil {
+			cons, err = js.CreateOrUpdateConsumer(ctx, contracts.Stream, ConsumerConfig())
+		}
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			return nil // stopped while starting
+		}
+		n.log.Warn("notifier consumer not ready; retrying", "error", err.Error())
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(2 * time.Second):
+		}
 	}
 	work := context.WithoutCancel(ctx)
 	cc, err := cons.Consume(func(msg jetstream.Msg) { n.handle(work, msg) })

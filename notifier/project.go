@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/plenary/plenary/contracts"
@@ -183,18 +184,31 @@ func (n *Notifier) reconcile(ctx context.Context, tx *sql.Tx, sessionID, recipie
 				return err
 			}
 			var recipients []string
-			regs, err := n.store.registrantsOf(ctx, tx, x.MeetingID)
-			if err != nil {
-				return err
+			var regs []registrant
+			if id, ok := strings.CutPrefix(recipient, toRegistration); ok {
+				// One registrant's change: read only them, not the whole meeting.
+				r, found, err := n.store.registrant(ctx, tx, id)
+				if err != nil {
+					return err
+				}
+				if found && !r.Deleted && r.MeetingID == x.MeetingID {
+					regs = append(regs, r)
+				}
+			} else if recipient == "" {
+				if regs, err = n.store.registrantsOf(ctx, tx, x.MeetingID); err != nil {
+					return err
+				}
 			}
 			for _, r := range regs {
 				if r.Consent && !r.Unsubscribed && r.covers(x.ID) {
 					recipients = append(recipients, toRegistration+r.ID)
 				}
 			}
-			asgs, err := n.store.assignmentsWhere(ctx, tx, `session_id = $1 AND state = 'accepted'`, x.ID)
-			if err != nil {
-				return err
+			var asgs []assignment
+			if !strings.HasPrefix(recipient, toRegistration) {
+				if asgs, err = n.store.assignmentsWhere(ctx, tx, `session_id = $1 AND state = 'accepted'`, x.ID); err != nil {
+					return err
+				}
 			}
 			for _, a := range asgs {
 				recipients = append(recipients, toAssignment+a.ID)

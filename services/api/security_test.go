@@ -278,3 +278,53 @@ func TestDeeplyNestedJSONIsACleanError(t *testing.T) {
 	e.do("POST", "/v1/tokens", `{"role": "viewer", "meetings": `+strings.Repeat("[", 20000)+strings.Repeat("]", 20000)+`}`).Problem(t, 400, "malformed_json")
 	_ = context.Background()
 }
+
+// TestHeaderInjectionAndMarkupAreRefusedOrInert: names and addresses that would add mail
+// headers are refused at the edge; markup in titles travels as JSON data only.
+func TestHeaderInjectionAndMarkupAreRefusedOrInert(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, e *env) {
+		mid := e.createMeeting()
+		path := "/v1/meetings/" + mid + "/registrations"
+		base := map[string]any{"name": "Ana", "email": "ana@example.org", "locale": "en", "tz": "UTC", "consent_reminders": true}
+		with := func(k, v string) map[string]any {
+			m := map[string]any{}
+			for a, b := range base {
+				m[a] = b
+			}
+			m[k] = v
+			return m
+		}
+		for _, bad := range []map[string]any{
+			with("name", "Ana\r\nBcc: all@example.org"), with("name", "Ana\nSubject: hi"),
+			with("email", "ana@example.org\r\nBcc: all@example.org"), with("email", "ana@example.org\nX: y"),
+		} {
+			// Refused, or kept on one line (the service folds whitespace).
+			r := e.do("POST", path, bad)
+			if r.Status == 201 {
+				got := r.JSON(t)
+				if strings.ContainsAny(got["name"].(string)+got["email"].(string), "\r\n") {
+					t.Fatalf("registration kept a line break: %s", r.Body)
+				}
+				e.must(204, e.do("DELETE", "/v1/registrations/"+got["id"].(string)+"?token="+linkToken(got), nil))
+				continue
+			}
+			if r.Status != 422 && r.Status != 400 {
+				t.Fatalf("registration %v: %d %s", bad, r.Status, r.Body)
+			}
+		}
+		xss := `<script>alert("x")</script><img src=x onerror=alert(1)>`
+		m := e.must(201, e.do("POST", "/v1/meetings", map[string]any{"title": map[string]string{"en": xss}, "venue_tz": "UTC", "public": true}))
+		e.token = ""
+		r := e.do("GET", "/v1/meetings/"+m["id"].(string)+"/agenda", nil)
+		if r.Status != 200 || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") || r.Header.Get("X-Content-Type-Options") != "nosniff" ||
+			!strings.Contains(r.Header.Get("Content-Security-Policy"), "default-src 'none'") {
+			t.Fatalf("public agenda: %d %v", r.Status, r.Header)
+		}
+	})
+}
+
+// linkToken is the token of a registration's manage link.
+func linkToken(reg map[string]any) string {
+	manage := reg["links"].(map[string]any)["manage"].(string)
+	return manage[strings.Index(manage, "token=")+len("token="):]
+}

@@ -5,7 +5,9 @@ package integration
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -24,6 +26,7 @@ import (
 	dc "github.com/ory/dockertest/v3/docker"
 
 	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/notifier/mail/smtptest"
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/outbox"
 )
@@ -39,10 +42,14 @@ type stack struct {
 	nats    *dockertest.Resource
 	apiAddr string
 	api     *dockertest.Resource
-	token   string
-	client  *http.Client
-	nc      *nats.Conn
-	js      jetstream.JetStream
+	// notifier runs when the binary has the subcommand; it sends to smtp, an SMTP server
+	// in the test process on loopback.
+	notifier *dockertest.Resource
+	smtp     *smtptest.Server
+	token    string
+	client   *http.Client
+	nc       *nats.Conn
+	js       jetstream.JetStream
 }
 
 func newStack(t *testing.T) *stack {
@@ -65,7 +72,12 @@ func newStack(t *testing.T) *stack {
 			"--addr", "127.0.0.1", "--port", strconv.Itoa(natsPort)},
 	})
 
-	env := []string{"PLENARY_DATABASE_URL=" + s.dsn, "PLENARY_LOG_LEVEL=info"}
+	var key [32]byte
+	_, _ = rand.Read(key[:])
+	env := []string{"PLENARY_DATABASE_URL=" + s.dsn, "PLENARY_LOG_LEVEL=info",
+		"PLENARY_NATS_URL=" + s.natsURL,
+		// One signing key for every process: a link the notifier mails must verify on the API.
+		"PLENARY_LINK_KEYS=k1:" + hex.EncodeToString(key[:])}
 	if code, logs := runToExit(t, "migrate", &dockertest.RunOptions{Repository: plenaryImage, Cmd: []string{"migrate"}, Env: env}); code != 0 {
 		t.Fatalf("plenary migrate exited %d:\n%s", code, logs)
 	}
@@ -84,11 +96,26 @@ func newStack(t *testing.T) *stack {
 		Cmd:        []string{"api"},
 		Env: append(env,
 			"PLENARY_ADDR="+s.apiAddr,
-			"PLENARY_NATS_URL="+s.natsURL,
+			"PLENARY_PUBLIC_URL=http://"+s.apiAddr,
 			"PLENARY_SHUTDOWN_GRACE=20s",
 		),
 	})
 	s.waitReady()
+
+	if commands["notifier"] {
+		s.smtp = smtptest.Start(t)
+		s.notifier = runContainer(t, "notifier", &dockertest.RunOptions{
+			Repository: plenaryImage,
+			Cmd:        []string{"notifier"},
+			Env: append(env,
+				"PLENARY_PUBLIC_URL=http://"+s.apiAddr,
+				"PLENARY_SMTP_HOST=127.0.0.1",
+				"PLENARY_SMTP_PORT="+strconv.Itoa(s.smtp.Port),
+				"PLENARY_SMTP_TLS=none",
+				"PLENARY_NOTIFIER_SCHEDULE=@every 1s",
+			),
+		})
+	}
 
 	nc, err := nats.Connect(s.natsURL, nats.Name("plenary-integration"),
 		nats.RetryOnFailedConnect(true), nats.MaxReconnects(-1), nats.ReconnectWait(200*time.Millisecond))

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/plenary/plenary/notifier"
+	"github.com/plenary/plenary/notifier/render"
 	"github.com/plenary/plenary/services/agenda"
 	"github.com/plenary/plenary/services/api"
 	"github.com/plenary/plenary/services/platform/auth"
@@ -53,7 +55,15 @@ func newDeps(d *db.DB, clock *testClock) (api.Deps, *signed.Keys, registration.L
 	keys, _ := signed.NewRandomKeys()
 	links := registration.Linker{Keys: keys, BaseURL: "https://plenary.example.org"}
 	regs := registration.NewService(d, registration.AgendaMeetings{Agenda: ag}, links, registration.WithClock(clock.Now))
-	return api.Deps{DB: d, Agenda: ag, Registrations: regs, Now: clock.Now, LinkKeys: keys,
+	rd, err := render.New()
+	if err != nil {
+		panic(err)
+	}
+	feeds, err := notifier.New(notifier.Config{DB: d, Renderer: rd, Links: links, Now: clock.Now})
+	if err != nil {
+		panic(err)
+	}
+	return api.Deps{DB: d, Agenda: ag, Registrations: regs, Notifier: feeds, Now: clock.Now, LinkKeys: keys,
 		Tokens: auth.NewStore(d, clock.Now), Limits: auth.Limits{PerToken: -1, PerIP: -1},
 		Ready: []api.Check{{Name: "database", Fn: d.PingContext}}}, keys, links
 }

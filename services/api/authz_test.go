@@ -231,6 +231,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 			switch {
 			case want && denied:
 				t.Errorf("%s as %s (%s): refused, but the policy says %s: %d %s", key, c.name, path, access, res.Status, res.Body)
+			case want && res.Status >= 500:
+				t.Errorf("%s as %s (%s): %d; wire the route's service in newDeps (apitest_test.go): %s", key, c.name, path, res.Status, res.Body)
 			case !want && !denied:
 				unexpected++
 				t.Errorf("UNEXPECTED ACCESS: %s as %s (%s): %d, but the policy says %s: %s", key, c.name, path, res.Status, access, res.Body)

@@ -66,6 +66,9 @@ func linkSubject(p signed.Purpose, w matrixWorld) (resource, prefix string) {
 	}
 }
 
+// someoneElse is a world of resources that exist nowhere: links to them are another's.
+var someoneElse = matrixWorld{"registration": "someone-else", "assignment": "someone-else", "interpreter": "someone-else"}
+
 var purposes = []signed.Purpose{signed.Registration, signed.Unsubscribe, signed.Calendar, signed.Assignment}
 
 // caller is one identity of the matrix and what the policy says it may reach.
@@ -160,7 +163,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 				allowed: public},
 			caller{name: "tampered " + string(p) + " link", world: "other", link: func(a auth.Access, w matrixWorld) string { return tamper(t, sign(w, w, -time.Second)) },
 				allowed: public},
-			caller{name: string(p) + " link of someone else", world: "other", link: func(a auth.Access, w matrixWorld) string { return sign(w, matrixWorld{}, time.Hour) },
+			caller{name: string(p) + " link of someone else", world: "other", link: func(a auth.Access, w matrixWorld) string { return sign(w, someoneElse, time.Hour) },
 				allowed: func(a auth.Access) bool { return public(a) || grants(a) && a.SubjectParam == "" }},
 		)
 	}
@@ -233,6 +236,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 				t.Errorf("%s as %s (%s): refused, but the policy says %s: %d %s", key, c.name, path, access, res.Status, res.Body)
 			case want && res.Status >= 500:
 				t.Errorf("%s as %s (%s): %d; wire the route's service in newDeps (apitest_test.go): %s", key, c.name, path, res.Status, res.Body)
+			case !want && !denied && res.Status >= 500:
+				t.Errorf("%s as %s (%s): %d instead of a refusal: %s", key, c.name, path, res.Status, res.Body)
 			case !want && !denied:
 				unexpected++
 				t.Errorf("UNEXPECTED ACCESS: %s as %s (%s): %d, but the policy says %s: %s", key, c.name, path, res.Status, access, res.Body)
@@ -297,7 +302,7 @@ func fillPath(route string, a auth.Access, w matrixWorld, link string) (string, 
 			res, _ := linkSubject(a.Purpose, w)
 			id, ok := w[res]
 			if !ok {
-				id = "no-" + res
+				return "", fmt.Errorf("the matrix has no %q fixture for %s links: add one in newWorld (authz_test.go)", res, a.Purpose)
 			}
 			v = id
 		case w[name] != "":

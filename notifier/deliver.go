@@ -104,6 +104,7 @@ type world struct {
 
 func (n *Notifier) load(ctx context.Context, q querier, ds []Delivery) (world, error) {
 	w := world{map[string]meeting{}, map[string]session{}, map[string]registrant{}, map[string]assignment{}}
+	var regIDs []string
 	for _, d := range ds {
 		if _, ok := w.meetings[d.MeetingID]; !ok && d.MeetingID != "" {
 			m, _, err := n.store.meeting(ctx, q, d.MeetingID)
@@ -121,11 +122,8 @@ func (n *Notifier) load(ctx context.Context, q querier, ds []Delivery) (world, e
 		}
 		if id, ok := strings.CutPrefix(d.Recipient, toRegistration); ok {
 			if _, seen := w.registrants[id]; !seen {
-				r, _, err := n.store.registrant(ctx, q, id)
-				if err != nil {
-					return w, err
-				}
-				w.registrants[id] = r
+				w.registrants[id] = registrant{}
+				regIDs = append(regIDs, id)
 			}
 		}
 		if id, ok := strings.CutPrefix(d.Recipient, toAssignment); ok {
@@ -136,6 +134,32 @@ func (n *Notifier) load(ctx context.Context, q querier, ds []Delivery) (world, e
 				}
 				w.assignments[id] = a
 			}
+		}
+	}
+	// Registrants are read in chunks: a batch of reminders is mostly one per registrant.
+	for len(regIDs) > 0 {
+		chunk := regIDs[:min(len(regIDs), 500)]
+		regIDs = regIDs[len(chunk):]
+		ph := make([]string, len(chunk))
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			ph[i], args[i] = fmt.Sprintf("$%d", i+1), id
+		}
+		rows, err := q.QueryContext(ctx, `SELECT `+registrantCols+` FROM notifier_registrations WHERE id IN (`+strings.Join(ph, ",")+`)`, args...)
+		if err != nil {
+			return w, fmt.Errorf("read registrations: %w", err)
+		}
+		for rows.Next() {
+			r, err := scanRegistrant(rows)
+			if err != nil {
+				rows.Close()
+				return w, fmt.Errorf("scan registration: %w", err)
+			}
+			w.registrants[r.ID] = r
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return w, err
 		}
 	}
 	return w, nil
@@ -236,7 +260,12 @@ func (n *Notifier) compose(d Delivery, w world, now time.Time) (mail.Message, er
 	if err != nil {
 		return mail.Message{}, err
 	}
-	out, err := n.cfg.Renderer.Render(in)
+	var out render.Rendered
+	if cacheable(in) {
+		out, err = n.reminders.render(n.cfg.Renderer, in, d.SessionID, d.ScheduleVersion)
+	} else {
+		out, err = n.cfg.Renderer.Render(in)
+	}
 	if err != nil {
 		return mail.Message{}, fmt.Errorf("render %s: %w", d.Kind, err)
 	}

@@ -187,4 +187,6 @@ func (n *Notifier) Feed(c context.Context, subject string) ([]byte, error) {
 	return ics.Publish(feed, now)
 }
 
-func (n *Notifier) organizer() ics.Person { return ics.Person{Name: n.cfg.From.Name, Email: n.cfg.From.Email} }
+func (n *Notifier) organizer() ics.Person {
+	return ics.Person{Name: n.cfg.From.Name, Email: n.cfg.From.Email}
+}

@@ -94,6 +94,8 @@ type Notifier struct {
 	store *store
 	log   *slog.Logger
 	tick  sync.Mutex // one tick at a time in this process
+	// reminders caches rendered reminders shared by many recipients.
+	reminders reminderCache
 }
 
 // New returns a Notifier; Run starts it.

@@ -16,6 +16,7 @@ import (
 	"github.com/plenary/plenary/notifier/render"
 	"github.com/plenary/plenary/services/agenda"
 	"github.com/plenary/plenary/services/api"
+	"github.com/plenary/plenary/services/interpretation"
 	"github.com/plenary/plenary/services/platform/auth"
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/dbtest"
@@ -63,7 +64,8 @@ func newDeps(d *db.DB, clock *testClock) (api.Deps, *signed.Keys, registration.L
 	if err != nil {
 		panic(err)
 	}
-	return api.Deps{DB: d, Agenda: ag, Registrations: regs, Notifier: feeds, Now: clock.Now, LinkKeys: keys,
+	interp := interpretation.NewService(d, ag, interpretation.WithClock(clock.Now))
+	return api.Deps{DB: d, Agenda: ag, Registrations: regs, Notifier: feeds, Interpretation: interp, Now: clock.Now, LinkKeys: keys,
 		Tokens: auth.NewStore(d, clock.Now), Limits: auth.Limits{PerToken: -1, PerIP: -1},
 		Ready: []api.Check{{Name: "database", Fn: d.PingContext}}}, keys, links
 }

@@ -14,8 +14,10 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/scheduler/interp"
 	"github.com/plenary/plenary/services/agenda"
 	"github.com/plenary/plenary/services/api"
+	"github.com/plenary/plenary/services/interpretation"
 	"github.com/plenary/plenary/services/platform/auth"
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/dbtest"
@@ -51,7 +53,22 @@ func newWorld(t *testing.T, deps api.Deps, public bool) matrixWorld {
 	if err != nil {
 		t.Fatalf("%v %+v", err, problem.From(err).Fields)
 	}
-	return matrixWorld{"meeting": m.ID, "session": x.ID, "item": it.ID, "registration": r.ID}
+	// An interpreter with an assignment in an interpreted session of the meeting.
+	booth, err := deps.Agenda.CreateSession(ctx, m.ID, agenda.SessionInput{Title: contracts.Text{"en": "Debate"}, Start: ptr("2026-12-08T14:00"),
+		DurationMin: ptr(90), Floor: []string{"en", "fr"}, Outputs: []string{"en", "fr"}})
+	if err != nil {
+		t.Fatalf("%v %+v", err, problem.From(err).Fields)
+	}
+	ip, err := deps.Interpretation.CreateInterpreter(ctx, interpretation.InterpreterInput{Name: ptr("Inès"), Email: ptr(fmt.Sprintf("ines+%d@example.org", time.Now().UnixNano())),
+		TZ: ptr("Europe/Paris"), Languages: []interp.LangSkill{{Lang: "fr", Class: "A"}, {Lang: "en", Class: "C"}}})
+	if err != nil {
+		t.Fatalf("%v %+v", err, problem.From(err).Fields)
+	}
+	as, err := deps.Interpretation.CreateAssignment(ctx, interpretation.AssignmentInput{SessionID: booth.ID, Booth: "fr", InterpreterID: ip.ID})
+	if err != nil {
+		t.Fatalf("%v %+v", err, problem.From(err).Fields)
+	}
+	return matrixWorld{"meeting": m.ID, "session": x.ID, "item": it.ID, "registration": r.ID, "interpreter": ip.ID, "assignment": as.ID}
 }
 
 // linkSubject is the subject a signed link of each purpose names, as the services sign it.

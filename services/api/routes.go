@@ -9,6 +9,7 @@ import (
 	"github.com/plenary/plenary/notifier"
 	"github.com/plenary/plenary/services/agenda"
 	"github.com/plenary/plenary/services/audit"
+	"github.com/plenary/plenary/services/interpretation"
 	"github.com/plenary/plenary/services/platform/auth"
 	"github.com/plenary/plenary/services/platform/httpx"
 	"github.com/plenary/plenary/services/platform/signed"
@@ -34,6 +35,9 @@ func routes(r *gin.Engine, d Deps) {
 	notifier.NewHandlers(d.Notifier).Register(v1)
 	auth.NewHandlers(d.Tokens).Register(v1)
 	audit.NewHandlers(audit.NewLog(d.DB)).Register(v1)
+	interp := interpretation.NewHandlers(d.Interpretation, d.LinkKeys, d.Now)
+	interp.Register(v1)
+	interp.RegisterSelfService(v1)
 
 	for _, m := range d.Mount {
 		m(r, v1)
@@ -51,6 +55,7 @@ func policy(d Deps) auth.Policy {
 	meeting := auth.MeetingParam("id")
 	session := auth.ResourceParam("session", "id", sessionMeeting(d.Agenda))
 	published := meetingPublished(d.Agenda, "id")
+	assignment := auth.ResourceParam("assignment", "id", assignmentMeeting(d.Interpretation))
 	return auth.Policy{
 		// Operations. /metrics needs a token (Prometheus sends it with
 		// authorization.credentials): route names and rates are not for everyone.
@@ -101,6 +106,24 @@ func policy(d Deps) auth.Policy {
 		"POST /v1/time/check":     auth.Viewer(auth.Filtered()),
 		"POST /v1/planning/slots": auth.Viewer(auth.Filtered()),
 
+		// Interpretation. The pool serves every meeting, so its routes refuse limited
+		// tokens; a manual assignment checks the session's meeting against the token's
+		// scope itself. Interpreters answer their own assignment with its signed link.
+		"POST /v1/interpreters":                      auth.Planner(auth.AllMeetings()),
+		"GET /v1/interpreters":                       auth.Viewer(auth.AllMeetings()),
+		"GET /v1/interpreters/:id":                   auth.Viewer(auth.AllMeetings()),
+		"PATCH /v1/interpreters/:id":                 auth.Planner(auth.AllMeetings()),
+		"POST /v1/meetings/:id/interpretation/plan":  auth.Planner(meeting),
+		"GET /v1/meetings/:id/interpretation/check":  auth.Viewer(meeting),
+		"GET /v1/meetings/:id/assignments":           auth.Viewer(meeting),
+		"POST /v1/assignments":                       auth.Planner(auth.Filtered()),
+		"GET /v1/assignments/:id":                    auth.Viewer(assignment),
+		"PATCH /v1/assignments/:id":                  auth.Planner(assignment),
+		"GET /v1/sessions/:id/interpretation/export": auth.Viewer(session),
+		"GET /v1/assignments/:id/respond":            auth.LinkInQuery(signed.Assignment, "id"),
+		"POST /v1/assignments/:id/accept":            auth.LinkInQuery(signed.Assignment, "id"),
+		"POST /v1/assignments/:id/decline":           auth.LinkInQuery(signed.Assignment, "id"),
+
 		// Tokens and the audit trail.
 		"POST /v1/tokens":       auth.Admin(),
 		"GET /v1/tokens":        auth.Admin(),
@@ -117,6 +140,17 @@ func sessionMeeting(a *agenda.Service) auth.MeetingResolver {
 			return "", err
 		}
 		return x.MeetingID, nil
+	}
+}
+
+// assignmentMeeting is the meeting of an interpretation assignment, for limited tokens.
+func assignmentMeeting(s *interpretation.Service) auth.MeetingResolver {
+	return func(ctx context.Context, id string) (string, error) {
+		a, err := s.Assignment(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		return a.MeetingID, nil
 	}
 }
 

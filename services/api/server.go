@@ -17,6 +17,7 @@ import (
 	"github.com/plenary/plenary/notifier"
 	"github.com/plenary/plenary/services/agenda"
 	"github.com/plenary/plenary/services/audit"
+	"github.com/plenary/plenary/services/interpretation"
 	"github.com/plenary/plenary/services/platform/auth"
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/httpx"
@@ -59,6 +60,10 @@ type Deps struct {
 	// TrustedProxies are the proxies whose X-Forwarded-For names the client (for rate
 	// limits per address); none when empty, so a client cannot pick its own address.
 	TrustedProxies []string
+
+	// Interpretation is the interpreters, plans and assignments service (routes are
+	// mounted when nil).
+	Interpretation *interpretation.Service
 }
 
 // NewServer returns the API's handler.

@@ -15,6 +15,8 @@ import (
 	"github.com/plenary/plenary/contracts"
 	"github.com/plenary/plenary/scheduler/interp"
 	"github.com/plenary/plenary/services/agenda"
+	"github.com/plenary/plenary/services/audit"
+	"github.com/plenary/plenary/services/platform/auth"
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/outbox"
 	"github.com/plenary/plenary/services/platform/problem"
@@ -114,7 +116,12 @@ func (s *Service) CreateInterpreter(ctx context.Context, in InterpreterInput) (I
 	if err := in.apply(&it, true); err != nil {
 		return Interpreter{}, err
 	}
-	err := s.tx(ctx, func(tx *sql.Tx) error { return s.store.insertInterpreter(ctx, tx, it) })
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if err := s.store.insertInterpreter(ctx, tx, it); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, now, audit.Change{Action: "interpreter.create", Resource: "interpreter", ID: it.ID, After: interpreterJSON(it)})
+	})
 	return it, err
 }
 
@@ -143,13 +150,18 @@ func (s *Service) UpdateInterpreter(ctx context.Context, id string, ifMatch int6
 				"the resource changed since you read it (your version %d, current %d); read it again and retry", ifMatch, it.Version).
 				WithExtra("current_version", it.Version)
 		}
+		before := interpreterJSON(it)
 		if err := in.apply(&it, false); err != nil {
 			return err
 		}
 		it.Version++
 		it.UpdatedAt = s.clock()
 		out = it
-		return s.store.updateInterpreter(ctx, tx, it)
+		if err := s.store.updateInterpreter(ctx, tx, it); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, it.UpdatedAt, audit.Change{Action: "interpreter.update", Resource: "interpreter", ID: it.ID,
+			Before: before, After: interpreterJSON(it)})
 	})
 	if err != nil {
 		return out, err
@@ -315,7 +327,8 @@ func (s *Service) Plan(ctx context.Context, meetingID string, commit bool) (Plan
 				return err
 			}
 		}
-		return nil
+		return audit.Record(ctx, tx, now, audit.Change{Action: "interpretation.plan", Resource: "meeting", ID: meetingID, MeetingID: meetingID,
+			After: map[string]any{"proposed": len(fresh), "gaps": len(plan.Gaps)}})
 	})
 	if err != nil {
 		return PlanResult{}, err
@@ -519,6 +532,9 @@ func (s *Service) CreateAssignment(ctx context.Context, in AssignmentInput) (Ass
 	if err != nil {
 		return Assignment{}, err
 	}
+	if !auth.ActorFrom(ctx).CanSee(x.MeetingID) {
+		return Assignment{}, problem.New(problem.KindForbidden, "meeting_out_of_scope", "this token may not change meeting %s", x.MeetingID)
+	}
 	if x.Status == agenda.StatusCancelled {
 		return Assignment{}, problem.New(problem.KindConflict, "session_cancelled", "session %s is cancelled", x.ID)
 	}
@@ -533,7 +549,10 @@ func (s *Service) CreateAssignment(ctx context.Context, in AssignmentInput) (Ass
 		if _, err := s.store.interpreter(ctx, tx, in.InterpreterID); err != nil {
 			return err
 		}
-		return s.claim(ctx, tx, a)
+		if err := s.claim(ctx, tx, a); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, now, audit.Change{Action: "assignment.create", Resource: "assignment", ID: a.ID, MeetingID: a.MeetingID, After: assignmentJSON(a)})
 	})
 	if err != nil {
 		return Assignment{}, err
@@ -600,6 +619,7 @@ func (s *Service) Transition(ctx context.Context, id string, ifMatch int64, to s
 			return err
 		}
 		now := s.clock()
+		before := assignmentJSON(a)
 		a.State = to
 		a.Sequence++
 		a.Version++
@@ -612,6 +632,10 @@ func (s *Service) Transition(ctx context.Context, id string, ifMatch int64, to s
 			return err
 		}
 		res.Assignment = a
+		if err := audit.Record(ctx, tx, now, audit.Change{Action: "assignment." + to, Resource: "assignment", ID: a.ID, MeetingID: a.MeetingID,
+			Before: before, After: assignmentJSON(a)}); err != nil {
+			return err
+		}
 		return outbox.Emit(ctx, tx, eventOf[to], Source, now, contracts.AssignmentEvent{Assignment: ev})
 	})
 	if err != nil {

@@ -8,10 +8,13 @@ package demo
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/scheduler/interp"
 	"github.com/plenary/plenary/services/agenda"
+	"github.com/plenary/plenary/services/interpretation"
 )
 
 // Seeded reports what Seed created.
@@ -121,4 +124,53 @@ func Seed(ctx context.Context, svc *agenda.Service, now time.Time) (Seeded, erro
 		return out, fmt.Errorf("demo webinar session: %w", err)
 	}
 	return out, nil
+}
+
+// Interpreter is one member of the demo pool.
+type Interpreter struct {
+	Name, Email, Locale, TZ string
+	Langs                   string // "fr:A en:B ar:C"
+	Retour, Remote          bool
+}
+
+// Pool is the demo's interpreter pool: twelve interpreters for EN/FR/ES/AR in five zones,
+// enough for the UN pattern of the interpreted session (EN 2, FR 2, ES 2, AR 3) with
+// relay through the English booth, and three to spare.
+var Pool = []Interpreter{
+	{"Alice Martin", "alice.martin@interpreters.example.org", "en-GB", "Europe/London", "en:A fr:C es:C", false, false},
+	{"David Okafor", "david.okafor@interpreters.example.org", "en", "Europe/Zurich", "en:A fr:B ar:C", false, false},
+	{"Sarah Cohen", "sarah.cohen@interpreters.example.org", "en-US", "America/New_York", "en:A fr:C es:C ar:C", false, true},
+	{"Claire Dubois", "claire.dubois@interpreters.example.org", "fr", "Europe/Paris", "fr:A en:C es:C", false, false},
+	{"Jean Mercier", "jean.mercier@interpreters.example.org", "fr-CH", "Europe/Zurich", "fr:A en:B ar:C", true, false},
+	{"Amélie Roy", "amelie.roy@interpreters.example.org", "fr-CA", "America/Toronto", "fr:A en:C es:C", false, true},
+	{"Lucía Fernández", "lucia.fernandez@interpreters.example.org", "es", "Europe/Madrid", "es:A en:C fr:C", false, false},
+	{"Carlos Ruiz", "carlos.ruiz@interpreters.example.org", "es-AR", "America/Argentina/Buenos_Aires", "es:A en:B fr:C", true, true},
+	{"Marta Gómez", "marta.gomez@interpreters.example.org", "es", "Europe/Madrid", "es:A en:C fr:C ar:C", false, false},
+	{"Karim Haddad", "karim.haddad@interpreters.example.org", "ar", "Africa/Cairo", "ar:A en:B fr:C", true, false},
+	{"Leila Mansour", "leila.mansour@interpreters.example.org", "ar-LB", "Asia/Beirut", "ar:A fr:B en:C", true, false},
+	{"Omar Farouk", "omar.farouk@interpreters.example.org", "ar", "Asia/Amman", "ar:A en:B fr:C", true, false},
+}
+
+// Input is the interpreter as the service takes it.
+func (p Interpreter) Input() interpretation.InterpreterInput {
+	var langs []interp.LangSkill
+	for _, f := range strings.Fields(p.Langs) {
+		l, c, _ := strings.Cut(f, ":")
+		langs = append(langs, interp.LangSkill{Lang: interp.Lang(l), Class: interp.Class(c)})
+	}
+	return interpretation.InterpreterInput{Name: ptr(p.Name), Email: ptr(p.Email), Locale: ptr(p.Locale), TZ: ptr(p.TZ),
+		Languages: langs, Retour: ptr(p.Retour), Remote: ptr(p.Remote)}
+}
+
+// SeedInterpreters adds the demo pool. It is called only on an empty database.
+func SeedInterpreters(ctx context.Context, svc *interpretation.Service) ([]string, error) {
+	var ids []string
+	for _, p := range Pool {
+		it, err := svc.CreateInterpreter(ctx, p.Input())
+		if err != nil {
+			return ids, fmt.Errorf("demo interpreter %s: %w", p.Name, err)
+		}
+		ids = append(ids, it.ID)
+	}
+	return ids, nil
 }

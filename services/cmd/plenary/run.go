@@ -25,6 +25,7 @@ import (
 	"github.com/plenary/plenary/services/agenda"
 	"github.com/plenary/plenary/services/api"
 	"github.com/plenary/plenary/services/demo"
+	"github.com/plenary/plenary/services/interpretation"
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/natsx"
 	"github.com/plenary/plenary/services/platform/outbox"
@@ -38,6 +39,7 @@ type app struct {
 	db      *db.DB
 	relay   *outbox.Relay
 	agenda  *agenda.Service
+	interp  *interpretation.Service
 	handler http.Handler
 	// background runs beside the relay and the HTTP server until the context ends (the
 	// in-process notifier of serve).
@@ -74,6 +76,7 @@ func newApp(d *db.DB, js jetstream.JetStream, log *slog.Logger, links registrati
 	}
 	ag := agenda.NewService(d, agenda.WithCommitHook(relay.Notify))
 	regs := registration.NewService(d, registration.AgendaMeetings{Agenda: ag}, links, registration.WithCommitHook(relay.Notify))
+	ip := interpretation.NewService(d, ag, interpretation.WithCommitHook(relay.Notify), interpretation.WithLogger(log.With("component", "interpretation")))
 	ready = append([]api.Check{{Name: "database", Fn: d.PingContext}}, ready...)
 	// The API reads the notifier's tables for the deliveries listing and the calendar
 	// feeds; the notifier that consumes and sends runs elsewhere (or beside it in serve).
@@ -81,13 +84,13 @@ func newApp(d *db.DB, js jetstream.JetStream, log *slog.Logger, links registrati
 	if err != nil {
 		return nil, err
 	}
-	deps := api.Deps{Log: log, DB: d, Registry: reg, Agenda: ag, Registrations: regs, Notifier: feeds, Ready: ready,
+	deps := api.Deps{Log: log, DB: d, Registry: reg, Agenda: ag, Registrations: regs, Notifier: feeds, Interpretation: ip, Ready: ready,
 		LinkKeys: links.Keys, Limits: sec.Limits, CORSOrigins: sec.CORSOrigins, TrustedProxies: sec.TrustedProxies}
 	for _, o := range opts {
 		o(&deps)
 	}
 	h := api.NewServer(deps)
-	return &app{log: log, db: d, relay: relay, agenda: ag, handler: h}, nil
+	return &app{log: log, db: d, relay: relay, agenda: ag, interp: ip, handler: h}, nil
 }
 
 // serveHTTP runs the HTTP server until ctx ends, then drains for up to grace.
@@ -189,7 +192,11 @@ func seedDemo(ctx context.Context, a *app, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	log.Info("seeded demo data", "meeting", s.MeetingID, "webinar", s.WebinarID)
+	pool, err := demo.SeedInterpreters(ctx, a.interp)
+	if err != nil {
+		return err
+	}
+	log.Info("seeded demo data", "meeting", s.MeetingID, "webinar", s.WebinarID, "interpreters", len(pool))
 	return nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/plenary/plenary/services/platform/auth"
 	"github.com/plenary/plenary/services/platform/httpx"
 	"github.com/plenary/plenary/services/platform/signed"
+	"github.com/plenary/plenary/services/privacy"
 	"github.com/plenary/plenary/services/registration"
 )
 
@@ -35,6 +36,7 @@ func routes(r *gin.Engine, d Deps) {
 	notifier.NewHandlers(d.Notifier).Register(v1)
 	auth.NewHandlers(d.Tokens).Register(v1)
 	audit.NewHandlers(audit.NewLog(d.DB)).Register(v1)
+	privacy.NewHandlers(privacy.NewService(d.DB, d.Registrations, d.Now)).Register(v1)
 	interp := interpretation.NewHandlers(d.Interpretation, d.LinkKeys, d.Now)
 	interp.Register(v1)
 	interp.RegisterSelfService(v1)
@@ -129,6 +131,10 @@ func policy(d Deps) auth.Policy {
 		"GET /v1/tokens":        auth.Admin(),
 		"DELETE /v1/tokens/:id": auth.Admin(),
 		"GET /v1/audit":         auth.Planner(auth.MeetingQuery("meeting")),
+
+		// A person's data across meetings (export and erasure requests): admin only.
+		"POST /v1/people/export": auth.Admin(),
+		"POST /v1/people/erase":  auth.Admin(),
 	}
 }
 

@@ -1,0 +1,57 @@
+package api_test
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestPersonalDataExportAndErasure(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, e *env) {
+		m1, m2 := e.createMeeting(), e.createMeeting()
+		person := map[string]any{"name": "Ana Pérez", "email": "Ana@Example.org", "locale": "es", "tz": "America/Bogota", "consent_reminders": true}
+		r1 := e.must(201, e.do("POST", "/v1/meetings/"+m1+"/registrations", person))
+		e.must(201, e.do("POST", "/v1/meetings/"+m2+"/registrations", person))
+		other := e.must(201, e.do("POST", "/v1/meetings/"+m1+"/registrations", map[string]any{"name": "Bo", "email": "bo@example.org", "locale": "en", "tz": "UTC"}))
+		id1 := r1["id"].(string)
+		// What the notifier keeps of Ana: its copy of the registration and a reminder.
+		if _, err := e.db.Exec(`INSERT INTO notifier_registrations (id, meeting_id, name, email, locale, tz, sessions, consent_reminders, unsubscribed, version)
+			VALUES ($1, $2, 'Ana Pérez', 'ana@example.org', 'es', 'America/Bogota', '[]', TRUE, FALSE, 1)`, id1, m1); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.db.Exec(`INSERT INTO notifier_deliveries (id, dedupe_key, kind, recipient, meeting_id, session_id, rule, schedule_version, due_at, state, payload, created_at, updated_at)
+			VALUES ('d1', 'k1', 'reminder', $1, $2, 's1', '24h', 1, $3, 'planned', '{"to":"ana@example.org"}', $3, $3)`, "registration:"+id1, m1, e.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+
+		body := map[string]any{"email": "ana@example.org"}
+		e.do("POST", "/v1/people/export", body).Problem(t, 403, "role_insufficient")
+		e.token = e.admin
+		e.do("POST", "/v1/people/export", map[string]any{"email": "not an address"}).Problem(t, 400, "invalid_email")
+		exp := e.must(200, e.do("POST", "/v1/people/export", body))
+		if len(exp["registrations"].([]any)) != 2 || len(exp["deliveries"].([]any)) != 1 || strings.Contains(string(e.do("POST", "/v1/people/export", body).Body), "bo@example.org") {
+			t.Fatalf("export: %v", exp)
+		}
+
+		erased := e.must(200, e.do("POST", "/v1/people/erase", body))
+		if erased["registrations"] != float64(2) || erased["deliveries"] != float64(1) {
+			t.Fatalf("erase: %v", erased)
+		}
+		var name, email string
+		if err := e.db.QueryRow(`SELECT name, email FROM notifier_registrations WHERE id = $1`, id1).Scan(&name, &email); err != nil || name != "" || email != "" {
+			t.Fatalf("notifier copy after erasure: %q %q %v", name, email, err)
+		}
+		// Her self-service link now finds nothing; Bo is untouched.
+		e.token = ""
+		e.do("GET", "/v1/registrations/"+id1+"?token="+linkToken(r1), nil).Problem(t, 404, "registration_not_found")
+		e.must(200, e.do("GET", "/v1/registrations/"+other["id"].(string)+"?token="+linkToken(other), nil))
+		e.token = e.admin
+		if exp := e.must(200, e.do("POST", "/v1/people/export", body)); len(exp["registrations"].([]any)) != 0 || len(exp["deliveries"].([]any)) != 0 {
+			t.Fatalf("export after erasure: %v", exp)
+		}
+		trail := e.do("GET", "/v1/audit?meeting="+m1, nil)
+		e.must(200, trail)
+		if !strings.Contains(string(trail.Body), `"person.erase"`) || strings.Contains(strings.ToLower(string(trail.Body)), "ana@example.org") {
+			t.Fatalf("audit of the erasure: %s", trail.Body)
+		}
+	})
+}

@@ -328,3 +328,19 @@ func linkToken(reg map[string]any) string {
 	manage := reg["links"].(map[string]any)["manage"].(string)
 	return manage[strings.Index(manage, "token=")+len("token="):]
 }
+
+// TestIdempotencyKeysArePerCaller: one caller's key never replays another's response.
+func TestIdempotencyKeysArePerCaller(t *testing.T) {
+	e := newEnv(t, dbtest.Open(t, db.SQLite))
+	body := map[string]any{"title": map[string]string{"en": "Forum"}, "venue_tz": "UTC"}
+	first := e.must(201, e.do("POST", "/v1/meetings", body, "Idempotency-Key", "same"))
+	e.token = e.admin
+	r := e.do("POST", "/v1/meetings", body, "Idempotency-Key", "same")
+	if e.must(201, r)["id"] == first["id"] || r.Header.Get("Idempotent-Replayed") != "" {
+		t.Fatalf("another caller's key replayed: %s", r.Body)
+	}
+	e.token = e.planner
+	if r := e.do("POST", "/v1/meetings", body, "Idempotency-Key", "same"); e.must(201, r)["id"] != first["id"] {
+		t.Fatalf("own key not replayed: %s", r.Body)
+	}
+}

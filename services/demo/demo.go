@@ -133,21 +133,22 @@ type Interpreter struct {
 	Retour, Remote          bool
 }
 
-// Pool is the demo's interpreter pool: twelve interpreters for EN/FR/ES/AR in five zones,
+// Pool is the demo's interpreter pool: twelve interpreters for EN/FR/ES/AR in eight zones,
 // enough for the UN pattern of the interpreted session (EN 2, FR 2, ES 2, AR 3) with
-// relay through the English booth, and three to spare.
+// every floor language heard first-hand, and three to spare (some of whom would need
+// relay, or work remotely from the Americas).
 var Pool = []Interpreter{
 	{"Alice Martin", "alice.martin@interpreters.example.org", "en-GB", "Europe/London", "en:A fr:C es:C", false, false},
-	{"David Okafor", "david.okafor@interpreters.example.org", "en", "Europe/Zurich", "en:A fr:B ar:C", false, false},
+	{"David Okafor", "david.okafor@interpreters.example.org", "en", "Europe/Zurich", "en:A fr:B es:C ar:C", false, false},
 	{"Sarah Cohen", "sarah.cohen@interpreters.example.org", "en-US", "America/New_York", "en:A fr:C es:C ar:C", false, true},
-	{"Claire Dubois", "claire.dubois@interpreters.example.org", "fr", "Europe/Paris", "fr:A en:C es:C", false, false},
-	{"Jean Mercier", "jean.mercier@interpreters.example.org", "fr-CH", "Europe/Zurich", "fr:A en:B ar:C", true, false},
+	{"Claire Dubois", "claire.dubois@interpreters.example.org", "fr", "Europe/Paris", "fr:A en:C es:C ar:C", false, false},
+	{"Jean Mercier", "jean.mercier@interpreters.example.org", "fr-CH", "Europe/Zurich", "fr:A en:B es:C ar:C", true, false},
 	{"Amélie Roy", "amelie.roy@interpreters.example.org", "fr-CA", "America/Toronto", "fr:A en:C es:C", false, true},
-	{"Lucía Fernández", "lucia.fernandez@interpreters.example.org", "es", "Europe/Madrid", "es:A en:C fr:C", false, false},
+	{"Lucía Fernández", "lucia.fernandez@interpreters.example.org", "es", "Europe/Madrid", "es:A en:C fr:C ar:C", false, false},
 	{"Carlos Ruiz", "carlos.ruiz@interpreters.example.org", "es-AR", "America/Argentina/Buenos_Aires", "es:A en:B fr:C", true, true},
 	{"Marta Gómez", "marta.gomez@interpreters.example.org", "es", "Europe/Madrid", "es:A en:C fr:C ar:C", false, false},
-	{"Karim Haddad", "karim.haddad@interpreters.example.org", "ar", "Africa/Cairo", "ar:A en:B fr:C", true, false},
-	{"Leila Mansour", "leila.mansour@interpreters.example.org", "ar-LB", "Asia/Beirut", "ar:A fr:B en:C", true, false},
+	{"Karim Haddad", "karim.haddad@interpreters.example.org", "ar", "Africa/Cairo", "ar:A en:B fr:C es:C", true, false},
+	{"Leila Mansour", "leila.mansour@interpreters.example.org", "ar-LB", "Asia/Beirut", "ar:A fr:B en:C es:C", true, false},
 	{"Omar Farouk", "omar.farouk@interpreters.example.org", "ar", "Asia/Amman", "ar:A en:B fr:C", true, false},
 }
 

@@ -344,6 +344,12 @@ func (s *Service) claim(ctx context.Context, tx *sql.Tx, a Assignment) error {
 	if err != nil {
 		return err
 	}
+	for _, c := range clash {
+		if c.SessionID == a.SessionID {
+			return problem.New(problem.KindConflict, "already_assigned", "interpreter %s already has a seat in session %s (assignment %s, %s booth)",
+				a.InterpreterID, a.SessionID, c.ID, strings.ToUpper(c.Booth))
+		}
+	}
 	if len(clash) > 0 {
 		ids := make([]string, len(clash))
 		for i, c := range clash {

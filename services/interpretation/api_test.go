@@ -209,7 +209,9 @@ func (e *env) assignments(meetingID string) []interpretation.AssignmentJSON {
 	e.t.Helper()
 	r := e.do("GET", "/v1/meetings/"+meetingID+"/assignments", nil)
 	e.must(200, r)
-	var l struct{ Items []interpretation.AssignmentJSON }
+	var l struct {
+		Items []interpretation.AssignmentJSON
+	}
 	r.into(e.t, &l)
 	return l.Items
 }
@@ -262,7 +264,7 @@ func TestInterpreters(t *testing.T) {
 		r := e.do("POST", "/v1/interpreters", map[string]any{"name": "Claire Dubois", "email": "claire@example.org", "locale": "fr-CH",
 			"tz": "CET", "languages": []map[string]string{{"lang": "fr", "class": "A"}, {"lang": "en", "class": "B"}},
 			"retour": true, "remote": true, "working_hours": map[string]string{"start": "07:30", "end": "19:00"},
-			"caps": map[string]int{"booth_minutes_per_day": 240, "min_rest_minutes": 90},
+			"caps":        map[string]int{"booth_minutes_per_day": 240, "min_rest_minutes": 90},
 			"unavailable": []map[string]string{{"start": "2026-12-24T00:00:00+01:00", "end": "2026-12-27T00:00:00+01:00"}}})
 		it := e.must(201, r)
 		id := it["id"].(string)

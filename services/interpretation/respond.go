@@ -17,7 +17,9 @@ import (
 )
 
 // verifyLink checks the signed link of an interpreter's self-service route: the token
-// must be for purpose assignment and name this very assignment.
+// must be for purpose assignment and name this very assignment. The API's access policy
+// checks the same before the handler runs; the handler does not rely on being mounted
+// behind it.
 func (h *Handlers) verifyLink(c *gin.Context) (string, error) {
 	if h.keys == nil {
 		return "", problem.New(problem.KindInternal, "links_unavailable", "signed links are not configured")
@@ -28,7 +30,7 @@ func (h *Handlers) verifyLink(c *gin.Context) (string, error) {
 	case errors.Is(err, signed.ErrExpired):
 		return "", problem.New(problem.KindGone, "link_expired", "this link has expired; ask the secretariat for a new one")
 	case err != nil || subject != id:
-		return "", problem.New(problem.KindForbidden, "invalid_link", "this link is not valid for this assignment")
+		return "", problem.New(problem.KindForbidden, "link_invalid", "this link is not valid for this assignment")
 	}
 	return id, nil
 }
@@ -55,8 +57,8 @@ var respondPage = template.Must(template.New("respond").Parse(`<!doctype html>
 
 type respondView struct {
 	Name, Booth, Role, Session, TZ, Start, End, State, Message string
-	AcceptURL, DeclineURL                                       string
-	CanRespond                                                  bool
+	AcceptURL, DeclineURL                                      string
+	CanRespond                                                 bool
 }
 
 func (h *Handlers) renderRespond(c *gin.Context, status int, a Assignment, message string) {

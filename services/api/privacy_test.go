@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -52,6 +53,44 @@ func TestPersonalDataExportAndErasure(t *testing.T) {
 		e.must(200, trail)
 		if !strings.Contains(string(trail.Body), `"person.erase"`) || strings.Contains(strings.ToLower(string(trail.Body)), "ana@example.org") {
 			t.Fatalf("audit of the erasure: %s", trail.Body)
+		}
+	})
+}
+
+func TestInterpreterDataExportAndErasure(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, e *env) {
+		mid := e.createMeeting()
+		x := e.createSession(mid, map[string]any{"title": map[string]string{"en": "S"}, "start": "2026-12-08T10:00", "duration_min": 60,
+			"floor_languages": []string{"en"}, "output_languages": []string{"fr"}})
+		it := e.must(201, e.do("POST", "/v1/interpreters", map[string]any{"name": "Claire Dubois", "email": "Claire@example.org", "locale": "fr-CH",
+			"tz": "Europe/Zurich", "languages": []map[string]string{{"lang": "fr", "class": "A"}, {"lang": "en", "class": "C"}}}))
+		iid := it["id"].(string)
+		asg := e.must(201, e.do("POST", "/v1/assignments", map[string]any{"session_id": x["id"], "booth": "fr", "interpreter_id": iid}))
+		e.must(200, e.do("PATCH", "/v1/interpreters/"+iid, map[string]any{"remote": true}, "If-Match", `"1"`))
+
+		e.token = e.admin
+		body := map[string]any{"email": "claire@example.org"}
+		exp := e.must(200, e.do("POST", "/v1/people/export", body))
+		its := exp["interpreters"].([]any)
+		if len(its) != 1 || its[0].(map[string]any)["name"] != "Claire Dubois" || len(its[0].(map[string]any)["assignments"].([]any)) != 1 {
+			t.Fatalf("export: %v", exp)
+		}
+		// An assignment to come must be withdrawn first.
+		e.do("POST", "/v1/people/erase", body).Problem(t, 409, "interpreter_has_assignments")
+		e.token = e.planner
+		e.must(200, e.do("PATCH", "/v1/assignments/"+asg["id"].(string), map[string]any{"state": "withdrawn"}, "If-Match", fmt.Sprintf(`"%v"`, asg["version"])))
+		e.token = e.admin
+		if got := e.must(200, e.do("POST", "/v1/people/erase", body)); got["interpreters"] != float64(1) {
+			t.Fatalf("erase: %v", got)
+		}
+		after := e.must(200, e.do("GET", "/v1/interpreters/"+iid, nil))
+		if after["name"] != "(erased)" || after["email"] != "" {
+			t.Fatalf("interpreter after erasure: %v", after)
+		}
+		trail := e.do("GET", "/v1/audit", nil)
+		e.must(200, trail)
+		if strings.Contains(string(trail.Body), "Claire") || strings.Contains(strings.ToLower(string(trail.Body)), "claire@example.org") {
+			t.Fatalf("the trail still holds the interpreter: %s", trail.Body)
 		}
 	})
 }

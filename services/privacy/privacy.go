@@ -2,9 +2,9 @@
 // 17): export everything Plenary holds about a registrant, found by email address, and
 // erase it, with the reminders and the calendar feed that hang on it. Each erasure is in
 // the audit trail without the personal data itself.
-//
-// Interpreters are not covered yet: the interpretation service has no deletion or
-// anonymisation of an interpreter to call.
+// The same goes for an interpreter: their profile, assignments and emails; erasure
+// anonymises the profile (assignments stay, for the meetings' records, without a name)
+// and is refused while the interpreter still holds an assignment to come.
 package privacy
 
 import (
@@ -41,10 +41,37 @@ func NewService(d *db.DB, regs *registration.Service, now func() time.Time) *Ser
 
 // Export is everything held about one email address.
 type Export struct {
-	Email         string                  `json:"email"`
+	Email         string         `json:"email"`
 	Registrations []Registration `json:"registrations"`
 	// Deliveries are the emails planned or sent to the person, with their content.
 	Deliveries []Delivery `json:"deliveries"`
+	// Interpreters are the person's interpreter profiles, with their assignments.
+	Interpreters []Interpreter `json:"interpreters"`
+}
+
+// Interpreter is an interpreter profile as exported.
+type Interpreter struct {
+	ID          string          `json:"id"`
+	Name        string          `json:"name"`
+	Email       string          `json:"email"`
+	Locale      string          `json:"locale"`
+	TZ          string          `json:"tz"`
+	Languages   json.RawMessage `json:"languages"`
+	Unavailable json.RawMessage `json:"unavailable"`
+	Preferences json.RawMessage `json:"preferences"`
+	Assignments []Assignment    `json:"assignments"`
+}
+
+// Assignment is one of an interpreter's assignments as exported.
+type Assignment struct {
+	ID        string    `json:"id"`
+	MeetingID string    `json:"meeting_id"`
+	SessionID string    `json:"session_id"`
+	Booth     string    `json:"booth"`
+	Role      string    `json:"role"`
+	State     string    `json:"state"`
+	StartUTC  time.Time `json:"start_utc"`
+	EndUTC    time.Time `json:"end_utc"`
 }
 
 // Registration is one registration as exported.
@@ -85,6 +112,7 @@ type Delivery struct {
 // Erased says what an erasure removed.
 type Erased struct {
 	Registrations int `json:"registrations"`
+	Interpreters  int `json:"interpreters"`
 	Deliveries    int `json:"deliveries"`
 }
 
@@ -123,7 +151,7 @@ func (s *Service) Export(ctx context.Context, email string) (Export, error) {
 	if err != nil {
 		return Export{}, err
 	}
-	out := Export{Email: email, Registrations: []Registration{}, Deliveries: []Delivery{}}
+	out := Export{Email: email, Registrations: []Registration{}, Deliveries: []Delivery{}, Interpreters: []Interpreter{}}
 	ids, err := s.registrationIDs(ctx, email)
 	if err != nil {
 		return out, err
@@ -134,28 +162,99 @@ func (s *Service) Export(ctx context.Context, email string) (Export, error) {
 			return out, err
 		}
 		out.Registrations = append(out.Registrations, view(r))
-		rows, err := s.db.QueryContext(ctx, `SELECT id, kind, meeting_id, session_id, state, due_at, payload FROM notifier_deliveries WHERE recipient = $1 ORDER BY due_at, id`, recipientOf(id))
-		if err != nil {
+		if out.Deliveries, err = s.deliveries(ctx, out.Deliveries, recipientOf(id)); err != nil {
+			return out, err
+		}
+	}
+	its, err := s.interpreters(ctx, email)
+	if err != nil {
+		return out, err
+	}
+	for _, it := range its {
+		for _, a := range it.Assignments {
+			if out.Deliveries, err = s.deliveries(ctx, out.Deliveries, assignmentRecipient(a.ID)); err != nil {
+				return out, err
+			}
+		}
+	}
+	out.Interpreters = append(out.Interpreters, its...)
+	return out, nil
+}
+
+// assignmentRecipient is how the notifier names an interpreter's assignment as a recipient.
+func assignmentRecipient(id string) string { return "assignment:" + id }
+
+func (s *Service) deliveries(ctx context.Context, out []Delivery, recipient string) ([]Delivery, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, kind, meeting_id, session_id, state, due_at, payload FROM notifier_deliveries WHERE recipient = $1 ORDER BY due_at, id`, recipient)
+	if err != nil {
+		return out, fmt.Errorf("read deliveries: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var d Delivery
+		var payload string
+		if err := rows.Scan(&d.ID, &d.Kind, &d.MeetingID, &d.SessionID, &d.State, &d.DueAt, &payload); err != nil {
 			return out, fmt.Errorf("read deliveries: %w", err)
 		}
+		d.DueAt = d.DueAt.UTC()
+		d.Payload = json.RawMessage(payload)
+		if !json.Valid(d.Payload) {
+			b, _ := json.Marshal(payload)
+			d.Payload = b
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+func rawJSON(s string) json.RawMessage {
+	if json.Valid([]byte(s)) {
+		return json.RawMessage(s)
+	}
+	b, _ := json.Marshal(s)
+	return b
+}
+
+// interpreters reads the interpreter profiles of an address (kept as typed, so compared
+// without case), with their assignments.
+func (s *Service) interpreters(ctx context.Context, email string) ([]Interpreter, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, name, email, locale, tz, languages, unavailable, preferences FROM interpreters WHERE LOWER(email) = $1 ORDER BY id`, email)
+	if err != nil {
+		return nil, fmt.Errorf("find interpreters: %w", err)
+	}
+	var out []Interpreter
+	for rows.Next() {
+		var it Interpreter
+		var langs, unav, prefs string
+		if err := rows.Scan(&it.ID, &it.Name, &it.Email, &it.Locale, &it.TZ, &langs, &unav, &prefs); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("find interpreters: %w", err)
+		}
+		it.Languages, it.Unavailable, it.Preferences = rawJSON(langs), rawJSON(unav), rawJSON(prefs)
+		out = append(out, it)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Assignments = []Assignment{}
+		rows, err := s.db.QueryContext(ctx, `SELECT id, meeting_id, session_id, booth, role, state, start_utc, end_utc FROM assignments WHERE interpreter_id = $1 ORDER BY start_utc, id`, out[i].ID)
+		if err != nil {
+			return nil, fmt.Errorf("read assignments: %w", err)
+		}
 		for rows.Next() {
-			var d Delivery
-			var payload string
-			if err := rows.Scan(&d.ID, &d.Kind, &d.MeetingID, &d.SessionID, &d.State, &d.DueAt, &payload); err != nil {
+			var a Assignment
+			if err := rows.Scan(&a.ID, &a.MeetingID, &a.SessionID, &a.Booth, &a.Role, &a.State, &a.StartUTC, &a.EndUTC); err != nil {
 				rows.Close()
-				return out, fmt.Errorf("read deliveries: %w", err)
+				return nil, fmt.Errorf("read assignments: %w", err)
 			}
-			d.DueAt = d.DueAt.UTC()
-			d.Payload = json.RawMessage(payload)
-			if !json.Valid(d.Payload) {
-				b, _ := json.Marshal(payload)
-				d.Payload = b
-			}
-			out.Deliveries = append(out.Deliveries, d)
+			a.StartUTC, a.EndUTC = a.StartUTC.UTC(), a.EndUTC.UTC()
+			out[i].Assignments = append(out[i].Assignments, a)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return out, err
+			return nil, err
 		}
 	}
 	return out, nil
@@ -201,8 +300,56 @@ func (s *Service) Erase(ctx context.Context, email string) (Erased, error) {
 		}
 		out.Registrations++
 	}
+	its, err := s.interpreters(ctx, email)
+	if err != nil {
+		return out, err
+	}
+	now := s.now().UTC()
+	for _, it := range its {
+		for _, a := range it.Assignments {
+			if (a.State == "proposed" || a.State == "offered" || a.State == "accepted") && a.EndUTC.After(now) {
+				return out, problem.New(problem.KindConflict, "interpreter_has_assignments",
+					"interpreter %s still holds assignment %s (%s); withdraw their assignments to come first", it.ID, a.ID, a.State)
+			}
+		}
+	}
+	for _, it := range its {
+		err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+			// The profile stays, for the assignments that name it, without the person.
+			if _, err := tx.ExecContext(ctx, `UPDATE interpreters SET name = $2, email = '', unavailable = '[]', preferences = '{}', updated_at = $3, version = version + 1 WHERE id = $1`,
+				it.ID, ErasedName, now); err != nil {
+				return fmt.Errorf("erase interpreter %s: %w", it.ID, err)
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE notifier_assignments SET name = $2, email = '' WHERE interpreter_id = $1`, it.ID, ErasedName); err != nil {
+				return fmt.Errorf("erase the notifier's copy of %s: %w", it.ID, err)
+			}
+			var n int64
+			for _, a := range it.Assignments {
+				res, err := tx.ExecContext(ctx, `DELETE FROM notifier_deliveries WHERE recipient = $1`, assignmentRecipient(a.ID))
+				if err != nil {
+					return fmt.Errorf("erase deliveries of %s: %w", a.ID, err)
+				}
+				k, _ := res.RowsAffected()
+				n += k
+			}
+			out.Deliveries += int(n)
+			// Earlier entries of the trail held the profile; they keep who changed it and when.
+			if _, err := tx.ExecContext(ctx, `UPDATE audit_log SET before_json = $2, after_json = $2 WHERE resource_type = 'interpreter' AND resource_id = $1`,
+				it.ID, `{"erased":true}`); err != nil {
+				return fmt.Errorf("erase the trail of %s: %w", it.ID, err)
+			}
+			return audit.Record(ctx, tx, now, audit.Change{Action: "person.erase", Resource: "interpreter", ID: it.ID, After: map[string]int64{"deliveries": n}})
+		})
+		if err != nil {
+			return out, err
+		}
+		out.Interpreters++
+	}
 	return out, nil
 }
+
+// ErasedName replaces the name of an erased interpreter.
+const ErasedName = "(erased)"
 
 // Handlers is the admin API of personal data.
 type Handlers struct{ svc *Service }

@@ -41,6 +41,12 @@ func TestPersonalDataExportAndErasure(t *testing.T) {
 		if err := e.db.QueryRow(`SELECT name, email FROM notifier_registrations WHERE id = $1`, id1).Scan(&name, &email); err != nil || name != "" || email != "" {
 			t.Fatalf("notifier copy after erasure: %q %q %v", name, email, err)
 		}
+		// The registration the notifier had not seen yet gets a tombstone, so that its
+		// events, still on their way, cannot bring her name back.
+		var tombstones int
+		if err := e.db.QueryRow(`SELECT COUNT(*) FROM notifier_registrations WHERE deleted AND name = '' AND email = '' AND meeting_id = $1`, m2).Scan(&tombstones); err != nil || tombstones != 1 {
+			t.Fatalf("tombstones in %s: %d %v", m2, tombstones, err)
+		}
 		// Her self-service link now finds nothing; Bo is untouched.
 		e.token = ""
 		e.do("GET", "/v1/registrations/"+id1+"?token="+linkToken(r1), nil).Problem(t, 404, "registration_not_found")

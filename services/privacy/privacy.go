@@ -282,7 +282,12 @@ func (s *Service) Erase(ctx context.Context, email string) (Erased, error) {
 			return out, fmt.Errorf("erase registration %s: %w", id, err)
 		}
 		err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, `UPDATE notifier_registrations SET name = '', email = '', deleted = TRUE WHERE id = $1`, id); err != nil {
+			// A tombstone, also when the notifier has not seen the registration yet: its
+			// projection never updates a deleted row, so events still on their way cannot
+			// bring the name and address back.
+			if _, err := tx.ExecContext(ctx, `INSERT INTO notifier_registrations (id, meeting_id, name, email, locale, tz, sessions, consent_reminders, unsubscribed, deleted, version)
+				VALUES ($1, $2, '', '', '', '', '[]', FALSE, TRUE, TRUE, $3)
+				ON CONFLICT (id) DO UPDATE SET name = '', email = '', deleted = TRUE`, id, r.MeetingID, r.Version+1); err != nil {
 				return fmt.Errorf("erase the notifier's copy of %s: %w", id, err)
 			}
 			res, err := tx.ExecContext(ctx, `DELETE FROM notifier_deliveries WHERE recipient = $1`, recipientOf(id))

@@ -344,3 +344,19 @@ func TestIdempotencyKeysArePerCaller(t *testing.T) {
 		t.Fatalf("own key not replayed: %s", r.Body)
 	}
 }
+
+// TestTokenAdministrationIsInTheAdminsTrailOnly: planners read the trail of meetings, not
+// of tokens.
+func TestTokenAdministrationIsInTheAdminsTrailOnly(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, e *env) {
+		e.token = e.admin
+		e.must(201, e.do("POST", "/v1/tokens", map[string]any{"role": "viewer", "name": "press office"}))
+		if r := e.do("GET", "/v1/audit", nil); !strings.Contains(string(r.Body), "press office") {
+			t.Fatalf("admin's trail: %s", r.Body)
+		}
+		e.token = e.planner
+		if r := e.do("GET", "/v1/audit", nil); r.Status != 200 || strings.Contains(string(r.Body), "press office") || strings.Contains(string(r.Body), "token.create") {
+			t.Fatalf("planner's trail: %d %s", r.Status, r.Body)
+		}
+	})
+}

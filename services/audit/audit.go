@@ -98,12 +98,20 @@ type Log struct{ db *db.DB }
 // NewLog returns the reader of the trail.
 func NewLog(d *db.DB) *Log { return &Log{db: d} }
 
-// List returns entries newest first, of one meeting (or all when meetingID is empty),
-// older than the entry before (a cursor; empty for the newest).
-func (l *Log) List(ctx context.Context, meetingID, before string, limit int) ([]Entry, error) {
-	q := `SELECT id, at, actor_kind, actor_id, actor_name, action, resource_type, resource_id, meeting_id, request_id, before_json, after_json
-		FROM audit_log WHERE ($1 = '' OR meeting_id = $1) AND ($2 = '' OR id < $2) ORDER BY id DESC LIMIT $3`
-	rows, err := l.db.QueryContext(ctx, q, meetingID, before, limit)
+// Query selects entries.
+type Query struct {
+	MeetingID string // one meeting's; all when empty
+	Before    string // older than this entry (a cursor); the newest when empty
+	Limit     int
+	// WithTokens includes the administration of API tokens (for admins).
+	WithTokens bool
+}
+
+// List returns entries newest first.
+func (l *Log) List(ctx context.Context, q Query) ([]Entry, error) {
+	const sel = `SELECT id, at, actor_kind, actor_id, actor_name, action, resource_type, resource_id, meeting_id, request_id, before_json, after_json
+		FROM audit_log WHERE ($1 = '' OR meeting_id = $1) AND ($2 = '' OR id < $2) AND ($3 OR resource_type <> 'token') ORDER BY id DESC LIMIT $4`
+	rows, err := l.db.QueryContext(ctx, sel, q.MeetingID, q.Before, q.WithTokens, q.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("list audit: %w", err)
 	}
@@ -151,7 +159,8 @@ func (h *Handlers) list(c *gin.Context) {
 		httpx.Fail(c, problem.Invalid("invalid_meeting", "meeting must be a meeting id"))
 		return
 	}
-	es, err := h.log.List(c, meeting, before, p.Limit+1)
+	admin := auth.ActorFrom(c.Request.Context()).Role == auth.RoleAdmin
+	es, err := h.log.List(c, Query{MeetingID: meeting, Before: before, Limit: p.Limit + 1, WithTokens: admin})
 	if err != nil {
 		httpx.Fail(c, err)
 		return

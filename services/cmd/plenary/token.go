@@ -55,6 +55,8 @@ func firstAdminToken(ctx context.Context, d *db.DB, dataDir string, stdout io.Wr
 	if n > 0 {
 		if _, err := os.Stat(path); err == nil {
 			fmt.Fprintf(stdout, "Admin API token: in %s\n", path)
+		} else {
+			fmt.Fprintf(stdout, "API tokens exist; make one with: plenary token create --data-dir %s --role admin\n", dataDir)
 		}
 		return nil
 	}

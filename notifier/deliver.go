@@ -105,7 +105,19 @@ type world struct {
 func (n *Notifier) load(ctx context.Context, q querier, ds []Delivery) (world, error) {
 	w := world{map[string]meeting{}, map[string]session{}, map[string]registrant{}, map[string]assignment{}}
 	var regIDs []string
+	confirmed := map[string]bool{}
 	for _, d := range ds {
+		if d.Kind == render.RegistrationConfirmed && !confirmed[d.MeetingID] {
+			// "All sessions" is counted from the meeting's sessions.
+			confirmed[d.MeetingID] = true
+			xs, err := n.store.sessionsOf(ctx, q, d.MeetingID)
+			if err != nil {
+				return w, err
+			}
+			for _, x := range xs {
+				w.sessions[x.ID] = x
+			}
+		}
 		if _, ok := w.meetings[d.MeetingID]; !ok && d.MeetingID != "" {
 			m, _, err := n.store.meeting(ctx, q, d.MeetingID)
 			if err != nil {
@@ -356,7 +368,7 @@ func (n *Notifier) input(d Delivery, w world, now time.Time, check bool) (render
 func (w world) countSessions(meetingID string) int {
 	c := 0
 	for _, x := range w.sessions {
-		if x.MeetingID == meetingID {
+		if x.MeetingID == meetingID && !x.cancelled() {
 			c++
 		}
 	}

@@ -31,6 +31,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -60,6 +61,34 @@ var DefaultRules = []ReminderRule{
 	{Audience: Registrants, Name: "24h", Before: 24 * time.Hour},
 	{Audience: Registrants, Name: "1h", Before: time.Hour},
 	{Audience: Interpreters, Name: "48h", Before: 48 * time.Hour},
+}
+
+// ParseRules reads reminder rules from configuration: "audience:lead,..." such as
+// "registrant:24h,registrant:1h,interpreter:48h". Each rule is named by its lead time.
+func ParseRules(s string) ([]ReminderRule, error) {
+	var out []ReminderRule
+	seen := map[string]bool{}
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		audience, lead, ok := strings.Cut(part, ":")
+		if !ok || (audience != Registrants && audience != Interpreters) {
+			return nil, fmt.Errorf("reminder rule %q: want registrant:LEAD or interpreter:LEAD", part)
+		}
+		d, err := time.ParseDuration(lead)
+		if err != nil || d < time.Minute || d > 60*24*time.Hour {
+			return nil, fmt.Errorf("reminder rule %q: lead time from 1m to 1440h, e.g. 24h", part)
+		}
+		r := ReminderRule{Audience: audience, Name: d.String(), Before: d.Truncate(time.Minute)}
+		if seen[audience+r.Name] {
+			return nil, fmt.Errorf("reminder rule %q is given twice", part)
+		}
+		seen[audience+r.Name] = true
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // Config is what a Notifier needs; main builds it.

@@ -115,6 +115,7 @@ type config struct {
 	// Notifier: the sender address, the ticker's schedule and the SMTP server.
 	MailFrom         string
 	NotifierSchedule string
+	ReminderRules    string
 	SMTP             smtpConfig
 	// CORSOrigins may call the API from a browser (comma-separated); none when empty.
 	CORSOrigins string
@@ -178,6 +179,7 @@ func parseConfig(cmd string, args []string, stderr io.Writer) (config, error) {
 	if cmd == "serve" || cmd == "notifier" {
 		fs.StringVar(&c.MailFrom, "mail-from", env("SMTP_FROM", "Plenary <notices@plenary.invalid>"), "sender of notification emails (PLENARY_SMTP_FROM)")
 		fs.StringVar(&c.NotifierSchedule, "notifier-schedule", env("NOTIFIER_SCHEDULE", "@every 10s"), "cron schedule of the delivery ticker (PLENARY_NOTIFIER_SCHEDULE)")
+		fs.StringVar(&c.ReminderRules, "reminder-rules", env("REMINDER_RULES", "registrant:24h,registrant:1h,interpreter:48h"), "default reminder rules, audience:lead,... (PLENARY_REMINDER_RULES)")
 	}
 	switch cmd {
 	case "notifier":

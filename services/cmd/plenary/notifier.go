@@ -72,6 +72,13 @@ func newNotifier(c config, d *db.DB, links registration.Linker, sender mail.Send
 	if err != nil {
 		return nil, err
 	}
+	rules, err := notifier.ParseRules(c.ReminderRules)
+	if err != nil {
+		return nil, err
+	}
+	if len(rules) == 0 {
+		rules = notifier.DefaultRules
+	}
 	domain := "plenary.invalid"
 	if i := strings.LastIndexByte(from.Address, '@'); i >= 0 {
 		domain = from.Address[i+1:]
@@ -79,6 +86,7 @@ func newNotifier(c config, d *db.DB, links registration.Linker, sender mail.Send
 	return notifier.New(notifier.Config{
 		DB: d, Sender: sender, Renderer: r, Links: links, Log: log.With("component", "notifier"),
 		From: mail.Address{Name: from.Name, Email: from.Address}, MessageDomain: domain, Schedule: c.NotifierSchedule,
+		Rules: rules,
 	})
 }
 

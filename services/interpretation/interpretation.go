@@ -132,8 +132,8 @@ type InterpreterInput struct {
 // parseClock reads "HH:MM" as minutes of the day; "24:00" is the end of the day.
 func parseClock(s string) (int, bool) {
 	h, m, ok := strings.Cut(s, ":")
-	if !ok || len(h) != 2 || len(m) != 2 {
-		return 0, false
+	if !ok || len(h) != 2 || len(m) != 2 || strings.Trim(h+m, "0123456789") != "" {
+		return 0, false // Atoi alone would take "+1" and "-0"
 	}
 	hh, err1 := strconv.Atoi(h)
 	mm, err2 := strconv.Atoi(m)

@@ -155,3 +155,28 @@ func TestRemindersListAndCalendarFeed(t *testing.T) {
 		}
 	})
 }
+
+func TestSessionCancellationCancelsInvites(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		r := newRig(t, d)
+		r.seed()
+		x := sess(1, 1, start)
+		r.publish(contracts.AssignmentOffered, contracts.AssignmentEvent{Assignment: asg("offered", 3, x)})
+		r.tick(t0)
+		x.Status, x.Version = "cancelled", 2
+		r.publish(contracts.SessionCancelled, contracts.SessionEvent{Session: x, Reason: "Budget"})
+		r.tick(t0.Add(time.Minute))
+		ems := r.emails()
+		if len(ems) != 2 {
+			t.Fatalf("%d emails, want the offer and its cancellation", len(ems))
+		}
+		m0, uid0, seq0 := invite(t, ems[0])
+		m1, uid1, seq1 := invite(t, ems[1])
+		if m0 != "REQUEST" || m1 != "CANCEL" || uid0 != uid1 || seq0 != 3 || seq1 <= seq0 {
+			t.Fatalf("offer %s %s #%d, cancellation %s %s #%d", m0, uid0, seq0, m1, uid1, seq1)
+		}
+		if !strings.Contains(ems[1].Text, "Budget") {
+			t.Errorf("cancellation lacks the reason:\n%s", ems[1].Text)
+		}
+	})
+}

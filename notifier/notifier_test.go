@@ -274,3 +274,37 @@ func TestLateRemindersAreMissed(t *testing.T) {
 		}
 	})
 }
+
+// A notifier with an empty database rebuilds its projection by replaying the stream; the
+// notices of long ago are missed, not sent again, and future reminders are planned.
+func TestRebuildByReplay(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		r := newRig(t, d)
+		r.seed(reg("a", "en", "UTC", true), reg("b", "fr", "Europe/Paris", false))
+		if st := r.tick(t0); st.Sent != 2 {
+			t.Fatalf("confirmations: %+v", st)
+		}
+		r.halt()
+		if err := r.js.DeleteConsumer(context.Background(), contracts.Stream, notifier.ConsumerName); err != nil {
+			t.Fatal(err)
+		}
+		r.d = dbtest.Open(t, d.Dialect)
+		r.cfg.DB = r.d
+		r.clock.Set(t0.Add(72 * time.Hour))
+		r.start()
+		r.waitStreamAcked()
+		var regs int
+		if err := r.d.QueryRow(`SELECT COUNT(*) FROM notifier_registrations`).Scan(&regs); err != nil || regs != 2 {
+			t.Fatalf("rebuilt registrations: %d %v", regs, err)
+		}
+		if st := r.tick(t0.Add(72 * time.Hour)); st.Sent != 0 || st.Missed != 2 {
+			t.Fatalf("after the rebuild: %+v", st)
+		}
+		if got := r.states(`kind = 'reminder'`); got["planned"] != 2 {
+			t.Fatalf("rebuilt reminders %v (only a consented)", got)
+		}
+		if got := len(r.emails()); got != 2 {
+			t.Fatalf("%d emails, want only the two first confirmations", got)
+		}
+	})
+}

@@ -33,7 +33,18 @@ func (n *Notifier) Process(ctx context.Context, ev contracts.Event) (bool, error
 	return fresh, err
 }
 
+// noticeTime is when a notice about ev is due: when the change happened, so that a
+// projection rebuilt by replaying the stream finds old notices past their grace period
+// (missed, not sent again), while events merely delayed by an outage still go out.
+func noticeTime(ev contracts.Event, now time.Time) time.Time {
+	if ev.OccurredAt.IsZero() || ev.OccurredAt.After(now) {
+		return now
+	}
+	return ev.OccurredAt.UTC().Truncate(time.Microsecond)
+}
+
 func (n *Notifier) apply(ctx context.Context, tx *sql.Tx, ev contracts.Event, now time.Time) error {
+	at := noticeTime(ev, now)
 	switch ev.Type {
 	case contracts.MeetingCreated, contracts.MeetingUpdated, contracts.MeetingDeleted:
 		var p contracts.MeetingEvent
@@ -64,7 +75,7 @@ func (n *Notifier) apply(ctx context.Context, tx *sql.Tx, ev contracts.Event, no
 		if err := n.reconcile(ctx, tx, p.Session.ID, "", now); err != nil {
 			return err
 		}
-		return n.changeNotices(ctx, tx, p, now)
+		return n.changeNotices(ctx, tx, p, at, now)
 
 	case contracts.SessionCancelled:
 		var p contracts.SessionEvent
@@ -78,7 +89,7 @@ func (n *Notifier) apply(ctx context.Context, tx *sql.Tx, ev contracts.Event, no
 		if err := n.reconcile(ctx, tx, p.Session.ID, "", now); err != nil {
 			return err
 		}
-		return n.cancellationNotices(ctx, tx, p, now)
+		return n.cancellationNotices(ctx, tx, p, at, now)
 
 	case contracts.RegistrationCreated, contracts.RegistrationUpdated, contracts.RegistrationDeleted:
 		var p contracts.RegistrationEvent
@@ -109,7 +120,7 @@ func (n *Notifier) apply(ctx context.Context, tx *sql.Tx, ev contracts.Event, no
 			return n.store.setState(ctx, tx, ids(pending), Cancelled, "", now)
 		}
 		if ev.Type == contracts.RegistrationCreated {
-			d := n.newDelivery(render.RegistrationConfirmed, "confirm|"+r.ID, toRegistration+r.ID, r.MeetingID, "", now)
+			d := n.newDelivery(render.RegistrationConfirmed, "confirm|"+r.ID, toRegistration+r.ID, r.MeetingID, "", at)
 			return n.store.insert(ctx, tx, d, now)
 		}
 		return nil
@@ -148,7 +159,7 @@ func (n *Notifier) apply(ctx context.Context, tx *sql.Tx, ev contracts.Event, no
 		if err != nil {
 			return err
 		}
-		d := n.newDelivery(kind, fmt.Sprintf("%s|%s|seq%d", kind, a.ID, seq), toAssignment+a.ID, a.MeetingID, a.SessionID, now)
+		d := n.newDelivery(kind, fmt.Sprintf("%s|%s|seq%d", kind, a.ID, seq), toAssignment+a.ID, a.MeetingID, a.SessionID, at)
 		d.Payload.Sequence = seq
 		return n.store.insert(ctx, tx, d, now)
 	}
@@ -286,7 +297,7 @@ func (n *Notifier) noticeRecipients(ctx context.Context, tx *sql.Tx, x session) 
 
 // changeNotices plans one change notice per recipient. A notice still waiting out the
 // settle window absorbs the new change: it keeps the oldest previous time and waits again.
-func (n *Notifier) changeNotices(ctx context.Context, tx *sql.Tx, p contracts.SessionRescheduledEvent, now time.Time) error {
+func (n *Notifier) changeNotices(ctx context.Context, tx *sql.Tx, p contracts.SessionRescheduledEvent, at, now time.Time) error {
 	x, _, err := n.store.session(ctx, tx, p.Session.ID)
 	if err != nil {
 		return err
@@ -295,7 +306,7 @@ func (n *Notifier) changeNotices(ctx context.Context, tx *sql.Tx, p contracts.Se
 	if err != nil {
 		return err
 	}
-	due := now.Add(n.cfg.Settle)
+	due := at.Add(n.cfg.Settle)
 	plan := func(kind render.Kind, rc string, seq int64) error {
 		pending, err := n.store.deliveries(ctx, tx, `recipient = $1 AND session_id = $2 AND kind = $3 AND state = 'planned'`, rc, x.ID, string(kind))
 		if err != nil {
@@ -334,7 +345,7 @@ func (n *Notifier) changeNotices(ctx context.Context, tx *sql.Tx, p contracts.Se
 
 // cancellationNotices drops every pending email about the session and plans one
 // cancellation notice per recipient (with a METHOD:CANCEL invite for interpreters).
-func (n *Notifier) cancellationNotices(ctx context.Context, tx *sql.Tx, p contracts.SessionEvent, now time.Time) error {
+func (n *Notifier) cancellationNotices(ctx context.Context, tx *sql.Tx, p contracts.SessionEvent, at, now time.Time) error {
 	pending, err := n.store.deliveries(ctx, tx, `session_id = $1 AND state = 'planned'`, p.Session.ID)
 	if err != nil {
 		return err
@@ -351,7 +362,7 @@ func (n *Notifier) cancellationNotices(ctx context.Context, tx *sql.Tx, p contra
 		return err
 	}
 	for _, rc := range regs {
-		d := n.newDelivery(render.SessionCancelled, "cancel|"+rc+"|"+x.ID, rc, x.MeetingID, x.ID, now)
+		d := n.newDelivery(render.SessionCancelled, "cancel|"+rc+"|"+x.ID, rc, x.MeetingID, x.ID, at)
 		d.Payload.Reason = p.Reason
 		if err := n.store.insert(ctx, tx, d, now); err != nil {
 			return err
@@ -362,7 +373,7 @@ func (n *Notifier) cancellationNotices(ctx context.Context, tx *sql.Tx, p contra
 		if err != nil {
 			return err
 		}
-		d := n.newDelivery(render.SessionCancelled, "cancel|"+toAssignment+a.ID+"|"+x.ID, toAssignment+a.ID, x.MeetingID, x.ID, now)
+		d := n.newDelivery(render.SessionCancelled, "cancel|"+toAssignment+a.ID+"|"+x.ID, toAssignment+a.ID, x.MeetingID, x.ID, at)
 		d.Payload = Payload{Reason: p.Reason, Sequence: seq}
 		if err := n.store.insert(ctx, tx, d, now); err != nil {
 			return err

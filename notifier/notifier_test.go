@@ -308,3 +308,15 @@ func TestRebuildByReplay(t *testing.T) {
 		}
 	})
 }
+
+// An event whose payload does not decode is skipped; the events behind it still apply.
+func TestPoisonEventDoesNotBlockTheStream(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		r := newRig(t, d)
+		r.publishEvent(contracts.Event{ID: "bad-1", Type: contracts.SessionScheduled, Source: "test", OccurredAt: t0, Data: []byte(`"not a session"`)})
+		r.seed(reg("a", "en", "UTC", true))
+		if st := r.tick(t0); st.Sent != 1 {
+			t.Fatalf("%+v", st)
+		}
+	})
+}

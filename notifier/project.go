@@ -3,6 +3,7 @@ package notifier
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -30,7 +31,28 @@ func (n *Notifier) Process(ctx context.Context, ev contracts.Event) (bool, error
 		fresh = true
 		return n.apply(ctx, tx, ev, now)
 	})
+	if errors.Is(err, errPoison) {
+		// An event that can never be applied must not hold back the stream behind it:
+		// it is recorded as processed, with nothing else, and logged.
+		n.log.Error("event cannot be applied; skipped", "event", ev.ID, "type", ev.Type, "error", err.Error())
+		err = n.cfg.DB.Tx(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO notifier_processed_events (event_id, event_type, processed_at) VALUES ($1, $2, $3)
+				ON CONFLICT (event_id) DO NOTHING`, ev.ID, ev.Type, n.now())
+			return err
+		})
+		return false, err
+	}
 	return fresh, err
+}
+
+// errPoison marks an event whose payload does not decode.
+var errPoison = errors.New("undecodable event")
+
+func decode(ev contracts.Event, v any) error {
+	if err := ev.Decode(v); err != nil {
+		return fmt.Errorf("%w: %w", errPoison, err)
+	}
+	return nil
 }
 
 // noticeTime is when a notice about ev is due: when the change happened, so that a
@@ -48,14 +70,14 @@ func (n *Notifier) apply(ctx context.Context, tx *sql.Tx, ev contracts.Event, no
 	switch ev.Type {
 	case contracts.MeetingCreated, contracts.MeetingUpdated, contracts.MeetingDeleted:
 		var p contracts.MeetingEvent
-		if err := ev.Decode(&p); err != nil {
+		if err := decode(ev, &p); err != nil {
 			return err
 		}
 		return n.store.upsertMeeting(ctx, tx, p.Meeting, ev.Type == contracts.MeetingDeleted)
 
 	case contracts.SessionScheduled, contracts.SessionUpdated:
 		var p contracts.SessionEvent
-		if err := ev.Decode(&p); err != nil {
+		if err := decode(ev, &p); err != nil {
 			return err
 		}
 		if _, err := n.store.upsertSession(ctx, tx, p.Session, ""); err != nil {
@@ -65,7 +87,7 @@ func (n *Notifier) apply(ctx context.Context, tx *sql.Tx, ev contracts.Event, no
 
 	case contracts.SessionRescheduled:
 		var p contracts.SessionRescheduledEvent
-		if err := ev.Decode(&p); err != nil {
+		if err := decode(ev, &p); err != nil {
 			return err
 		}
 		applied, err := n.store.upsertSession(ctx, tx, p.Session, "")
@@ -79,7 +101,7 @@ func (n *Notifier) apply(ctx context.Context, tx *sql.Tx, ev contracts.Event, no
 
 	case contracts.SessionCancelled:
 		var p contracts.SessionEvent
-		if err := ev.Decode(&p); err != nil {
+		if err := decode(ev, &p); err != nil {
 			return err
 		}
 		applied, err := n.store.upsertSession(ctx, tx, p.Session, p.Reason)
@@ -93,7 +115,7 @@ func (n *Notifier) apply(ctx context.Context, tx *sql.Tx, ev contracts.Event, no
 
 	case contracts.RegistrationCreated, contracts.RegistrationUpdated, contracts.RegistrationDeleted:
 		var p contracts.RegistrationEvent
-		if err := ev.Decode(&p); err != nil {
+		if err := decode(ev, &p); err != nil {
 			return err
 		}
 		deleted := ev.Type == contracts.RegistrationDeleted
@@ -127,7 +149,7 @@ func (n *Notifier) apply(ctx context.Context, tx *sql.Tx, ev contracts.Event, no
 
 	case contracts.AssignmentOffered, contracts.AssignmentAccepted, contracts.AssignmentDeclined, contracts.AssignmentWithdrawn:
 		var p contracts.AssignmentEvent
-		if err := ev.Decode(&p); err != nil {
+		if err := decode(ev, &p); err != nil {
 			return err
 		}
 		a := p.Assignment

@@ -56,7 +56,7 @@ func peakHeap(stop <-chan struct{}) <-chan uint64 {
 }
 
 // seedDue writes n registrants of one session and one reminder each, all due at due.
-func seedDue(b *testing.B, d *db.DB, n int, due time.Time, domain string) {
+func seedDue(b testing.TB, d *db.DB, n int, due time.Time, domain string) {
 	b.Helper()
 	ctx := context.Background()
 	st := &store{db: d}

@@ -85,6 +85,10 @@ func TestLocalizedReminders(t *testing.T) {
 		if !strings.Contains(ar.HTML, `dir="rtl"`) || !strings.Contains(ar.HTML, `lang="ar"`) || ar.Text == "" || ar.Lang != "ar" {
 			t.Errorf("Arabic reminder is not right-to-left with a text part: lang %q\n%s", ar.Lang, ar.HTML)
 		}
+		if u := fr.Header.Get("List-Unsubscribe"); !strings.Contains(u, "https://plenary.example.org/v1/unsubscribe/") ||
+			fr.Header.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" {
+			t.Errorf("reminder lacks one-click unsubscribe: %q", u)
+		}
 		if !strings.Contains(ar.Text, "الافتتاح") {
 			t.Errorf("Arabic reminder lacks the Arabic title:\n%s", ar.Text)
 		}

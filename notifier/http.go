@@ -26,6 +26,8 @@ func NewHandlers(n *Notifier) *Handlers { return &Handlers{n: n} }
 // Register mounts the routes on rg (the /v1 group).
 func (h *Handlers) Register(rg gin.IRoutes) {
 	rg.GET("/registrations/:id/reminders", h.reminders)
+	rg.GET("/meetings/:id/reminder-rules", h.getRules)
+	rg.PUT("/meetings/:id/reminder-rules", h.putRules)
 	// The parameter is the whole last segment, "<token>.ics".
 	rg.GET("/calendar/:token.ics", h.calendar)
 }
@@ -189,4 +191,64 @@ func (n *Notifier) Feed(c context.Context, subject string) ([]byte, error) {
 
 func (n *Notifier) organizer() ics.Person {
 	return ics.Person{Name: n.cfg.From.Name, Email: n.cfg.From.Email}
+}
+
+// RuleJSON is a reminder rule over the API: an audience and a lead time ("24h", "90m").
+type RuleJSON struct {
+	Audience string `json:"audience"`
+	Before   string `json:"before"`
+}
+
+// RulesJSON is a meeting's reminder rules.
+type RulesJSON struct {
+	Rules   []RuleJSON `json:"rules"`
+	Default bool       `json:"default"` // the notifier's defaults, not the meeting's own
+}
+
+func rulesJSON(rules []ReminderRule, def bool) RulesJSON {
+	out := RulesJSON{Rules: []RuleJSON{}, Default: def}
+	for _, r := range rules {
+		out.Rules = append(out.Rules, RuleJSON{Audience: r.Audience, Before: r.Before.String()})
+	}
+	return out
+}
+
+func (h *Handlers) getRules(c *gin.Context) {
+	rules, def, err := h.n.Rules(c, c.Param("id"))
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.JSON(c, http.StatusOK, rulesJSON(rules, def))
+}
+
+// putRules replaces the meeting's rules; an empty list restores the defaults. Planned
+// reminders of the meeting follow at once.
+func (h *Handlers) putRules(c *gin.Context) {
+	var in struct {
+		Rules []RuleJSON `json:"rules"`
+	}
+	if err := httpx.Bind(c, &in); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	var spec []string
+	for _, r := range in.Rules {
+		spec = append(spec, r.Audience+":"+r.Before)
+	}
+	rules, err := ParseRules(strings.Join(spec, ","))
+	if err != nil || len(in.Rules) > 10 {
+		httpx.Fail(c, problem.Unprocessable("invalid_rules", "rules are {audience: registrant or interpreter, before: a lead time from 1m to 1440h such as 24h}, at most 10, none twice"))
+		return
+	}
+	if err := h.n.SetRules(c, c.Param("id"), rules); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	rules, def, err := h.n.Rules(c, c.Param("id"))
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.JSON(c, http.StatusOK, rulesJSON(rules, def))
 }

@@ -180,3 +180,43 @@ func TestSessionCancellationCancelsInvites(t *testing.T) {
 		}
 	})
 }
+
+func TestMeetingReminderRules(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		r := newRig(t, d)
+		r.seed(reg("a", "en", "UTC", true))
+		eng := httpx.NewEngine(httpx.Options{})
+		notifier.NewHandlers(r.n).Register(eng.Group("/v1"))
+		srv := httptest.NewServer(eng)
+		defer srv.Close()
+		put := func(body string) (int, notifier.RulesJSON) {
+			req, _ := http.NewRequest(http.MethodPut, srv.URL+"/v1/meetings/m1/reminder-rules", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			var out notifier.RulesJSON
+			_ = json.NewDecoder(res.Body).Decode(&out)
+			return res.StatusCode, out
+		}
+		if code, _ := put(`{"rules":[{"audience":"speaker","before":"1h"}]}`); code != http.StatusUnprocessableEntity {
+			t.Fatalf("invalid rule: %d", code)
+		}
+		code, out := put(`{"rules":[{"audience":"registrant","before":"2h"},{"audience":"interpreter","before":"72h"}]}`)
+		if code != http.StatusOK || out.Default || len(out.Rules) != 2 {
+			t.Fatalf("put: %d %+v", code, out)
+		}
+		if got := r.states(`kind = 'reminder'`); got["planned"] != 1 || got["cancelled"] != 2 {
+			t.Fatalf("reminders after the new rules: %v", got)
+		}
+		r.tick(start.Add(-24 * time.Hour))
+		if st := r.tick(start.Add(-2 * time.Hour)); st.Sent != 1 {
+			t.Fatalf("2 h reminder: %+v", st)
+		}
+		if code, out := put(`{"rules":[]}`); code != http.StatusOK || !out.Default || len(out.Rules) != 3 {
+			t.Fatalf("back to defaults: %d %+v", code, out)
+		}
+	})
+}

@@ -81,7 +81,8 @@ func ParseRules(s string) ([]ReminderRule, error) {
 		if err != nil || d < time.Minute || d > 60*24*time.Hour {
 			return nil, fmt.Errorf("reminder rule %q: lead time from 1m to 1440h, e.g. 24h", part)
 		}
-		r := ReminderRule{Audience: audience, Name: d.String(), Before: d.Truncate(time.Minute)}
+		d = d.Truncate(time.Minute)
+		r := ReminderRule{Audience: audience, Name: strings.TrimSuffix(strings.TrimSuffix(d.String(), "0s"), "0m"), Before: d}
 		if seen[audience+r.Name] {
 			return nil, fmt.Errorf("reminder rule %q is given twice", part)
 		}

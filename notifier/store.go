@@ -331,22 +331,47 @@ func (s *store) rules(ctx context.Context, q querier, meetingID string, defaults
 	return out, nil
 }
 
-// SetRules replaces a meeting's reminder rules (nil: back to the defaults). Reminders
-// already planned stay as they are until the next change of the session or registration.
+// SetRules replaces a meeting's reminder rules (empty: back to the defaults) and plans the
+// meeting's reminders again under them, in one transaction.
 func (n *Notifier) SetRules(ctx context.Context, meetingID string, rules []ReminderRule) error {
 	return n.cfg.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM notifier_reminder_rules WHERE meeting_id = $1`, meetingID); err != nil {
 			return fmt.Errorf("clear reminder rules: %w", err)
 		}
 		for _, r := range rules {
-			if r.Before <= 0 || (r.Audience != Registrants && r.Audience != Interpreters) || strings.TrimSpace(r.Name) == "" {
-				return fmt.Errorf("reminder rule %+v: want a name, an audience and a positive lead time", r)
+			if r.Before < time.Minute || (r.Audience != Registrants && r.Audience != Interpreters) || strings.TrimSpace(r.Name) == "" {
+				return fmt.Errorf("reminder rule %+v: want a name, an audience and a lead time of a minute or more", r)
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO notifier_reminder_rules (meeting_id, audience, name, before_minutes) VALUES ($1, $2, $3, $4)`,
 				meetingID, r.Audience, r.Name, int(r.Before/time.Minute)); err != nil {
+				if db.IsUniqueViolation(err) {
+					return fmt.Errorf("reminder rule %s %s is given twice", r.Audience, r.Name)
+				}
 				return fmt.Errorf("write reminder rule: %w", err)
+			}
+		}
+		xs, err := n.store.sessionsOf(ctx, tx, meetingID)
+		if err != nil {
+			return err
+		}
+		now := n.now()
+		for _, x := range xs {
+			if err := n.reconcile(ctx, tx, x.ID, "", now); err != nil {
+				return err
 			}
 		}
 		return nil
 	})
+}
+
+// Rules returns a meeting's reminder rules and whether they are the defaults.
+func (n *Notifier) Rules(ctx context.Context, meetingID string) ([]ReminderRule, bool, error) {
+	rules, err := n.store.rules(ctx, n.cfg.DB, meetingID, nil)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(rules) == 0 {
+		return n.cfg.Rules, true, nil
+	}
+	return rules, false, nil
 }

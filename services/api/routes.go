@@ -99,6 +99,8 @@ func policy(d Deps) auth.Policy {
 		// `plenary serve`, which listens on loopback for one developer.
 		"GET /v1/registrations/:id/reminders": auth.Viewer(auth.ResourceParam("registration", "id", registrationMeeting(d.Registrations))),
 		"GET /v1/calendar/:token.ics":         auth.LinkInPath(signed.Calendar, "token.ics", ".ics"),
+		"GET /v1/meetings/:id/reminder-rules": auth.Viewer(meeting),
+		"PUT /v1/meetings/:id/reminder-rules": auth.Planner(meeting),
 		"GET /dev/mail":                       auth.Viewer(auth.AllMeetings()),
 		"GET /dev/mail/:name":                 auth.Viewer(auth.AllMeetings()),
 

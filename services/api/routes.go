@@ -15,6 +15,7 @@ import (
 	"github.com/plenary/plenary/services/platform/signed"
 	"github.com/plenary/plenary/services/privacy"
 	"github.com/plenary/plenary/services/registration"
+	"github.com/plenary/plenary/services/timeapi"
 )
 
 // routes is the one place every route of the API is mounted, and policy the one place
@@ -32,6 +33,7 @@ func routes(r *gin.Engine, d Deps) {
 
 	v1 := r.Group("/v1", httpx.Idempotency(d.DB, func() time.Time { return d.Now() }))
 	agenda.NewHandlers(d.Agenda).Register(v1)
+	timeapi.Register(v1)
 	registration.NewHandlers(d.Registrations).Register(v1)
 	notifier.NewHandlers(d.Notifier).Register(v1)
 	auth.NewHandlers(d.Tokens).Register(v1)

@@ -54,7 +54,7 @@ func Idempotency(d *db.DB, now func() time.Time) gin.HandlerFunc {
 			Fail(c, problem.Internal(err))
 			return
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if n, _ := res.RowsAffected(); n == 0 && !takeOverStale(c, d, scope, key, hash, now()) {
 			var storedHash, storedBody, location string
 			var status int
 			err := d.QueryRowContext(ctx, `SELECT request_hash, status, body, location FROM idempotency_keys WHERE scope = $1 AND key = $2`, scope, key).
@@ -95,6 +95,28 @@ func Idempotency(d *db.DB, now func() time.Time) gin.HandlerFunc {
 			Logger(c).Error("record idempotent response", "error", err.Error())
 		}
 	}
+}
+
+// StaleReservation is how long a key may stay reserved without an outcome before a retry
+// may take it over. It is longer than any request may run (the server's write timeout),
+// so only a request whose process died holds a reservation that old. Without it, a crash
+// between reserving and recording would leave the key answering 409 forever.
+const StaleReservation = 2 * time.Minute
+
+// takeOverStale re-reserves a key whose reservation outlived StaleReservation, for the
+// same request only. The request then runs again: if the dead process had committed its
+// write before dying, that write is repeated, which is the one window this middleware
+// cannot close without sharing the handler's transaction.
+func takeOverStale(c *gin.Context, d *db.DB, scope, key, hash string, now time.Time) bool {
+	res, err := d.ExecContext(c.Request.Context(),
+		`UPDATE idempotency_keys SET created_at = $1 WHERE scope = $2 AND key = $3 AND status = 0 AND request_hash = $4 AND created_at < $5`,
+		now.UTC(), scope, key, hash, now.UTC().Add(-StaleReservation))
+	if err != nil {
+		Logger(c).Error("take over a stale idempotency reservation", "error", err.Error())
+		return false
+	}
+	n, _ := res.RowsAffected()
+	return n == 1
 }
 
 // ctxPrincipalScope, when set by authentication, keeps one caller's keys apart from another's.

@@ -1,0 +1,67 @@
+package httpx_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/plenary/plenary/services/platform/db"
+	"github.com/plenary/plenary/services/platform/dbtest"
+	"github.com/plenary/plenary/services/platform/httpx"
+)
+
+// A reservation left by a process that died mid-request is taken over once it is older
+// than StaleReservation, so the key does not answer 409 forever; a fresh one is not.
+func TestIdempotencyTakesOverStaleReservations(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+		var calls atomic.Int32
+		r := httpx.NewEngine(httpx.Options{})
+		r.POST("/things", httpx.Idempotency(d, func() time.Time { return now }), func(c *gin.Context) {
+			calls.Add(1)
+			httpx.JSON(c, http.StatusCreated, gin.H{"n": calls.Load()})
+		})
+		post := func(key string) *httptest.ResponseRecorder {
+			w := httptest.NewRecorder()
+			req := httptest.NewRequest("POST", "/things", strings.NewReader(`{"a":1}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Idempotency-Key", key)
+			r.ServeHTTP(w, req)
+			return w
+		}
+		// Learn the request hash the middleware stores by recording one request.
+		if w := post("probe"); w.Code != 201 {
+			t.Fatalf("probe: %d %s", w.Code, w.Body)
+		}
+		var scope, hash string
+		if err := d.QueryRow(`SELECT scope, request_hash FROM idempotency_keys WHERE key = 'probe'`).Scan(&scope, &hash); err != nil {
+			t.Fatal(err)
+		}
+		reserve := func(key string, at time.Time) {
+			if _, err := d.Exec(`INSERT INTO idempotency_keys (scope, key, request_hash, status, body, created_at) VALUES ($1, $2, $3, 0, '', $4)`,
+				scope, key, hash, at); err != nil {
+				t.Fatal(err)
+			}
+		}
+		reserve("fresh", now.Add(-30*time.Second))
+		reserve("stale", now.Add(-httpx.StaleReservation-time.Second))
+
+		if w := post("fresh"); w.Code != http.StatusConflict || !strings.Contains(w.Body.String(), "idempotency_in_progress") {
+			t.Fatalf("a fresh reservation must answer 409: %d %s", w.Code, w.Body)
+		}
+		if w := post("stale"); w.Code != http.StatusCreated {
+			t.Fatalf("a stale reservation must be taken over: %d %s", w.Code, w.Body)
+		}
+		if w := post("stale"); w.Code != http.StatusCreated || w.Header().Get("Idempotent-Replayed") != "true" {
+			t.Fatalf("after the take-over the outcome is replayed: %d %v", w.Code, w.Header())
+		}
+		if got := calls.Load(); got != 2 {
+			t.Fatalf("handler ran %d times, want 2 (probe and the take-over)", got)
+		}
+	})
+}

@@ -66,6 +66,7 @@ type Relay struct {
 	retention      time.Duration
 	now            func() time.Time
 	setup          func(context.Context) error
+	setupDone      bool
 
 	wake    chan struct{}
 	metrics *relayMetrics
@@ -250,11 +251,11 @@ func (r *Relay) round(ctx context.Context) (int, error) {
 	if nc := r.js.Conn(); nc != nil && !nc.IsConnected() {
 		return 0, errNotConnected
 	}
-	if r.setup != nil {
+	if r.setup != nil && !r.setupDone {
 		if err := r.setup(ctx); err != nil {
 			return 0, fmt.Errorf("relay setup: %w", err)
 		}
-		r.setup = nil // Run is the only caller, from one goroutine
+		r.setupDone = true // Run is the only caller, from one goroutine
 	}
 	if r.db.Dialect != db.Postgres {
 		return r.publishPending(ctx, r.db.DB)
@@ -308,6 +309,11 @@ func (r *Relay) publishPending(ctx context.Context, q querier) (int, error) {
 				return i, ctx.Err()
 			}
 			r.metrics.failures.Inc()
+			if errors.Is(err, jetstream.ErrNoStreamResponse) {
+				// No stream takes the subject: it was deleted or its store lost. Run
+				// the setup again before the next round so it is recreated.
+				r.setupDone = false
+			}
 			if _, uerr := q.ExecContext(ctx,
 				`UPDATE outbox SET attempts = attempts + 1, last_error = $1 WHERE seq = $2`,
 				truncate(err.Error(), 1000), row.seq); uerr != nil {

@@ -301,6 +301,29 @@ func TestNATSOutageDelaysEventsInOrder(t *testing.T) {
 	})
 }
 
+// A stream lost while the relay runs (deleted, or its store gone) is recreated by the
+// relay's setup, and the events written meanwhile arrive.
+func TestRelayRecreatesALostStream(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		b := newBus(t, false)
+		r := outbox.NewRelay(d, b.js, quiet, append(fast, outbox.WithSetup(func(ctx context.Context) error {
+			_, err := natsx.EnsureStream(ctx, b.js)
+			return err
+		}))...)
+		run(t, r)
+		emit(t, d, 3)
+		r.Notify()
+		waitDelivered(t, d)
+		if err := b.js.DeleteStream(t.Context(), contracts.Stream); err != nil {
+			t.Fatal(err)
+		}
+		after := emit(t, d, 4)
+		r.Notify()
+		waitDelivered(t, d)
+		equalIDs(t, "stream after it was recreated", b.streamIDs(t), after)
+	})
+}
+
 func TestRelayRecordsFailedAttemptsAndRetries(t *testing.T) {
 	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		b := newBus(t, false) // no stream yet: JetStream refuses the publish

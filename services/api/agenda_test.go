@@ -1,10 +1,17 @@
 package api_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/plenary/plenary/services/api"
+	"github.com/plenary/plenary/services/platform/db"
+	"github.com/plenary/plenary/services/platform/dbtest"
 )
 
 func TestMeetingLifecycle(t *testing.T) {
@@ -379,4 +386,31 @@ func TestSessionAudienceFitIsFlagged(t *testing.T) {
 		e.do("POST", "/v1/meetings/"+mid+"/sessions", map[string]any{"title": map[string]string{"en": "X"}, "start": "2026-12-08T07:00", "duration_min": 60,
 			"floor_languages": []string{"en"}, "audience": []string{"Atlantis"}}).Problem(t, 422, "unknown_region")
 	})
+}
+
+// A NATS outage keeps the API ready (events wait in the outbox); a database outage does not.
+func TestReadinessDegradesOnNATSButFailsOnTheDatabase(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite)
+	clock := &testClock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
+	down := func(context.Context) error { return errors.New("down") }
+	for _, tc := range []struct {
+		name   string
+		checks []api.Check
+		status int
+		state  string
+	}{
+		{"nats down", []api.Check{{Name: "nats", Fn: down, Degraded: true}}, 200, "degraded"},
+		{"database down", []api.Check{{Name: "database", Fn: down}}, 503, "unavailable"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			deps, keys, links := newDeps(d, clock)
+			deps.Ready = tc.checks
+			e := startEnv(t, d, clock, deps, keys, links)
+			r := e.do("GET", "/readyz", nil)
+			m := r.JSON(t)
+			if r.Status != tc.status || m["checks"].(map[string]any)[tc.checks[0].Name] != tc.state {
+				t.Fatalf("readyz: %d %s", r.Status, r.Body)
+			}
+		})
+	}
 }

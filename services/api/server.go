@@ -29,6 +29,11 @@ import (
 type Check struct {
 	Name string
 	Fn   func(ctx context.Context) error
+	// Degraded marks a dependency the API can work without for a while: its failure is
+	// reported but keeps the process ready. NATS is one: writes still succeed and their
+	// events wait in the outbox, so taking every replica out of service during a NATS
+	// outage would turn a delay into downtime.
+	Degraded bool
 }
 
 // Deps are what the API needs; main builds them.
@@ -105,8 +110,12 @@ func readyz(checks []Check) gin.HandlerFunc {
 		out := map[string]string{}
 		for _, ch := range checks {
 			if err := ch.Fn(ctx); err != nil {
-				status = http.StatusServiceUnavailable
 				out[ch.Name] = "unavailable"
+				if ch.Degraded {
+					out[ch.Name] = "degraded"
+				} else {
+					status = http.StatusServiceUnavailable
+				}
 				httpx.Logger(c).Warn("readiness check failed", "check", ch.Name, "error", err.Error())
 				continue
 			}

@@ -244,7 +244,7 @@ func runAPI(ctx context.Context, c config) error {
 			return errors.New("not connected")
 		}
 		return nil
-	}}}, c.security())
+	}, Degraded: true}}, c.security())
 	if err != nil {
 		return err
 	}

@@ -105,12 +105,4 @@ func LoadLocation(name string) (*time.Location, error) {
 	return l.(*time.Location), nil
 }
 
-func mustLoad(name string) *time.Location {
-	l, err := LoadLocation(name)
-	if err != nil {
-		return nil
-	}
-	return l
-}
-
 func quote(s string) string { return "\"" + s + "\"" }

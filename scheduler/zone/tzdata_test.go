@@ -3,9 +3,11 @@ package zone
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
@@ -15,7 +17,11 @@ import (
 // toolchain's copy is newer, refresh tzdata/zoneinfo.zip and tzdata/VERSION from
 // $(go env GOROOT)/lib/time (VERSION is DATA= in update.bash).
 func TestTZDataMatchesToolchain(t *testing.T) {
-	dir := filepath.Join(runtime.GOROOT(), "lib", "time")
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		t.Skipf("no go command to find the toolchain: %v", err)
+	}
+	dir := filepath.Join(strings.TrimSpace(string(goroot)), "lib", "time")
 	zip, err := os.ReadFile(filepath.Join(dir, "zoneinfo.zip"))
 	if err != nil {
 		t.Skipf("the toolchain ships no lib/time/zoneinfo.zip: %v", err)

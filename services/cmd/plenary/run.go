@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -61,6 +63,22 @@ func linker(c config, log *slog.Logger) (registration.Linker, error) {
 		log.Warn("no PLENARY_LINK_KEYS: email links are signed with a random key and stop working at restart")
 	}
 	return registration.Linker{Keys: keys, BaseURL: c.PublicURL}, nil
+}
+
+// dataDirLinkKeys keeps the all-in-one's link key in <data-dir>/link-keys (0600), made
+// on first start, so the links in mail written before a restart still work after it.
+func dataDirLinkKeys(dir string) (string, error) {
+	path := filepath.Join(dir, "link-keys")
+	if b, err := os.ReadFile(path); err == nil {
+		return strings.TrimSpace(string(b)), nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("read link keys: %w", err)
+	}
+	_, spec := signed.NewRandomKeys()
+	if err := os.WriteFile(path, []byte(spec+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("write link keys: %w", err)
+	}
+	return spec, nil
 }
 
 func newApp(d *db.DB, js jetstream.JetStream, log *slog.Logger, links registration.Linker, ready []api.Check, sec security, opts ...func(*api.Deps)) (*app, error) {
@@ -150,6 +168,11 @@ func serve(ctx context.Context, c config, stdout io.Writer, ready chan<- string)
 		return err
 	}
 	defer emb.Close()
+	if c.LinkKeys == "" {
+		if c.LinkKeys, err = dataDirLinkKeys(c.DataDir); err != nil {
+			return err
+		}
+	}
 	links, err := linker(c, log)
 	if err != nil {
 		return err

@@ -12,11 +12,8 @@ import (
 	"github.com/plenary/plenary/services/platform/db"
 )
 
-type querier interface {
-	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
-}
+// querier is the platform's db.Querier: *sql.DB or *sql.Tx.
+type querier = db.Querier
 
 // store is the notifier's SQL: its projection and its deliveries. It reads and writes
 // only notifier_* tables.

@@ -2,7 +2,6 @@ package interpretation
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -14,12 +13,8 @@ import (
 	"github.com/plenary/plenary/services/platform/problem"
 )
 
-// querier is what both *sql.DB and *sql.Tx offer.
-type querier interface {
-	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
-}
+// querier is the platform's db.Querier: *sql.DB or *sql.Tx.
+type querier = db.Querier
 
 // store is the SQL side of the service; portable across SQLite and PostgreSQL.
 type store struct{ db *db.DB }

@@ -168,3 +168,11 @@ var ErrNoRows = sql.ErrNoRows
 
 // NotFound reports whether err is sql.ErrNoRows.
 func NotFound(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// Querier is what both *sql.DB and *sql.Tx offer, so a store's queries run the same in
+// or out of a transaction.
+type Querier interface {
+	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+}

@@ -28,6 +28,8 @@ type Service struct {
 	// committed is called after each committed write, to wake the outbox relay.
 	committed func()
 	cache     *agendaCache
+	// interpretation, when set, gives the agenda the interpretation checker's verdict.
+	interpretation InterpretationStatusFunc
 	// observers are told of committed changes to sessions (e.g. to re-check interpretation).
 	observers []func(ctx context.Context, meetingID string)
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/plenary/plenary/contracts"
 	"github.com/plenary/plenary/scheduler/zone"
+	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/problem"
 )
 
@@ -100,11 +101,13 @@ type AgendaView struct {
 		DefaultLang string    `json:"default_lang"`
 		Platform    string    `json:"platform"`
 	} `json:"meeting"`
-	TZ            string        `json:"tz"`
-	Lang          string        `json:"lang"`
-	TZDataVersion string        `json:"tzdata_version"`
-	Revision      int64         `json:"revision"`
-	Sessions      []SessionView `json:"sessions"`
+	TZ            string `json:"tz"`
+	Lang          string `json:"lang"`
+	TZDataVersion string `json:"tzdata_version"`
+	Revision      int64  `json:"revision"`
+	// Interpretation is the checker's latest verdict on the meeting's booths, when planned.
+	Interpretation *InterpretationStatus `json:"interpretation,omitempty"`
+	Sessions       []SessionView         `json:"sessions"`
 }
 
 // SessionView is one session in the agenda.
@@ -123,9 +126,11 @@ type SessionView struct {
 	ScheduleVersion int64      `json:"schedule_version"`
 	// OutsideWorkingHours flags a session most of its audience would attend outside
 	// working hours; OutsideShare is the weighted share.
-	OutsideWorkingHours bool       `json:"outside_working_hours"`
-	OutsideShare        float64    `json:"outside_share"`
-	Items               []ItemView `json:"items"`
+	OutsideWorkingHours bool    `json:"outside_working_hours"`
+	OutsideShare        float64 `json:"outside_share"`
+	// Interpretation is the session's part of the checker's verdict, when planned.
+	Interpretation *SessionInterpretation `json:"interpretation,omitempty"`
+	Items          []ItemView             `json:"items"`
 }
 
 // ItemView is one agenda item in the agenda.
@@ -138,6 +143,45 @@ type ItemView struct {
 	Local    *LocalTimes `json:"local,omitempty"`
 	Speakers []Speaker   `json:"speakers"`
 	Language string      `json:"language,omitempty"`
+}
+
+// InterpretationStatus is what the agenda shows of a meeting's staffing: the latest
+// verdict of the interpretation checker, which runs after every change. The
+// interpretation service provides it (SetInterpretationStatus) and raises the agenda
+// revision (TouchAgenda) when its verdict changes, so the cached agenda stays true.
+type InterpretationStatus struct {
+	CheckedAt   time.Time               `json:"checked_at"`
+	Assignments int                     `json:"assignments"`
+	OK          bool                    `json:"ok"`
+	Violations  []InterpretationProblem `json:"violations"`
+}
+
+// InterpretationProblem is one rule a staffed booth breaks.
+type InterpretationProblem struct {
+	SessionID string `json:"session_id"`
+	Booth     string `json:"booth,omitempty"`
+	Rule      string `json:"rule"`
+	Message   string `json:"message"`
+}
+
+// SessionInterpretation is a session's part of the verdict.
+type SessionInterpretation struct {
+	OK         bool                    `json:"ok"`
+	Violations []InterpretationProblem `json:"violations"`
+}
+
+// InterpretationStatusFunc returns a meeting's latest verdict, false when never checked.
+// It reads through q, the agenda's own transaction, so the verdict and the sessions it
+// judges come from one snapshot (and SQLite's single connection is not asked twice).
+type InterpretationStatusFunc func(ctx context.Context, q db.Querier, meetingID string) (InterpretationStatus, bool, error)
+
+// SetInterpretationStatus lets the agenda show the interpretation checker's verdict.
+func (s *Service) SetInterpretationStatus(f InterpretationStatusFunc) { s.interpretation = f }
+
+// TouchAgenda raises a meeting's agenda revision after a change the agenda shows that is
+// not the agenda's own (the interpretation verdict).
+func (s *Service) TouchAgenda(ctx context.Context, meetingID string) error {
+	return s.store.bumpAgenda(ctx, s.db, meetingID, s.clock())
 }
 
 // agendaCache keeps rendered agendas by meeting, agenda revision, zone and language. A
@@ -243,6 +287,18 @@ func (s *Service) Agenda(ctx context.Context, meetingID string, reader zone.Zone
 	v.Meeting.DefaultLang, v.Meeting.Platform = m.DefaultLang, m.Platform
 	v.Meeting.Title = Localize(m.Title, lang, m.DefaultLang)
 	v.TZ, v.Lang, v.TZDataVersion, v.Revision = reader.Name, lang, zone.TZDataVersion(), m.AgendaRevision
+	if s.interpretation != nil {
+		st, ok, err := s.interpretation(ctx, tx, meetingID)
+		if err != nil {
+			return v, fmt.Errorf("interpretation status of %s: %w", meetingID, err)
+		}
+		if ok {
+			if st.Violations == nil {
+				st.Violations = []InterpretationProblem{}
+			}
+			v.Interpretation = &st
+		}
+	}
 	v.Sessions = make([]SessionView, 0, len(sessions))
 	for _, x := range sessions {
 		sv := SessionView{
@@ -255,6 +311,16 @@ func (s *Service) Agenda(ctx context.Context, meetingID string, reader zone.Zone
 		}
 		if f := AudienceFit(x); f != nil {
 			sv.OutsideWorkingHours, sv.OutsideShare = f.MostlyOutside, f.OutsideShare
+		}
+		if v.Interpretation != nil {
+			si := &SessionInterpretation{OK: true, Violations: []InterpretationProblem{}}
+			for _, p := range v.Interpretation.Violations {
+				if p.SessionID == x.ID {
+					si.OK = false
+					si.Violations = append(si.Violations, p)
+				}
+			}
+			sv.Interpretation = si
 		}
 		for _, it := range items[x.ID] {
 			iv := ItemView{ID: it.ID, Position: it.Position, Title: Localize(it.Title, lang, m.DefaultLang), Speakers: it.Speakers, Language: it.Language}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/plenary/plenary/services/api"
+	"github.com/plenary/plenary/services/demo"
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/dbtest"
 )
@@ -413,4 +414,63 @@ func TestReadinessDegradesOnNATSButFailsOnTheDatabase(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The agenda shows the interpretation checker's verdict, and a change that breaks the
+// staffing (here a reschedule onto another meeting's session of the same interpreters)
+// shows up in the agenda at once, not after the cache expires.
+func TestAgendaShowsTheInterpretationVerdict(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		seeded, err := demo.Seed(ctx, e.deps.Agenda, e.clock.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := demo.SeedInterpreters(ctx, e.deps.Interpretation); err != nil {
+			t.Fatal(err)
+		}
+		agendaPath := "/v1/meetings/" + seeded.MeetingID + "/agenda"
+		// The checker has already run on the seeded sessions: their booths are unstaffed.
+		a := e.must(200, e.do("GET", agendaPath, nil))
+		if v, _ := a["interpretation"].(map[string]any); v == nil || v["ok"] != false || v["assignments"] != float64(0) {
+			t.Fatalf("an unplanned meeting shows its unstaffed booths: %v", a["interpretation"])
+		}
+		for _, p := range a["interpretation"].(map[string]any)["violations"].([]any) {
+			if p.(map[string]any)["rule"] != "team_size" {
+				t.Fatalf("an unstaffed booth breaks only the team size: %v", p)
+			}
+		}
+		e.must(201, e.do("POST", "/v1/meetings/"+seeded.MeetingID+"/interpretation/plan?commit=true", nil))
+		a = e.must(200, e.do("GET", agendaPath, nil))
+		verdict, _ := a["interpretation"].(map[string]any)
+		if verdict == nil || verdict["ok"] != true || verdict["assignments"] != float64(9) {
+			t.Fatalf("verdict after planning: %v", a["interpretation"])
+		}
+		world := a["sessions"].([]any)[1].(map[string]any)
+		if si := world["interpretation"].(map[string]any); si["ok"] != true {
+			t.Fatalf("session verdict: %v", si)
+		}
+
+		// A second meeting takes the same interpreters at the same time, then the demo
+		// session is moved onto it: the checker flags double bookings in the agenda.
+		other := e.createMeeting()
+		x := e.createSession(other, map[string]any{"title": map[string]string{"en": "Clash"}, "start": demo.Day(e.clock.Now()).Format("2006-01-02") + "T10:00", "end": demo.Day(e.clock.Now()).Format("2006-01-02") + "T12:00",
+			"floor_languages": []string{"en", "fr", "es", "ar"}, "output_languages": []string{"en", "fr", "es", "ar"}})
+		e.must(201, e.do("POST", "/v1/meetings/"+other+"/interpretation/plan?commit=true", nil))
+		cur := e.must(200, e.do("GET", "/v1/sessions/"+world["id"].(string), nil))
+		e.must(200, e.do("PATCH", "/v1/sessions/"+world["id"].(string), map[string]any{"start": demo.Day(e.clock.Now()).Format("2006-01-02") + "T10:00",
+			"end": demo.Day(e.clock.Now()).Format("2006-01-02") + "T12:00", "tz": "Europe/Paris"}, "If-Match", fmt.Sprintf(`"%v"`, cur["version"])))
+		a = e.must(200, e.do("GET", agendaPath, nil))
+		verdict = a["interpretation"].(map[string]any)
+		moved := a["sessions"].([]any)
+		var si map[string]any
+		for _, s := range moved {
+			if s.(map[string]any)["id"] == world["id"] {
+				si = s.(map[string]any)["interpretation"].(map[string]any)
+			}
+		}
+		if verdict["ok"] != false || si == nil || si["ok"] != false || len(si["violations"].([]any)) == 0 {
+			t.Fatalf("a double booking must show in the agenda: %v / %v (other session %v)", verdict, si, x["id"])
+		}
+	})
 }

@@ -52,7 +52,21 @@ func NewService(d *db.DB, ag *agenda.Service, opts ...Option) *Service {
 		o(s)
 	}
 	ag.OnSessionsChanged(s.sessionsChanged)
+	ag.SetInterpretationStatus(s.agendaStatus)
 	return s
+}
+
+// agendaStatus gives the agenda the latest verdict of the checker.
+func (s *Service) agendaStatus(ctx context.Context, q db.Querier, meetingID string) (agenda.InterpretationStatus, bool, error) {
+	r, ok, err := s.store.lastCheck(ctx, q, meetingID)
+	if err != nil || !ok {
+		return agenda.InterpretationStatus{}, ok, err
+	}
+	st := agenda.InterpretationStatus{CheckedAt: r.CheckedAt, Assignments: r.Assignments, OK: r.OK, Violations: []agenda.InterpretationProblem{}}
+	for _, v := range r.Violations {
+		st.Violations = append(st.Violations, agenda.InterpretationProblem{SessionID: v.SessionID, Booth: string(v.Booth), Rule: v.Rule, Message: v.Message})
+	}
+	return st, true, nil
 }
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
@@ -380,8 +394,18 @@ func (s *Service) Check(ctx context.Context, meetingID string) (CheckResult, err
 	}
 	vs := interp.Check(w.input, active)
 	r := CheckResult{MeetingID: meetingID, CheckedAt: s.clock(), Assignments: len(active), OK: len(vs) == 0, Violations: nonNil(vs)}
+	prev, had, err := s.store.lastCheck(ctx, s.db, meetingID)
+	if err != nil {
+		return r, err
+	}
 	if err := s.store.saveCheck(ctx, s.db, r); err != nil {
 		return r, err
+	}
+	// The agenda shows the verdict: a new verdict is a new agenda revision.
+	if !had || prev.Assignments != r.Assignments || !slices.Equal(prev.Violations, r.Violations) {
+		if err := s.agenda.TouchAgenda(ctx, meetingID); err != nil {
+			return r, err
+		}
 	}
 	return r, nil
 }

@@ -424,6 +424,12 @@ func (s *Service) Sessions(ctx context.Context, meetingID string) ([]Session, er
 	return s.store.sessionsOf(ctx, s.db, meetingID, "", 1<<30)
 }
 
+// SessionsStarting lists the scheduled sessions of every meeting that start in
+// [from, to), in time order, at most limit of them.
+func (s *Service) SessionsStarting(ctx context.Context, from, to time.Time, limit int) ([]Session, error) {
+	return s.store.sessionsStarting(ctx, s.db, from.UTC(), to.UTC(), limit)
+}
+
 // UpdateSession applies a partial update. A change of times raises the schedule version
 // and emits session.rescheduled with the old and new times; other changes emit
 // session.updated.

@@ -214,6 +214,26 @@ func (s *store) sessionsOf(ctx context.Context, q querier, meetingID string, aft
 	return out, rows.Err()
 }
 
+// sessionsStarting lists the scheduled sessions of every meeting that start in
+// [from, to), in time order, at most limit of them.
+func (s *store) sessionsStarting(ctx context.Context, q querier, from, to time.Time, limit int) ([]Session, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+sessionCols+` FROM sessions WHERE status = $1 AND start_utc >= $2 AND start_utc < $3 ORDER BY start_utc, id LIMIT $4`,
+		StatusScheduled, from, to, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list sessions starting %s-%s: %w", from.Format(time.RFC3339), to.Format(time.RFC3339), err)
+	}
+	defer rows.Close()
+	var out []Session
+	for rows.Next() {
+		x, err := scanSession(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list sessions in a range: %w", err)
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
+
 const itemCols = `id, session_id, position, title, start_utc, end_utc, start_input, end_input, speakers, language, version`
 
 func scanItem(row interface{ Scan(...any) error }) (Item, error) {

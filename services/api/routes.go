@@ -120,6 +120,7 @@ func policy(d Deps) auth.Policy {
 		"GET /v1/interpreters/:id":                   auth.Viewer(auth.AllMeetings()),
 		"PATCH /v1/interpreters/:id":                 auth.Planner(auth.AllMeetings()),
 		"POST /v1/meetings/:id/interpretation/plan":  auth.Planner(meeting),
+		"POST /v1/interpretation/plan":               auth.Planner(auth.AllMeetings()),
 		"GET /v1/meetings/:id/interpretation/check":  auth.Viewer(meeting),
 		"GET /v1/meetings/:id/assignments":           auth.Viewer(meeting),
 		"POST /v1/assignments":                       auth.Planner(auth.Filtered()),

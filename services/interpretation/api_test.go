@@ -740,3 +740,118 @@ func TestConcurrentConflictingAssignments(t *testing.T) {
 		}
 	})
 }
+
+func (e *env) planRange(body any, commit bool) interpretation.RangePlanResult {
+	e.t.Helper()
+	path, status := "/v1/interpretation/plan", 200
+	if commit {
+		path, status = path+"?commit=true", 201
+	}
+	r := e.do("POST", path, body)
+	e.must(status, r)
+	var p interpretation.RangePlanResult
+	r.into(e.t, &p)
+	return p
+}
+
+// A date-range plan staffs the sessions of several meetings together: two meetings that
+// overlap cannot both get the same two interpreters, as two separate plans would give them.
+func TestPlanDateRangeAcrossMeetings(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, e *env) {
+		inès, marc := e.interpreter("Inès", "fr:A en:C", nil), e.interpreter("Marc", "fr:A en:C", nil)
+		pair := []string{inès, marc}
+		slices.Sort(pair)
+		a, b := e.meeting("aiic"), e.meeting("aiic")
+		sa := e.session(a, "2026-12-08T10:00", "2026-12-08T12:00", []string{"en"}, []string{"fr"})
+		sb := e.session(b, "2026-12-08T10:30", "2026-12-08T12:30", []string{"en"}, []string{"fr"})
+		later := e.session(b, "2026-12-20T10:00", "2026-12-20T12:00", []string{"en"}, []string{"fr"})
+		seated := func(p interpretation.PlanResult, session string) []string {
+			var ids []string
+			for _, x := range p.Assignments {
+				if x.SessionID == session {
+					ids = append(ids, x.InterpreterID)
+				}
+			}
+			slices.Sort(ids)
+			return ids
+		}
+		// Planned one at a time, each meeting takes both interpreters for the same hour.
+		if pa, pb := e.plan(a, false), e.plan(b, false); !slices.Equal(seated(pa, sa), pair) || !slices.Equal(seated(pb, sb), pair) {
+			t.Fatalf("separate plans: %+v / %+v", pa.Assignments, pb.Assignments)
+		}
+		// B's plan is stored, for both its sessions.
+		e.plan(b, true)
+
+		span := map[string]any{"from": "2026-12-01", "to": "2026-12-15", "tz": "Europe/Paris"}
+		dry := e.planRange(span, false)
+		if dry.Sessions != 2 || len(dry.Meetings) != 2 || dry.Meetings[0].MeetingID != a || dry.Meetings[1].MeetingID != b || dry.Committed {
+			t.Fatalf("range plan covers the two sessions of the range, meeting A first: %+v", dry)
+		}
+		if got := seated(dry.Meetings[0], sa); !slices.Equal(got, pair) {
+			t.Fatalf("A, first in the range, gets both: %v", got)
+		}
+		if got := seated(dry.Meetings[1], sb); len(got) != 0 || len(dry.Meetings[1].Gaps) == 0 || dry.Gaps != len(dry.Meetings[1].Gaps) {
+			t.Fatalf("B's overlapping session is a gap, not a double booking: %v, gaps %+v", got, dry.Meetings[1].Gaps)
+		}
+		if got := seated(dry.Meetings[1], later); len(got) != 0 {
+			t.Fatalf("a session outside the range is not planned: %v", got)
+		}
+		// The dry run stored nothing: B still holds its own stored plan.
+		if as := e.assignments(a); len(as) != 0 {
+			t.Fatalf("a dry run stores nothing: %+v", as)
+		}
+		if again := e.planRange(span, false); fmt.Sprint(again.Meetings) != fmt.Sprint(dry.Meetings) {
+			t.Fatalf("the same input gives the same plan:\n%+v\n%+v", again.Meetings, dry.Meetings)
+		}
+
+		// Only the hour of B's session, written in Tokyo time: B alone is planned and staffed.
+		tokyo := e.planRange(map[string]any{"from": "2026-12-08T18:15", "to": "2026-12-08T19:00", "tz": "Asia/Tokyo"}, false)
+		if tokyo.Sessions != 1 || len(tokyo.Meetings) != 1 || !slices.Equal(seated(tokyo.Meetings[0], sb), pair) ||
+			!tokyo.From.Equal(time.Date(2026, 12, 8, 9, 15, 0, 0, time.UTC)) {
+			t.Fatalf("range in Tokyo time: %+v", tokyo)
+		}
+
+		got := e.planRange(span, true)
+		if !got.Committed || fmt.Sprint(got.Meetings[1].Gaps) != fmt.Sprint(dry.Meetings[1].Gaps) {
+			t.Fatalf("commit: %+v", got)
+		}
+		byA := e.assignments(a)
+		if len(byA) != 2 || byA[0].SessionID != sa || byA[1].SessionID != sa {
+			t.Fatalf("A's seats are stored: %+v", byA)
+		}
+		byB := e.assignments(b)
+		if len(byB) != 2 || byB[0].SessionID != later || byB[1].SessionID != later {
+			t.Fatalf("B keeps its seats outside the range and loses those in it: %+v", byB)
+		}
+		if c := e.check(a); !c.OK {
+			t.Fatalf("A is staffed: %+v", c.Violations)
+		}
+		c := e.check(b)
+		if len(byRule(c.Violations, interp.RuleDoubleBooking)) != 0 || len(byRule(c.Violations, interp.RuleTeamSize)) != 1 || byRule(c.Violations, interp.RuleTeamSize)[0].SessionID != sb {
+			t.Fatalf("B's check shows its unstaffed session only: %+v", c.Violations)
+		}
+
+		for _, tc := range []struct {
+			body   any
+			status int
+			code   string
+		}{
+			{map[string]any{"from": "2026-12-15", "to": "2026-12-01"}, 422, "invalid_range"},
+			{map[string]any{"from": "2026-12-01", "to": "2026-12-01"}, 422, "invalid_range"},
+			{map[string]any{"from": "2026-01-01", "to": "2026-12-01"}, 422, "range_too_large"},
+			{map[string]any{"from": "2026-13-01", "to": "2026-12-01"}, 422, "invalid_range"},
+			{map[string]any{"from": "2026-12-01"}, 422, "invalid_range"},
+			{map[string]any{"from": "next week", "to": "2026-12-01"}, 422, "invalid_range"},
+			{map[string]any{"from": "2026-12-01", "to": "2026-12-15", "tz": "Mars/Olympus"}, 422, "unknown_zone"},
+		} {
+			e.problem(e.do("POST", "/v1/interpretation/plan", tc.body), tc.status, tc.code)
+		}
+		e.problem(e.do("POST", "/v1/interpretation/plan?commit=yes", span), 400, "invalid_commit")
+		if r := e.do("POST", "/v1/interpretation/plan", map[string]any{"from": "2026-12-01", "to": "2026-12-15", "meeting": a}); r.Status/100 != 4 {
+			t.Fatalf("an unknown field is refused: %d %s", r.Status, r.Body)
+		}
+		if r := e.anonymous("POST", "/v1/interpretation/plan"); r.Status != 401 {
+			t.Fatalf("anonymous: %d", r.Status)
+		}
+	})
+}

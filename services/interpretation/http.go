@@ -108,6 +108,7 @@ func (h *Handlers) Register(rg gin.IRoutes) {
 	rg.GET("/interpreters/:id", h.getInterpreter)
 	rg.PATCH("/interpreters/:id", h.updateInterpreter)
 	rg.POST("/meetings/:id/interpretation/plan", h.plan)
+	rg.POST("/interpretation/plan", h.planRange)
 	rg.GET("/meetings/:id/interpretation/check", h.check)
 	rg.GET("/meetings/:id/assignments", h.listAssignments)
 	rg.POST("/assignments", h.createAssignment)
@@ -211,15 +212,31 @@ func (h *Handlers) updateInterpreter(c *gin.Context) {
 	httpx.JSON(c, http.StatusOK, interpreterJSON(it))
 }
 
-func (h *Handlers) plan(c *gin.Context) {
-	commit := false
+// commitParam reads ?commit=true|false; false when absent.
+func commitParam(c *gin.Context) (bool, error) {
 	switch c.Query("commit") {
 	case "", "false":
+		return false, nil
 	case "true":
-		commit = true
-	default:
-		httpx.Fail(c, problem.Invalid("invalid_commit", "commit must be true or false",
-			problem.FieldError{Field: "commit", Code: "invalid_boolean", Message: "true or false"}))
+		return true, nil
+	}
+	return false, problem.Invalid("invalid_commit", "commit must be true or false",
+		problem.FieldError{Field: "commit", Code: "invalid_boolean", Message: "true or false"})
+}
+
+// planned answers a plan: 201 when it was stored, 200 for a dry run.
+func planned(c *gin.Context, commit bool, res any) {
+	status := http.StatusOK
+	if commit {
+		status = http.StatusCreated
+	}
+	httpx.JSON(c, status, res)
+}
+
+func (h *Handlers) plan(c *gin.Context) {
+	commit, err := commitParam(c)
+	if err != nil {
+		httpx.Fail(c, err)
 		return
 	}
 	res, err := h.svc.Plan(c, c.Param("id"), commit)
@@ -227,11 +244,32 @@ func (h *Handlers) plan(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	status := http.StatusOK
-	if commit {
-		status = http.StatusCreated
+	planned(c, commit, res)
+}
+
+// planRange plans every meeting's sessions in a date range (body: RangeInput).
+func (h *Handlers) planRange(c *gin.Context) {
+	commit, err := commitParam(c)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
 	}
-	httpx.JSON(c, status, res)
+	var in RangeInput
+	if err := httpx.Bind(c, &in); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	from, to, err := ParseRange(in)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	res, err := h.svc.PlanRange(c, from, to, commit)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	planned(c, commit, res)
 }
 
 func (h *Handlers) check(c *gin.Context) {

@@ -206,9 +206,22 @@ func pureSession(x agenda.Session) interp.Session {
 	return ps
 }
 
+// scope narrows what load puts before the allocator: a date-range plan covers only some
+// of a meeting's sessions and re-plans several meetings in one run.
+type scope struct {
+	// sessions are the meeting's sessions to plan; nil means all of them. The seats of
+	// its other sessions bind their interpreters like any other meeting's.
+	sessions map[string]bool
+	// replanned are sessions, of any meeting, whose proposed seats this run replaces:
+	// those seats do not bind anyone.
+	replanned map[string]bool
+	// earlier are the seats this run proposed in the meetings it planned before.
+	earlier []interp.Commitment
+}
+
 // load reads a meeting's sessions (outside any transaction: the agenda has its own),
 // the pool, the meeting's assignments and everyone's commitments elsewhere around them.
-func (s *Service) load(ctx context.Context, meetingID string) (world, error) {
+func (s *Service) load(ctx context.Context, meetingID string, sc scope) (world, error) {
 	w := world{sessions: map[string]agenda.Session{}, pool: map[string]Interpreter{}}
 	m, err := s.agenda.Meeting(ctx, meetingID)
 	if err != nil {
@@ -227,6 +240,9 @@ func (s *Service) load(ctx context.Context, meetingID string) (world, error) {
 	var from, to time.Time
 	for _, x := range xs {
 		w.sessions[x.ID] = x
+		if sc.sessions != nil && !sc.sessions[x.ID] {
+			continue
+		}
 		w.input.Sessions = append(w.input.Sessions, pureSession(x))
 		if from.IsZero() || x.StartUTC.Before(from) {
 			from = x.StartUTC
@@ -247,6 +263,12 @@ func (s *Service) load(ctx context.Context, meetingID string) (world, error) {
 		return w, err
 	}
 	for _, a := range w.mine {
+		if sc.sessions != nil && !sc.sessions[a.SessionID] {
+			if a.Live && Active(a.State) {
+				w.input.Commitments = append(w.input.Commitments, interp.Commitment{InterpreterID: a.InterpreterID, Start: a.StartUTC, End: a.EndUTC, Ref: a.ID})
+			}
+			continue
+		}
 		switch a.State {
 		case StateOffered, StateAccepted:
 			w.input.Kept = append(w.input.Kept, a.pure())
@@ -254,15 +276,19 @@ func (s *Service) load(ctx context.Context, meetingID string) (world, error) {
 			w.input.Declined = append(w.input.Declined, interp.Declined{InterpreterID: a.InterpreterID, SessionID: a.SessionID, Booth: interp.Lang(a.Booth)})
 		}
 	}
-	if len(xs) > 0 {
+	if len(w.input.Sessions) > 0 {
 		// A week either side: weekly caps and rest look that far.
 		others, err := s.store.commitments(ctx, s.db, meetingID, from.AddDate(0, 0, -7), to.AddDate(0, 0, 7))
 		if err != nil {
 			return w, err
 		}
 		for _, a := range others {
+			if a.State == StateProposed && sc.replanned[a.SessionID] {
+				continue
+			}
 			w.input.Commitments = append(w.input.Commitments, interp.Commitment{InterpreterID: a.InterpreterID, Start: a.StartUTC, End: a.EndUTC, Ref: a.ID})
 		}
+		w.input.Commitments = append(w.input.Commitments, sc.earlier...)
 	}
 	return w, nil
 }
@@ -296,39 +322,12 @@ type seatKey struct{ session, booth, interpreter string }
 // Plan runs the allocator over the meeting's live sessions. With commit, the proposal
 // replaces the meeting's earlier proposed assignments (offered and accepted ones are kept).
 func (s *Service) Plan(ctx context.Context, meetingID string, commit bool) (PlanResult, error) {
-	w, err := s.load(ctx, meetingID)
+	w, err := s.load(ctx, meetingID, scope{})
 	if err != nil {
 		return PlanResult{}, err
 	}
-	plan := interp.Allocate(w.input)
-	kept := map[seatKey]Assignment{}
-	for _, a := range w.mine {
-		if a.State == StateOffered || a.State == StateAccepted {
-			kept[seatKey{a.SessionID, a.Booth, a.InterpreterID}] = a
-		}
-	}
-	out := PlanResult{MeetingID: meetingID, Policy: w.input.Policy.Name, Committed: commit,
-		Booths: []interp.BoothNeed{}, Assignments: []PlannedAssignment{}, RelayHops: nonNil(plan.RelayHops), Gaps: nonNil(plan.Gaps), Notes: nonNil(plan.Notes)}
-	for _, x := range w.input.Sessions {
-		out.Booths = append(out.Booths, interp.PlanBooths(x, w.input.Policy)...)
-	}
 	now := s.clock()
-	var fresh []Assignment
-	for _, pa := range plan.Assignments {
-		k := seatKey{pa.SessionID, string(pa.Booth), pa.InterpreterID}
-		row := PlannedAssignment{SessionID: pa.SessionID, Booth: string(pa.Booth), InterpreterID: pa.InterpreterID,
-			Interpreter: w.pool[pa.InterpreterID].Name, Role: string(pa.Role), State: StateProposed}
-		if a, ok := kept[k]; ok {
-			row.ID, row.State, row.Role = a.ID, a.State, a.Role
-		} else if commit {
-			x := w.sessions[pa.SessionID]
-			a := Assignment{ID: newID(), MeetingID: meetingID, SessionID: pa.SessionID, Booth: string(pa.Booth), InterpreterID: pa.InterpreterID,
-				Role: string(pa.Role), State: StateProposed, StartUTC: x.StartUTC, EndUTC: x.EndUTC, Live: true, Version: 1, CreatedAt: now, UpdatedAt: now}
-			row.ID = a.ID
-			fresh = append(fresh, a)
-		}
-		out.Assignments = append(out.Assignments, row)
-	}
+	out, fresh := propose(w, commit, now)
 	if !commit {
 		return out, nil
 	}
@@ -342,13 +341,50 @@ func (s *Service) Plan(ctx context.Context, meetingID string, commit bool) (Plan
 			}
 		}
 		return audit.Record(ctx, tx, now, audit.Change{Action: "interpretation.plan", Resource: "meeting", ID: meetingID, MeetingID: meetingID,
-			After: map[string]any{"proposed": len(fresh), "gaps": len(plan.Gaps)}})
+			After: map[string]any{"proposed": len(fresh), "gaps": len(out.Gaps)}})
 	})
 	if err != nil {
 		return PlanResult{}, err
 	}
 	s.recheckMeetingAndNeighbours(ctx, meetingID)
 	return out, nil
+}
+
+// propose runs the allocator over a loaded world and returns the answer and the new
+// proposed seats (with ids when they are to be stored).
+func propose(w world, commit bool, now time.Time) (PlanResult, []Assignment) {
+	plan := interp.Allocate(w.input)
+	kept := map[seatKey]Assignment{}
+	for _, a := range w.mine {
+		if a.State == StateOffered || a.State == StateAccepted {
+			kept[seatKey{a.SessionID, a.Booth, a.InterpreterID}] = a
+		}
+	}
+	out := PlanResult{MeetingID: w.meeting.ID, Policy: w.input.Policy.Name, Committed: commit,
+		Booths: []interp.BoothNeed{}, Assignments: []PlannedAssignment{}, RelayHops: nonNil(plan.RelayHops), Gaps: nonNil(plan.Gaps), Notes: nonNil(plan.Notes)}
+	for _, x := range w.input.Sessions {
+		out.Booths = append(out.Booths, interp.PlanBooths(x, w.input.Policy)...)
+	}
+	var fresh []Assignment
+	for _, pa := range plan.Assignments {
+		k := seatKey{pa.SessionID, string(pa.Booth), pa.InterpreterID}
+		row := PlannedAssignment{SessionID: pa.SessionID, Booth: string(pa.Booth), InterpreterID: pa.InterpreterID,
+			Interpreter: w.pool[pa.InterpreterID].Name, Role: string(pa.Role), State: StateProposed}
+		if a, ok := kept[k]; ok {
+			row.ID, row.State, row.Role = a.ID, a.State, a.Role
+		} else {
+			x := w.sessions[pa.SessionID]
+			a := Assignment{MeetingID: w.meeting.ID, SessionID: pa.SessionID, Booth: string(pa.Booth), InterpreterID: pa.InterpreterID,
+				Role: string(pa.Role), State: StateProposed, StartUTC: x.StartUTC, EndUTC: x.EndUTC, Live: true, Version: 1, CreatedAt: now, UpdatedAt: now}
+			if commit {
+				a.ID = newID()
+				row.ID = a.ID
+			}
+			fresh = append(fresh, a)
+		}
+		out.Assignments = append(out.Assignments, row)
+	}
+	return out, fresh
 }
 
 // claim inserts an assignment after checking, in the same transaction, that the
@@ -382,7 +418,7 @@ func (s *Service) claim(ctx context.Context, tx *sql.Tx, a Assignment) error {
 // Check re-validates a meeting's active assignments with the independent checker,
 // against the sessions as they are now, and stores the result.
 func (s *Service) Check(ctx context.Context, meetingID string) (CheckResult, error) {
-	w, err := s.load(ctx, meetingID)
+	w, err := s.load(ctx, meetingID, scope{})
 	if err != nil {
 		return CheckResult{}, err
 	}
@@ -684,7 +720,7 @@ func (s *Service) Transition(ctx context.Context, id string, ifMatch int64, to s
 // replace asks the allocator to fill the seat a decline re-opened, keeping every other
 // active seat of the meeting, and stores what it proposes for that booth.
 func (s *Service) replace(ctx context.Context, declined Assignment) ([]Assignment, []interp.Gap, error) {
-	w, err := s.load(ctx, declined.MeetingID)
+	w, err := s.load(ctx, declined.MeetingID, scope{})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -240,6 +241,22 @@ func (s *store) clashes(ctx context.Context, q querier, interpreterID string, st
 func (s *store) deleteProposed(ctx context.Context, q querier, meetingID string) error {
 	if _, err := q.ExecContext(ctx, `DELETE FROM assignments WHERE meeting_id = $1 AND state = $2`, meetingID, StateProposed); err != nil {
 		return fmt.Errorf("delete proposed assignments: %w", err)
+	}
+	return nil
+}
+
+// deleteProposedOf deletes the proposed seats of the given sessions, any meeting's.
+func (s *store) deleteProposedOf(ctx context.Context, q querier, sessionIDs []string) error {
+	for chunk := range slices.Chunk(sessionIDs, 500) {
+		args := []any{StateProposed}
+		marks := make([]string, len(chunk))
+		for i, id := range chunk {
+			args = append(args, id)
+			marks[i] = fmt.Sprintf("$%d", i+2)
+		}
+		if _, err := q.ExecContext(ctx, `DELETE FROM assignments WHERE state = $1 AND session_id IN (`+strings.Join(marks, ", ")+`)`, args...); err != nil {
+			return fmt.Errorf("delete proposed assignments of %d sessions: %w", len(chunk), err)
+		}
 	}
 	return nil
 }

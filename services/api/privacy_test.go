@@ -24,6 +24,22 @@ func TestPersonalDataExportAndErasure(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		// The secretariat's registrations are in the trail, with the token that made them.
+		before := e.must(200, e.do("GET", "/v1/audit?meeting="+m1, nil))
+		var creates int
+		for _, x := range before["items"].([]any) {
+			en := x.(map[string]any)
+			if en["action"] == "registration.create" && en["resource_id"] == id1 {
+				if en["actor"].(map[string]any)["kind"] != "token" || !strings.Contains(fmt.Sprint(en["after"]), "ana@example.org") {
+					t.Fatalf("registration entry: %v", en)
+				}
+				creates++
+			}
+		}
+		if creates != 1 {
+			t.Fatalf("the registration is not in the trail: %v", before)
+		}
+
 		body := map[string]any{"email": "ana@example.org"}
 		e.do("POST", "/v1/people/export", body).Problem(t, 403, "role_insufficient")
 		e.token = e.admin

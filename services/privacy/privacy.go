@@ -296,7 +296,12 @@ func (s *Service) Erase(ctx context.Context, email string) (Erased, error) {
 			}
 			n, _ := res.RowsAffected()
 			out.Deliveries += int(n)
-			// The trail says that an erasure happened, never whose data it was.
+			// Earlier entries of the trail held the registration; they keep who changed it
+			// and when. The trail says that an erasure happened, never whose data it was.
+			if _, err := tx.ExecContext(ctx, `UPDATE audit_log SET before_json = $2, after_json = $2 WHERE resource_type = 'registration' AND resource_id = $1`,
+				id, `{"erased":true}`); err != nil {
+				return fmt.Errorf("erase the trail of %s: %w", id, err)
+			}
 			return audit.Record(ctx, tx, s.now(), audit.Change{Action: "person.erase", Resource: "registration", ID: id, MeetingID: r.MeetingID,
 				After: map[string]int64{"deliveries": n}})
 		})

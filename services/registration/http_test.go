@@ -191,6 +191,26 @@ func TestRegistrationLifecycle(t *testing.T) {
 		if got := strings.Join(outboxTypes(t, d), ","); got != want {
 			t.Fatalf("events %s, want %s", got, want)
 		}
+		// Each change is in the audit trail too, with what it was before and after.
+		rows, err := d.Query(`SELECT action, before_json, after_json FROM audit_log WHERE resource_type = 'registration' AND resource_id = $1 ORDER BY id`, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var trail []string
+		for rows.Next() {
+			var action, before, after string
+			if err := rows.Scan(&action, &before, &after); err != nil {
+				t.Fatal(err)
+			}
+			trail = append(trail, action)
+			if action == "registration.update" && !strings.Contains(before, "America/Montreal") && !strings.Contains(after, `"unsubscribed":true`) {
+				t.Fatalf("update entry without its change: %s -> %s", before, after)
+			}
+		}
+		if got := strings.Join(trail, ","); got != "registration.create,registration.update,registration.update,registration.delete" {
+			t.Fatalf("audit trail %s", got)
+		}
 	})
 }
 

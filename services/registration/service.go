@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/services/audit"
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/outbox"
 	"github.com/plenary/plenary/services/platform/problem"
@@ -93,6 +94,10 @@ func (s *Service) Register(ctx context.Context, meetingID string, in Input) (Reg
 		if err := s.store.insert(ctx, tx, r); err != nil {
 			return err
 		}
+		if err := audit.Record(ctx, tx, now, audit.Change{Action: "registration.create", Resource: "registration", ID: r.ID, MeetingID: r.MeetingID,
+			After: contract(r)}); err != nil {
+			return err
+		}
 		return outbox.Emit(ctx, tx, contracts.RegistrationCreated, Source, now, contracts.RegistrationEvent{Registration: contract(r)})
 	})
 	return r, err
@@ -163,6 +168,10 @@ func (s *Service) Update(ctx context.Context, id string, ifMatch int64, in Input
 			return err
 		}
 		out = r
+		if err := audit.Record(ctx, tx, r.UpdatedAt, audit.Change{Action: "registration.update", Resource: "registration", ID: r.ID, MeetingID: r.MeetingID,
+			Before: contract(before), After: contract(r)}); err != nil {
+			return err
+		}
 		return outbox.Emit(ctx, tx, contracts.RegistrationUpdated, Source, r.UpdatedAt, contracts.RegistrationEvent{Registration: contract(r)})
 	})
 	return out, err
@@ -185,6 +194,10 @@ func (s *Service) Delete(ctx context.Context, id string, ifMatch int64) error {
 				"the registration changed since you read it (your version %d, current %d)", ifMatch, r.Version)
 		}
 		if err := s.store.delete(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := audit.Record(ctx, tx, s.clock(), audit.Change{Action: "registration.delete", Resource: "registration", ID: r.ID, MeetingID: r.MeetingID,
+			Before: contract(r)}); err != nil {
 			return err
 		}
 		r.Version++

@@ -220,3 +220,27 @@ func TestMeetingReminderRules(t *testing.T) {
 		}
 	})
 }
+
+// A seat withdrawn before its interpreter heard of it sends nothing: a proposal the
+// secretariat drops, or an offer withdrawn before the notifier's tick sent it.
+func TestWithdrawalOfAnUnsentOfferSendsNothing(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		r := newRig(t, d)
+		r.seed()
+		x := sess(1, 1, start)
+		r.publish(contracts.AssignmentWithdrawn, contracts.AssignmentEvent{Assignment: asg("withdrawn", 1, x)})
+		r.tick(t0)
+		if ems := r.emails(); len(ems) != 0 {
+			t.Fatalf("a proposal withdrawn sends %d emails (%q)", len(ems), ems[0].Subject)
+		}
+		r.publish(contracts.AssignmentOffered, contracts.AssignmentEvent{Assignment: asg("offered", 2, x)})
+		r.publish(contracts.AssignmentWithdrawn, contracts.AssignmentEvent{Assignment: asg("withdrawn", 3, x)})
+		r.tick(t0.Add(time.Minute))
+		if ems := r.emails(); len(ems) != 0 {
+			t.Fatalf("an offer withdrawn before it went out sends %d emails (%q)", len(ems), ems[0].Subject)
+		}
+		if got := r.states(`kind = 'assignment_offered'`); got["cancelled"] != 1 {
+			t.Fatalf("the unsent offer is cancelled: %v", got)
+		}
+	})
+}

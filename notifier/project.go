@@ -173,6 +173,12 @@ func (n *Notifier) apply(ctx context.Context, tx *sql.Tx, ev contracts.Event, no
 		default:
 			return nil
 		}
+		if kind == render.AssignmentWithdrawn {
+			told, err := n.offerReached(ctx, tx, toAssignment+a.ID, now)
+			if err != nil || !told {
+				return err
+			}
+		}
 		stored, ok, err := n.store.assignment(ctx, tx, a.ID)
 		if err != nil || !ok {
 			return err
@@ -186,6 +192,30 @@ func (n *Notifier) apply(ctx context.Context, tx *sql.Tx, ev contracts.Event, no
 		return n.store.insert(ctx, tx, d, now)
 	}
 	return nil // an event type the notifier has no use for
+}
+
+// offerReached says whether the interpreter was sent the offer of an assignment (or may
+// have been: a send in progress). An offer still planned is cancelled: a seat withdrawn
+// before anyone heard of it, such as a proposal the secretariat drops, needs no email.
+func (n *Notifier) offerReached(ctx context.Context, tx *sql.Tx, recipient string, now time.Time) (bool, error) {
+	offers, err := n.store.deliveries(ctx, tx, `recipient = $1 AND kind = $2`, recipient, string(render.AssignmentOffered))
+	if err != nil {
+		return false, err
+	}
+	var planned []Delivery
+	told := false
+	for _, d := range offers {
+		switch d.State {
+		case Sent, Sending:
+			told = true
+		case Planned:
+			planned = append(planned, d)
+		}
+	}
+	if err := n.store.setState(ctx, tx, ids(planned), Cancelled, "", now); err != nil {
+		return false, err
+	}
+	return told, nil
 }
 
 func ids(ds []Delivery) []string {

@@ -19,6 +19,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -97,17 +98,35 @@ func redact(dsn string) string {
 	return dsn
 }
 
+// Migrations is the folder of goose migrations embedded for a dialect.
+func Migrations(dialect Dialect) (fs.FS, error) {
+	sub, err := fs.Sub(migrations, "migrations/"+string(dialect))
+	if err != nil {
+		return nil, fmt.Errorf("migrations for %s: %w", dialect, err)
+	}
+	return sub, nil
+}
+
 // Migrate brings the schema up to date with the migrations embedded for the dialect.
 func Migrate(ctx context.Context, d *DB, log *slog.Logger) error {
-	sub, err := fs.Sub(migrations, "migrations/"+string(d.Dialect))
+	sub, err := Migrations(d.Dialect)
 	if err != nil {
-		return fmt.Errorf("migrations for %s: %w", d.Dialect, err)
+		return err
 	}
 	gd := goose.DialectSQLite3
+	opts := []goose.ProviderOption{goose.WithAllowOutofOrder(true)}
 	if d.Dialect == Postgres {
 		gd = goose.DialectPostgres
+		// Replicas that start together migrate one at a time: the others wait on a
+		// PostgreSQL advisory lock (tried every second, for five minutes), then find
+		// nothing left to apply.
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
+		if err != nil {
+			return fmt.Errorf("migration lock: %w", err)
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
 	}
-	p, err := goose.NewProvider(gd, d.DB, sub, goose.WithAllowOutofOrder(true))
+	p, err := goose.NewProvider(gd, d.DB, sub, opts...)
 	if err != nil {
 		return fmt.Errorf("migration provider: %w", err)
 	}

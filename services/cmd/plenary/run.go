@@ -29,6 +29,7 @@ import (
 	"github.com/plenary/plenary/services/demo"
 	"github.com/plenary/plenary/services/interpretation"
 	"github.com/plenary/plenary/services/platform/db"
+	"github.com/plenary/plenary/services/platform/httpx"
 	"github.com/plenary/plenary/services/platform/natsx"
 	"github.com/plenary/plenary/services/platform/outbox"
 	"github.com/plenary/plenary/services/platform/signed"
@@ -235,8 +236,30 @@ func runProcesses(ctx context.Context, c config, a *app, ready chan<- string) er
 	for _, f := range a.background {
 		g.Go(func() error { return f(gctx) })
 	}
+	g.Go(func() error { purgeIdempotencyKeys(gctx, a.db, a.log, 10*time.Minute); return nil })
 	g.Go(func() error { return serveHTTP(gctx, c, a.handler, a.log, ready) })
 	return g.Wait()
+}
+
+// purgeIdempotencyKeys deletes expired idempotency keys at start and then every interval,
+// until ctx ends. A failed sweep is logged and tried again at the next tick.
+func purgeIdempotencyKeys(ctx context.Context, d *db.DB, log *slog.Logger, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		n, err := httpx.PurgeIdempotencyKeys(ctx, d, time.Now().Add(-httpx.IdempotencyRetention))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("purge idempotency keys", "error", err.Error())
+		case n > 0:
+			log.Info("purged idempotency keys", "deleted", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 func runAPI(ctx context.Context, c config) error {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"net/http"
 	"time"
@@ -117,6 +118,25 @@ func takeOverStale(c *gin.Context, d *db.DB, scope, key, hash string, now time.T
 	}
 	n, _ := res.RowsAffected()
 	return n == 1
+}
+
+// IdempotencyRetention is how long a key replays its first response. A client retries
+// within seconds or minutes; a day covers a retry after an outage and keeps the table
+// from growing without end.
+const IdempotencyRetention = 24 * time.Hour
+
+// PurgeIdempotencyKeys deletes the keys recorded before the given instant, finished or
+// not, and returns how many it deleted.
+func PurgeIdempotencyKeys(ctx context.Context, d *db.DB, before time.Time) (int64, error) {
+	res, err := d.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE created_at < $1`, before.UTC())
+	if err != nil {
+		return 0, fmt.Errorf("purge idempotency keys: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("purge idempotency keys: %w", err)
+	}
+	return n, nil
 }
 
 // ctxPrincipalScope, when set by authentication, keeps one caller's keys apart from another's.

@@ -1,6 +1,7 @@
 package httpx_test
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -62,6 +63,43 @@ func TestIdempotencyTakesOverStaleReservations(t *testing.T) {
 		}
 		if got := calls.Load(); got != 2 {
 			t.Fatalf("handler ran %d times, want 2 (probe and the take-over)", got)
+		}
+	})
+}
+
+// Keys older than the retention are purged; a request with a purged key acts again,
+// while a younger key still replays.
+func TestIdempotencyKeysArePurgedAfterRetention(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+		clock := now
+		var calls atomic.Int32
+		r := httpx.NewEngine(httpx.Options{})
+		r.POST("/things", httpx.Idempotency(d, func() time.Time { return clock }), func(c *gin.Context) {
+			calls.Add(1)
+			httpx.JSON(c, http.StatusCreated, gin.H{"n": calls.Load()})
+		})
+		post := func(key string) *httptest.ResponseRecorder {
+			w := httptest.NewRecorder()
+			req := httptest.NewRequest("POST", "/things", strings.NewReader(`{}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Idempotency-Key", key)
+			r.ServeHTTP(w, req)
+			return w
+		}
+		post("old")
+		clock = now.Add(httpx.IdempotencyRetention - time.Hour)
+		post("young")
+		clock = now.Add(httpx.IdempotencyRetention + time.Minute)
+		n, err := httpx.PurgeIdempotencyKeys(context.Background(), d, clock.Add(-httpx.IdempotencyRetention))
+		if err != nil || n != 1 {
+			t.Fatalf("purged %d keys (%v), want the old one", n, err)
+		}
+		if w := post("young"); w.Header().Get("Idempotent-Replayed") != "true" || calls.Load() != 2 {
+			t.Fatalf("a young key replays: %d %s", w.Code, w.Body)
+		}
+		if w := post("old"); w.Code != http.StatusCreated || w.Header().Get("Idempotent-Replayed") != "" || calls.Load() != 3 {
+			t.Fatalf("a purged key acts again: %d %s", w.Code, w.Body)
 		}
 	})
 }

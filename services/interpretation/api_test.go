@@ -855,3 +855,36 @@ func TestPlanDateRangeAcrossMeetings(t *testing.T) {
 		}
 	})
 }
+
+// The email's Accept and Decline links open the page asking to confirm that one choice;
+// the plain link shows both. The page itself changes nothing.
+func TestRespondPageConfirmsTheChosenAction(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, e *env) {
+		ida := e.interpreter("Ida", "fr:A en:C", nil)
+		sid := e.session(e.meeting("aiic"), "2026-12-08T10:00", "2026-12-08T12:00", []string{"en"}, []string{"fr"})
+		id := e.must(201, e.assign(sid, "fr", ida))["id"].(string)
+		e.must(200, e.transition(id, 1, "offered"))
+		token := url.QueryEscape(e.keys.Sign(signed.Assignment, id, e.now.Add(time.Hour)))
+		page := func(action string) string {
+			r := e.anonymous("GET", "/v1/assignments/"+id+"/respond?token="+token+action)
+			if r.Status != 200 {
+				t.Fatalf("respond page %q: %d %s", action, r.Status, r.Body)
+			}
+			return string(r.Body)
+		}
+		for _, tc := range []struct{ action, want, not string }{
+			{"", "/decline?token=", "Please confirm"},
+			{"&action=accept", "confirm that you accept", "/decline?token="},
+			{"&action=decline", "confirm that you decline", "/accept?token="},
+			{"&action=%3Cscript%3E", "/accept?token=", "<script>"},
+		} {
+			body := page(tc.action)
+			if !strings.Contains(body, tc.want) || strings.Contains(body, tc.not) {
+				t.Fatalf("page %q lacks %q or shows %q:\n%s", tc.action, tc.want, tc.not, body)
+			}
+		}
+		if a, _ := e.svc.Assignment(context.Background(), id); a.State != "offered" {
+			t.Fatalf("opening the page changed the state to %s", a.State)
+		}
+	})
+}

@@ -50,15 +50,20 @@ var respondPage = template.Must(template.New("respond").Parse(`<!doctype html>
 <dt>Status</dt><dd>{{.State}}</dd>
 </dl>
 {{if .CanRespond}}
-<form method="post" action="{{.AcceptURL}}"><button type="submit">Accept</button></form>
-<form method="post" action="{{.DeclineURL}}"><button type="submit">Decline</button></form>
+{{if eq .Action "accept"}}<p>Please confirm that you accept this assignment.</p>{{else if eq .Action "decline"}}<p>Please confirm that you decline this assignment.</p>{{end}}
+{{if ne .Action "decline"}}<form method="post" action="{{.AcceptURL}}"><button type="submit">Accept</button></form>{{end}}
+{{if ne .Action "accept"}}<form method="post" action="{{.DeclineURL}}"><button type="submit">Decline</button></form>{{end}}
+{{if .Action}}<p><a href="{{.BothURL}}">See both choices</a></p>{{end}}
 {{else}}<p>{{.Message}}</p>{{end}}
 </body></html>`))
 
 type respondView struct {
 	Name, Booth, Role, Session, TZ, Start, End, State, Message string
-	AcceptURL, DeclineURL                                      string
-	CanRespond                                                 bool
+	AcceptURL, DeclineURL, BothURL                             string
+	// Action is the choice the email's link named ("accept" or "decline"): the page
+	// asks to confirm that one. Empty shows both.
+	Action     string
+	CanRespond bool
 }
 
 func (h *Handlers) renderRespond(c *gin.Context, status int, a Assignment, message string) {
@@ -90,7 +95,11 @@ func (h *Handlers) renderRespond(c *gin.Context, status int, a Assignment, messa
 	v := respondView{Name: it.Name, Booth: strings.ToUpper(a.Booth), Role: a.Role, Session: title, TZ: it.TZ,
 		Start: x.StartUTC.In(loc).Format("Mon 2 Jan 2006 15:04"), End: x.EndUTC.In(loc).Format("15:04"), State: a.State,
 		Message: message, CanRespond: a.State == StateOffered,
-		AcceptURL: "/v1/assignments/" + url.PathEscape(a.ID) + "/accept" + q, DeclineURL: "/v1/assignments/" + url.PathEscape(a.ID) + "/decline" + q}
+		AcceptURL: "/v1/assignments/" + url.PathEscape(a.ID) + "/accept" + q, DeclineURL: "/v1/assignments/" + url.PathEscape(a.ID) + "/decline" + q,
+		BothURL: "/v1/assignments/" + url.PathEscape(a.ID) + "/respond" + q}
+	if act := c.Query("action"); act == "accept" || act == "decline" {
+		v.Action = act
+	}
 	if v.Message == "" && !v.CanRespond {
 		v.Message = "This assignment is " + a.State + "; there is nothing to answer."
 	}

@@ -158,10 +158,8 @@ func (s *Service) PlanRange(ctx context.Context, from, to time.Time, commit bool
 		if err := s.store.deleteProposedOf(ctx, tx, sessionIDs); err != nil {
 			return err
 		}
-		for _, a := range fresh {
-			if err := s.claim(ctx, tx, a); err != nil {
-				return err
-			}
+		if err := s.claimAll(ctx, tx, fresh); err != nil {
+			return err
 		}
 		for _, m := range order {
 			n := 0

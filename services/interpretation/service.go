@@ -335,10 +335,8 @@ func (s *Service) Plan(ctx context.Context, meetingID string, commit bool) (Plan
 		if err := s.store.deleteProposed(ctx, tx, meetingID); err != nil {
 			return err
 		}
-		for _, a := range fresh {
-			if err := s.claim(ctx, tx, a); err != nil {
-				return err
-			}
+		if err := s.claimAll(ctx, tx, fresh); err != nil {
+			return err
 		}
 		return audit.Record(ctx, tx, now, audit.Change{Action: "interpretation.plan", Resource: "meeting", ID: meetingID, MeetingID: meetingID,
 			After: map[string]any{"proposed": len(fresh), "gaps": len(out.Gaps)}})
@@ -385,6 +383,16 @@ func propose(w world, commit bool, now time.Time) (PlanResult, []Assignment) {
 		out.Assignments = append(out.Assignments, row)
 	}
 	return out, fresh
+}
+
+// claimAll claims each of the new seats of a plan, stopping at the first refusal.
+func (s *Service) claimAll(ctx context.Context, tx *sql.Tx, fresh []Assignment) error {
+	for _, a := range fresh {
+		if err := s.claim(ctx, tx, a); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // claim inserts an assignment after checking, in the same transaction, that the
@@ -756,10 +764,8 @@ func (s *Service) replace(ctx context.Context, declined Assignment) ([]Assignmen
 		return nil, gaps, nil
 	}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		for _, a := range fresh {
-			if err := s.claim(ctx, tx, a); err != nil {
-				return err
-			}
+		if err := s.claimAll(ctx, tx, fresh); err != nil {
+			return err
 		}
 		return nil
 	})

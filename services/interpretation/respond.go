@@ -3,6 +3,7 @@ package interpretation
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -10,7 +11,11 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"golang.org/x/text/language"
 
+	"github.com/plenary/plenary/scheduler/interp"
+	"github.com/plenary/plenary/scheduler/zone"
+	"github.com/plenary/plenary/services/agenda"
 	"github.com/plenary/plenary/services/platform/httpx"
 	"github.com/plenary/plenary/services/platform/problem"
 	"github.com/plenary/plenary/services/platform/signed"
@@ -36,37 +41,182 @@ func (h *Handlers) verifyLink(c *gin.Context) (string, error) {
 }
 
 var respondPage = template.Must(template.New("respond").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Interpretation assignment</title>
+<html lang="{{.Lang}}" dir="{{.Dir}}"><head><meta charset="utf-8"><title>{{.T.Title}}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem}dt{font-weight:600}button{font-size:1rem;padding:.5rem 1.25rem;margin-right:1rem}</style>
+<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem}dt{font-weight:600}button{font-size:1rem;padding:.5rem 1.25rem;margin-inline-end:1rem}</style>
 </head><body>
-<h1>Interpretation assignment</h1>
-<p>Dear {{.Name}},</p>
+<h1>{{.T.Title}}</h1>
+<p>{{.Dear.Before}}<bdi>{{.Name}}</bdi>{{.Dear.After}}</p>
 <dl>
-<dt>Booth</dt><dd>{{.Booth}}</dd>
-<dt>Role</dt><dd>{{.Role}}</dd>
-<dt>Session</dt><dd>{{.Session}}</dd>
-<dt>Time ({{.TZ}})</dt><dd>{{.Start}} – {{.End}}</dd>
-<dt>Status</dt><dd>{{.State}}</dd>
+<dt>{{.T.Booth}}</dt><dd>{{.Booth}}</dd>
+<dt>{{.T.Role}}</dt><dd>{{.Role}}</dd>
+<dt>{{.T.Session}}</dt>{{if .SessionLang}}<dd lang="{{.SessionLang}}" dir="{{.SessionDir}}">{{else}}<dd>{{end}}{{.Session}}</dd>
+<dt>{{.TimeLabel.Before}}<bdi>{{.TZ}}</bdi>{{.TimeLabel.After}}</dt><dd>{{.Start}} – {{.End}}</dd>
+<dt>{{.T.Status}}</dt><dd>{{.State}}</dd>
 </dl>
 {{if .CanRespond}}
-{{if eq .Action "accept"}}<p>Please confirm that you accept this assignment.</p>{{else if eq .Action "decline"}}<p>Please confirm that you decline this assignment.</p>{{end}}
-{{if ne .Action "decline"}}<form method="post" action="{{.AcceptURL}}"><button type="submit">Accept</button></form>{{end}}
-{{if ne .Action "accept"}}<form method="post" action="{{.DeclineURL}}"><button type="submit">Decline</button></form>{{end}}
-{{if .Action}}<p><a href="{{.BothURL}}">See both choices</a></p>{{end}}
+{{if eq .Action "accept"}}<p>{{.T.ConfirmAccept}}</p>{{else if eq .Action "decline"}}<p>{{.T.ConfirmDecline}}</p>{{end}}
+{{if ne .Action "decline"}}<form method="post" action="{{.AcceptURL}}"><button type="submit">{{.T.Accept}}</button></form>{{end}}
+{{if ne .Action "accept"}}<form method="post" action="{{.DeclineURL}}"><button type="submit">{{.T.Decline}}</button></form>{{end}}
+{{if .Action}}<p><a href="{{.BothURL}}">{{.T.BothChoices}}</a></p>{{end}}
 {{else}}<p>{{.Message}}</p>{{end}}
 </body></html>`))
 
+// respondText is every visible sentence of the interpreter's page in one language.
+// Dear, Time and NothingToAnswer hold one %s: the name, the zone and the state's name.
+type respondText struct {
+	Title, Dear, Booth, Role, Session, Time, Status       string
+	Accept, Decline, ConfirmAccept, ConfirmDecline        string
+	BothChoices, Accepted, Declined, NothingToAnswer, Sep string
+	States, Roles                                         map[string]string
+}
+
+// respondLangs are the languages the page is written in, as the emails are; the first is
+// the last resort.
+var respondLangs = []language.Tag{language.English, language.French, language.Spanish, language.Arabic}
+
+var respondMatcher = language.NewMatcher(respondLangs)
+
+// respondCatalog follows the wording of the emails (notifier/render/catalog.go): an
+// assignment is an affectation, asignación, تكليف; a booth a cabine, cabina, مقصورة.
+// French and Spanish state names agree with the feminine noun, Arabic with the masculine.
+var respondCatalog = map[language.Tag]respondText{
+	language.English: {
+		Title: "Interpretation assignment", Dear: "Dear %s,",
+		Booth: "Booth", Role: "Role", Session: "Session", Time: "Time (%s)", Status: "Status",
+		Accept: "Accept", Decline: "Decline",
+		ConfirmAccept:   "Please confirm that you accept this assignment.",
+		ConfirmDecline:  "Please confirm that you decline this assignment.",
+		BothChoices:     "See both choices",
+		Accepted:        "Thank you: you accepted this assignment. A calendar invitation follows by email.",
+		Declined:        "Thank you: you declined this assignment. The secretariat has been told.",
+		NothingToAnswer: "This assignment is %s; there is nothing to answer.",
+		Sep:             ", ",
+		States: map[string]string{StateProposed: "proposed", StateOffered: "offered", StateAccepted: "accepted",
+			StateDeclined: "declined", StateWithdrawn: "withdrawn"},
+		Roles: map[string]string{string(interp.RoleInterpreter): "interpreter", string(interp.RoleRetour): "retour",
+			string(interp.RoleRelayGiver): "gives relay", string(interp.RoleRelayTaker): "takes relay"},
+	},
+	language.French: {
+		Title: "Affectation d’interprétation", Dear: "Bonjour %s,",
+		Booth: "Cabine", Role: "Rôle", Session: "Séance", Time: "Horaire (%s)", Status: "Statut",
+		Accept: "Accepter", Decline: "Refuser",
+		ConfirmAccept:   "Veuillez confirmer que vous acceptez cette affectation.",
+		ConfirmDecline:  "Veuillez confirmer que vous refusez cette affectation.",
+		BothChoices:     "Voir les deux choix",
+		Accepted:        "Merci\u00a0: vous avez accepté cette affectation. Une invitation d’agenda vous sera envoyée par courriel.",
+		Declined:        "Merci\u00a0: vous avez refusé cette affectation. Le secrétariat en a été informé.",
+		NothingToAnswer: "Cette affectation est %s\u00a0; il n’y a rien à répondre.",
+		Sep:             ", ",
+		States: map[string]string{StateProposed: "proposée", StateOffered: "offerte", StateAccepted: "acceptée",
+			StateDeclined: "refusée", StateWithdrawn: "retirée"},
+		Roles: map[string]string{string(interp.RoleInterpreter): "interprète", string(interp.RoleRetour): "retour",
+			string(interp.RoleRelayGiver): "assure le relais", string(interp.RoleRelayTaker): "prend le relais"},
+	},
+	language.Spanish: {
+		Title: "Asignación de interpretación", Dear: "Estimado/a %s:",
+		Booth: "Cabina", Role: "Función", Session: "Sesión", Time: "Horario (%s)", Status: "Estado",
+		Accept: "Aceptar", Decline: "Rechazar",
+		ConfirmAccept:   "Confirme, por favor, que acepta esta asignación.",
+		ConfirmDecline:  "Confirme, por favor, que rechaza esta asignación.",
+		BothChoices:     "Ver ambas opciones",
+		Accepted:        "Gracias: ha aceptado esta asignación. Recibirá una invitación de calendario por correo electrónico.",
+		Declined:        "Gracias: ha rechazado esta asignación. Se ha informado a la secretaría.",
+		NothingToAnswer: "Esta asignación está %s; no hay nada que responder.",
+		Sep:             ", ",
+		States: map[string]string{StateProposed: "propuesta", StateOffered: "ofrecida", StateAccepted: "aceptada",
+			StateDeclined: "rechazada", StateWithdrawn: "retirada"},
+		Roles: map[string]string{string(interp.RoleInterpreter): "intérprete", string(interp.RoleRetour): "retour",
+			string(interp.RoleRelayGiver): "da relé", string(interp.RoleRelayTaker): "toma relé"},
+	},
+	language.Arabic: {
+		Title: "تكليف بالترجمة الفورية", Dear: "مرحبًا %s،",
+		Booth: "المقصورة", Role: "الدور", Session: "الجلسة", Time: "الوقت (%s)", Status: "الحالة",
+		Accept: "قبول", Decline: "رفض",
+		ConfirmAccept:   "يُرجى تأكيد قبولك لهذا التكليف.",
+		ConfirmDecline:  "يُرجى تأكيد رفضك لهذا التكليف.",
+		BothChoices:     "عرض الخيارين",
+		Accepted:        "شكرًا لك: لقد قبلت هذا التكليف. ستصلك دعوة التقويم عبر البريد الإلكتروني.",
+		Declined:        "شكرًا لك: لقد رفضت هذا التكليف. وقد أُبلغت الأمانة بذلك.",
+		NothingToAnswer: "هذا التكليف %s؛ لا حاجة إلى أي رد.",
+		Sep:             "، ",
+		States: map[string]string{StateProposed: "مقترح", StateOffered: "معروض", StateAccepted: "مقبول",
+			StateDeclined: "مرفوض", StateWithdrawn: "مسحوب"},
+		Roles: map[string]string{string(interp.RoleInterpreter): "مترجم فوري", string(interp.RoleRetour): "ترجمة عكسية",
+			string(interp.RoleRelayGiver): "يوفّر الترجمة الوسيطة", string(interp.RoleRelayTaker): "يترجم عبر لغة وسيطة"},
+	},
+}
+
+// respondLanguage picks the page's language with the chain of the emails: the
+// interpreter's locale or its base language (fr-CA -> fr), the meeting's default
+// language, English.
+func respondLanguage(locale, meetingDefault string) language.Tag {
+	for _, l := range []string{locale, meetingDefault} {
+		tag, err := language.Parse(l)
+		if err != nil {
+			continue
+		}
+		if _, i, conf := respondMatcher.Match(tag); conf >= language.High {
+			return respondLangs[i]
+		}
+	}
+	return language.English
+}
+
+// direction is the writing direction of a language's usual script.
+func direction(tag language.Tag) string {
+	switch s, _ := tag.Script(); s.String() {
+	case "Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg":
+		return "rtl"
+	}
+	return "ltr"
+}
+
+// hole is a sentence around user text, split at its %s so that the page can set the
+// text apart in <bdi>: a Latin name then reads right in an Arabic sentence.
+type hole struct{ Before, After string }
+
+func split(format string) hole {
+	b, a, _ := strings.Cut(format, "%s")
+	return hole{Before: b, After: a}
+}
+
+// roleText names a role ("retour+relay_giver") in the page's language; unknown flags
+// show as stored.
+func (t respondText) roleText(role string) string {
+	flags := strings.Split(role, "+")
+	for i, f := range flags {
+		if s, ok := t.Roles[f]; ok {
+			flags[i] = s
+		}
+	}
+	return strings.Join(flags, t.Sep)
+}
+
+func (t respondText) stateText(state string) string {
+	if s, ok := t.States[state]; ok {
+		return s
+	}
+	return state
+}
+
 type respondView struct {
-	Name, Booth, Role, Session, TZ, Start, End, State, Message string
-	AcceptURL, DeclineURL, BothURL                             string
+	T                              respondText
+	Lang, Dir                      string
+	Dear, TimeLabel                hole
+	Name, Booth, Role, Session, TZ string
+	SessionLang, SessionDir        string // set when the title is not in the page's language
+	Start, End, State, Message     string
+	AcceptURL, DeclineURL, BothURL string
 	// Action is the choice the email's link named ("accept" or "decline"): the page
 	// asks to confirm that one. Empty shows both.
 	Action     string
 	CanRespond bool
 }
 
-func (h *Handlers) renderRespond(c *gin.Context, status int, a Assignment, message string) {
+// renderRespond writes the page in the interpreter's language. answered is the state the
+// interpreter has just chosen through the page's form, or "" when only looking.
+func (h *Handlers) renderRespond(c *gin.Context, status int, a Assignment, answered string) {
 	it, err := h.svc.Interpreter(c, a.InterpreterID)
 	if err != nil {
 		httpx.Fail(c, err)
@@ -77,31 +227,50 @@ func (h *Handlers) renderRespond(c *gin.Context, status int, a Assignment, messa
 		httpx.Fail(c, err)
 		return
 	}
+	m, err := h.svc.agenda.Meeting(c, x.MeetingID)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	lang := respondLanguage(it.Locale, m.DefaultLang)
+	t := respondCatalog[lang]
+	// Dates take the locale itself when it is of the page's language, so that its
+	// region's digits apply (ar: Arabic-Indic, ar-MA: Latin).
+	dateLang := lang.String()
+	if tag, err := language.Parse(it.Locale); err == nil {
+		if b, _ := tag.Base(); b.String() == dateLang {
+			dateLang = it.Locale
+		}
+	}
 	loc := it.Zone()
-	title := x.Title["en"]
-	for _, lang := range []string{it.Locale, strings.SplitN(it.Locale, "-", 2)[0]} {
-		if t, ok := x.Title[lang]; ok {
-			title = t
-			break
-		}
+	end := zone.FormatTime(x.EndUTC, loc, dateLang)
+	if x.StartUTC.In(loc).Format(time.DateOnly) != x.EndUTC.In(loc).Format(time.DateOnly) {
+		// A session past local midnight names the day it ends.
+		end = zone.FormatDateTime(x.EndUTC, loc, dateLang)
 	}
-	if title == "" {
-		for _, t := range x.Title {
-			title = t
-			break
-		}
-	}
+	title := agenda.Localize(x.Title, it.Locale, m.DefaultLang)
 	q := "?token=" + url.QueryEscape(c.Query("token"))
-	v := respondView{Name: it.Name, Booth: strings.ToUpper(a.Booth), Role: a.Role, Session: title, TZ: it.TZ,
-		Start: x.StartUTC.In(loc).Format("Mon 2 Jan 2006 15:04"), End: x.EndUTC.In(loc).Format("15:04"), State: a.State,
-		Message: message, CanRespond: a.State == StateOffered,
-		AcceptURL: "/v1/assignments/" + url.PathEscape(a.ID) + "/accept" + q, DeclineURL: "/v1/assignments/" + url.PathEscape(a.ID) + "/decline" + q,
+	v := respondView{T: t, Lang: lang.String(), Dir: direction(lang), Dear: split(t.Dear), TimeLabel: split(t.Time),
+		Name: it.Name, Booth: strings.ToUpper(a.Booth), Role: t.roleText(a.Role), Session: title.Text, TZ: it.TZ,
+		Start: zone.FormatDateTime(x.StartUTC, loc, dateLang), End: end, State: t.stateText(a.State),
+		CanRespond: a.State == StateOffered,
+		AcceptURL:  "/v1/assignments/" + url.PathEscape(a.ID) + "/accept" + q, DeclineURL: "/v1/assignments/" + url.PathEscape(a.ID) + "/decline" + q,
 		BothURL: "/v1/assignments/" + url.PathEscape(a.ID) + "/respond" + q}
+	if tag, err := language.Parse(title.Lang); err == nil {
+		if b, _ := tag.Base(); b.String() != lang.String() {
+			v.SessionLang, v.SessionDir = tag.String(), direction(tag)
+		}
+	}
 	if act := c.Query("action"); act == "accept" || act == "decline" {
 		v.Action = act
 	}
-	if v.Message == "" && !v.CanRespond {
-		v.Message = "This assignment is " + a.State + "; there is nothing to answer."
+	switch {
+	case answered == StateAccepted:
+		v.Message = t.Accepted
+	case answered == StateDeclined:
+		v.Message = t.Declined
+	case !v.CanRespond:
+		v.Message = fmt.Sprintf(t.NothingToAnswer, v.State)
 	}
 	var buf bytes.Buffer
 	if err := respondPage.Execute(&buf, v); err != nil {
@@ -143,11 +312,7 @@ func (h *Handlers) respond(to string) gin.HandlerFunc {
 			return
 		}
 		if strings.Contains(c.GetHeader("Accept"), "text/html") {
-			msg := "Thank you: you accepted this assignment. A calendar invitation follows by email."
-			if to == StateDeclined {
-				msg = "Thank you: you declined this assignment. The secretariat has been told."
-			}
-			h.renderRespond(c, http.StatusOK, res.Assignment, msg)
+			h.renderRespond(c, http.StatusOK, res.Assignment, to)
 			return
 		}
 		httpx.SetVersion(c, res.Assignment.Version)

@@ -100,7 +100,7 @@ func ParseRange(in RangeInput) (from, to time.Time, err error) {
 
 // PlanRange runs the allocator over every scheduled session of every meeting that starts
 // in [from, to). Meetings are planned one after another, in the order of their first
-// session in the range (then by id), each under its own policy; each sees the seats the
+// session in the range (ties by that session's id), each under its own policy; each sees the seats the
 // earlier ones were given, so nobody is booked twice across meetings. Seats of sessions
 // outside the range stay as they are and bind their interpreters. With commit, the
 // proposals replace the proposed seats of the sessions in the range, all in one

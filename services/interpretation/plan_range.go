@@ -3,6 +3,7 @@ package interpretation
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -62,9 +63,24 @@ func rangeBound(field, in string, z zone.Zone) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, bad(err)
 	}
-	// A midnight that a zone skips (a few zones change clocks at 00:00) starts the day at
-	// the first minute that exists: the later reading of the gap.
-	r, err := zone.Resolve(w, z, zone.FoldLater)
+	// An explicit offset names the instant whatever the zone.
+	if w.HasOffset {
+		return time.Date(w.Year, w.Month, w.Day, w.Hour, w.Minute, w.Second, 0, time.FixedZone("", w.Offset)).UTC(), nil
+	}
+	r, err := zone.Resolve(w, z, zone.FoldEarlier)
+	var ze *zone.Error
+	if errors.As(err, &ze) && ze.Code == zone.CodeNonexistentLocalTime {
+		// A time the clocks skip (some zones change at midnight, so a date can start in
+		// a gap) bounds the range at the first instant that exists after it: the jump.
+		// time.Date puts a skipped time on one side of the jump or the other; the jump
+		// is the nearer bound of the offset period it landed in.
+		t := time.Date(w.Year, w.Month, w.Day, w.Hour, w.Minute, w.Second, 0, z.Location)
+		start, end := t.ZoneBounds()
+		if !end.IsZero() && (start.IsZero() || end.Sub(t) < t.Sub(start)) {
+			return end.UTC(), nil
+		}
+		return start.UTC(), nil
+	}
 	if err != nil {
 		return time.Time{}, bad(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/plenary/plenary/contracts"
 	"github.com/plenary/plenary/scheduler/planner"
 	"github.com/plenary/plenary/scheduler/zone"
+	"github.com/plenary/plenary/services/platform/auth"
 	"github.com/plenary/plenary/services/platform/httpx"
 	"github.com/plenary/plenary/services/platform/problem"
 )
@@ -466,13 +467,17 @@ func (h *Handlers) deleteItem(c *gin.Context) {
 }
 
 func (h *Handlers) agenda(c *gin.Context) {
-	a, err := h.svc.AgendaJSON(c, c.Param("id"), c.Query("tz"), c.Query("lang"))
+	// The secretariat (any token that may read the meeting) also sees the staffing
+	// verdict; the public agenda does not name interpreters.
+	staffing := auth.ActorFrom(c).Kind == auth.ActorToken
+	a, err := h.svc.AgendaJSON(c, c.Param("id"), c.Query("tz"), c.Query("lang"), staffing)
 	if err != nil {
 		httpx.Fail(c, err)
 		return
 	}
 	c.Header("ETag", a.ETag)
 	c.Header("Cache-Control", "no-cache")
+	c.Header("Vary", "Authorization")
 	if inm := c.GetHeader("If-None-Match"); inm != "" && inm == a.ETag {
 		c.Status(http.StatusNotModified)
 		return

@@ -204,7 +204,10 @@ type RenderedAgenda struct {
 
 // AgendaJSON returns the agenda of a meeting rendered for tz and lang. It costs one
 // indexed read when the agenda has not changed since it was last rendered.
-func (s *Service) AgendaJSON(ctx context.Context, meetingID, tz, lang string) (RenderedAgenda, error) {
+//
+// staffing adds the interpretation checker's verdict, which names interpreters and their
+// other bookings: it is for the secretariat, not for the public agenda.
+func (s *Service) AgendaJSON(ctx context.Context, meetingID, tz, lang string, staffing bool) (RenderedAgenda, error) {
 	reader, lang, err := readerOf(tz, lang)
 	if err != nil {
 		return RenderedAgenda{}, err
@@ -213,12 +216,16 @@ func (s *Service) AgendaJSON(ctx context.Context, meetingID, tz, lang string) (R
 	if err != nil {
 		return RenderedAgenda{}, err
 	}
-	key := meetingID + "\x00" + strconv.FormatInt(rev, 10) + "\x00" + reader.Name + "\x00" + lang
+	audience := "public"
+	if staffing {
+		audience = "staff"
+	}
+	key := meetingID + "\x00" + strconv.FormatInt(rev, 10) + "\x00" + reader.Name + "\x00" + lang + "\x00" + audience
 	etag := agendaETag(key)
 	if b, ok := s.cache.lru.Get(key); ok {
 		return RenderedAgenda{Body: b, ETag: etag}, nil
 	}
-	v, err := s.Agenda(ctx, meetingID, reader, lang)
+	v, err := s.Agenda(ctx, meetingID, reader, lang, staffing)
 	if err != nil {
 		return RenderedAgenda{}, err
 	}
@@ -227,7 +234,7 @@ func (s *Service) AgendaJSON(ctx context.Context, meetingID, tz, lang string) (R
 		return RenderedAgenda{}, fmt.Errorf("encode agenda: %w", err)
 	}
 	// Cache under the revision that was rendered, which may be newer than the one read.
-	key = meetingID + "\x00" + strconv.FormatInt(v.Revision, 10) + "\x00" + reader.Name + "\x00" + lang
+	key = meetingID + "\x00" + strconv.FormatInt(v.Revision, 10) + "\x00" + reader.Name + "\x00" + lang + "\x00" + audience
 	s.cache.lru.Add(key, b)
 	return RenderedAgenda{Body: b, ETag: agendaETag(key)}, nil
 }
@@ -259,8 +266,9 @@ func readerOf(tz, lang string) (zone.Zone, string, error) {
 	return z, tag.String(), nil
 }
 
-// Agenda builds the agenda view of a meeting for the reader's zone and language.
-func (s *Service) Agenda(ctx context.Context, meetingID string, reader zone.Zone, lang string) (AgendaView, error) {
+// Agenda builds the agenda view of a meeting for the reader's zone and language, with
+// the interpretation verdict when staffing is set.
+func (s *Service) Agenda(ctx context.Context, meetingID string, reader zone.Zone, lang string, staffing bool) (AgendaView, error) {
 	var v AgendaView
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -287,7 +295,7 @@ func (s *Service) Agenda(ctx context.Context, meetingID string, reader zone.Zone
 	v.Meeting.DefaultLang, v.Meeting.Platform = m.DefaultLang, m.Platform
 	v.Meeting.Title = Localize(m.Title, lang, m.DefaultLang)
 	v.TZ, v.Lang, v.TZDataVersion, v.Revision = reader.Name, lang, zone.TZDataVersion(), m.AgendaRevision
-	if s.interpretation != nil {
+	if staffing && s.interpretation != nil {
 		st, ok, err := s.interpretation(ctx, tx, meetingID)
 		if err != nil {
 			return v, fmt.Errorf("interpretation status of %s: %w", meetingID, err)

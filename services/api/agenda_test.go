@@ -472,5 +472,26 @@ func TestAgendaShowsTheInterpretationVerdict(t *testing.T) {
 		if verdict["ok"] != false || si == nil || si["ok"] != false || len(si["violations"].([]any)) == 0 {
 			t.Fatalf("a double booking must show in the agenda: %v / %v (other session %v)", verdict, si, x["id"])
 		}
+		staff := e.do("GET", agendaPath, nil)
+		// The public agenda of this public meeting does not carry the verdict, whose
+		// messages name interpreters and their other bookings.
+		token := e.token
+		e.token = ""
+		public := e.do("GET", agendaPath, nil)
+		e.token = token
+		if public.Status != 200 || strings.Contains(string(public.Body), `"interpretation"`) || strings.Contains(string(public.Body), "double_booking") {
+			t.Fatalf("public agenda: %d %.300s", public.Status, public.Body)
+		}
+		for _, p := range demo.Pool {
+			if strings.Contains(string(public.Body), p.Email) || strings.Contains(string(public.Body), p.Name+" is booked") {
+				t.Fatalf("the public agenda tells of interpreter %s", p.Name)
+			}
+		}
+		if !strings.Contains(string(staff.Body), " is booked ") {
+			t.Fatalf("the secretariat's agenda explains the double booking: %.400s", staff.Body)
+		}
+		if public.Header.Get("ETag") == staff.Header.Get("ETag") || public.Header.Get("Vary") != "Authorization" {
+			t.Fatalf("the two audiences share a validator: %q %q (Vary %q)", public.Header.Get("ETag"), staff.Header.Get("ETag"), public.Header.Get("Vary"))
+		}
 	})
 }

@@ -39,7 +39,7 @@ func (n *Notifier) Consume(ctx context.Context, js jetstream.JetStream) error {
 	var cons jetstream.Consumer
 	for {
 		var err error
-		if _, err = natsx.EnsureStream(ctx, js); err == nil {
+		if _, err = natsx.EnsureStream(ctx, js, n.cfg.Stream...); err == nil {
 			cons, err = js.CreateOrUpdateConsumer(ctx, contracts.Stream, ConsumerConfig())
 		}
 		if err == nil {

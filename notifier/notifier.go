@@ -40,6 +40,7 @@ import (
 	"github.com/plenary/plenary/notifier/mail"
 	"github.com/plenary/plenary/notifier/render"
 	"github.com/plenary/plenary/services/platform/db"
+	"github.com/plenary/plenary/services/platform/natsx"
 	"github.com/plenary/plenary/services/registration"
 )
 
@@ -112,6 +113,9 @@ type Config struct {
 	Batch       int            // rows per claim; 500 when zero
 	Concurrency int            // parallel sends; 8 when zero
 	Schedule    string         // cron spec of the ticker; "@every 10s" when empty
+	// Stream are the settings of the PLENARY stream when the notifier creates or updates
+	// it (natsx.Replicas on a cluster); they must be the API's.
+	Stream []natsx.StreamOption
 
 	// AfterSend, when set, runs after each successful send and before the row is marked
 	// sent; an error stops the tick there (tests use it to simulate a crash).

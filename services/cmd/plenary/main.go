@@ -24,6 +24,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/plenary/plenary/services/platform/natsx"
 )
 
 func main() {
@@ -126,6 +128,29 @@ type config struct {
 	// client address (0: defaults, negative: off).
 	RateToken  float64
 	RatePublic float64
+	// StreamReplicas is the replica count of the PLENARY stream on a NATS cluster; the
+	// API and the notifier must agree, as either may create or update the stream.
+	StreamReplicas int
+}
+
+// maxStreamReplicas is the most replicas JetStream keeps of a stream.
+const maxStreamReplicas = 5
+
+// streamOptions are the settings of the PLENARY stream this process creates or updates.
+func (c config) streamOptions() []natsx.StreamOption {
+	if c.StreamReplicas > 1 {
+		return []natsx.StreamOption{natsx.Replicas(c.StreamReplicas)}
+	}
+	return nil
+}
+
+func envInt(key string, def int) int {
+	if v, ok := os.LookupEnv("PLENARY_" + key); ok {
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
+		}
+	}
+	return def
 }
 
 func env(key, def string) string {
@@ -181,6 +206,9 @@ func parseConfig(cmd string, args []string, stderr io.Writer) (config, error) {
 		fs.StringVar(&c.NotifierSchedule, "notifier-schedule", env("NOTIFIER_SCHEDULE", "@every 10s"), "cron schedule of the delivery ticker (PLENARY_NOTIFIER_SCHEDULE)")
 		fs.StringVar(&c.ReminderRules, "reminder-rules", env("REMINDER_RULES", "registrant:24h,registrant:1h,interpreter:48h"), "default reminder rules, audience:lead,... (PLENARY_REMINDER_RULES)")
 	}
+	if cmd == "api" || cmd == "notifier" {
+		fs.IntVar(&c.StreamReplicas, "stream-replicas", envInt("STREAM_REPLICAS", 1), "replicas of the event stream: 1 on one NATS server, 3 on a cluster; the same for the API and the notifier (PLENARY_STREAM_REPLICAS)")
+	}
 	switch cmd {
 	case "notifier":
 		fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "PostgreSQL DSN, postgres://... (PLENARY_DATABASE_URL)")
@@ -200,6 +228,9 @@ func parseConfig(cmd string, args []string, stderr io.Writer) (config, error) {
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if (cmd == "api" || cmd == "notifier") && (c.StreamReplicas < 1 || c.StreamReplicas > maxStreamReplicas) {
+		return c, fmt.Errorf("--stream-replicas must be 1 to %d, not %d", maxStreamReplicas, c.StreamReplicas)
 	}
 	if (cmd == "api" || cmd == "migrate" || cmd == "notifier") && c.DatabaseURL == "" {
 		return c, fmt.Errorf("%s needs --database-url or PLENARY_DATABASE_URL", cmd)

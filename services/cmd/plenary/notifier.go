@@ -86,7 +86,7 @@ func newNotifier(c config, d *db.DB, links registration.Linker, sender mail.Send
 	return notifier.New(notifier.Config{
 		DB: d, Sender: sender, Renderer: r, Links: links, Log: log.With("component", "notifier"),
 		From: mail.Address{Name: from.Name, Email: from.Address}, MessageDomain: domain, Schedule: c.NotifierSchedule,
-		Rules: rules,
+		Rules: rules, Stream: c.streamOptions(),
 	})
 }
 

@@ -82,12 +82,12 @@ func dataDirLinkKeys(dir string) (string, error) {
 	return spec, nil
 }
 
-func newApp(d *db.DB, js jetstream.JetStream, log *slog.Logger, links registration.Linker, ready []api.Check, sec security, opts ...func(*api.Deps)) (*app, error) {
+func newApp(d *db.DB, js jetstream.JetStream, log *slog.Logger, links registration.Linker, ready []api.Check, sec security, stream []natsx.StreamOption, opts ...func(*api.Deps)) (*app, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	relay := outbox.NewRelay(d, js, log,
 		outbox.WithSetup(func(ctx context.Context) error {
-			_, err := natsx.EnsureStream(ctx, js)
+			_, err := natsx.EnsureStream(ctx, js, stream...)
 			return err
 		}))
 	if err := relay.RegisterMetrics(reg); err != nil {
@@ -179,7 +179,7 @@ func serve(ctx context.Context, c config, stdout io.Writer, ready chan<- string)
 		return err
 	}
 	mailDir := filepath.Join(c.DataDir, "mail")
-	a, err := newApp(d, emb.JetStream(), log, links, nil, c.security(), func(deps *api.Deps) {
+	a, err := newApp(d, emb.JetStream(), log, links, nil, c.security(), nil, func(deps *api.Deps) {
 		deps.Mount = append(deps.Mount, func(r *gin.Engine, _ *gin.RouterGroup) { devmail.Mount(r, mailDir) })
 	})
 	if err != nil {
@@ -290,7 +290,7 @@ func runAPI(ctx context.Context, c config) error {
 			return errors.New("not connected")
 		}
 		return nil
-	}, Degraded: true}}, c.security())
+	}, Degraded: true}}, c.security(), c.streamOptions())
 	if err != nil {
 		return err
 	}

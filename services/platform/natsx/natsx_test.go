@@ -199,3 +199,41 @@ func TestReconnectDelay(t *testing.T) {
 		}
 	}
 }
+
+// On a three-server cluster the stream created with Replicas(3) keeps taking events when
+// the server that leads it is lost: the deployment of deploy/k8s runs such a cluster.
+func TestReplicatedStreamSurvivesTheLossOfItsLeader(t *testing.T) {
+	ctx := testContext(t)
+	cl := natstest.StartCluster(t, 3)
+	nc, err := natsx.Connect(ctx, cl.URLs(), "plenary-test", quietLog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s jetstream.Stream
+	waitFor(t, "the replicated stream", func() bool {
+		s, err = natsx.EnsureStream(ctx, js, natsx.Replicas(3))
+		return err == nil
+	})
+	info, err := s.Info(ctx)
+	if err != nil || info.Config.Replicas != 3 || info.Cluster == nil || len(info.Cluster.Replicas) != 2 {
+		t.Fatalf("stream info %+v, %v", info, err)
+	}
+	publish := func(id string) error {
+		_, err := js.Publish(ctx, contracts.Subject(contracts.MeetingCreated), []byte(`{}`), jetstream.WithMsgID(id))
+		return err
+	}
+	if err := publish("before"); err != nil {
+		t.Fatal(err)
+	}
+	cl.Stop(info.Cluster.Leader)
+	waitFor(t, "a new stream leader to take events", func() bool { return publish("after") == nil })
+	info, err = s.Info(ctx)
+	if err != nil || info.State.Msgs != 2 || info.Cluster.Leader == "" {
+		t.Fatalf("after losing a server: %+v, %v", info, err)
+	}
+}

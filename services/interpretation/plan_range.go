@@ -142,6 +142,9 @@ func (s *Service) PlanRange(ctx context.Context, from, to time.Time, commit bool
 		}
 		inRange[x.MeetingID][x.ID] = true
 	}
+	if sc.pool, err = s.store.interpreters(ctx, s.db, "", 0); err != nil {
+		return out, err
+	}
 	now := s.clock()
 	var fresh []Assignment
 	for _, m := range order {

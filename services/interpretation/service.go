@@ -217,6 +217,8 @@ type scope struct {
 	replanned map[string]bool
 	// earlier are the seats this run proposed in the meetings it planned before.
 	earlier []interp.Commitment
+	// pool, when set, is the interpreter pool read once for a run over many meetings.
+	pool []Interpreter
 }
 
 // load reads a meeting's sessions (outside any transaction: the agenda has its own),
@@ -251,9 +253,11 @@ func (s *Service) load(ctx context.Context, meetingID string, sc scope) (world, 
 			to = x.EndUTC
 		}
 	}
-	pool, err := s.store.interpreters(ctx, s.db, "", 0)
-	if err != nil {
-		return w, err
+	pool := sc.pool
+	if pool == nil {
+		if pool, err = s.store.interpreters(ctx, s.db, "", 0); err != nil {
+			return w, err
+		}
 	}
 	for _, it := range pool {
 		w.pool[it.ID] = it

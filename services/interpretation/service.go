@@ -430,7 +430,12 @@ func (s *Service) claim(ctx context.Context, tx *sql.Tx, a Assignment) error {
 // Check re-validates a meeting's active assignments with the independent checker,
 // against the sessions as they are now, and stores the result.
 func (s *Service) Check(ctx context.Context, meetingID string) (CheckResult, error) {
-	w, err := s.load(ctx, meetingID, scope{})
+	return s.check(ctx, meetingID, scope{})
+}
+
+// check is Check with a scope: a re-check of many meetings reads the pool once.
+func (s *Service) check(ctx context.Context, meetingID string, sc scope) (CheckResult, error) {
+	w, err := s.load(ctx, meetingID, sc)
 	if err != nil {
 		return CheckResult{}, err
 	}
@@ -463,11 +468,6 @@ func (s *Service) LastCheck(ctx context.Context, meetingID string) (CheckResult,
 	return s.store.lastCheck(ctx, s.db, meetingID)
 }
 
-func (s *Service) recheck(ctx context.Context, meetingID string) {
-	if _, err := s.Check(ctx, meetingID); err != nil {
-		s.log.Warn("interpretation re-check failed", "meeting", meetingID, "error", err.Error())
-	}
-}
 
 // recheckInterpreters re-checks every meeting in which one of ids holds a seat; a change
 // to one meeting can break another through shared interpreters.
@@ -491,8 +491,19 @@ func (s *Service) recheckInterpreters(ctx context.Context, ids []string, also st
 		ms = append(ms, m)
 	}
 	slices.Sort(ms)
+	var sc scope
+	if len(ms) > 1 {
+		pool, err := s.store.interpreters(ctx, s.db, "", 0)
+		if err != nil {
+			s.log.Warn("interpretation re-check failed", "error", err.Error())
+			return
+		}
+		sc.pool = pool
+	}
 	for _, m := range ms {
-		s.recheck(ctx, m)
+		if _, err := s.check(ctx, m, sc); err != nil {
+			s.log.Warn("interpretation re-check failed", "meeting", m, "error", err.Error())
+		}
 	}
 }
 

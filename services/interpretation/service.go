@@ -219,6 +219,9 @@ type scope struct {
 	earlier []interp.Commitment
 	// pool, when set, is the interpreter pool read once for a run over many meetings.
 	pool []Interpreter
+	// assignedOnly reads only the interpreters the meeting's seats name: the checker
+	// judges seats and needs no one else, and the pool may be large.
+	assignedOnly bool
 }
 
 // load reads a meeting's sessions (outside any transaction: the agenda has its own),
@@ -253,8 +256,23 @@ func (s *Service) load(ctx context.Context, meetingID string, sc scope) (world, 
 			to = x.EndUTC
 		}
 	}
+	if w.mine, err = s.store.ofMeeting(ctx, s.db, meetingID); err != nil {
+		return w, err
+	}
 	pool := sc.pool
-	if pool == nil {
+	switch {
+	case pool != nil:
+	case sc.assignedOnly:
+		var ids []string
+		for _, a := range w.mine {
+			if !slices.Contains(ids, a.InterpreterID) {
+				ids = append(ids, a.InterpreterID)
+			}
+		}
+		if pool, err = s.store.interpretersIn(ctx, s.db, ids); err != nil {
+			return w, err
+		}
+	default:
 		if pool, err = s.store.interpreters(ctx, s.db, "", 0); err != nil {
 			return w, err
 		}
@@ -262,9 +280,6 @@ func (s *Service) load(ctx context.Context, meetingID string, sc scope) (world, 
 	for _, it := range pool {
 		w.pool[it.ID] = it
 		w.input.Pool = append(w.input.Pool, it.Interpreter)
-	}
-	if w.mine, err = s.store.ofMeeting(ctx, s.db, meetingID); err != nil {
-		return w, err
 	}
 	for _, a := range w.mine {
 		if sc.sessions != nil && !sc.sessions[a.SessionID] {
@@ -430,12 +445,7 @@ func (s *Service) claim(ctx context.Context, tx *sql.Tx, a Assignment) error {
 // Check re-validates a meeting's active assignments with the independent checker,
 // against the sessions as they are now, and stores the result.
 func (s *Service) Check(ctx context.Context, meetingID string) (CheckResult, error) {
-	return s.check(ctx, meetingID, scope{})
-}
-
-// check is Check with a scope: a re-check of many meetings reads the pool once.
-func (s *Service) check(ctx context.Context, meetingID string, sc scope) (CheckResult, error) {
-	w, err := s.load(ctx, meetingID, sc)
+	w, err := s.load(ctx, meetingID, scope{assignedOnly: true})
 	if err != nil {
 		return CheckResult{}, err
 	}
@@ -491,17 +501,8 @@ func (s *Service) recheckInterpreters(ctx context.Context, ids []string, also st
 		ms = append(ms, m)
 	}
 	slices.Sort(ms)
-	var sc scope
-	if len(ms) > 1 {
-		pool, err := s.store.interpreters(ctx, s.db, "", 0)
-		if err != nil {
-			s.log.Warn("interpretation re-check failed", "error", err.Error())
-			return
-		}
-		sc.pool = pool
-	}
 	for _, m := range ms {
-		if _, err := s.check(ctx, m, sc); err != nil {
+		if _, err := s.Check(ctx, m); err != nil {
 			s.log.Warn("interpretation re-check failed", "meeting", m, "error", err.Error())
 		}
 	}

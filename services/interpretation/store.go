@@ -131,6 +131,39 @@ func (s *store) interpreter(ctx context.Context, q querier, id string) (Interpre
 }
 
 // interpreters lists the pool in id order after the cursor; limit <= 0 means all.
+// interpretersIn reads the named interpreters, in id order; unknown ids are skipped.
+func (s *store) interpretersIn(ctx context.Context, q querier, ids []string) ([]Interpreter, error) {
+	var out []Interpreter
+	for chunk := range slices.Chunk(ids, 500) {
+		args := make([]any, len(chunk))
+		marks := make([]string, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+			marks[i] = fmt.Sprintf("$%d", i+1)
+		}
+		rows, err := q.QueryContext(ctx, `SELECT `+interpreterCols+` FROM interpreters WHERE id IN (`+strings.Join(marks, ", ")+`) ORDER BY id`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("read interpreters: %w", err)
+		}
+		for rows.Next() {
+			it, err := scanInterpreter(rows)
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read interpreters: %w", err)
+			}
+			out = append(out, it)
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("read interpreters: %w", err)
+		}
+	}
+	slices.SortFunc(out, func(a, b Interpreter) int { return strings.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
 func (s *store) interpreters(ctx context.Context, q querier, after string, limit int) ([]Interpreter, error) {
 	query := `SELECT ` + interpreterCols + ` FROM interpreters WHERE id > $1 ORDER BY id`
 	args := []any{after}

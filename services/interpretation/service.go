@@ -478,7 +478,6 @@ func (s *Service) LastCheck(ctx context.Context, meetingID string) (CheckResult,
 	return s.store.lastCheck(ctx, s.db, meetingID)
 }
 
-
 // recheckInterpreters re-checks every meeting in which one of ids holds a seat; a change
 // to one meeting can break another through shared interpreters.
 func (s *Service) recheckInterpreters(ctx context.Context, ids []string, also string) {

@@ -686,6 +686,17 @@ func TestExports(t *testing.T) {
 			t.Fatalf("the problem should name the limit: %v", p["detail"])
 		}
 		e.must(200, e.do("GET", "/v1/sessions/"+big+"/interpretation/export?platform=webex", nil))
+
+		// Once offers are out, the secretariat can export only those who accepted.
+		as := e.assignments(mid)
+		e.must(200, e.transition(as[0].ID, as[0].Version, "offered"))
+		e.must(200, e.transition(as[0].ID, as[0].Version+1, "accepted"))
+		var only interpretation.WebexExport
+		e.do("GET", "/v1/sessions/"+world+"/interpretation/export?platform=webex&states=accepted", nil).into(t, &only)
+		if got := only.SimultaneousInterpretation.Interpreters; len(got) != 1 {
+			t.Fatalf("accepted only: %+v", got)
+		}
+		e.problem(e.do("GET", "/v1/sessions/"+world+"/interpretation/export?platform=zoom&states=declined", nil), 400, "invalid_states")
 	})
 }
 

@@ -3,6 +3,7 @@ package interpretation
 import (
 	"encoding/base64"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -351,7 +352,11 @@ func (h *Handlers) updateAssignment(c *gin.Context) {
 }
 
 func (h *Handlers) export(c *gin.Context) {
-	out, err := h.svc.Export(c, c.Param("id"), c.Query("platform"))
+	var states []string
+	if v := c.Query("states"); v != "" {
+		states = strings.Split(v, ",")
+	}
+	out, err := h.svc.Export(c, c.Param("id"), c.Query("platform"), states...)
 	if err != nil {
 		httpx.Fail(c, err)
 		return

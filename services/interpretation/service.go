@@ -825,10 +825,19 @@ func (s *Service) eventPayload(ctx context.Context, q querier, a Assignment, x a
 // ---- exports ----
 
 // Export renders a session's active team in the shape the platform's API takes.
-func (s *Service) Export(ctx context.Context, sessionID, platform string) (any, error) {
+//
+// states narrows the seats exported (e.g. only "accepted" once offers are answered); all
+// active seats, proposed, offered and accepted, when none are given.
+func (s *Service) Export(ctx context.Context, sessionID, platform string, states ...string) (any, error) {
 	if platform != "zoom" && platform != "webex" {
 		return nil, problem.Invalid("invalid_platform", "platform must be zoom or webex",
 			problem.FieldError{Field: "platform", Code: "invalid_platform", Message: "zoom or webex"})
+	}
+	for _, st := range states {
+		if !Active(st) {
+			return nil, problem.Invalid("invalid_states", fmt.Sprintf("states lists %q; it takes proposed, offered and accepted, comma-separated", st),
+				problem.FieldError{Field: "states", Code: "invalid_state", Message: "proposed, offered or accepted"})
+		}
 	}
 	x, err := s.agenda.Session(ctx, sessionID)
 	if err != nil {
@@ -842,6 +851,9 @@ func (s *Service) Export(ctx context.Context, sessionID, platform string) (any, 
 	var pool []interp.Interpreter
 	seen := map[string]bool{}
 	for _, a := range as {
+		if len(states) > 0 && !slices.Contains(states, a.State) {
+			continue
+		}
 		pure = append(pure, a.pure())
 		if seen[a.InterpreterID] {
 			continue

@@ -219,21 +219,30 @@ func TestReplicatedStreamSurvivesTheLossOfItsLeader(t *testing.T) {
 		s, err = natsx.EnsureStream(ctx, js, natsx.Replicas(3))
 		return err == nil
 	})
-	info, err := s.Info(ctx)
-	if err != nil || info.Config.Replicas != 3 || info.Cluster == nil || len(info.Cluster.Replicas) != 2 {
-		t.Fatalf("stream info %+v, %v", info, err)
-	}
+	// Each attempt has its own short deadline: a request sent on the connection to the
+	// lost server gets no answer, and the next attempt goes out on the new connection.
 	publish := func(id string) error {
-		_, err := js.Publish(ctx, contracts.Subject(contracts.MeetingCreated), []byte(`{}`), jetstream.WithMsgID(id))
+		actx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		_, err := js.Publish(actx, contracts.Subject(contracts.MeetingCreated), []byte(`{}`), jetstream.WithMsgID(id))
 		return err
 	}
-	if err := publish("before"); err != nil {
-		t.Fatal(err)
+	var info *jetstream.StreamInfo
+	streamInfo := func() bool {
+		ictx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		info, err = s.Info(ictx)
+		return err == nil && info.Cluster != nil && info.Cluster.Leader != ""
 	}
+	// A new stream elects its leader and gathers its peers first.
+	waitFor(t, "the stream on three servers", func() bool {
+		return streamInfo() && info.Config.Replicas == 3 && len(info.Cluster.Replicas) == 2
+	})
+	waitFor(t, "the first event", func() bool { return publish("before") == nil })
 	cl.Stop(info.Cluster.Leader)
 	waitFor(t, "a new stream leader to take events", func() bool { return publish("after") == nil })
-	info, err = s.Info(ctx)
-	if err != nil || info.State.Msgs != 2 || info.Cluster.Leader == "" {
-		t.Fatalf("after losing a server: %+v, %v", info, err)
+	waitFor(t, "the stream's state from its new leader", streamInfo)
+	if info.State.Msgs != 2 {
+		t.Fatalf("after losing a server: %+v", info.State)
 	}
 }

@@ -197,17 +197,22 @@ func (s *store) session(ctx context.Context, q querier, id string, forUpdate boo
 }
 
 func (s *store) sessionsOf(ctx context.Context, q querier, meetingID string, after string, limit int) ([]Session, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+sessionCols+` FROM sessions WHERE meeting_id = $1 AND id > $2 ORDER BY start_utc, id LIMIT $3`,
-		meetingID, after, limit)
+	return querySessions(ctx, q, "list sessions of "+meetingID,
+		`SELECT `+sessionCols+` FROM sessions WHERE meeting_id = $1 AND id > $2 ORDER BY start_utc, id LIMIT $3`, meetingID, after, limit)
+}
+
+// querySessions runs a query of sessionCols; what names it in errors.
+func querySessions(ctx context.Context, q querier, what, query string, args ...any) ([]Session, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("list sessions of %s: %w", meetingID, err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
 	var out []Session
 	for rows.Next() {
 		x, err := scanSession(rows)
 		if err != nil {
-			return nil, fmt.Errorf("list sessions of %s: %w", meetingID, err)
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		out = append(out, x)
 	}
@@ -217,21 +222,9 @@ func (s *store) sessionsOf(ctx context.Context, q querier, meetingID string, aft
 // sessionsStarting lists the scheduled sessions of every meeting that start in
 // [from, to), in time order, at most limit of them.
 func (s *store) sessionsStarting(ctx context.Context, q querier, from, to time.Time, limit int) ([]Session, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+sessionCols+` FROM sessions WHERE status = $1 AND start_utc >= $2 AND start_utc < $3 ORDER BY start_utc, id LIMIT $4`,
+	return querySessions(ctx, q, "list sessions starting "+from.Format(time.RFC3339)+" to "+to.Format(time.RFC3339),
+		`SELECT `+sessionCols+` FROM sessions WHERE status = $1 AND start_utc >= $2 AND start_utc < $3 ORDER BY start_utc, id LIMIT $4`,
 		StatusScheduled, from, to, limit)
-	if err != nil {
-		return nil, fmt.Errorf("list sessions starting %s-%s: %w", from.Format(time.RFC3339), to.Format(time.RFC3339), err)
-	}
-	defer rows.Close()
-	var out []Session
-	for rows.Next() {
-		x, err := scanSession(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list sessions in a range: %w", err)
-		}
-		out = append(out, x)
-	}
-	return out, rows.Err()
 }
 
 const itemCols = `id, session_id, position, title, start_utc, end_utc, start_input, end_input, speakers, language, version`

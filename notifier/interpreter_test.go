@@ -218,6 +218,25 @@ func TestMeetingReminderRules(t *testing.T) {
 		if code, out := put(`{"rules":[]}`); code != http.StatusOK || !out.Default || len(out.Rules) != 3 {
 			t.Fatalf("back to defaults: %d %+v", code, out)
 		}
+		// Both changes are in the audit trail, with the rules before and after; the
+		// refused one is not.
+		rows, err := d.Query(`SELECT before_json, after_json FROM audit_log WHERE action = 'reminder_rules.set' AND meeting_id = 'm1' ORDER BY id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var trail []string
+		for rows.Next() {
+			var before, after string
+			if err := rows.Scan(&before, &after); err != nil {
+				t.Fatal(err)
+			}
+			trail = append(trail, before+" -> "+after)
+		}
+		if len(trail) != 2 || !strings.Contains(trail[0], `"default":true`) || !strings.Contains(trail[0], `"before":"72h0m0s"`) ||
+			!strings.Contains(trail[1], `"before":"2h0m0s"`) {
+			t.Fatalf("audit trail of the rules: %v", trail)
+		}
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/services/audit"
 	"github.com/plenary/plenary/services/platform/db"
 )
 
@@ -332,6 +333,10 @@ func (s *store) rules(ctx context.Context, q querier, meetingID string, defaults
 // meeting's reminders again under them, in one transaction.
 func (n *Notifier) SetRules(ctx context.Context, meetingID string, rules []ReminderRule) error {
 	return n.cfg.DB.Tx(ctx, func(tx *sql.Tx) error {
+		before, err := n.store.rules(ctx, tx, meetingID, nil)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM notifier_reminder_rules WHERE meeting_id = $1`, meetingID); err != nil {
 			return fmt.Errorf("clear reminder rules: %w", err)
 		}
@@ -347,11 +352,15 @@ func (n *Notifier) SetRules(ctx context.Context, meetingID string, rules []Remin
 				return fmt.Errorf("write reminder rule: %w", err)
 			}
 		}
+		now := n.now()
+		if err := audit.Record(ctx, tx, now, audit.Change{Action: "reminder_rules.set", Resource: "meeting", ID: meetingID, MeetingID: meetingID,
+			Before: rulesJSON(before, len(before) == 0), After: rulesJSON(rules, len(rules) == 0)}); err != nil {
+			return err
+		}
 		xs, err := n.store.sessionsOf(ctx, tx, meetingID)
 		if err != nil {
 			return err
 		}
-		now := n.now()
 		for _, x := range xs {
 			if err := n.reconcile(ctx, tx, x.ID, "", now); err != nil {
 				return err

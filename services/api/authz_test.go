@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/notifier/devmail"
 	"github.com/plenary/plenary/scheduler/interp"
 	"github.com/plenary/plenary/services/agenda"
 	"github.com/plenary/plenary/services/api"
@@ -78,6 +79,8 @@ func linkSubject(p signed.Purpose, w matrixWorld) (resource, prefix string) {
 		return "registration", registration.CalendarRegistration
 	case signed.Assignment:
 		return "assignment", ""
+	case signed.DevMail:
+		return "mail", ""
 	default:
 		return "registration", ""
 	}
@@ -86,7 +89,7 @@ func linkSubject(p signed.Purpose, w matrixWorld) (resource, prefix string) {
 // someoneElse is a world of resources that exist nowhere: links to them are another's.
 var someoneElse = matrixWorld{"registration": "someone-else", "assignment": "someone-else", "interpreter": "someone-else"}
 
-var purposes = []signed.Purpose{signed.Registration, signed.Unsubscribe, signed.Calendar, signed.Assignment}
+var purposes = []signed.Purpose{signed.Registration, signed.Unsubscribe, signed.Calendar, signed.Assignment, signed.DevMail}
 
 // caller is one identity of the matrix and what the policy says it may reach.
 type caller struct {
@@ -109,6 +112,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 	d := dbtest.Open(t, db.SQLite)
 	clock := &testClock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
 	deps, keys, links := newDeps(d, clock)
+	// The mail page of `plenary serve` is in the matrix too.
+	mailDir := t.TempDir()
+	deps.Mount = append(deps.Mount, func(r *gin.Engine, _ *gin.RouterGroup) { devmail.Mount(r, mailDir) })
 	e := startEnv(t, d, clock, deps, keys, links)
 	h := api.NewServer(deps)
 	engine, ok := h.(*gin.Engine)
@@ -361,8 +367,12 @@ func TestPolicyInvariants(t *testing.T) {
 				t.Errorf("%s is public; only %v may be", key, openToAll)
 			}
 		case auth.AccessLink:
-			if a.TokenParam == "" && a.SubjectParam == "" {
+			// The mail page's link is for the one mail folder of `plenary serve`.
+			if a.TokenParam == "" && a.SubjectParam == "" && a.Purpose != signed.DevMail {
 				t.Errorf("%s: a signed link in ?token= must name its resource (SubjectParam)", key)
+			}
+			if a.Purpose == signed.DevMail && !strings.HasPrefix(path, "/dev/mail") {
+				t.Errorf("%s takes the mail page's link", key)
 			}
 		case auth.AccessRole:
 			if a.PublicWhen != nil && !slices.Contains(publishable, key) {

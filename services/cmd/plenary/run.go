@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -64,6 +65,22 @@ func linker(c config, log *slog.Logger) (registration.Linker, error) {
 		log.Warn("no PLENARY_LINK_KEYS: email links are signed with a random key and stop working at restart")
 	}
 	return registration.Linker{Keys: keys, BaseURL: c.PublicURL}, nil
+}
+
+// mailPageFile is where `plenary serve` keeps the signed link of its mail page.
+const mailPageFile = "mail-url"
+
+// mailPageLink signs a link to /dev/mail, valid for a year, so that a browser can open the
+// page; it is printed and kept in <data-dir>/mail-url (0600).
+func mailPageLink(c config, links registration.Linker, stdout io.Writer) error {
+	token := links.Keys.Sign(signed.DevMail, "mail", time.Now().AddDate(1, 0, 0))
+	u := strings.TrimRight(c.PublicURL, "/") + "/dev/mail?token=" + url.QueryEscape(token)
+	path := filepath.Join(c.DataDir, mailPageFile)
+	if err := os.WriteFile(path, []byte(u+"\n"), 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	fmt.Fprintf(stdout, "Mail page (kept in %s):\n%s\n", path, u)
+	return nil
 }
 
 // dataDirLinkKeys keeps the all-in-one's link key in <data-dir>/link-keys (0600), made
@@ -193,6 +210,9 @@ func serve(ctx context.Context, c config, stdout io.Writer, ready chan<- string)
 	}
 	a.background = append(a.background, notifierLoops(nt, emb.JetStream())...)
 	if err := firstAdminToken(ctx, d, c.DataDir, stdout); err != nil {
+		return err
+	}
+	if err := mailPageLink(c, links, stdout); err != nil {
 		return err
 	}
 	if c.Demo {

@@ -33,6 +33,7 @@ const (
 	Unsubscribe  Purpose = "unsubscribe"  // stop all email for a registration
 	Calendar     Purpose = "calendar"     // read a personal calendar feed
 	Assignment   Purpose = "assignment"   // accept or decline one's assignment
+	DevMail      Purpose = "dev_mail"     // read the mail folder of `plenary serve`
 )
 
 // Errors of Verify.

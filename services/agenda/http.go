@@ -1,7 +1,6 @@
 package agenda
 
 import (
-	"encoding/base64"
 	"fmt"
 	"net/http"
 	"strings"
@@ -157,19 +156,6 @@ func (h *Handlers) Register(rg gin.IRoutes) {
 	rg.DELETE("/sessions/:id/items/:item", h.deleteItem)
 }
 
-func encodeCursor(id string) string { return base64.RawURLEncoding.EncodeToString([]byte(id)) }
-
-func decodeCursor(c string) (string, error) {
-	if c == "" {
-		return "", nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil {
-		return "", problem.Invalid("invalid_cursor", "cursor is not one this API returned")
-	}
-	return string(b), nil
-}
-
 func (h *Handlers) createMeeting(c *gin.Context) {
 	var in MeetingInput
 	if err := httpx.Bind(c, &in); err != nil {
@@ -192,25 +178,12 @@ func (h *Handlers) listMeetings(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	after, err := decodeCursor(p.Cursor)
+	ms, err := h.svc.Meetings(c, p.After, p.Limit+1)
 	if err != nil {
 		httpx.Fail(c, err)
 		return
 	}
-	ms, err := h.svc.Meetings(c, after, p.Limit+1)
-	if err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	out := httpx.List[MeetingJSON]{Items: []MeetingJSON{}}
-	if len(ms) > p.Limit {
-		ms = ms[:p.Limit]
-		out.NextCursor = encodeCursor(ms[len(ms)-1].ID)
-	}
-	for _, m := range ms {
-		out.Items = append(out.Items, meetingJSON(m))
-	}
-	httpx.JSON(c, http.StatusOK, out)
+	httpx.JSON(c, http.StatusOK, httpx.PageOf(p, ms, func(m Meeting) string { return m.ID }, meetingJSON))
 }
 
 func (h *Handlers) getMeeting(c *gin.Context) {

@@ -8,7 +8,6 @@ package audit
 import (
 	"context"
 	"database/sql"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -145,30 +144,17 @@ func (h *Handlers) list(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	before := ""
-	if p.Cursor != "" {
-		b, err := base64.RawURLEncoding.DecodeString(p.Cursor)
-		if err != nil || len(b) == 0 {
-			httpx.Fail(c, problem.Invalid("invalid_cursor", "cursor is not one this API returned"))
-			return
-		}
-		before = string(b)
-	}
 	meeting := c.Query("meeting")
 	if len(meeting) > 64 {
 		httpx.Fail(c, problem.Invalid("invalid_meeting", "meeting must be a meeting id"))
 		return
 	}
 	admin := auth.ActorFrom(c.Request.Context()).Role == auth.RoleAdmin
-	es, err := h.log.List(c, Query{MeetingID: meeting, Before: before, Limit: p.Limit + 1, WithTokens: admin})
+	es, err := h.log.List(c, Query{MeetingID: meeting, Before: p.After, Limit: p.Limit + 1, WithTokens: admin})
 	if err != nil {
 		httpx.Fail(c, err)
 		return
 	}
-	out := httpx.List[Entry]{Items: es}
-	if len(es) > p.Limit {
-		out.Items = es[:p.Limit]
-		out.NextCursor = base64.RawURLEncoding.EncodeToString([]byte(es[p.Limit-1].ID))
-	}
-	httpx.JSON(c, http.StatusOK, out)
+	// The trail reads newest first: the cursor is the oldest entry shown.
+	httpx.JSON(c, http.StatusOK, httpx.PageOf(p, es, func(e Entry) string { return e.ID }, func(e Entry) Entry { return e }))
 }

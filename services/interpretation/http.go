@@ -1,7 +1,6 @@
 package interpretation
 
 import (
-	"encoding/base64"
 	"net/http"
 	"strings"
 	"time"
@@ -127,19 +126,6 @@ func (h *Handlers) RegisterSelfService(rg gin.IRoutes) {
 	rg.POST("/assignments/:id/decline", h.respond(StateDeclined))
 }
 
-func encodeCursor(id string) string { return base64.RawURLEncoding.EncodeToString([]byte(id)) }
-
-func decodeCursor(c string) (string, error) {
-	if c == "" {
-		return "", nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil {
-		return "", problem.Invalid("invalid_cursor", "cursor is not one this API returned")
-	}
-	return string(b), nil
-}
-
 func (h *Handlers) createInterpreter(c *gin.Context) {
 	var in InterpreterInput
 	if err := httpx.Bind(c, &in); err != nil {
@@ -162,25 +148,12 @@ func (h *Handlers) listInterpreters(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	after, err := decodeCursor(p.Cursor)
+	its, err := h.svc.Interpreters(c, p.After, p.Limit+1)
 	if err != nil {
 		httpx.Fail(c, err)
 		return
 	}
-	its, err := h.svc.Interpreters(c, after, p.Limit+1)
-	if err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	out := httpx.List[InterpreterJSON]{Items: []InterpreterJSON{}}
-	if len(its) > p.Limit {
-		its = its[:p.Limit]
-		out.NextCursor = encodeCursor(its[len(its)-1].ID)
-	}
-	for _, it := range its {
-		out.Items = append(out.Items, interpreterJSON(it))
-	}
-	httpx.JSON(c, http.StatusOK, out)
+	httpx.JSON(c, http.StatusOK, httpx.PageOf(p, its, func(it Interpreter) string { return it.ID }, interpreterJSON))
 }
 
 func (h *Handlers) getInterpreter(c *gin.Context) {

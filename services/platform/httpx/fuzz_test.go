@@ -93,5 +93,9 @@ func FuzzPageParams(f *testing.F) {
 		if p.Limit < 1 || p.Limit > MaxPageSize || len(p.Cursor) > 128 {
 			t.Fatalf("PageParams(%q, %q) = %+v", limit, cursor, p)
 		}
+		// A cursor that is accepted names a resource, and is the one PageOf would give.
+		if (p.Cursor != "") != (p.After != "") {
+			t.Fatalf("PageParams(%q, %q): cursor %q names %q", limit, cursor, p.Cursor, p.After)
+		}
 	})
 }

@@ -8,6 +8,7 @@ package httpx
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -319,14 +320,17 @@ func CheckVersion(want, current int64) error {
 
 // Page is a cursor page request.
 type Page struct {
-	Limit  int
+	Limit int
+	// Cursor is the opaque ?cursor= as the client sent it; After is the resource id it
+	// names (empty on the first page). Lists read Limit+1 rows after After.
 	Cursor string
+	After  string
 }
 
 // MaxPageSize bounds list sizes.
 const MaxPageSize = 200
 
-// PageParams reads ?limit= (1..200, default 50) and ?cursor=.
+// PageParams reads ?limit= (1..200, default 50) and ?cursor= (a cursor this API returned).
 func PageParams(c *gin.Context) (Page, error) {
 	p := Page{Limit: 50, Cursor: c.Query("cursor")}
 	if s := c.Query("limit"); s != "" {
@@ -337,10 +341,28 @@ func PageParams(c *gin.Context) (Page, error) {
 		}
 		p.Limit = n
 	}
-	if len(p.Cursor) > 128 {
-		return p, problem.Invalid("invalid_cursor", "cursor is not one this API returned")
+	if p.Cursor != "" {
+		b, err := base64.RawURLEncoding.DecodeString(p.Cursor)
+		if len(p.Cursor) > 128 || err != nil || len(b) == 0 {
+			return p, problem.Invalid("invalid_cursor", "cursor is not one this API returned")
+		}
+		p.After = string(b)
 	}
 	return p, nil
+}
+
+// PageOf makes the list answer from up to Limit+1 rows read after the cursor: the first
+// Limit rows, shown with view, and the cursor of the next page when there is one more.
+func PageOf[T, J any](p Page, rows []T, id func(T) string, view func(T) J) List[J] {
+	out := List[J]{Items: make([]J, 0, min(len(rows), p.Limit))}
+	if len(rows) > p.Limit {
+		rows = rows[:p.Limit]
+		out.NextCursor = base64.RawURLEncoding.EncodeToString([]byte(id(rows[len(rows)-1])))
+	}
+	for _, r := range rows {
+		out.Items = append(out.Items, view(r))
+	}
+	return out
 }
 
 // List is the envelope of every list response.

@@ -837,6 +837,13 @@ func TestPlanDateRangeAcrossMeetings(t *testing.T) {
 		if c := e.check(a); !c.OK {
 			t.Fatalf("A is staffed: %+v", c.Violations)
 		}
+		// The trail records the range plan per meeting: A got two new seats, B a gap.
+		for m, want := range map[string]string{a: `"proposed":2`, b: `"gaps":1`} {
+			var after string
+			if err := e.db.QueryRow(`SELECT after_json FROM audit_log WHERE action = 'interpretation.plan' AND meeting_id = $1 AND after_json LIKE '%"from"%'`, m).Scan(&after); err != nil || !strings.Contains(after, want) {
+				t.Fatalf("audit of the range plan for %s: %q %v", m, after, err)
+			}
+		}
 		c := e.check(b)
 		if len(byRule(c.Violations, interp.RuleDoubleBooking)) != 0 || len(byRule(c.Violations, interp.RuleTeamSize)) != 1 || byRule(c.Violations, interp.RuleTeamSize)[0].SessionID != sb {
 			t.Fatalf("B's check shows its unstaffed session only: %+v", c.Violations)

@@ -147,6 +147,7 @@ func (s *Service) PlanRange(ctx context.Context, from, to time.Time, commit bool
 	}
 	now := s.clock()
 	var fresh []Assignment
+	var proposedIn []int // new seats of each meeting, in order
 	for _, m := range order {
 		sc.sessions = inRange[m]
 		w, err := s.load(ctx, m, sc)
@@ -155,6 +156,7 @@ func (s *Service) PlanRange(ctx context.Context, from, to time.Time, commit bool
 		}
 		res, proposed := propose(w, commit, now)
 		out.Meetings = append(out.Meetings, res)
+		proposedIn = append(proposedIn, len(proposed))
 		out.Assignments += len(res.Assignments)
 		out.Gaps += len(res.Gaps)
 		fresh = append(fresh, proposed...)
@@ -180,15 +182,9 @@ func (s *Service) PlanRange(ctx context.Context, from, to time.Time, commit bool
 		if err := s.claimAll(ctx, tx, fresh); err != nil {
 			return err
 		}
-		for _, m := range order {
-			n := 0
-			for _, a := range fresh {
-				if a.MeetingID == m {
-					n++
-				}
-			}
+		for i, m := range order {
 			err := audit.Record(ctx, tx, now, audit.Change{Action: "interpretation.plan", Resource: "meeting", ID: m, MeetingID: m,
-				After: map[string]any{"proposed": n, "from": out.From, "to": out.To}})
+				After: map[string]any{"proposed": proposedIn[i], "gaps": len(out.Meetings[i].Gaps), "from": out.From, "to": out.To}})
 			if err != nil {
 				return err
 			}

@@ -184,6 +184,26 @@ func (in InterpreterInput) apply(it *Interpreter, creating bool) error {
 	} else if creating {
 		add("tz", "required", "the interpreter's home zone, e.g. Europe/Madrid")
 	}
+	in.applyWork(it, creating, add)
+	if len(errs) == 0 {
+		for _, fe := range it.Validate() {
+			errs = append(errs, problem.FieldError{Field: fe.Field, Code: fe.Code, Message: fe.Message})
+		}
+		for i, b := range it.Preferences.Booths {
+			if !b.Valid() {
+				add(fmt.Sprintf("preferences.booths[%d]", i), "invalid_language", "an ISO 639-1 code")
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return problem.Unprocessable(interp.CodeInvalidInterpreter, "the interpreter is not valid; see errors", errs...)
+	}
+	return nil
+}
+
+// applyWork validates the interpreter's languages, hours, caps, absences and
+// preferences onto it, reporting field errors through add.
+func (in InterpreterInput) applyWork(it *Interpreter, creating bool, add func(field, code, msg string)) {
 	if in.Languages != nil || creating {
 		if len(in.Languages) > maxLanguages {
 			add("languages", "too_many", fmt.Sprintf("at most %d languages", maxLanguages))
@@ -239,20 +259,6 @@ func (in InterpreterInput) apply(it *Interpreter, creating bool) error {
 		}
 		it.Preferences = p
 	}
-	if len(errs) == 0 {
-		for _, fe := range it.Validate() {
-			errs = append(errs, problem.FieldError{Field: fe.Field, Code: fe.Code, Message: fe.Message})
-		}
-		for i, b := range it.Preferences.Booths {
-			if !b.Valid() {
-				add(fmt.Sprintf("preferences.booths[%d]", i), "invalid_language", "an ISO 639-1 code")
-			}
-		}
-	}
-	if len(errs) > 0 {
-		return problem.Unprocessable(interp.CodeInvalidInterpreter, "the interpreter is not valid; see errors", errs...)
-	}
-	return nil
 }
 
 // checkTransition says whether an assignment may move from one state to another.

@@ -1,0 +1,296 @@
+package agenda
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/scheduler/planner"
+	"github.com/plenary/plenary/services/audit"
+	"github.com/plenary/plenary/services/platform/outbox"
+	"github.com/plenary/plenary/services/platform/problem"
+)
+
+// SessionInput is what the secretariat gives for a session. On update, nil fields are
+// unchanged; a change to start, end, duration_min or tz re-resolves the times from the
+// wall clock as typed, in the (new) zone.
+type SessionInput struct {
+	Title       contracts.Text `json:"title"`
+	Start       *string        `json:"start"`
+	End         *string        `json:"end"`
+	DurationMin *int           `json:"duration_min"`
+	TZ          *string        `json:"tz"`
+	// Fold chooses between the two instants of a wall-clock time that occurs twice
+	// (clocks going back): "earlier" or "later".
+	Fold     *string  `json:"fold"`
+	Floor    []string `json:"floor_languages"`
+	Outputs  []string `json:"output_languages"`
+	Audience []string `json:"audience"`
+}
+
+func (in SessionInput) apply(x *Session, venueTZ string, creating bool) (timesChanged bool, err error) {
+	var errs []problem.FieldError
+	if in.Title != nil || creating {
+		errs = append(errs, ValidateText("title", in.Title, true, maxTitleLen)...)
+		if in.Title != nil {
+			x.Title = in.Title
+		}
+	}
+	if in.Floor != nil || creating {
+		errs = append(errs, ValidateLangs("floor_languages", in.Floor, true)...)
+		if in.Floor != nil {
+			x.Floor = in.Floor
+		}
+	}
+	if in.Outputs != nil {
+		errs = append(errs, ValidateLangs("output_languages", in.Outputs, false)...)
+		x.Outputs = in.Outputs
+	} else if creating {
+		x.Outputs = []string{}
+	}
+	if in.Audience != nil {
+		if len(in.Audience) > maxAudience {
+			errs = append(errs, problem.FieldError{Field: "audience", Code: "too_many", Message: fmt.Sprintf("at most %d regions", maxAudience)})
+		}
+		for i, a := range in.Audience {
+			if strings.TrimSpace(a) == "" || len(a) > maxNameLen {
+				errs = append(errs, problem.FieldError{Field: fmt.Sprintf("audience/%d", i), Code: "invalid_value", Message: "a region name of 1 to 200 characters"})
+			}
+		}
+		x.Audience = in.Audience
+	} else if creating {
+		x.Audience = []string{}
+	}
+
+	if creating || in.Start != nil || in.End != nil || in.DurationMin != nil || in.TZ != nil {
+		if timesChanged, errs, err = in.applyTimes(x, venueTZ, creating, errs); err != nil {
+			return false, err
+		}
+	}
+	return timesChanged, invalid(errs)
+}
+
+// applyTimes re-resolves the session's times from the wall clock as typed; errs are the
+// field errors found so far (times are resolved only when there are none).
+func (in SessionInput) applyTimes(x *Session, venueTZ string, creating bool, errs []problem.FieldError) (timesChanged bool, _ []problem.FieldError, err error) {
+	tzIn := x.TZInput
+	if in.TZ != nil {
+		tzIn = *in.TZ
+	}
+	if creating && in.TZ == nil {
+		tzIn = venueTZ
+	}
+	startIn := x.StartInput
+	if in.Start != nil {
+		startIn = *in.Start
+	}
+	var endIn string
+	var dur time.Duration
+	switch {
+	case in.End != nil && in.DurationMin != nil:
+		errs = append(errs, problem.FieldError{Field: "duration_min", Code: "conflict", Message: "give end or duration_min, not both"})
+	case in.End != nil:
+		endIn = *in.End
+	case in.DurationMin != nil:
+		if *in.DurationMin < 1 || *in.DurationMin > maxSessionHours*60 {
+			errs = append(errs, problem.FieldError{Field: "duration_min", Code: "out_of_range", Message: fmt.Sprintf("1 to %d minutes", maxSessionHours*60)})
+		}
+		dur = time.Duration(*in.DurationMin) * time.Minute
+	case creating:
+		errs = append(errs, problem.FieldError{Field: "end", Code: "required", Message: "give end (wall clock) or duration_min"})
+	case in.Start != nil && x.EndInput == "":
+		// Times were given by duration and the start moved: keep the length.
+		dur = x.Duration()
+	default:
+		endIn = x.EndInput
+		if endIn == "" {
+			dur = x.Duration()
+		}
+	}
+	if creating && in.Start == nil {
+		errs = append(errs, problem.FieldError{Field: "start", Code: "required", Message: "the start as wall clock in tz, e.g. 2026-12-08T16:30"})
+	}
+	fold := ""
+	if in.Fold != nil {
+		fold = *in.Fold
+	}
+	if len(errs) == 0 {
+		t, terr := ResolveTimes(startIn, endIn, dur, tzIn, fold)
+		if terr != nil {
+			return false, errs, terr
+		}
+		if d := t.End.Sub(t.Start); d > maxSessionHours*time.Hour {
+			errs = append(errs, problem.FieldError{Field: "end", Code: "out_of_range", Message: fmt.Sprintf("a session lasts at most %d hours", maxSessionHours)})
+		}
+		if len(x.Audience) > 0 {
+			if _, ferr := planner.Fit(t.Start, t.End, x.Audience); ferr != nil {
+				return false, errs, fieldProblem("audience", ferr)
+			}
+		}
+		timesChanged = !t.Start.Equal(x.StartUTC) || !t.End.Equal(x.EndUTC)
+		x.StartUTC, x.EndUTC, x.TZ, x.Findings = t.Start, t.End, t.Zone, t.Findings
+		x.TZInput, x.StartInput, x.EndInput = tzIn, startIn, endIn
+	}
+	return timesChanged, errs, nil
+}
+
+// CreateSession schedules a session in a meeting and emits session.scheduled.
+func (s *Service) CreateSession(ctx context.Context, meetingID string, in SessionInput) (Session, error) {
+	var out Session
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		m, err := s.store.meeting(ctx, tx, meetingID, true)
+		if err != nil {
+			return err
+		}
+		now := s.clock()
+		x := Session{ID: newID(), MeetingID: meetingID, Status: StatusScheduled, ScheduleVersion: 1, Version: 1, CreatedAt: now, UpdatedAt: now}
+		if _, err := in.apply(&x, m.VenueTZ, true); err != nil {
+			return err
+		}
+		if err := s.store.insertSession(ctx, tx, x); err != nil {
+			return err
+		}
+		if err := s.store.bumpAgenda(ctx, tx, meetingID, now); err != nil {
+			return err
+		}
+		out = x
+		if err := audit.Record(ctx, tx, now, audit.Change{Action: "session.create", Resource: "session", ID: x.ID, MeetingID: meetingID, After: sessionContract(x)}); err != nil {
+			return err
+		}
+		return outbox.Emit(ctx, tx, contracts.SessionScheduled, Source, now, contracts.SessionEvent{Session: sessionContract(x)})
+	})
+	if err == nil {
+		s.sessionsChanged(ctx, meetingID)
+	}
+	return out, err
+}
+
+// Session returns a session.
+func (s *Service) Session(ctx context.Context, id string) (Session, error) {
+	return s.store.session(ctx, s.db, id, false)
+}
+
+// Sessions lists a meeting's sessions in time order.
+func (s *Service) Sessions(ctx context.Context, meetingID string) ([]Session, error) {
+	if _, err := s.store.meeting(ctx, s.db, meetingID, false); err != nil {
+		return nil, err
+	}
+	return s.store.sessionsOf(ctx, s.db, meetingID, "", 1<<30)
+}
+
+// SessionsStarting lists the scheduled sessions of every meeting that start in
+// [from, to), in time order, at most limit of them.
+func (s *Service) SessionsStarting(ctx context.Context, from, to time.Time, limit int) ([]Session, error) {
+	return s.store.sessionsStarting(ctx, s.db, from.UTC(), to.UTC(), limit)
+}
+
+// UpdateSession applies a partial update. A change of times raises the schedule version
+// and emits session.rescheduled with the old and new times; other changes emit
+// session.updated.
+func (s *Service) UpdateSession(ctx context.Context, id string, ifMatch int64, in SessionInput) (Session, error) {
+	var out Session
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		x, err := s.store.session(ctx, tx, id, true)
+		if err != nil {
+			return err
+		}
+		if err := checkVersion(ifMatch, x.Version); err != nil {
+			return err
+		}
+		if x.Status == StatusCancelled {
+			return problem.New(problem.KindConflict, "session_cancelled", "session %s is cancelled and can no longer change", id)
+		}
+		m, err := s.store.meeting(ctx, tx, x.MeetingID, false)
+		if err != nil {
+			return err
+		}
+		prev := x
+		moved, err := in.apply(&x, m.VenueTZ, false)
+		if err != nil {
+			return err
+		}
+		now := s.clock()
+		x.Version++
+		x.UpdatedAt = now
+		if moved {
+			x.ScheduleVersion++
+		}
+		if err := s.store.updateSession(ctx, tx, x); err != nil {
+			return err
+		}
+		if err := s.store.bumpAgenda(ctx, tx, x.MeetingID, now); err != nil {
+			return err
+		}
+		out = x
+		action := "session.update"
+		if moved {
+			action = "session.reschedule"
+		}
+		if err := audit.Record(ctx, tx, now, audit.Change{Action: action, Resource: "session", ID: x.ID, MeetingID: x.MeetingID,
+			Before: sessionContract(prev), After: sessionContract(x)}); err != nil {
+			return err
+		}
+		if moved {
+			if err := outbox.Emit(ctx, tx, contracts.SessionRescheduled, Source, now, contracts.SessionRescheduledEvent{
+				Session:         sessionContract(x),
+				Previous:        contracts.Interval{StartUTC: prev.StartUTC, EndUTC: prev.EndUTC},
+				PreviousVersion: prev.ScheduleVersion,
+			}); err != nil {
+				return err
+			}
+			return s.moveItems(ctx, tx, x, x.StartUTC.Sub(prev.StartUTC), now)
+		}
+		return outbox.Emit(ctx, tx, contracts.SessionUpdated, Source, now, contracts.SessionEvent{Session: sessionContract(x)})
+	})
+	if err == nil {
+		s.sessionsChanged(ctx, out.MeetingID)
+	}
+	return out, err
+}
+
+// CancelSession cancels a session and emits session.cancelled. Cancelling a cancelled
+// session is a no-op that returns it unchanged.
+func (s *Service) CancelSession(ctx context.Context, id string, ifMatch int64, reason string) (Session, error) {
+	if len(reason) > maxDescLen {
+		return Session{}, invalid([]problem.FieldError{{Field: "reason", Code: "too_long", Message: fmt.Sprintf("at most %d characters", maxDescLen)}})
+	}
+	var out Session
+	changed := false
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		x, err := s.store.session(ctx, tx, id, true)
+		if err != nil {
+			return err
+		}
+		if err := checkVersion(ifMatch, x.Version); err != nil {
+			return err
+		}
+		out = x
+		if x.Status == StatusCancelled {
+			return nil
+		}
+		now := s.clock()
+		prev := x
+		x.Status, x.CancelReason = StatusCancelled, reason
+		x.Version++
+		x.UpdatedAt = now
+		if err := s.store.updateSession(ctx, tx, x); err != nil {
+			return err
+		}
+		if err := s.store.bumpAgenda(ctx, tx, x.MeetingID, now); err != nil {
+			return err
+		}
+		out, changed = x, true
+		if err := audit.Record(ctx, tx, now, audit.Change{Action: "session.cancel", Resource: "session", ID: x.ID, MeetingID: x.MeetingID,
+			Before: sessionContract(prev), After: sessionContract(x)}); err != nil {
+			return err
+		}
+		return outbox.Emit(ctx, tx, contracts.SessionCancelled, Source, now, contracts.SessionEvent{Session: sessionContract(x), Reason: reason})
+	})
+	if err == nil && changed {
+		s.sessionsChanged(ctx, out.MeetingID)
+	}
+	return out, err
+}

@@ -1,0 +1,172 @@
+package interpretation
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/scheduler/interp"
+	"github.com/plenary/plenary/services/agenda"
+	"github.com/plenary/plenary/services/audit"
+	"github.com/plenary/plenary/services/platform/outbox"
+	"github.com/plenary/plenary/services/platform/problem"
+)
+
+// TransitionResult is an assignment after a change of state and, after a decline, the
+// replacement the allocator proposes for the re-opened seat (or why there is none).
+type TransitionResult struct {
+	Assignment   Assignment
+	Replacements []Assignment
+	Gaps         []interp.Gap
+}
+
+var eventOf = map[string]string{
+	StateOffered:   contracts.AssignmentOffered,
+	StateAccepted:  contracts.AssignmentAccepted,
+	StateDeclined:  contracts.AssignmentDeclined,
+	StateWithdrawn: contracts.AssignmentWithdrawn,
+}
+
+// Transition moves an assignment to state `to` (ifMatch < 0: any version) and emits its
+// event in the same transaction. A decline re-opens the seat: the allocator then
+// proposes a replacement, stored as proposed.
+func (s *Service) Transition(ctx context.Context, id string, ifMatch int64, to string) (TransitionResult, error) {
+	var res TransitionResult
+	cur, err := s.store.assignment(ctx, s.db, id)
+	if err != nil {
+		return res, err
+	}
+	if err := checkTransition(id, cur.State, to); err != nil {
+		return res, err
+	}
+	x, err := s.agenda.Session(ctx, cur.SessionID)
+	if err != nil {
+		return res, err
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		a, err := s.store.assignment(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if ifMatch >= 0 && ifMatch != a.Version {
+			return problem.New(problem.KindPreconditionFailed, "version_mismatch",
+				"the assignment changed since you read it (your version %d, current %d); read it again and retry", ifMatch, a.Version).
+				WithExtra("current_version", a.Version)
+		}
+		if err := checkTransition(id, a.State, to); err != nil {
+			return err
+		}
+		now := s.clock()
+		before := assignmentJSON(a)
+		a.State = to
+		a.Sequence++
+		a.Version++
+		a.UpdatedAt = now
+		if err := s.store.updateAssignment(ctx, tx, a); err != nil {
+			return err
+		}
+		ev, err := s.eventPayload(ctx, tx, a, x)
+		if err != nil {
+			return err
+		}
+		res.Assignment = a
+		if err := audit.Record(ctx, tx, now, audit.Change{Action: "assignment." + to, Resource: "assignment", ID: a.ID, MeetingID: a.MeetingID,
+			Before: before, After: assignmentJSON(a)}); err != nil {
+			return err
+		}
+		return outbox.Emit(ctx, tx, eventOf[to], Source, now, contracts.AssignmentEvent{Assignment: ev})
+	})
+	if err != nil {
+		return res, err
+	}
+	if to == StateDeclined {
+		res.Replacements, res.Gaps, err = s.replace(ctx, res.Assignment)
+		if err != nil {
+			s.log.Warn("replacement proposal failed", "assignment", id, "error", err.Error())
+		}
+	}
+	s.recheckMeetingAndNeighbours(ctx, res.Assignment.MeetingID)
+	return res, nil
+}
+
+// replace asks the allocator to fill the seat a decline re-opened, keeping every other
+// active seat of the meeting, and stores what it proposes for that booth.
+func (s *Service) replace(ctx context.Context, declined Assignment) ([]Assignment, []interp.Gap, error) {
+	w, err := s.load(ctx, declined.MeetingID, scope{})
+	if err != nil {
+		return nil, nil, err
+	}
+	in := w.input
+	in.Kept = nil
+	taken := map[seatKey]bool{}
+	for _, a := range w.mine {
+		if Active(a.State) && a.Live {
+			in.Kept = append(in.Kept, a.pure())
+			taken[seatKey{a.SessionID, a.Booth, a.InterpreterID}] = true
+		}
+	}
+	plan := interp.Allocate(in)
+	x := w.sessions[declined.SessionID]
+	now := s.clock()
+	var fresh []Assignment
+	for _, pa := range plan.Assignments {
+		k := seatKey{pa.SessionID, string(pa.Booth), pa.InterpreterID}
+		if taken[k] || pa.SessionID != declined.SessionID || string(pa.Booth) != declined.Booth {
+			continue
+		}
+		fresh = append(fresh, Assignment{ID: newID(), MeetingID: declined.MeetingID, SessionID: pa.SessionID, Booth: string(pa.Booth),
+			InterpreterID: pa.InterpreterID, Role: string(pa.Role), State: StateProposed, StartUTC: x.StartUTC, EndUTC: x.EndUTC,
+			Live: true, Version: 1, CreatedAt: now, UpdatedAt: now})
+	}
+	var gaps []interp.Gap
+	for _, g := range plan.Gaps {
+		if g.SessionID == declined.SessionID && string(g.Booth) == declined.Booth {
+			gaps = append(gaps, g)
+		}
+	}
+	if len(fresh) == 0 {
+		return nil, gaps, nil
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		if err := s.claimAll(ctx, tx, fresh); err != nil {
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, gaps, err
+	}
+	return fresh, gaps, nil
+}
+
+// eventPayload is what the notifier needs to write to the interpreter: contact, locale
+// and zone, the colleagues in the booth, and the session.
+func (s *Service) eventPayload(ctx context.Context, q querier, a Assignment, x agenda.Session) (contracts.Assignment, error) {
+	it, err := s.store.interpreter(ctx, q, a.InterpreterID)
+	if err != nil {
+		return contracts.Assignment{}, err
+	}
+	team := []contracts.TeamMember{}
+	mates, err := s.store.ofSession(ctx, q, a.SessionID)
+	if err != nil {
+		return contracts.Assignment{}, err
+	}
+	for _, m := range mates {
+		if m.Booth != a.Booth || m.ID == a.ID {
+			continue
+		}
+		mate, err := s.store.interpreter(ctx, q, m.InterpreterID)
+		if err != nil {
+			return contracts.Assignment{}, err
+		}
+		team = append(team, contracts.TeamMember{Name: mate.Name, Role: m.Role})
+	}
+	return contracts.Assignment{
+		ID: a.ID, MeetingID: a.MeetingID, SessionID: a.SessionID, Booth: a.Booth, Role: a.Role, State: a.State, Sequence: a.Sequence,
+		Interpreter: contracts.Interpreter{ID: it.ID, Name: it.Name, Email: it.Email, Locale: it.Locale, TZ: it.TZ},
+		Team:        team,
+		Session: contracts.Session{ID: x.ID, MeetingID: x.MeetingID, Title: x.Title, StartUTC: x.StartUTC, EndUTC: x.EndUTC, TZ: x.TZ,
+			FloorLanguages: nonNil(x.Floor), OutputLanguages: nonNil(x.Outputs), Audience: nonNil(x.Audience), Status: x.Status,
+			ScheduleVersion: x.ScheduleVersion, Version: x.Version},
+	}, nil
+}

@@ -101,8 +101,10 @@ func (in SessionInput) applyTimes(x *Session, venueTZ string, creating bool, err
 		dur = time.Duration(*in.DurationMin) * time.Minute
 	case creating:
 		errs = append(errs, problem.FieldError{Field: "end", Code: "required", Message: "give end (wall clock) or duration_min"})
-	case in.Start != nil && x.EndInput == "":
-		// Times were given by duration and the start moved: keep the length.
+	case in.Start != nil:
+		// Moving the start alone moves the session: it keeps its length, whether it
+		// was typed with an end or a duration. Keeping the typed end instead would
+		// silently shorten or lengthen it; an explicit end or duration_min wins.
 		dur = x.Duration()
 	default:
 		endIn = x.EndInput
@@ -128,6 +130,17 @@ func (in SessionInput) applyTimes(x *Session, venueTZ string, creating bool, err
 		if len(x.Audience) > 0 {
 			if _, ferr := planner.Fit(t.Start, t.End, x.Audience); ferr != nil {
 				return false, errs, fieldProblem("audience", ferr)
+			}
+		}
+		if in.Start != nil && in.End == nil && in.DurationMin == nil && x.EndInput != "" {
+			// The end was typed as a wall clock: keep it one, at the moved end. It
+			// carries its offset when the wall clock alone would name another instant
+			// (a time that occurs twice when clocks go back).
+			if z, zerr := ParseZone(tzIn); zerr == nil {
+				endIn = t.End.In(z.Location).Format("2006-01-02T15:04")
+				if at, _, werr := resolveWall(endIn, z, ""); werr != nil || !at.Equal(t.End) {
+					endIn = t.End.In(z.Location).Format("2006-01-02T15:04-07:00")
+				}
 			}
 		}
 		timesChanged = !t.Start.Equal(x.StartUTC) || !t.End.Equal(x.EndUTC)

@@ -175,15 +175,15 @@ func TestRescheduleUpdateAndCancel(t *testing.T) {
 		if u["schedule_version"] != float64(1) || u["version"] != float64(2) {
 			t.Fatalf("title change: %v", u)
 		}
-		// Moving the start keeps the typed end, and raises the schedule version.
+		// Moving the start moves the session with its length, and raises the schedule version.
 		u = e.must(200, e.do("PATCH", path, map[string]any{"start": "2026-12-08T17:00"}, "If-Match", `"2"`))
-		if u["schedule_version"] != float64(2) || u["start_utc"] != "2026-12-08T16:00:00Z" || u["end_utc"] != "2026-12-08T17:30:00Z" {
+		if u["schedule_version"] != float64(2) || u["start_utc"] != "2026-12-08T16:00:00Z" || u["end_utc"] != "2026-12-08T18:00:00Z" {
 			t.Fatalf("reschedule: %v", u)
 		}
 		e.do("PATCH", path, map[string]any{"start": "2026-12-08T18:00"}, "If-Match", `"2"`).Problem(t, 412, "version_mismatch")
 		// A PATCH that fails validation changes nothing.
 		e.do("PATCH", path, map[string]any{"end": "2026-12-08T10:00"}, "If-Match", `"3"`).Problem(t, 422, "end_before_start")
-		if got := e.must(200, e.do("GET", path, nil)); got["version"] != float64(3) || got["end_utc"] != "2026-12-08T17:30:00Z" {
+		if got := e.must(200, e.do("GET", path, nil)); got["version"] != float64(3) || got["end_utc"] != "2026-12-08T18:00:00Z" {
 			t.Fatalf("failed PATCH changed the session: %v", got)
 		}
 
@@ -492,6 +492,64 @@ func TestAgendaShowsTheInterpretationVerdict(t *testing.T) {
 		}
 		if public.Header.Get("ETag") == staff.Header.Get("ETag") || public.Header.Get("Vary") != "Authorization" {
 			t.Fatalf("the two audiences share a validator: %q %q (Vary %q)", public.Header.Get("ETag"), staff.Header.Get("ETag"), public.Header.Get("Vary"))
+		}
+	})
+}
+
+// TestMovingASessionKeepsItsLength: PATCHing only start moves the session whole (the
+// issue's case: 16:30-18:30 moved to 17:00 must end at 19:00, not 18:30); an explicit
+// end or duration_min wins; a change of zone alone keeps the wall clocks as typed.
+func TestMovingASessionKeepsItsLength(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, e *env) {
+		mid := e.createMeeting()
+		base := map[string]any{"title": map[string]string{"en": "Roundtable"}, "floor_languages": []string{"en"}}
+		create := func(kv map[string]any) string {
+			b := map[string]any{}
+			for k, v := range base {
+				b[k] = v
+			}
+			for k, v := range kv {
+				b[k] = v
+			}
+			return e.createSession(mid, b)["id"].(string)
+		}
+		type want struct{ start, end string }
+		tests := []struct {
+			name   string
+			create map[string]any
+			patch  map[string]any
+			want   want
+			minute float64
+			input  string // planned.input.end after the move
+		}{
+			{"typed with an end, start moved", map[string]any{"start": "2026-12-08T16:30", "end": "2026-12-08T18:30"},
+				map[string]any{"start": "2026-12-08T17:00"}, want{"2026-12-08T16:00:00Z", "2026-12-08T18:00:00Z"}, 120, "2026-12-08T19:00"},
+			{"typed with a duration, start moved", map[string]any{"start": "2026-12-08T16:30", "duration_min": 90},
+				map[string]any{"start": "2026-12-08T09:00"}, want{"2026-12-08T08:00:00Z", "2026-12-08T09:30:00Z"}, 90, ""},
+			{"start and end given", map[string]any{"start": "2026-12-08T16:30", "end": "2026-12-08T18:30"},
+				map[string]any{"start": "2026-12-08T17:00", "end": "2026-12-08T18:00"}, want{"2026-12-08T16:00:00Z", "2026-12-08T17:00:00Z"}, 60, "2026-12-08T18:00"},
+			{"start and duration given", map[string]any{"start": "2026-12-08T16:30", "end": "2026-12-08T18:30"},
+				map[string]any{"start": "2026-12-08T17:00", "duration_min": 45}, want{"2026-12-08T16:00:00Z", "2026-12-08T16:45:00Z"}, 45, ""},
+			{"end alone", map[string]any{"start": "2026-12-08T16:30", "end": "2026-12-08T18:30"},
+				map[string]any{"end": "2026-12-08T18:00"}, want{"2026-12-08T15:30:00Z", "2026-12-08T17:00:00Z"}, 90, "2026-12-08T18:00"},
+			// Across the end of summer time the length kept is the elapsed one: 2 h.
+			{"moved across a DST change", map[string]any{"start": "2026-10-24T23:30", "end": "2026-10-25T01:30"},
+				map[string]any{"start": "2026-10-25T01:30", "fold": "earlier"}, want{"2026-10-24T23:30:00Z", "2026-10-25T01:30:00Z"}, 120, "2026-10-25T02:30+01:00"},
+			{"zone alone keeps the typed wall clocks", map[string]any{"start": "2026-12-08T16:30", "end": "2026-12-08T18:30"},
+				map[string]any{"tz": "Europe/London"}, want{"2026-12-08T16:30:00Z", "2026-12-08T18:30:00Z"}, 120, "2026-12-08T18:30"},
+		}
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				sid := create(tc.create)
+				s := e.must(200, e.do("PATCH", "/v1/sessions/"+sid, tc.patch, "If-Match", `"1"`))
+				if s["start_utc"] != tc.want.start || s["end_utc"] != tc.want.end || s["duration_min"] != tc.minute {
+					t.Fatalf("got %v - %v (%v min), want %s - %s (%v min)", s["start_utc"], s["end_utc"], s["duration_min"], tc.want.start, tc.want.end, tc.minute)
+				}
+				in := s["planned"].(map[string]any)["input"].(map[string]any)
+				if got, _ := in["end"].(string); got != tc.input {
+					t.Fatalf("planned input end %q, want %q", got, tc.input)
+				}
+			})
 		}
 	})
 }

@@ -208,7 +208,7 @@ type RulesJSON struct {
 func rulesJSON(rules []ReminderRule, def bool) RulesJSON {
 	out := RulesJSON{Rules: []RuleJSON{}, Default: def}
 	for _, r := range rules {
-		out.Rules = append(out.Rules, RuleJSON{Audience: r.Audience, Before: r.Before.String()})
+		out.Rules = append(out.Rules, RuleJSON{Audience: r.Audience, Before: FormatLead(r.Before)})
 	}
 	return out
 }

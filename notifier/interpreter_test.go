@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -208,6 +209,10 @@ func TestMeetingReminderRules(t *testing.T) {
 		if code != http.StatusOK || out.Default || len(out.Rules) != 2 {
 			t.Fatalf("put: %d %+v", code, out)
 		}
+		// The rules echo as they were written, not as Go prints durations ("72h0m0s").
+		if want := []notifier.RuleJSON{{Audience: "interpreter", Before: "72h"}, {Audience: "registrant", Before: "2h"}}; !slices.Equal(out.Rules, want) {
+			t.Fatalf("rules echoed as %+v, want %+v", out.Rules, want)
+		}
 		if got := r.states(`kind = 'reminder'`); got["planned"] != 1 || got["cancelled"] != 2 {
 			t.Fatalf("reminders after the new rules: %v", got)
 		}
@@ -233,8 +238,8 @@ func TestMeetingReminderRules(t *testing.T) {
 			}
 			trail = append(trail, before+" -> "+after)
 		}
-		if len(trail) != 2 || !strings.Contains(trail[0], `"default":true`) || !strings.Contains(trail[0], `"before":"72h0m0s"`) ||
-			!strings.Contains(trail[1], `"before":"2h0m0s"`) {
+		if len(trail) != 2 || !strings.Contains(trail[0], `"default":true`) || !strings.Contains(trail[0], `"before":"72h"`) ||
+			!strings.Contains(trail[1], `"before":"2h"`) {
 			t.Fatalf("audit trail of the rules: %v", trail)
 		}
 	})

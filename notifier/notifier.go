@@ -31,6 +31,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -83,7 +84,7 @@ func ParseRules(s string) ([]ReminderRule, error) {
 			return nil, fmt.Errorf("reminder rule %q: lead time from 1m to 1440h, e.g. 24h", part)
 		}
 		d = d.Truncate(time.Minute)
-		r := ReminderRule{Audience: audience, Name: strings.TrimSuffix(strings.TrimSuffix(d.String(), "0s"), "0m"), Before: d}
+		r := ReminderRule{Audience: audience, Name: FormatLead(d), Before: d}
 		if seen[audience+r.Name] {
 			return nil, fmt.Errorf("reminder rule %q is given twice", part)
 		}
@@ -91,6 +92,26 @@ func ParseRules(s string) ([]ReminderRule, error) {
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// FormatLead writes a lead time as rules are written and named: whole hours and minutes,
+// "24h", "30m", "668h30m", never "24h0m0s". It is the one formatter of lead times: what it
+// writes, ParseRules (and time.ParseDuration) read back to the same duration, and a rule's
+// name is its lead time in this form, so a rule typed "1440m" or "24h" is the same rule.
+// Seconds are dropped, as ParseRules truncates lead times to the minute.
+func FormatLead(d time.Duration) string {
+	d = d.Truncate(time.Minute)
+	if d <= 0 {
+		return "0m"
+	}
+	h, m := int64(d/time.Hour), int64(d%time.Hour/time.Minute)
+	switch {
+	case m == 0:
+		return strconv.FormatInt(h, 10) + "h"
+	case h == 0:
+		return strconv.FormatInt(m, 10) + "m"
+	}
+	return strconv.FormatInt(h, 10) + "h" + strconv.FormatInt(m, 10) + "m"
 }
 
 // Config is what a Notifier needs; main builds it.

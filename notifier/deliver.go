@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/plenary/plenary/notifier/ics"
@@ -24,32 +25,104 @@ type TickStats struct {
 // errSkip marks a delivery that must not go out any more (recipient gone, session moved).
 var errSkip = errors.New("delivery no longer wanted")
 
-// Tick claims every due delivery, batch after batch, and sends it.
+// Tick claims every due delivery and sends it. Each of Concurrency workers claims a few
+// rows at a time (Batch), sends them one by one and marks each row as soon as the mail
+// server has accepted its message, so a crash can leave at most the one message each
+// worker had in flight sent but unmarked. A heartbeat renews the short leases of the
+// rows this process holds for as long as the tick runs; the rows of a process that died
+// are claimed again once their lease (seconds) has run out.
 func (n *Notifier) Tick(ctx context.Context) (TickStats, error) {
 	n.tick.Lock()
 	defer n.tick.Unlock()
-	var st TickStats
+	hbCtx, stopHeartbeat := context.WithCancel(ctx)
+	hbDone := make(chan struct{})
+	go func() {
+		defer close(hbDone)
+		n.heartbeat(hbCtx)
+	}()
+	defer func() {
+		stopHeartbeat()
+		<-hbDone
+	}()
+
+	var (
+		mu       sync.Mutex
+		st       TickStats
+		firstErr error
+		stop     atomic.Bool
+		wg       sync.WaitGroup
+	)
+	for range n.cfg.Concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !stop.Load() && ctx.Err() == nil {
+				var local TickStats
+				batch, missed, err := n.claim(ctx)
+				local.Missed = missed
+				if err == nil && len(batch) > 0 {
+					err = n.sendBatch(ctx, batch, &local, &stop)
+				}
+				mu.Lock()
+				st.add(local)
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
+				mu.Unlock()
+				if err != nil {
+					stop.Store(true)
+					return
+				}
+				if len(batch) == 0 && missed == 0 {
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if n.metrics != nil {
+		n.metrics.observeTick(ctx, n, st)
+	}
+	return st, firstErr
+}
+
+func (s *TickStats) add(o TickStats) {
+	s.Sent += o.Sent
+	s.Missed += o.Missed
+	s.Cancelled += o.Cancelled
+	s.Failed += o.Failed
+	s.Retried += o.Retried
+}
+
+// heartbeat renews the leases of the rows this process holds until ctx ends.
+func (n *Notifier) heartbeat(ctx context.Context) {
+	t := time.NewTicker(n.cfg.Lease / 3)
+	defer t.Stop()
 	for {
-		batch, missed, err := n.claim(ctx)
-		if err != nil {
-			return st, err
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
 		}
-		st.Missed += missed
-		if len(batch) == 0 && missed == 0 {
-			return st, nil
-		}
-		if err := n.sendBatch(ctx, batch, &st); err != nil {
-			return st, err
+		now := n.now()
+		dctx, cancel := context.WithTimeout(ctx, n.cfg.Lease/3)
+		_, err := n.cfg.DB.ExecContext(dctx, `UPDATE notifier_deliveries SET lease_until = $1
+			WHERE state = 'sending' AND lease_owner = $2`, now.Add(n.cfg.Lease), n.owner)
+		cancel()
+		if err != nil && ctx.Err() == nil {
+			n.log.Warn("renew delivery leases", "error", err.Error())
 		}
 	}
 }
 
-// claim moves up to Batch due rows to sending (and rows past their grace to missed) in
-// one transaction. Rows left in sending by a notifier that stopped between send and mark
-// are claimed again once their lease has run out.
+// claim moves up to Batch due rows to sending under this process's lease (and rows past
+// their grace to missed) in one transaction. Rows left in sending by a notifier that
+// died are claimed again once their lease has run out.
 func (n *Notifier) claim(ctx context.Context) ([]Delivery, int, error) {
 	var out []Delivery
 	missed := 0
+	ctx, cancel := context.WithTimeout(ctx, dbTimeout)
+	defer cancel()
 	err := n.cfg.DB.Tx(ctx, func(tx *sql.Tx) error {
 		out, missed = nil, 0
 		now := n.now()
@@ -75,24 +148,30 @@ func (n *Notifier) claim(ctx context.Context) ([]Delivery, int, error) {
 		if err := n.store.setState(ctx, tx, late, Missed, "due time passed beyond the grace period", now); err != nil {
 			return err
 		}
-		for len(claim) > 0 {
-			chunk := claim[:min(len(claim), 500)]
-			claim = claim[len(chunk):]
-			args := []any{now, now.Add(n.cfg.Lease)}
-			ph := make([]string, len(chunk))
-			for i, id := range chunk {
-				args = append(args, id)
-				ph[i] = fmt.Sprintf("$%d", i+3)
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE notifier_deliveries SET state = 'sending', lease_until = $2, attempts = attempts + 1,
-				updated_at = $1 WHERE id IN (`+strings.Join(ph, ",")+`)`, args...); err != nil {
-				return fmt.Errorf("claim deliveries: %w", err)
-			}
+		if len(claim) == 0 {
+			return nil
+		}
+		args := []any{now, now.Add(n.cfg.Lease), n.owner}
+		ph := make([]string, len(claim))
+		for i, id := range claim {
+			args = append(args, id)
+			ph[i] = fmt.Sprintf("$%d", i+4)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE notifier_deliveries SET state = 'sending', lease_until = $2, lease_owner = $3,
+			attempts = attempts + 1, updated_at = $1 WHERE id IN (`+strings.Join(ph, ",")+`)`, args...); err != nil {
+			return fmt.Errorf("claim deliveries: %w", err)
 		}
 		return nil
 	})
+	if err == nil && n.metrics != nil && missed > 0 {
+		n.metrics.missed.Add(float64(missed))
+	}
 	return out, missed, err
 }
+
+// dbTimeout bounds each statement of the delivery loop, so a hung database stalls a tick
+// for seconds, not for ever.
+const dbTimeout = 10 * time.Second
 
 // world is the projection a batch of deliveries needs, read once per batch.
 type world struct {
@@ -177,92 +256,84 @@ func (n *Notifier) load(ctx context.Context, q querier, ds []Delivery) (world, e
 	return w, nil
 }
 
-type outcome struct {
-	d   Delivery
-	err error
-}
-
-func (n *Notifier) sendBatch(ctx context.Context, batch []Delivery, st *TickStats) error {
-	if len(batch) == 0 {
-		return nil
-	}
+// sendBatch sends the claimed rows one after the other and marks each as soon as its
+// outcome is known. It stops early, leaving the rest claimed, when stop is set (a peer
+// worker failed) or AfterSend reports a crash.
+func (n *Notifier) sendBatch(ctx context.Context, batch []Delivery, st *TickStats, stop *atomic.Bool) error {
 	w, err := n.load(ctx, n.cfg.DB, batch)
 	if err != nil {
 		return err
 	}
-	now := n.now()
-	results := make([]outcome, len(batch))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	var crash error
-	var crashOnce sync.Once
-	for range n.cfg.Concurrency {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				d := batch[i]
-				msg, err := n.compose(d, w, now)
-				if err == nil {
-					err = n.cfg.Sender.Send(ctx, msg)
-					if err == nil && n.cfg.AfterSend != nil {
-						if herr := n.cfg.AfterSend(ctx, d); herr != nil {
-							crashOnce.Do(func() { crash = herr })
-						}
-					}
+	for _, d := range batch {
+		if stop.Load() {
+			return nil
+		}
+		now := n.now()
+		msg, err := n.compose(d, w, now)
+		if err == nil {
+			err = n.cfg.Sender.Send(ctx, msg)
+			if err == nil && n.cfg.AfterSend != nil {
+				if herr := n.cfg.AfterSend(ctx, d); herr != nil {
+					// Stop as a crash would: this row stays in sending, unmarked.
+					return fmt.Errorf("stopped after send: %w", herr)
 				}
-				results[i] = outcome{d: d, err: err}
 			}
-		}()
+		}
+		if err := n.mark(ctx, d, err, st); err != nil {
+			return err
+		}
 	}
-	for i := range batch {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
-	if crash != nil {
-		// Stop as a crash would: nothing is marked, the rows stay in sending.
-		return fmt.Errorf("stopped after send: %w", crash)
-	}
+	return nil
+}
 
-	var sent, skipped []string
-	var failed []outcome
-	for _, r := range results {
-		switch {
-		case r.err == nil:
-			sent = append(sent, r.d.ID)
-		case errors.Is(r.err, errSkip):
-			skipped = append(skipped, r.d.ID)
-		default:
-			failed = append(failed, r)
+// mark records one delivery's outcome. A mark that fails (the database is away) is tried
+// again for up to a lease, while the heartbeat keeps the row ours: giving up early would
+// let a peer send an accepted message again.
+func (n *Notifier) mark(ctx context.Context, d Delivery, sendErr error, st *TickStats) error {
+	state, lastError := Sent, ""
+	switch {
+	case sendErr == nil:
+	case errors.Is(sendErr, errSkip):
+		state = Cancelled
+	default:
+		state, lastError = Failed, sendErr.Error()
+		// A temporary failure (the sender has already retried with backoff) is tried
+		// again at a later tick, up to three claims.
+		if mail.IsTemporary(sendErr) && d.Attempts+1 < 3 {
+			state = Planned
 		}
 	}
-	return n.cfg.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if err := n.store.setState(ctx, tx, sent, Sent, "", now); err != nil {
-			return err
+	deadline := time.Now().Add(n.cfg.Lease)
+	for {
+		dctx, cancel := context.WithTimeout(ctx, dbTimeout)
+		err := n.store.setState(dctx, n.cfg.DB, []string{d.ID}, state, lastError, n.now())
+		cancel()
+		if err == nil {
+			break
 		}
-		if err := n.store.setState(ctx, tx, skipped, Cancelled, "", now); err != nil {
-			return err
+		if ctx.Err() != nil || time.Now().After(deadline) {
+			return fmt.Errorf("mark delivery %s %s: %w", d.ID, state, err)
 		}
-		st.Sent += len(sent)
-		st.Cancelled += len(skipped)
-		for _, f := range failed {
-			state := Failed
-			// A temporary failure (the sender has already retried with backoff) is tried
-			// again at the next tick, up to three claims.
-			if mail.IsTemporary(f.err) && f.d.Attempts+1 < 3 {
-				state = Planned
-				st.Retried++
-			} else {
-				st.Failed++
-			}
-			n.log.Warn("delivery failed", "delivery", f.d.ID, "kind", f.d.Kind, "state", state, "error", f.err.Error())
-			if err := n.store.setState(ctx, tx, []string{f.d.ID}, state, f.err.Error(), now); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+		time.Sleep(200 * time.Millisecond)
+	}
+	lag := n.now().Sub(d.DueAt)
+	switch state {
+	case Sent:
+		st.Sent++
+		n.log.Info("mail sent", "delivery", d.ID, "kind", d.Kind, "message_id", d.MessageID, "attempt", d.Attempts+1, "lag_ms", lag.Milliseconds())
+	case Cancelled:
+		st.Cancelled++
+	case Planned:
+		st.Retried++
+		n.log.Warn("mail failed, will retry", "delivery", d.ID, "kind", d.Kind, "attempt", d.Attempts+1, "error", withoutAddresses(sendErr))
+	default:
+		st.Failed++
+		n.log.Warn("mail failed", "delivery", d.ID, "kind", d.Kind, "attempt", d.Attempts+1, "error", withoutAddresses(sendErr))
+	}
+	if n.metrics != nil {
+		n.metrics.delivered(state, lag)
+	}
+	return nil
 }
 
 // compose renders a delivery for its recipient, or returns errSkip when it must not go

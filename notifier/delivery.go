@@ -124,7 +124,7 @@ func (s *store) setState(ctx context.Context, q querier, ids []string, state, la
 			args = append(args, id)
 			ph[i] = fmt.Sprintf("$%d", i+4)
 		}
-		_, err := q.ExecContext(ctx, `UPDATE notifier_deliveries SET state = $1, last_error = $2, updated_at = $3, lease_until = NULL
+		_, err := q.ExecContext(ctx, `UPDATE notifier_deliveries SET state = $1, last_error = $2, updated_at = $3, lease_until = NULL, lease_owner = NULL
 			WHERE id IN (`+strings.Join(ph, ",")+`)`, args...)
 		if err != nil {
 			return fmt.Errorf("mark deliveries %s: %w", state, err)

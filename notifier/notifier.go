@@ -13,17 +13,20 @@
 // session, rule and schedule version for reminders; recipient, session and change for
 // notices). A robfig/cron ticker claims due rows and sends them:
 //
-//  1. claim: in one transaction, due rows go from planned to sending (FOR UPDATE SKIP
-//     LOCKED on PostgreSQL) with a lease; their Message-ID was fixed when they were planned
-//     (a digest of the unique key);
-//  2. send through the mail.Sender;
-//  3. mark: sending rows become sent.
+//  1. claim: each sending worker moves a few due rows (Batch) from planned to sending in
+//     one transaction (FOR UPDATE SKIP LOCKED on PostgreSQL), under a lease of seconds in
+//     the name of this process (lease_owner); a heartbeat renews the process's leases
+//     while it lives. Their Message-ID was fixed when they were planned (a digest of the
+//     unique key);
+//  2. send one row through the mail.Sender;
+//  3. mark that row sent as soon as the mail server has accepted it, then send the next.
 //
-// A crash between 2 and 3 leaves rows in sending. When their lease has run out a notifier
-// (the restarted one, or a peer) claims them again and re-sends them with the SAME
-// Message-ID, so the receiving side collapses the two copies: delivery is at-least-once
-// towards the mail server and exactly-once in the notifier's state. A row whose due time
-// has passed by more than the grace period is marked missed instead of being sent late.
+// A process killed at any point leaves its claimed rows in sending; once their lease has
+// run out (seconds, not minutes) a peer or the restarted process claims them again. Only
+// the message each worker had between 2 and 3 at the instant of the kill can arrive twice
+// (with the SAME Message-ID, so the receiving side can collapse the copies): at most one
+// duplicate per kill per sending worker. A row whose due time has passed by more than the
+// grace period is marked missed instead of being sent late.
 package notifier
 
 import (
@@ -36,6 +39,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/robfig/cron/v3"
 
 	"github.com/plenary/plenary/notifier/mail"
@@ -130,10 +134,12 @@ type Config struct {
 	Settle      time.Duration  // edits within it make one change notice; 2 min when zero
 	Grace       time.Duration  // a reminder later than this is missed; 15 min when zero
 	NoticeGrace time.Duration  // the same for notices; 24 h when zero
-	Lease       time.Duration  // how long a claimed row is someone's; 5 min when zero
-	Batch       int            // rows per claim; 500 when zero
-	Concurrency int            // parallel sends; 8 when zero
-	Schedule    string         // cron spec of the ticker; "@every 10s" when empty
+	// Lease is how long a claimed row stays this process's without a heartbeat (renewed
+	// every third of it while the process lives); 15 s when zero.
+	Lease       time.Duration
+	Batch       int    // rows a sending worker claims at a time; 20 when zero
+	Concurrency int    // sending workers; 8 when zero
+	Schedule    string // cron spec of the ticker; "@every 10s" when empty
 	// Stream are the settings of the PLENARY stream when the notifier creates or updates
 	// it (natsx.Replicas on a cluster); they must be the API's.
 	Stream []natsx.StreamOption
@@ -141,6 +147,9 @@ type Config struct {
 	// AfterSend, when set, runs after each successful send and before the row is marked
 	// sent; an error stops the tick there (tests use it to simulate a crash).
 	AfterSend func(ctx context.Context, d Delivery) error
+
+	// Metrics, when set, counts deliveries for /metrics (NewMetrics).
+	Metrics *Metrics
 }
 
 // Notifier consumes events, plans deliveries and sends them.
@@ -149,6 +158,9 @@ type Notifier struct {
 	store *store
 	log   *slog.Logger
 	tick  sync.Mutex // one tick at a time in this process
+	// owner names this process on the rows it has claimed (lease_owner).
+	owner   string
+	metrics *Metrics
 	// reminders caches rendered reminders shared by many recipients.
 	reminders reminderCache
 }
@@ -175,9 +187,9 @@ func New(cfg Config) (*Notifier, error) {
 	def(&cfg.Settle, 2*time.Minute)
 	def(&cfg.Grace, 15*time.Minute)
 	def(&cfg.NoticeGrace, 24*time.Hour)
-	def(&cfg.Lease, 5*time.Minute)
+	def(&cfg.Lease, 15*time.Second)
 	if cfg.Batch <= 0 {
-		cfg.Batch = 500
+		cfg.Batch = 20
 	}
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = 8
@@ -188,7 +200,7 @@ func New(cfg Config) (*Notifier, error) {
 	if cfg.MessageDomain == "" {
 		cfg.MessageDomain = "plenary.invalid"
 	}
-	return &Notifier{cfg: cfg, store: &store{db: cfg.DB}, log: cfg.Log}, nil
+	return &Notifier{cfg: cfg, store: &store{db: cfg.DB}, log: cfg.Log, owner: uuid.Must(uuid.NewV7()).String(), metrics: cfg.Metrics}, nil
 }
 
 func (n *Notifier) now() time.Time { return n.cfg.Now().UTC().Truncate(time.Microsecond) }

@@ -4,9 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/plenary/plenary/contracts"
 	"github.com/plenary/plenary/notifier"
@@ -225,40 +229,85 @@ func (r *rig) waitStreamAcked() {
 	r.t.Fatal("consumer did not catch up")
 }
 
-func TestCrashBetweenSendAndMarkResendsSameMessageID(t *testing.T) {
+// A notifier killed in the middle of a fan-out: each worker had at most one message
+// accepted by the mail server and not yet marked. Those, and only those, go out a second
+// time (with the same Message-ID); every row marked before the crash and every row the
+// dead process had claimed but not sent goes out exactly once, once the short lease of
+// the dead process has run out.
+func TestCrashMidFanOutResendsOnlyTheMessagesInFlight(t *testing.T) {
 	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		const registrants, workers, crashAt = 30, 3, 10
 		crash := errors.New("killed after send")
+		var mu sync.Mutex
+		sends := 0
+		inFlight := map[string]bool{} // message ids accepted by the server, never marked
 		r := newRig(t, d, func(c *notifier.Config) {
-			c.AfterSend = func(context.Context, notifier.Delivery) error { return crash }
+			c.Concurrency, c.Batch = workers, 4
+			c.AfterSend = func(_ context.Context, dl notifier.Delivery) error {
+				mu.Lock()
+				defer mu.Unlock()
+				if sends++; sends >= crashAt {
+					// From the crash on, every worker dies with its message in flight.
+					inFlight[dl.MessageID] = true
+					return crash
+				}
+				return nil
+			}
 		})
-		r.seed(reg("a", "en", "UTC", true))
+		var regs []contracts.Registration
+		for i := range registrants {
+			regs = append(regs, reg(fmt.Sprintf("r%02d", i), "en", "UTC", false))
+		}
+		r.seed(regs...)
 		r.clock.Set(t0)
 		if _, err := r.n.Tick(context.Background()); !errors.Is(err, crash) {
 			t.Fatalf("tick: %v", err)
 		}
-		if got := r.states(`kind = 'registration_confirmed'`); got["sending"] != 1 {
-			t.Fatalf("after the crash: %v", got)
+		before := r.states(`kind = 'registration_confirmed'`)
+		received := len(r.emails())
+		if len(inFlight) < 1 || len(inFlight) > workers {
+			t.Fatalf("%d messages in flight at the crash, want 1..%d (one per worker at most)", len(inFlight), workers)
 		}
+		if received != before["sent"]+len(inFlight) {
+			t.Fatalf("the server has %d messages, the notifier marked %d sent with %d in flight: a message was sent and not marked beyond those in flight",
+				received, before["sent"], len(inFlight))
+		}
+		held := before["sending"]
+		if held < len(inFlight) {
+			t.Fatalf("after the crash %v, want at least the %d in flight still sending", before, len(inFlight))
+		}
+
+		// A fresh notifier on the same database, without the hook. Inside the dead
+		// process's lease its rows stay its own; after it, they are sent.
 		r.halt()
-		// A fresh notifier on the same database, without the hook. Before the lease runs
-		// out the row is still the crashed one's; after, it is sent again.
 		r.cfg.AfterSend = nil
 		r.start()
+		r.tick(t0.Add(5 * time.Second))
+		if got := r.states(`kind = 'registration_confirmed'`); got["sending"] != held {
+			t.Fatalf("inside the lease: %v, want the %d rows of the dead process still sending", got, held)
+		}
+		r.tick(t0.Add(20 * time.Second))
+		if got := r.states(`kind = 'registration_confirmed'`); got["sent"] != registrants {
+			t.Fatalf("after the lease: %v, want all %d sent", got, registrants)
+		}
 		if st := r.tick(t0.Add(time.Minute)); st.Sent != 0 {
-			t.Fatalf("re-sent inside the lease: %+v", st)
+			t.Fatalf("sent again: %+v", st)
 		}
-		if st := r.tick(t0.Add(6 * time.Minute)); st.Sent != 1 {
-			t.Fatalf("recovery: %+v", st)
+		copies := map[string]int{}
+		for _, e := range r.emails() {
+			copies[e.MessageID]++
 		}
-		if st := r.tick(t0.Add(7 * time.Minute)); st.Sent != 0 {
-			t.Fatalf("sent a third time: %+v", st)
+		if len(copies) != registrants {
+			t.Fatalf("%d distinct Message-IDs, want %d (one per registrant)", len(copies), registrants)
 		}
-		ems := r.emails()
-		if len(ems) != 2 || ems[0].MessageID == "" || ems[0].MessageID != ems[1].MessageID {
-			t.Fatalf("want the same message twice with one Message-ID, got %d: %v", len(ems), ems)
-		}
-		if got := r.states(`kind = 'registration_confirmed'`); got["sent"] != 1 {
-			t.Fatalf("final state %v", got)
+		for id, n := range copies {
+			want := 1
+			if inFlight[id] {
+				want = 2
+			}
+			if n != want {
+				t.Errorf("%s arrived %d times, want %d (in flight at the crash: %v)", id, n, want, inFlight[id])
+			}
 		}
 	})
 }
@@ -321,6 +370,58 @@ func TestPoisonEventDoesNotBlockTheStream(t *testing.T) {
 		r.seed(reg("a", "en", "UTC", true))
 		if st := r.tick(t0); st.Sent != 1 {
 			t.Fatalf("%+v", st)
+		}
+	})
+}
+
+// The notifier's Prometheus series count what the SMTP server received, and the lag from
+// the due time to the send.
+func TestMetricsCountSentMissedAndLag(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		registry := prometheus.NewRegistry()
+		m, err := notifier.NewMetrics(registry)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := newRig(t, d, func(c *notifier.Config) { c.Metrics = m })
+		r.seed(reg("a", "en", "UTC", true), reg("b", "fr", "Europe/Paris", true))
+		r.tick(t0.Add(90 * time.Second)) // two confirmations, 90 s after they were due
+		// Both 24 h reminders come 20 minutes late: past the grace period, missed.
+		r.tick(start.Add(-24*time.Hour + 20*time.Minute))
+		got := map[string]float64{}
+		mfs, err := registry.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, mf := range mfs {
+			for _, mm := range mf.GetMetric() {
+				switch {
+				case mm.GetCounter() != nil:
+					got[mf.GetName()] = mm.GetCounter().GetValue()
+				case mm.GetHistogram() != nil:
+					got[mf.GetName()+"_count"] = float64(mm.GetHistogram().GetSampleCount())
+					got[mf.GetName()+"_sum"] = mm.GetHistogram().GetSampleSum()
+				case mm.GetGauge() != nil:
+					got[mf.GetName()] = mm.GetGauge().GetValue()
+				}
+			}
+		}
+		sent := float64(len(r.emails()))
+		want := map[string]float64{
+			"plenary_notifier_mails_sent_total":       sent,
+			"plenary_notifier_mails_missed_total":     2,
+			"plenary_notifier_mails_failed_total":     0,
+			"plenary_notifier_send_lag_seconds_count": sent,
+			"plenary_notifier_send_lag_seconds_sum":   90 * sent,
+			"plenary_notifier_queue_depth":            0,
+		}
+		if sent != 2 {
+			t.Fatalf("%d emails, want the two confirmations", int(sent))
+		}
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("%s = %v, want %v", k, got[k], v)
+			}
 		}
 	})
 }

@@ -131,6 +131,9 @@ type config struct {
 	// StreamReplicas is the replica count of the PLENARY stream on a NATS cluster; the
 	// API and the notifier must agree, as either may create or update the stream.
 	StreamReplicas int
+	// MetricsAddr is where a notifier process answers /metrics, /healthz and /readyz;
+	// off when empty.
+	MetricsAddr string
 }
 
 // maxStreamReplicas is the most replicas JetStream keeps of a stream.
@@ -214,6 +217,7 @@ func parseConfig(cmd string, args []string, stderr io.Writer) (config, error) {
 		fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "PostgreSQL DSN, postgres://... (PLENARY_DATABASE_URL)")
 		fs.StringVar(&c.NATSURL, "nats-url", env("NATS_URL", "nats://127.0.0.1:4222"), "NATS server URL(s), comma-separated (PLENARY_NATS_URL)")
 		smtpFlags(fs, &c.SMTP)
+		fs.StringVar(&c.MetricsAddr, "metrics-addr", env("METRICS_ADDR", ""), "listen address of /metrics, /healthz and /readyz; off when empty (PLENARY_METRICS_ADDR)")
 	case "serve":
 		fs.StringVar(&c.DataDir, "data-dir", env("DATA_DIR", "./var"), "data directory: SQLite database, NATS store, mail folder (PLENARY_DATA_DIR)")
 		fs.BoolVar(&c.Demo, "demo", envBool("DEMO", true), "seed demo data into an empty database (PLENARY_DEMO)")

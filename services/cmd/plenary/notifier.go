@@ -2,16 +2,23 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/http"
 	netmail "net/mail"
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/plenary/plenary/notifier"
@@ -63,7 +70,7 @@ func readOnlyNotifier(d *db.DB, links registration.Linker, log *slog.Logger) (*n
 	return notifier.New(notifier.Config{DB: d, Renderer: r, Links: links, Log: log.With("component", "notifier")})
 }
 
-func newNotifier(c config, d *db.DB, links registration.Linker, sender mail.Sender, log *slog.Logger) (*notifier.Notifier, error) {
+func newNotifier(c config, d *db.DB, links registration.Linker, sender mail.Sender, log *slog.Logger, m *notifier.Metrics) (*notifier.Notifier, error) {
 	from, err := netmail.ParseAddress(c.MailFrom)
 	if err != nil {
 		return nil, fmt.Errorf("mail from %q: %w", c.MailFrom, err)
@@ -86,7 +93,7 @@ func newNotifier(c config, d *db.DB, links registration.Linker, sender mail.Send
 	return notifier.New(notifier.Config{
 		DB: d, Sender: sender, Renderer: r, Links: links, Log: log.With("component", "notifier"),
 		From: mail.Address{Name: from.Name, Email: from.Address}, MessageDomain: domain, Schedule: c.NotifierSchedule,
-		Rules: rules, Stream: c.streamOptions(),
+		Rules: rules, Stream: c.streamOptions(), Metrics: m,
 	})
 }
 
@@ -135,7 +142,13 @@ func runNotifier(ctx context.Context, c config) error {
 	if err != nil {
 		return err
 	}
-	n, err := newNotifier(c, d, links, sender, log)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m, err := notifier.NewMetrics(reg)
+	if err != nil {
+		return err
+	}
+	n, err := newNotifier(c, d, links, sender, log, m)
 	if err != nil {
 		return err
 	}
@@ -144,5 +157,37 @@ func runNotifier(ctx context.Context, c config) error {
 	for _, f := range notifierLoops(n, js) {
 		g.Go(func() error { return f(gctx) })
 	}
+	if c.MetricsAddr != "" {
+		g.Go(func() error { return serveNotifierMetrics(gctx, c, reg, d, nc, log) })
+	}
 	return g.Wait()
+}
+
+// serveNotifierMetrics answers /metrics, /healthz and /readyz (database and NATS) for a
+// notifier process on --metrics-addr until ctx ends.
+func serveNotifierMetrics(ctx context.Context, c config, reg *prometheus.Registry, d *db.DB, nc *nats.Conn, log *slog.Logger) error {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		rctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		checks := map[string]string{"database": "ok", "nats": "ok"}
+		status := http.StatusOK
+		if err := d.PingContext(rctx); err != nil {
+			checks["database"], status = "unavailable", http.StatusServiceUnavailable
+		}
+		if !nc.IsConnected() {
+			checks["nats"], status = "unavailable", http.StatusServiceUnavailable
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_ = json.NewEncoder(w).Encode(map[string]any{"status": map[bool]string{true: "ready", false: "unready"}[status == http.StatusOK], "checks": checks})
+	})
+	mc := c
+	mc.Addr = c.MetricsAddr
+	return serveHTTP(ctx, mc, mux, log, nil)
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/plenary/plenary/notifier"
 	"github.com/plenary/plenary/notifier/devmail"
 	"github.com/plenary/plenary/notifier/mail"
 	"github.com/plenary/plenary/scheduler/zone"
@@ -45,6 +46,7 @@ type app struct {
 	agenda  *agenda.Service
 	interp  *interpretation.Service
 	handler http.Handler
+	reg     *prometheus.Registry
 	// background runs beside the relay and the HTTP server until the context ends (the
 	// in-process notifier of serve).
 	background []func(ctx context.Context) error
@@ -126,7 +128,7 @@ func newApp(d *db.DB, js jetstream.JetStream, log *slog.Logger, links registrati
 		o(&deps)
 	}
 	h := api.NewServer(deps)
-	return &app{log: log, db: d, relay: relay, agenda: ag, interp: ip, handler: h}, nil
+	return &app{log: log, db: d, relay: relay, agenda: ag, interp: ip, handler: h, reg: reg}, nil
 }
 
 // serveHTTP runs the HTTP server until ctx ends, then drains for up to grace.
@@ -204,7 +206,11 @@ func serve(ctx context.Context, c config, stdout io.Writer, ready chan<- string)
 	}
 	// The notifier runs in the process on the embedded NATS; its mail goes to the folder
 	// that /dev/mail shows.
-	nt, err := newNotifier(c, d, links, mail.FolderSender{Dir: mailDir}, log)
+	nm, err := notifier.NewMetrics(a.reg)
+	if err != nil {
+		return err
+	}
+	nt, err := newNotifier(c, d, links, mail.FolderSender{Dir: mailDir}, log, nm)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,88 @@
+package notifier
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Metrics are the notifier's Prometheus series: mails by outcome, the due-to-sent lag and
+// the queue of due rows. NewMetrics registers them on the process's own registry.
+type Metrics struct {
+	sent, failed, retried, cancelled, missed prometheus.Counter
+	lag                                      prometheus.Histogram
+	depth                                    prometheus.Gauge
+}
+
+// NewMetrics registers the notifier's series on reg.
+func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
+	counter := func(name, help string) prometheus.Counter {
+		return prometheus.NewCounter(prometheus.CounterOpts{Name: "plenary_notifier_" + name, Help: help})
+	}
+	m := &Metrics{
+		sent:      counter("mails_sent_total", "Mails the SMTP server accepted (marked sent)."),
+		failed:    counter("mails_failed_total", "Mails that failed for good (permanent SMTP error or attempts used up)."),
+		retried:   counter("mails_retried_total", "Temporary failures put back to planned for a later tick."),
+		cancelled: counter("mails_cancelled_total", "Deliveries dropped at send time (recipient gone, session moved or cancelled)."),
+		missed:    counter("mails_missed_total", "Deliveries whose due time passed beyond the grace period before they could be sent."),
+		lag: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "plenary_notifier_send_lag_seconds",
+			Help:    "Time from a delivery's due time to the SMTP server's acceptance.",
+			Buckets: []float64{.1, .5, 1, 2.5, 5, 10, 15, 30, 60, 120, 300, 900},
+		}),
+		depth: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "plenary_notifier_queue_depth",
+			Help: "Deliveries due and not yet sent (planned or sending), counted after each tick.",
+		}),
+	}
+	var errs []error
+	for _, c := range []prometheus.Collector{m.sent, m.failed, m.retried, m.cancelled, m.missed, m.lag, m.depth} {
+		if err := reg.Register(c); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("register notifier metrics: %w", err)
+	}
+	return m, nil
+}
+
+func (m *Metrics) delivered(state string, lag time.Duration) {
+	switch state {
+	case Sent:
+		m.sent.Inc()
+		m.lag.Observe(max(lag, 0).Seconds())
+	case Cancelled:
+		m.cancelled.Inc()
+	case Planned:
+		m.retried.Inc()
+	default:
+		m.failed.Inc()
+	}
+}
+
+// observeTick counts the rows still due once a tick is over: a depth that does not fall
+// back to zero means the notifier does not keep up (or cannot send).
+func (m *Metrics) observeTick(ctx context.Context, n *Notifier, _ TickStats) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dbTimeout)
+	defer cancel()
+	var depth int64
+	err := n.cfg.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM notifier_deliveries
+		WHERE state IN ('planned', 'sending') AND due_at <= $1`, n.now()).Scan(&depth)
+	if err == nil {
+		m.depth.Set(float64(depth))
+	}
+}
+
+// addresses finds email addresses in an error text (an SMTP reply often quotes the
+// recipient), so logs can leave them out.
+var addresses = regexp.MustCompile(`[^\s<>"'(),;:]+@[^\s<>"'(),;:]+`)
+
+// withoutAddresses is err's text with every email address replaced.
+func withoutAddresses(err error) string {
+	return addresses.ReplaceAllString(err.Error(), "<address>")
+}

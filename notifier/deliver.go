@@ -14,6 +14,7 @@ import (
 	"github.com/plenary/plenary/notifier/mail"
 	"github.com/plenary/plenary/notifier/render"
 	"github.com/plenary/plenary/scheduler/zone"
+	"github.com/plenary/plenary/services/platform/i18n"
 	"github.com/plenary/plenary/services/registration"
 )
 
@@ -462,7 +463,7 @@ func (n *Notifier) invite(d Delivery, a assignment, in render.Input, to mail.Add
 	ev := ics.Event{
 		SessionID: a.SessionID, RecipientID: registration.CalendarInterpreter + a.InterpreterID, Sequence: d.Payload.Sequence,
 		Start: in.Session.Start, End: in.Session.End, Summary: titleIn(in.SessionTitle, lang.String(), in.MeetingTitle),
-		Description: "Booth " + a.Booth, Lang: lang.String(),
+		Description: i18n.Printer(lang).Sprintf("label.booth") + " " + a.Booth, Lang: lang.String(),
 		Organizer: ics.Person{Name: n.cfg.From.Name, Email: n.cfg.From.Email},
 		Attendee:  ics.Attendee{Person: ics.Person{Name: to.Name, Email: to.Email}, RSVP: method == mail.CalendarRequest},
 	}
@@ -479,19 +480,12 @@ func (n *Notifier) invite(d Delivery, a assignment, in render.Input, to mail.Add
 	return &mail.Calendar{Method: method, Data: data, FileName: "invite.ics"}, nil
 }
 
-// titleIn picks a title in lang, else English, else any; the meeting's when the session
-// has none.
+// titleIn picks a title for a reader of lang with the one chain of i18n (so the answer
+// never depends on map order); the meeting's when the session has none.
 func titleIn(t map[string]string, lang string, fallback map[string]string) string {
 	for _, src := range []map[string]string{t, fallback} {
-		for _, k := range []string{lang, "en"} {
-			if v := src[k]; v != "" {
-				return v
-			}
-		}
-		for _, v := range src {
-			if v != "" {
-				return v
-			}
+		if v := i18n.Pick(src, lang, "").Text; v != "" {
+			return v
 		}
 	}
 	return "Plenary"

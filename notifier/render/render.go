@@ -3,8 +3,8 @@
 // default, English), the title in that language, and renders subject, plain text and
 // HTML with times in the recipient's zone and the venue's.
 //
-// Sentences live in a golang.org/x/text message catalog (catalog.go), with plural forms
-// chosen by x/text's CLDR rules; two layout templates (text/template for the plain-text
+// Sentences live in Plenary's one message catalogue (services/platform/i18n, shared with
+// the pages), with plural forms chosen by x/text's CLDR rules; two layout templates (text/template for the plain-text
 // part, html/template for HTML, which escapes every value) turn them into an email.
 // Dates and times come from scheduler/zone, so emails and the API show the same forms.
 package render
@@ -16,17 +16,16 @@ import (
 	"fmt"
 	htmltemplate "html/template"
 	"net/url"
-	"sort"
 	"strings"
 	texttemplate "text/template"
 	"time"
 
 	"golang.org/x/text/language"
-	"golang.org/x/text/language/display"
 	"golang.org/x/text/message"
 
 	"github.com/plenary/plenary/contracts"
 	"github.com/plenary/plenary/scheduler/zone"
+	"github.com/plenary/plenary/services/platform/i18n"
 )
 
 // Kind is the kind of notice.
@@ -34,6 +33,9 @@ type Kind string
 
 // Kinds of notices.
 const (
+	// RegistrationPending asks a self-registered reader to open the confirmation link
+	// (double opt-in); nothing else is sent before.
+	RegistrationPending   Kind = "registration_pending"
 	RegistrationConfirmed Kind = "registration_confirmed"
 	Reminder              Kind = "reminder"
 	SessionChanged        Kind = "session_changed"
@@ -44,7 +46,7 @@ const (
 )
 
 // Kinds lists every kind, for tests and previews.
-var Kinds = []Kind{RegistrationConfirmed, Reminder, SessionChanged, SessionCancelled,
+var Kinds = []Kind{RegistrationPending, RegistrationConfirmed, Reminder, SessionChanged, SessionCancelled,
 	AssignmentOffered, AssignmentChanged, AssignmentWithdrawn}
 
 // Interval is a session's start and end.
@@ -57,6 +59,7 @@ type Links struct {
 	Join        string // online meeting
 	Manage      string // registration management
 	Unsubscribe string
+	Confirm     string // the double opt-in link (RegistrationPending)
 	Accept      string // assignment
 	Decline     string
 }
@@ -92,7 +95,7 @@ type Rendered struct {
 	Subject string
 	Text    string
 	HTML    string
-	Lang    string // the language used (en, fr, es, ar)
+	Lang    string // the language used (one of i18n.Languages)
 	Dir     string // ltr or rtl
 }
 
@@ -101,18 +104,12 @@ var templateFS embed.FS
 
 // Renderer renders notices. It is safe for concurrent use.
 type Renderer struct {
-	text    *texttemplate.Template
-	html    *htmltemplate.Template
-	matcher language.Matcher
-	cat     message.Option
+	text *texttemplate.Template
+	html *htmltemplate.Template
 }
 
-// New parses the templates and builds the catalog.
+// New parses the templates.
 func New() (*Renderer, error) {
-	cat, err := buildCatalog()
-	if err != nil {
-		return nil, fmt.Errorf("build message catalog: %w", err)
-	}
 	text, err := texttemplate.ParseFS(templateFS, "templates/email.txt.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("parse text template: %w", err)
@@ -121,85 +118,21 @@ func New() (*Renderer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse html template: %w", err)
 	}
-	return &Renderer{
-		text:    text,
-		html:    html,
-		matcher: language.NewMatcher(supported),
-		cat:     message.Catalog(cat),
-	}, nil
+	return &Renderer{text: text, html: html}, nil
 }
 
-// Language picks the email language for a locale: the locale or its base language when
-// Plenary writes it, else the meeting's default language, else English.
+// Language picks the email language for a locale with the one chain of i18n: the locale
+// or its base language when Plenary writes it, else the meeting's default language, else
+// English.
 func (r *Renderer) Language(locale, defaultLang string) language.Tag {
-	for _, l := range []string{locale, defaultLang} {
-		tag, err := language.Parse(l)
-		if err != nil {
-			continue
-		}
-		_, i, conf := r.matcher.Match(tag)
-		if conf >= language.High {
-			return supported[i]
-		}
-	}
-	return language.English
+	return i18n.Choose(locale, defaultLang)
 }
 
-// pickText chooses a multilingual value: the recipient's exact locale, the email
-// language or a regional form of it, the meeting's default, English, then any
-// (alphabetically first) language. It
-// returns the value and the language it is in.
-func pickText(t contracts.Text, locale string, lang language.Tag, defaultLang string) (string, language.Tag) {
-	if len(t) == 0 {
-		return "", lang
-	}
-	try := func(key string) (string, language.Tag, bool) {
-		want, err := language.Parse(key)
-		if err != nil {
-			return "", language.Und, false
-		}
-		for k, v := range t {
-			if v == "" {
-				continue
-			}
-			if kt, err := language.Parse(k); err == nil && kt == want {
-				return v, kt, true
-			}
-		}
-		return "", language.Und, false
-	}
-	for _, key := range []string{locale, lang.String()} {
-		if v, tag, ok := try(key); ok {
-			return v, tag
-		}
-	}
-	// A regional value (fr-CA) serves its base language (fr).
-	keys := make([]string, 0, len(t))
-	for k := range t {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		kt, err := language.Parse(k)
-		if err != nil || t[k] == "" {
-			continue
-		}
-		if base, _ := kt.Base(); base.String() == lang.String() {
-			return t[k], kt
-		}
-	}
-	for _, key := range []string{defaultLang, "en"} {
-		if v, tag, ok := try(key); ok {
-			return v, tag
-		}
-	}
-	for _, k := range keys {
-		if t[k] != "" {
-			tag, _ := language.Parse(k)
-			return t[k], tag
-		}
-	}
-	return "", lang
+// pickText chooses a multilingual value with i18n.Pick and returns it with its language.
+func pickText(t contracts.Text, locale string, defaultLang string) (string, language.Tag) {
+	l := i18n.Pick(t, locale, defaultLang)
+	tag, _ := language.Parse(l.Lang)
+	return l.Text, tag
 }
 
 // row is a labelled value; link is a labelled URL.
@@ -228,21 +161,12 @@ func (r *Renderer) Render(in Input) (Rendered, error) {
 		return Rendered{}, err
 	}
 	lang := r.Language(in.Locale, in.DefaultLang)
-	p := message.NewPrinter(lang, r.cat)
-	langName := func(t language.Tag) string {
-		base, _ := t.Base()
-		if n := display.Tags(lang).Name(language.Make(base.String())); n != "" {
-			return n
-		}
-		return t.String()
-	}
-	v := view{Lang: lang.String(), Dir: "ltr", Sep: p.Sprintf("sep.label")}
-	if lang == language.Arabic {
-		v.Dir = "rtl"
-	}
+	p := i18n.Printer(lang)
+	langName := func(t language.Tag) string { return i18n.Name(t, lang) }
+	v := view{Lang: lang.String(), Dir: i18n.Dir(lang), Sep: p.Sprintf("sep.label")}
 
-	meeting, meetingLang := pickText(in.MeetingTitle, in.Locale, lang, in.DefaultLang)
-	session, sessionLang := pickText(in.SessionTitle, in.Locale, lang, in.DefaultLang)
+	meeting, meetingLang := pickText(in.MeetingTitle, in.Locale, in.DefaultLang)
+	session, sessionLang := pickText(in.SessionTitle, in.Locale, in.DefaultLang)
 	if session == "" {
 		session, sessionLang = meeting, meetingLang
 	}
@@ -291,6 +215,10 @@ func (r *Renderer) Render(in Input) (Rendered, error) {
 	booth := strings.ToUpper(oneLine(in.Booth))
 
 	switch in.Kind {
+	case RegistrationPending:
+		footer = "footer.pending"
+		v.Subject = p.Sprintf("pending.subject", meeting)
+		v.Lead = append(v.Lead, p.Sprintf("pending.lead", meeting))
 	case RegistrationConfirmed:
 		v.Subject = p.Sprintf("confirmation.subject", meeting)
 		v.Lead = append(v.Lead, p.Sprintf("confirmation.lead", meeting))
@@ -339,6 +267,12 @@ func (r *Renderer) Render(in Input) (Rendered, error) {
 	if in.Links.Join != "" && in.Kind != SessionCancelled && in.Kind != AssignmentWithdrawn {
 		v.Links = append(v.Links, link{p.Sprintf("label.join"), in.Links.Join})
 	}
+	if in.Kind == RegistrationPending {
+		// Only the confirmation link: managing or unsubscribing a registration that is
+		// not active yet means nothing.
+		v.Links = []link{{p.Sprintf("link.confirm"), in.Links.Confirm}}
+		in.Links.Manage, in.Links.Unsubscribe = "", ""
+	}
 	if in.Kind == AssignmentOffered {
 		v.Links = append(v.Links, link{p.Sprintf("link.accept"), in.Links.Accept}, link{p.Sprintf("link.decline"), in.Links.Decline})
 	}
@@ -378,7 +312,7 @@ func validate(in Input) error {
 	if !known {
 		return fmt.Errorf("%w: unknown kind %q", ErrInvalidInput, in.Kind)
 	}
-	if in.Session.Start.IsZero() && in.Kind != RegistrationConfirmed {
+	if in.Session.Start.IsZero() && in.Kind != RegistrationConfirmed && in.Kind != RegistrationPending {
 		return fmt.Errorf("%w: %s needs the session's start", ErrInvalidInput, in.Kind)
 	}
 	if in.Kind == Reminder && in.Now.IsZero() {
@@ -387,10 +321,13 @@ func validate(in Input) error {
 	if in.Kind == SessionChanged && in.Previous == nil {
 		return fmt.Errorf("%w: a change notice needs the previous time", ErrInvalidInput)
 	}
+	if in.Kind == RegistrationPending && in.Links.Confirm == "" {
+		return fmt.Errorf("%w: a pending registration needs its confirmation link", ErrInvalidInput)
+	}
 	if in.Kind == AssignmentOffered && (in.Links.Accept == "" || in.Links.Decline == "") {
 		return fmt.Errorf("%w: an offer needs accept and decline links", ErrInvalidInput)
 	}
-	for _, u := range []string{in.Links.Join, in.Links.Manage, in.Links.Unsubscribe, in.Links.Accept, in.Links.Decline} {
+	for _, u := range []string{in.Links.Join, in.Links.Manage, in.Links.Unsubscribe, in.Links.Confirm, in.Links.Accept, in.Links.Decline} {
 		if u == "" {
 			continue
 		}

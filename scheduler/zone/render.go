@@ -12,6 +12,7 @@ import (
 	"github.com/go-playground/locales/en"
 	"github.com/go-playground/locales/es"
 	"github.com/go-playground/locales/fr"
+	"github.com/go-playground/locales/pt"
 	"github.com/go-playground/locales/ru"
 	"github.com/go-playground/locales/zh"
 	"golang.org/x/text/language"
@@ -52,6 +53,7 @@ var languages = []renderLang{
 	{language.Arabic, ar.New(), "، ", map[locales.PluralRule]string{locales.PluralRuleZero: "يوم", locales.PluralRuleOne: "يوم", locales.PluralRuleTwo: "يومان",
 		locales.PluralRuleFew: "أيام", locales.PluralRuleMany: "يومًا", locales.PluralRuleOther: "يوم"}, " "},
 	{language.Russian, ru.New(), ", ", map[locales.PluralRule]string{locales.PluralRuleOne: "день", locales.PluralRuleFew: "дня", locales.PluralRuleMany: "дней", locales.PluralRuleOther: "дня"}, " "},
+	{language.Portuguese, pt.New(), ", ", map[locales.PluralRule]string{locales.PluralRuleOne: "dia", locales.PluralRuleOther: "dias"}, " "},
 	{language.Chinese, zh.New(), " ", map[locales.PluralRule]string{locales.PluralRuleOther: "天"}, ""},
 }
 

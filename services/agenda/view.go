@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -16,6 +15,7 @@ import (
 	"github.com/plenary/plenary/contracts"
 	"github.com/plenary/plenary/scheduler/zone"
 	"github.com/plenary/plenary/services/platform/db"
+	"github.com/plenary/plenary/services/platform/i18n"
 	"github.com/plenary/plenary/services/platform/problem"
 )
 
@@ -32,41 +32,8 @@ type Localized struct {
 // (fr-CA), its base language (fr), the meeting's default language, English, then the
 // first available language in tag order.
 func Localize(t contracts.Text, lang, defaultLang string) Localized {
-	keys := sortedKeys(t)
-	out := Localized{Available: keys}
-	if len(t) == 0 {
-		out.TranslationMissing = true
-		return out
-	}
-	chain := []string{lang}
-	if tag, err := language.Parse(lang); err == nil {
-		if b, conf := tag.Base(); conf != language.No {
-			chain = append(chain, b.String())
-		}
-	}
-	chain = append(chain, defaultLang, "en")
-	for _, l := range chain {
-		if v, ok := t[l]; ok && l != "" {
-			out.Text, out.Lang = v, l
-			break
-		}
-	}
-	if out.Lang == "" {
-		out.Text, out.Lang = t[keys[0]], keys[0]
-	}
-	out.TranslationMissing = !strings.EqualFold(out.Lang, lang) && !sameBase(out.Lang, lang)
-	return out
-}
-
-func sameBase(a, b string) bool {
-	ta, err1 := language.Parse(a)
-	tb, err2 := language.Parse(b)
-	if err1 != nil || err2 != nil {
-		return false
-	}
-	ba, _ := ta.Base()
-	bb, _ := tb.Base()
-	return ba == bb
+	l := i18n.Pick(t, lang, defaultLang)
+	return Localized{Text: l.Text, Lang: l.Lang, TranslationMissing: l.TranslationMissing, Available: l.Available}
 }
 
 // LocalTimes is a time range shown in one zone.

@@ -15,8 +15,8 @@ import (
 
 	"github.com/plenary/plenary/scheduler/interp"
 	"github.com/plenary/plenary/scheduler/zone"
-	"github.com/plenary/plenary/services/agenda"
 	"github.com/plenary/plenary/services/platform/httpx"
+	"github.com/plenary/plenary/services/platform/i18n"
 	"github.com/plenary/plenary/services/platform/problem"
 	"github.com/plenary/plenary/services/platform/signed"
 )
@@ -62,7 +62,8 @@ var respondPage = template.Must(template.New("respond").Parse(`<!doctype html>
 {{else}}<p>{{.Message}}</p>{{end}}
 </body></html>`))
 
-// respondText is every visible sentence of the interpreter's page in one language.
+// respondText is every visible sentence of the interpreter's page in one language, read
+// from the shared catalogue (services/platform/i18n), where the emails' sentences are too.
 // Dear, Time and NothingToAnswer hold one %s: the name, the zone and the state's name.
 type respondText struct {
 	Title, Dear, Booth, Role, Session, Time, Status       string
@@ -71,106 +72,43 @@ type respondText struct {
 	States, Roles                                         map[string]string
 }
 
-// respondLangs are the languages the page is written in, as the emails are; the first is
-// the last resort.
-var respondLangs = []language.Tag{language.English, language.French, language.Spanish, language.Arabic}
+var respondStates = []string{StateProposed, StateOffered, StateAccepted, StateDeclined, StateWithdrawn}
 
-var respondMatcher = language.NewMatcher(respondLangs)
+var respondRoles = []string{string(interp.RoleInterpreter), string(interp.RoleRetour), string(interp.RoleRelayGiver), string(interp.RoleRelayTaker)}
 
-// respondCatalog follows the wording of the emails (notifier/render/catalog.go): an
-// assignment is an affectation, asignación, تكليف; a booth a cabine, cabina, مقصورة.
-// French and Spanish state names agree with the feminine noun, Arabic with the masculine.
-var respondCatalog = map[language.Tag]respondText{
-	language.English: {
-		Title: "Interpretation assignment", Dear: "Dear %s,",
-		Booth: "Booth", Role: "Role", Session: "Session", Time: "Time (%s)", Status: "Status",
-		Accept: "Accept", Decline: "Decline",
-		ConfirmAccept:   "Please confirm that you accept this assignment.",
-		ConfirmDecline:  "Please confirm that you decline this assignment.",
-		BothChoices:     "See both choices",
-		Accepted:        "Thank you: you accepted this assignment. A calendar invitation follows by email.",
-		Declined:        "Thank you: you declined this assignment. The secretariat has been told.",
-		NothingToAnswer: "This assignment is %s; there is nothing to answer.",
-		Sep:             ", ",
-		States: map[string]string{StateProposed: "proposed", StateOffered: "offered", StateAccepted: "accepted",
-			StateDeclined: "declined", StateWithdrawn: "withdrawn"},
-		Roles: map[string]string{string(interp.RoleInterpreter): "interpreter", string(interp.RoleRetour): "retour",
-			string(interp.RoleRelayGiver): "gives relay", string(interp.RoleRelayTaker): "takes relay"},
-	},
-	language.French: {
-		Title: "Affectation d’interprétation", Dear: "Bonjour %s,",
-		Booth: "Cabine", Role: "Rôle", Session: "Séance", Time: "Horaire (%s)", Status: "Statut",
-		Accept: "Accepter", Decline: "Refuser",
-		ConfirmAccept:   "Veuillez confirmer que vous acceptez cette affectation.",
-		ConfirmDecline:  "Veuillez confirmer que vous refusez cette affectation.",
-		BothChoices:     "Voir les deux choix",
-		Accepted:        "Merci\u00a0: vous avez accepté cette affectation. Une invitation d’agenda vous sera envoyée par courriel.",
-		Declined:        "Merci\u00a0: vous avez refusé cette affectation. Le secrétariat en a été informé.",
-		NothingToAnswer: "Cette affectation est %s\u00a0; il n’y a rien à répondre.",
-		Sep:             ", ",
-		States: map[string]string{StateProposed: "proposée", StateOffered: "offerte", StateAccepted: "acceptée",
-			StateDeclined: "refusée", StateWithdrawn: "retirée"},
-		Roles: map[string]string{string(interp.RoleInterpreter): "interprète", string(interp.RoleRetour): "retour",
-			string(interp.RoleRelayGiver): "assure le relais", string(interp.RoleRelayTaker): "prend le relais"},
-	},
-	language.Spanish: {
-		Title: "Asignación de interpretación", Dear: "Estimado/a %s:",
-		Booth: "Cabina", Role: "Función", Session: "Sesión", Time: "Horario (%s)", Status: "Estado",
-		Accept: "Aceptar", Decline: "Rechazar",
-		ConfirmAccept:   "Confirme, por favor, que acepta esta asignación.",
-		ConfirmDecline:  "Confirme, por favor, que rechaza esta asignación.",
-		BothChoices:     "Ver ambas opciones",
-		Accepted:        "Gracias: ha aceptado esta asignación. Recibirá una invitación de calendario por correo electrónico.",
-		Declined:        "Gracias: ha rechazado esta asignación. Se ha informado a la secretaría.",
-		NothingToAnswer: "Esta asignación está %s; no hay nada que responder.",
-		Sep:             ", ",
-		States: map[string]string{StateProposed: "propuesta", StateOffered: "ofrecida", StateAccepted: "aceptada",
-			StateDeclined: "rechazada", StateWithdrawn: "retirada"},
-		Roles: map[string]string{string(interp.RoleInterpreter): "intérprete", string(interp.RoleRetour): "retour",
-			string(interp.RoleRelayGiver): "da relé", string(interp.RoleRelayTaker): "toma relé"},
-	},
-	language.Arabic: {
-		Title: "تكليف بالترجمة الفورية", Dear: "مرحبًا %s،",
-		Booth: "المقصورة", Role: "الدور", Session: "الجلسة", Time: "الوقت (%s)", Status: "الحالة",
-		Accept: "قبول", Decline: "رفض",
-		ConfirmAccept:   "يُرجى تأكيد قبولك لهذا التكليف.",
-		ConfirmDecline:  "يُرجى تأكيد رفضك لهذا التكليف.",
-		BothChoices:     "عرض الخيارين",
-		Accepted:        "شكرًا لك: لقد قبلت هذا التكليف. ستصلك دعوة التقويم عبر البريد الإلكتروني.",
-		Declined:        "شكرًا لك: لقد رفضت هذا التكليف. وقد أُبلغت الأمانة بذلك.",
-		NothingToAnswer: "هذا التكليف %s؛ لا حاجة إلى أي رد.",
-		Sep:             "، ",
-		States: map[string]string{StateProposed: "مقترح", StateOffered: "معروض", StateAccepted: "مقبول",
-			StateDeclined: "مرفوض", StateWithdrawn: "مسحوب"},
-		Roles: map[string]string{string(interp.RoleInterpreter): "مترجم فوري", string(interp.RoleRetour): "ترجمة عكسية",
-			string(interp.RoleRelayGiver): "يوفّر الترجمة الوسيطة", string(interp.RoleRelayTaker): "يترجم عبر لغة وسيطة"},
-	},
+// respondTextIn reads the page's sentences in lang. A format with a hole is read with
+// Sprintf("%s") kept as the hole.
+func respondTextIn(lang language.Tag) respondText {
+	p := i18n.Printer(lang)
+	hole := func(key string) string { return p.Sprintf(key, "%s") }
+	t := respondText{
+		Title: p.Sprintf("assignment.title"), Dear: hole("assignment.dear"),
+		Booth: p.Sprintf("label.booth"), Role: p.Sprintf("assignment.role"), Session: p.Sprintf("label.session"),
+		Time: hole("assignment.time"), Status: p.Sprintf("assignment.status"),
+		Accept: p.Sprintf("assignment.accept"), Decline: p.Sprintf("assignment.decline"),
+		ConfirmAccept: p.Sprintf("assignment.confirm_accept"), ConfirmDecline: p.Sprintf("assignment.confirm_decline"),
+		BothChoices: p.Sprintf("assignment.both_choices"), Accepted: p.Sprintf("assignment.accepted"),
+		Declined: p.Sprintf("assignment.declined"), NothingToAnswer: hole("assignment.nothing_to_answer"),
+		Sep: p.Sprintf("sep.list"), States: map[string]string{}, Roles: map[string]string{},
+	}
+	for _, st := range respondStates {
+		t.States[st] = p.Sprintf("assignment.state." + st)
+	}
+	for _, r := range respondRoles {
+		t.Roles[r] = p.Sprintf("assignment.role." + r)
+	}
+	return t
 }
 
-// respondLanguage picks the page's language with the chain of the emails: the
+// respondLanguage picks the page's language with the one chain of i18n: the
 // interpreter's locale or its base language (fr-CA -> fr), the meeting's default
 // language, English.
 func respondLanguage(locale, meetingDefault string) language.Tag {
-	for _, l := range []string{locale, meetingDefault} {
-		tag, err := language.Parse(l)
-		if err != nil {
-			continue
-		}
-		if _, i, conf := respondMatcher.Match(tag); conf >= language.High {
-			return respondLangs[i]
-		}
-	}
-	return language.English
+	return i18n.Choose(locale, meetingDefault)
 }
 
 // direction is the writing direction of a language's usual script.
-func direction(tag language.Tag) string {
-	switch s, _ := tag.Script(); s.String() {
-	case "Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg":
-		return "rtl"
-	}
-	return "ltr"
-}
+func direction(tag language.Tag) string { return i18n.Dir(tag) }
 
 // hole is a sentence around user text, split at its %s so that the page can set the
 // text apart in <bdi>: a Latin name then reads right in an Arabic sentence.
@@ -233,7 +171,7 @@ func (h *Handlers) renderRespond(c *gin.Context, status int, a Assignment, answe
 		return
 	}
 	lang := respondLanguage(it.Locale, m.DefaultLang)
-	t := respondCatalog[lang]
+	t := respondTextIn(lang)
 	// Dates take the locale itself when it is of the page's language, so that its
 	// region's digits apply (ar: Arabic-Indic, ar-MA: Latin).
 	dateLang := lang.String()
@@ -248,7 +186,7 @@ func (h *Handlers) renderRespond(c *gin.Context, status int, a Assignment, answe
 		// A session past local midnight names the day it ends.
 		end = zone.FormatDateTime(x.EndUTC, loc, dateLang)
 	}
-	title := agenda.Localize(x.Title, it.Locale, m.DefaultLang)
+	title := i18n.Pick(x.Title, it.Locale, m.DefaultLang)
 	q := "?token=" + url.QueryEscape(c.Query("token"))
 	v := respondView{T: t, Lang: lang.String(), Dir: direction(lang), Dear: split(t.Dear), TimeLabel: split(t.Time),
 		Name: it.Name, Booth: strings.ToUpper(a.Booth), Role: t.roleText(a.Role), Session: title.Text, TZ: it.TZ,

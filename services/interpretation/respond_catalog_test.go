@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/plenary/plenary/scheduler/interp"
+	"github.com/plenary/plenary/services/platform/i18n"
 )
 
 // Every language of the page has every sentence, each state and role, and the %s holes
@@ -14,12 +15,8 @@ func TestRespondCatalogIsComplete(t *testing.T) {
 	holes := map[string]bool{"Dear": true, "Time": true, "NothingToAnswer": true}
 	states := []string{StateProposed, StateOffered, StateAccepted, StateDeclined, StateWithdrawn}
 	roles := []string{string(interp.RoleInterpreter), string(interp.RoleRetour), string(interp.RoleRelayGiver), string(interp.RoleRelayTaker)}
-	for _, lang := range respondLangs {
-		text, ok := respondCatalog[lang]
-		if !ok {
-			t.Errorf("%s: no catalog", lang)
-			continue
-		}
+	for _, lang := range i18n.Languages {
+		text := respondTextIn(lang)
 		v := reflect.ValueOf(text)
 		for i := range v.NumField() {
 			name := v.Type().Field(i).Name
@@ -45,7 +42,7 @@ func TestRespondCatalogIsComplete(t *testing.T) {
 			}
 		}
 	}
-	if got := respondCatalog[respondLangs[1]].roleText("retour+relay_giver+unknown"); got != "retour, assure le relais, unknown" {
+	if got := respondTextIn(i18n.Languages[1]).roleText("retour+relay_giver+unknown"); got != "retour, assure le relais, unknown" {
 		t.Errorf("French role text %q", got)
 	}
 }

@@ -199,13 +199,14 @@ func parseConfig(cmd string, args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.ReadTimeout, "read-timeout", envDuration("READ_TIMEOUT", 15*time.Second), "HTTP read timeout (PLENARY_READ_TIMEOUT)")
 	fs.DurationVar(&c.WriteTimeout, "write-timeout", envDuration("WRITE_TIMEOUT", 30*time.Second), "HTTP write timeout (PLENARY_WRITE_TIMEOUT)")
 	fs.StringVar(&c.LinkKeys, "link-keys", env("LINK_KEYS", ""), "keys that sign email links, id:hex,... the first signing; random per process when empty (PLENARY_LINK_KEYS)")
-	fs.StringVar(&c.PublicURL, "public-url", env("PUBLIC_URL", "http://127.0.0.1:8080"), "public base URL of the links in emails (PLENARY_PUBLIC_URL)")
+	fs.StringVar(&c.PublicURL, "public-url", env("PUBLIC_URL", ""), "public base URL of the links in emails and pages; http://<addr> when empty (PLENARY_PUBLIC_URL)")
 	fs.StringVar(&c.CORSOrigins, "cors-origins", env("CORS_ORIGINS", ""), "browser origins allowed to call the API, comma-separated; CORS is off when empty (PLENARY_CORS_ORIGINS)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "proxies whose X-Forwarded-For is believed, comma-separated IPs or CIDRs (PLENARY_TRUSTED_PROXIES)")
 	fs.Float64Var(&c.RateToken, "rate-token", envFloat("RATE_TOKEN", 0), "requests a second per API token; 0 default, negative off (PLENARY_RATE_TOKEN)")
 	fs.Float64Var(&c.RatePublic, "rate-public", envFloat("RATE_PUBLIC", 0), "requests a second per address without a token; 0 default, negative off (PLENARY_RATE_PUBLIC)")
+	// The API needs the sender too: it is the organizer of the calendar feeds it serves.
+	fs.StringVar(&c.MailFrom, "mail-from", env("SMTP_FROM", "Plenary <notices@plenary.invalid>"), "sender of notification emails and organizer of calendar feeds (PLENARY_SMTP_FROM)")
 	if cmd == "serve" || cmd == "notifier" {
-		fs.StringVar(&c.MailFrom, "mail-from", env("SMTP_FROM", "Plenary <notices@plenary.invalid>"), "sender of notification emails (PLENARY_SMTP_FROM)")
 		fs.StringVar(&c.NotifierSchedule, "notifier-schedule", env("NOTIFIER_SCHEDULE", "@every 10s"), "cron schedule of the delivery ticker (PLENARY_NOTIFIER_SCHEDULE)")
 		fs.StringVar(&c.ReminderRules, "reminder-rules", env("REMINDER_RULES", "registrant:24h,registrant:1h,interpreter:48h"), "default reminder rules, audience:lead,... (PLENARY_REMINDER_RULES)")
 	}

@@ -62,12 +62,26 @@ func (c smtpConfig) sender() (*mail.SMTPSender, error) {
 }
 
 // readOnlyNotifier serves the notifier's tables over the API; it neither consumes nor sends.
-func readOnlyNotifier(d *db.DB, links registration.Linker, log *slog.Logger) (*notifier.Notifier, error) {
+// It needs the sender all the same: the calendar feeds name it as their organizer (RFC 5545
+// wants one, and without it every feed failed).
+func readOnlyNotifier(c config, d *db.DB, links registration.Linker, log *slog.Logger) (*notifier.Notifier, error) {
+	from, err := senderAddress(c)
+	if err != nil {
+		return nil, err
+	}
 	r, err := render.New()
 	if err != nil {
 		return nil, err
 	}
-	return notifier.New(notifier.Config{DB: d, Renderer: r, Links: links, Log: log.With("component", "notifier")})
+	return notifier.New(notifier.Config{DB: d, Renderer: r, Links: links, From: from, Log: log.With("component", "notifier")})
+}
+
+func senderAddress(c config) (mail.Address, error) {
+	from, err := netmail.ParseAddress(c.MailFrom)
+	if err != nil {
+		return mail.Address{}, fmt.Errorf("mail from %q: %w", c.MailFrom, err)
+	}
+	return mail.Address{Name: from.Name, Email: from.Address}, nil
 }
 
 func newNotifier(c config, d *db.DB, links registration.Linker, sender mail.Sender, log *slog.Logger, m *notifier.Metrics) (*notifier.Notifier, error) {
@@ -189,5 +203,5 @@ func serveNotifierMetrics(ctx context.Context, c config, reg *prometheus.Registr
 	})
 	mc := c
 	mc.Addr = c.MetricsAddr
-	return serveHTTP(ctx, mc, mux, log, nil)
+	return serveHTTP(ctx, mc, nil, mux, log, nil)
 }

@@ -38,6 +38,24 @@ import (
 	"github.com/plenary/plenary/services/registration"
 )
 
+// listen opens the HTTP listener before anything is wired, so that links can name the
+// address actually bound: without --public-url every printed and emailed link follows
+// --addr (a port 0 included), with a wildcard host read as loopback.
+func listen(c *config) (net.Listener, error) {
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", c.Addr, err)
+	}
+	if c.PublicURL == "" {
+		host, port, _ := net.SplitHostPort(ln.Addr().String())
+		if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+			host = "127.0.0.1"
+		}
+		c.PublicURL = "http://" + net.JoinHostPort(host, port)
+	}
+	return ln, nil
+}
+
 // app is the wired API process: database, event relay and HTTP handler.
 type app struct {
 	log     *slog.Logger
@@ -47,6 +65,8 @@ type app struct {
 	interp  *interpretation.Service
 	handler http.Handler
 	reg     *prometheus.Registry
+	// listener is where the HTTP server serves (opened by listen).
+	listener net.Listener
 	// background runs beside the relay and the HTTP server until the context ends (the
 	// in-process notifier of serve).
 	background []func(ctx context.Context) error
@@ -101,7 +121,8 @@ func dataDirLinkKeys(dir string) (string, error) {
 	return spec, nil
 }
 
-func newApp(d *db.DB, js jetstream.JetStream, log *slog.Logger, links registration.Linker, ready []api.Check, sec security, stream []natsx.StreamOption, opts ...func(*api.Deps)) (*app, error) {
+func newApp(c config, d *db.DB, js jetstream.JetStream, log *slog.Logger, links registration.Linker, ready []api.Check, stream []natsx.StreamOption, opts ...func(*api.Deps)) (*app, error) {
+	sec := c.security()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	relay := outbox.NewRelay(d, js, log,
@@ -118,7 +139,7 @@ func newApp(d *db.DB, js jetstream.JetStream, log *slog.Logger, links registrati
 	ready = append([]api.Check{{Name: "database", Fn: d.PingContext}}, ready...)
 	// The API reads the notifier's tables for the deliveries listing and the calendar
 	// feeds; the notifier that consumes and sends runs elsewhere (or beside it in serve).
-	feeds, err := readOnlyNotifier(d, links, log)
+	feeds, err := readOnlyNotifier(c, d, links, log)
 	if err != nil {
 		return nil, err
 	}
@@ -132,10 +153,13 @@ func newApp(d *db.DB, js jetstream.JetStream, log *slog.Logger, links registrati
 }
 
 // serveHTTP runs the HTTP server until ctx ends, then drains for up to grace.
-func serveHTTP(ctx context.Context, c config, h http.Handler, log *slog.Logger, ready chan<- string) error {
-	ln, err := net.Listen("tcp", c.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", c.Addr, err)
+// ln is the listener opened by listen, or nil to listen on c.Addr here.
+func serveHTTP(ctx context.Context, c config, ln net.Listener, h http.Handler, log *slog.Logger, ready chan<- string) error {
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", c.Addr); err != nil {
+			return fmt.Errorf("listen on %s: %w", c.Addr, err)
+		}
 	}
 	srv := &http.Server{
 		Handler:           h,
@@ -175,6 +199,11 @@ func serve(ctx context.Context, c config, stdout io.Writer, ready chan<- string)
 	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
 		return fmt.Errorf("create data directory: %w", err)
 	}
+	ln, err := listen(&c)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
 	d, err := db.Open(ctx, "sqlite:"+filepath.Join(c.DataDir, "plenary.db"))
 	if err != nil {
 		return err
@@ -198,12 +227,13 @@ func serve(ctx context.Context, c config, stdout io.Writer, ready chan<- string)
 		return err
 	}
 	mailDir := filepath.Join(c.DataDir, "mail")
-	a, err := newApp(d, emb.JetStream(), log, links, nil, c.security(), nil, func(deps *api.Deps) {
+	a, err := newApp(c, d, emb.JetStream(), log, links, nil, nil, func(deps *api.Deps) {
 		deps.Mount = append(deps.Mount, func(r *gin.Engine, _ *gin.RouterGroup) { devmail.Mount(r, mailDir) })
 	})
 	if err != nil {
 		return err
 	}
+	a.listener = ln
 	// The notifier runs in the process on the embedded NATS; its mail goes to the folder
 	// that /dev/mail shows.
 	nm, err := notifier.NewMetrics(a.reg)
@@ -226,7 +256,7 @@ func serve(ctx context.Context, c config, stdout io.Writer, ready chan<- string)
 			return err
 		}
 	}
-	fmt.Fprintf(stdout, "Plenary is running at http://%s (data in %s)\n", c.Addr, c.DataDir)
+	fmt.Fprintf(stdout, "Plenary is running at %s (data in %s)\n", c.PublicURL, c.DataDir)
 	return runProcesses(ctx, c, a, ready)
 }
 
@@ -263,7 +293,7 @@ func runProcesses(ctx context.Context, c config, a *app, ready chan<- string) er
 		g.Go(func() error { return f(gctx) })
 	}
 	g.Go(func() error { purgeIdempotencyKeys(gctx, a.db, a.log, 10*time.Minute); return nil })
-	g.Go(func() error { return serveHTTP(gctx, c, a.handler, a.log, ready) })
+	g.Go(func() error { return serveHTTP(gctx, c, a.listener, a.handler, a.log, ready) })
 	return g.Wait()
 }
 
@@ -288,8 +318,16 @@ func purgeIdempotencyKeys(ctx context.Context, d *db.DB, log *slog.Logger, every
 	}
 }
 
-func runAPI(ctx context.Context, c config) error {
+func runAPI(ctx context.Context, c config) error { return apiProcess(ctx, c, nil) }
+
+// apiProcess is runAPI with a channel told the listen address (for tests).
+func apiProcess(ctx context.Context, c config, ready chan<- string) error {
 	log := newLogger(c, os.Stderr)
+	ln, err := listen(&c)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
 	d, err := db.Open(ctx, c.DatabaseURL)
 	if err != nil {
 		return err
@@ -311,16 +349,17 @@ func runAPI(ctx context.Context, c config) error {
 	if err != nil {
 		return err
 	}
-	a, err := newApp(d, js, log, links, []api.Check{{Name: "nats", Fn: func(context.Context) error {
+	a, err := newApp(c, d, js, log, links, []api.Check{{Name: "nats", Fn: func(context.Context) error {
 		if !nc.IsConnected() {
 			return errors.New("not connected")
 		}
 		return nil
-	}, Degraded: true}}, c.security(), c.streamOptions())
+	}, Degraded: true}}, c.streamOptions())
 	if err != nil {
 		return err
 	}
-	return runProcesses(ctx, c, a, nil)
+	a.listener = ln
+	return runProcesses(ctx, c, a, ready)
 }
 
 func runMigrate(ctx context.Context, c config) error {

@@ -47,13 +47,21 @@ func listen(c *config) (net.Listener, error) {
 		return nil, fmt.Errorf("listen on %s: %w", c.Addr, err)
 	}
 	if c.PublicURL == "" {
-		host, port, _ := net.SplitHostPort(ln.Addr().String())
-		if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
-			host = "127.0.0.1"
-		}
-		c.PublicURL = "http://" + net.JoinHostPort(host, port)
+		c.PublicURL = baseURLOf(ln.Addr().String())
 	}
 	return ln, nil
+}
+
+// baseURLOf is the http:// URL of a listen address, a wildcard host read as loopback.
+func baseURLOf(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // app is the wired API process: database, event relay and HTTP handler.
@@ -86,7 +94,12 @@ func linker(c config, log *slog.Logger) (registration.Linker, error) {
 		keys, _ = signed.NewRandomKeys()
 		log.Warn("no PLENARY_LINK_KEYS: email links are signed with a random key and stop working at restart")
 	}
-	return registration.Linker{Keys: keys, BaseURL: c.PublicURL}, nil
+	base := c.PublicURL
+	if base == "" {
+		// A process that does not listen (the notifier) links to the API's --addr.
+		base = baseURLOf(c.Addr)
+	}
+	return registration.Linker{Keys: keys, BaseURL: base}, nil
 }
 
 // mailPageFile is where `plenary serve` keeps the signed link of its mail page.

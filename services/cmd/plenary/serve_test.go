@@ -52,6 +52,10 @@ func TestServeMailPageLink(t *testing.T) {
 	if err != nil || link.Path != "/dev/mail" || link.Query().Get("token") == "" || !strings.Contains(out.String(), link.String()) {
 		t.Fatalf("mail page link %q (%v), output %q", raw, err, out.String())
 	}
+	// No --public-url: the printed link names the address served, not port 8080.
+	if link.Host != addr {
+		t.Errorf("mail page link %s does not follow the address %s", link, addr)
+	}
 	token := link.Query().Get("token")
 	if err := (mail.FolderSender{Dir: filepath.Join(dir, "mail")}).Send(ctx, mail.Message{
 		From: mail.Address{Email: "notices@plenary.invalid"}, To: mail.Address{Name: "Léa <b>", Email: "lea@example.org"},

@@ -179,8 +179,11 @@ type Interpreter struct {
 
 // TeamMember names a colleague in the same booth.
 type TeamMember struct {
-	Name string `json:"name"`
-	Role string `json:"role"`
+	// InterpreterID names the colleague's profile, so that a consumer can blank an erased
+	// colleague in the teams it keeps.
+	InterpreterID string `json:"interpreter_id,omitempty"`
+	Name          string `json:"name"`
+	Role          string `json:"role"`
 }
 
 // Assignment is an interpreter's assignment to a booth of a session. Sequence rises on

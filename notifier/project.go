@@ -158,8 +158,16 @@ func (n *Notifier) apply(ctx context.Context, tx *sql.Tx, ev contracts.Event, no
 				return err
 			}
 		}
+		erased, err := n.store.erasedAmong(ctx, tx, a)
+		if err != nil {
+			return err
+		}
+		a = withoutErased(a, erased)
 		if err := n.store.upsertAssignment(ctx, tx, a); err != nil {
 			return err
+		}
+		if slices.Contains(erased, a.Interpreter.ID) {
+			return nil // nothing is ever sent to an erased interpreter
 		}
 		if err := n.reconcile(ctx, tx, a.SessionID, toAssignment+a.ID, now); err != nil {
 			return err
@@ -274,7 +282,9 @@ func (n *Notifier) reconcile(ctx context.Context, tx *sql.Tx, sessionID, recipie
 				}
 			}
 			for _, a := range asgs {
-				recipients = append(recipients, toAssignment+a.ID)
+				if a.Email != "" { // an erased interpreter has no address
+					recipients = append(recipients, toAssignment+a.ID)
+				}
 			}
 			for _, rc := range recipients {
 				if recipient != "" && rc != recipient {
@@ -344,6 +354,8 @@ func (n *Notifier) noticeRecipients(ctx context.Context, tx *sql.Tx, x session) 
 		}
 	}
 	asgs, err := n.store.assignmentsWhere(ctx, tx, `session_id = $1 AND state IN ('offered', 'accepted')`, x.ID)
+	// An erased interpreter has no address and is never told anything.
+	asgs = slices.DeleteFunc(asgs, func(a assignment) bool { return a.Email == "" })
 	return out, asgs, err
 }
 

@@ -38,7 +38,7 @@ func routes(r *gin.Engine, d Deps) {
 	notifier.NewHandlers(d.Notifier).Register(v1)
 	auth.NewHandlers(d.Tokens).Register(v1)
 	audit.NewHandlers(audit.NewLog(d.DB)).Register(v1)
-	privacy.NewHandlers(privacy.NewService(d.DB, d.Registrations, d.Now)).Register(v1)
+	privacy.NewHandlers(privacy.NewService(privacyOwners(d), d.Now)).Register(v1)
 	interp := interpretation.NewHandlers(d.Interpretation, d.LinkKeys, d.Now)
 	interp.Register(v1)
 	interp.RegisterSelfService(v1)
@@ -186,4 +186,20 @@ func meetingPublished(a *agenda.Service, param string) func(ctx context.Context,
 		}
 		return m.Public, nil
 	}
+}
+
+// privacyOwners are the owners of personal data that this process has; a service left
+// out (nil) holds nothing here.
+func privacyOwners(d Deps) privacy.Owners {
+	o := privacy.Owners{Trail: audit.NewLog(d.DB)}
+	if d.Registrations != nil {
+		o.Registrations = d.Registrations
+	}
+	if d.Interpretation != nil {
+		o.Interpreters = d.Interpretation
+	}
+	if d.Notifier != nil {
+		o.Notifier = d.Notifier
+	}
+	return o
 }

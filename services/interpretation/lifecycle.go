@@ -159,7 +159,7 @@ func (s *Service) eventPayload(ctx context.Context, q querier, a Assignment, x a
 		if err != nil {
 			return contracts.Assignment{}, err
 		}
-		team = append(team, contracts.TeamMember{Name: mate.Name, Role: m.Role})
+		team = append(team, contracts.TeamMember{InterpreterID: mate.ID, Name: mate.Name, Role: m.Role})
 	}
 	return contracts.Assignment{
 		ID: a.ID, MeetingID: a.MeetingID, SessionID: a.SessionID, Booth: a.Booth, Role: a.Role, State: a.State, Sequence: a.Sequence,

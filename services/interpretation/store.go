@@ -335,3 +335,32 @@ func (s *store) lastCheck(ctx context.Context, q querier, meetingID string) (Che
 	r.OK = len(r.Violations) == 0
 	return r, true, nil
 }
+
+// interpretersByEmail reads the profiles of an address; addresses are kept as typed, so
+// they are compared without case (email is the normalised, lower-case address).
+func (s *store) interpretersByEmail(ctx context.Context, q querier, email string) ([]Interpreter, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+interpreterCols+` FROM interpreters WHERE LOWER(email) = $1 ORDER BY id`, email)
+	if err != nil {
+		return nil, fmt.Errorf("find interpreters: %w", err)
+	}
+	defer rows.Close()
+	var out []Interpreter
+	for rows.Next() {
+		it, err := scanInterpreter(rows)
+		if err != nil {
+			return nil, fmt.Errorf("find interpreters: %w", err)
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// anonymise keeps an interpreter's row, for the assignments that name it, without the
+// person: no name, address, absences or preferences.
+func (s *store) anonymise(ctx context.Context, q querier, id, name string, now time.Time) error {
+	if _, err := q.ExecContext(ctx, `UPDATE interpreters SET name = $2, email = '', unavailable = '[]', preferences = '{}', updated_at = $3, version = version + 1 WHERE id = $1`,
+		id, name, now); err != nil {
+		return fmt.Errorf("erase interpreter %s: %w", id, err)
+	}
+	return nil
+}

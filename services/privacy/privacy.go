@@ -9,34 +9,69 @@ package privacy
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/plenary/plenary/notifier"
 	"github.com/plenary/plenary/services/audit"
-	"github.com/plenary/plenary/services/platform/db"
+	"github.com/plenary/plenary/services/interpretation"
 	"github.com/plenary/plenary/services/platform/httpx"
 	"github.com/plenary/plenary/services/platform/problem"
 	"github.com/plenary/plenary/services/registration"
 )
 
+// Privacy owns no table. It asks each owner of personal data to export and erase its
+// part, through these interfaces (main wires the services in).
+
+// Registrations is the registration service's part.
+type Registrations interface {
+	ByEmail(ctx context.Context, email string) ([]registration.Registration, error)
+	Erase(ctx context.Context, ids []string) (int, error)
+}
+
+// Interpreters is the interpretation service's part.
+type Interpreters interface {
+	InterpretersByEmail(ctx context.Context, email string) ([]interpretation.PersonInterpreter, error)
+	CheckErasable(ctx context.Context, ids []string) error
+	EraseInterpreters(ctx context.Context, ids []string) error
+}
+
+// Notifier is the notifier's part: its copies of the person and the emails to them.
+type Notifier interface {
+	PersonDeliveries(ctx context.Context, p notifier.Person) ([]notifier.PersonDelivery, error)
+	ErasePerson(ctx context.Context, p notifier.Person) (int, error)
+}
+
+// Trail is the audit trail's part.
+type Trail interface {
+	RecordErasurePlan(ctx context.Context, at time.Time, plan []audit.Erasure) error
+	Erase(ctx context.Context, at time.Time, done []audit.Erasure) error
+}
+
+// Owners are the owners of personal data; a nil owner holds nothing (a process without
+// the service).
+type Owners struct {
+	Registrations Registrations
+	Interpreters  Interpreters
+	Notifier      Notifier
+	Trail         Trail
+}
+
 // Service finds and erases a person's data.
 type Service struct {
-	db   *db.DB
-	regs *registration.Service
-	now  func() time.Time
+	o   Owners
+	now func() time.Time
 }
 
 // NewService returns the privacy service.
-func NewService(d *db.DB, regs *registration.Service, now func() time.Time) *Service {
+func NewService(o Owners, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: d, regs: regs, now: now}
+	return &Service{o: o, now: now}
 }
 
 // Export is everything held about one email address.
@@ -44,34 +79,9 @@ type Export struct {
 	Email         string         `json:"email"`
 	Registrations []Registration `json:"registrations"`
 	// Deliveries are the emails planned or sent to the person, with their content.
-	Deliveries []Delivery `json:"deliveries"`
+	Deliveries []notifier.PersonDelivery `json:"deliveries"`
 	// Interpreters are the person's interpreter profiles, with their assignments.
-	Interpreters []Interpreter `json:"interpreters"`
-}
-
-// Interpreter is an interpreter profile as exported.
-type Interpreter struct {
-	ID          string          `json:"id"`
-	Name        string          `json:"name"`
-	Email       string          `json:"email"`
-	Locale      string          `json:"locale"`
-	TZ          string          `json:"tz"`
-	Languages   json.RawMessage `json:"languages"`
-	Unavailable json.RawMessage `json:"unavailable"`
-	Preferences json.RawMessage `json:"preferences"`
-	Assignments []Assignment    `json:"assignments"`
-}
-
-// Assignment is one of an interpreter's assignments as exported.
-type Assignment struct {
-	ID        string    `json:"id"`
-	MeetingID string    `json:"meeting_id"`
-	SessionID string    `json:"session_id"`
-	Booth     string    `json:"booth"`
-	Role      string    `json:"role"`
-	State     string    `json:"state"`
-	StartUTC  time.Time `json:"start_utc"`
-	EndUTC    time.Time `json:"end_utc"`
+	Interpreters []interpretation.PersonInterpreter `json:"interpreters"`
 }
 
 // Registration is one registration as exported.
@@ -98,17 +108,6 @@ func view(r registration.Registration) Registration {
 		ConsentReminders: r.ConsentReminders, Unsubscribed: r.Unsubscribed, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
-// Delivery is one email of the notifier to the person.
-type Delivery struct {
-	ID        string          `json:"id"`
-	Kind      string          `json:"kind"`
-	MeetingID string          `json:"meeting_id"`
-	SessionID string          `json:"session_id"`
-	State     string          `json:"state"`
-	DueAt     time.Time       `json:"due_at"`
-	Payload   json.RawMessage `json:"payload"`
-}
-
 // Erased says what an erasure removed.
 type Erased struct {
 	Registrations int `json:"registrations"`
@@ -125,241 +124,135 @@ func normalise(email string) (string, error) {
 	return e, nil
 }
 
-// recipientOf is how the notifier names a registrant as a recipient.
-func recipientOf(regID string) string { return "registration:" + regID }
-
-func (s *Service) registrationIDs(ctx context.Context, email string) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id FROM registrations WHERE email = $1 ORDER BY id`, email)
-	if err != nil {
-		return nil, fmt.Errorf("find registrations: %w", err)
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+// found is what the owners hold about one address.
+type found struct {
+	regs []registration.Registration
+	its  []interpretation.PersonInterpreter
 }
 
-// Export returns the person's registrations and the emails planned or sent to them.
+func (s *Service) find(ctx context.Context, email string) (found, error) {
+	var f found
+	var err error
+	if s.o.Registrations != nil {
+		if f.regs, err = s.o.Registrations.ByEmail(ctx, email); err != nil {
+			return f, err
+		}
+	}
+	if s.o.Interpreters != nil {
+		if f.its, err = s.o.Interpreters.InterpretersByEmail(ctx, email); err != nil {
+			return f, err
+		}
+	}
+	return f, nil
+}
+
+// person names the found data the way the notifier keys it.
+func (f found) person() notifier.Person {
+	var p notifier.Person
+	for _, r := range f.regs {
+		p.Registrations = append(p.Registrations, notifier.PersonRegistration{ID: r.ID, MeetingID: r.MeetingID, Version: r.Version})
+	}
+	for _, it := range f.its {
+		p.Interpreters = append(p.Interpreters, it.ID)
+		for _, a := range it.Assignments {
+			p.Assignments = append(p.Assignments, a.ID)
+		}
+	}
+	return p
+}
+
+// Export returns the person's registrations, interpreter profiles and the emails planned
+// or sent to them.
 func (s *Service) Export(ctx context.Context, email string) (Export, error) {
 	email, err := normalise(email)
 	if err != nil {
 		return Export{}, err
 	}
-	out := Export{Email: email, Registrations: []Registration{}, Deliveries: []Delivery{}, Interpreters: []Interpreter{}}
-	ids, err := s.registrationIDs(ctx, email)
+	out := Export{Email: email, Registrations: []Registration{}, Deliveries: []notifier.PersonDelivery{}, Interpreters: []interpretation.PersonInterpreter{}}
+	f, err := s.find(ctx, email)
 	if err != nil {
 		return out, err
 	}
-	for _, id := range ids {
-		r, err := s.regs.Get(ctx, id)
-		if err != nil {
-			return out, err
-		}
+	for _, r := range f.regs {
 		out.Registrations = append(out.Registrations, view(r))
-		if out.Deliveries, err = s.deliveries(ctx, out.Deliveries, recipientOf(id)); err != nil {
+	}
+	out.Interpreters = append(out.Interpreters, f.its...)
+	if s.o.Notifier != nil {
+		ds, err := s.o.Notifier.PersonDeliveries(ctx, f.person())
+		if err != nil {
 			return out, err
 		}
-	}
-	its, err := s.interpreters(ctx, email)
-	if err != nil {
-		return out, err
-	}
-	for _, it := range its {
-		for _, a := range it.Assignments {
-			if out.Deliveries, err = s.deliveries(ctx, out.Deliveries, assignmentRecipient(a.ID)); err != nil {
-				return out, err
-			}
-		}
-	}
-	out.Interpreters = append(out.Interpreters, its...)
-	return out, nil
-}
-
-// assignmentRecipient is how the notifier names an interpreter's assignment as a recipient.
-func assignmentRecipient(id string) string { return "assignment:" + id }
-
-func (s *Service) deliveries(ctx context.Context, out []Delivery, recipient string) ([]Delivery, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, kind, meeting_id, session_id, state, due_at, payload FROM notifier_deliveries WHERE recipient = $1 ORDER BY due_at, id`, recipient)
-	if err != nil {
-		return out, fmt.Errorf("read deliveries: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var d Delivery
-		var payload string
-		if err := rows.Scan(&d.ID, &d.Kind, &d.MeetingID, &d.SessionID, &d.State, &d.DueAt, &payload); err != nil {
-			return out, fmt.Errorf("read deliveries: %w", err)
-		}
-		d.DueAt = d.DueAt.UTC()
-		d.Payload = json.RawMessage(payload)
-		if !json.Valid(d.Payload) {
-			b, _ := json.Marshal(payload)
-			d.Payload = b
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
-}
-
-func rawJSON(s string) json.RawMessage {
-	if json.Valid([]byte(s)) {
-		return json.RawMessage(s)
-	}
-	b, _ := json.Marshal(s)
-	return b
-}
-
-// interpreters reads the interpreter profiles of an address (kept as typed, so compared
-// without case), with their assignments.
-func (s *Service) interpreters(ctx context.Context, email string) ([]Interpreter, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, name, email, locale, tz, languages, unavailable, preferences FROM interpreters WHERE LOWER(email) = $1 ORDER BY id`, email)
-	if err != nil {
-		return nil, fmt.Errorf("find interpreters: %w", err)
-	}
-	var out []Interpreter
-	for rows.Next() {
-		var it Interpreter
-		var langs, unav, prefs string
-		if err := rows.Scan(&it.ID, &it.Name, &it.Email, &it.Locale, &it.TZ, &langs, &unav, &prefs); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("find interpreters: %w", err)
-		}
-		it.Languages, it.Unavailable, it.Preferences = rawJSON(langs), rawJSON(unav), rawJSON(prefs)
-		out = append(out, it)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for i := range out {
-		out[i].Assignments = []Assignment{}
-		rows, err := s.db.QueryContext(ctx, `SELECT id, meeting_id, session_id, booth, role, state, start_utc, end_utc FROM assignments WHERE interpreter_id = $1 ORDER BY start_utc, id`, out[i].ID)
-		if err != nil {
-			return nil, fmt.Errorf("read assignments: %w", err)
-		}
-		for rows.Next() {
-			var a Assignment
-			if err := rows.Scan(&a.ID, &a.MeetingID, &a.SessionID, &a.Booth, &a.Role, &a.State, &a.StartUTC, &a.EndUTC); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("read assignments: %w", err)
-			}
-			a.StartUTC, a.EndUTC = a.StartUTC.UTC(), a.EndUTC.UTC()
-			out[i].Assignments = append(out[i].Assignments, a)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+		out.Deliveries = append(out.Deliveries, ds...)
 	}
 	return out, nil
 }
 
-// Erase deletes the person's registrations (registration.deleted tells the notifier to
-// stop reminding them; the calendar feed and links stop working), then removes what the
-// notifier kept: its copy of name and address, and every email planned or sent.
+// Erase removes the person's data by asking each owner to erase its part, one
+// transaction per owner, after a plan of what will go is in the trail. The order makes an
+// interruption harmless and a second run finish the job: nothing is touched while an
+// interpreter still holds a seat to come; the notifier's tombstones come first, so that
+// the registration.deleted events about to be emitted (and any replay of the stream)
+// cannot bring the person back; the trail forgets the content last, after the owners'
+// own entries of the erasure are written.
 func (s *Service) Erase(ctx context.Context, email string) (Erased, error) {
 	email, err := normalise(email)
 	if err != nil {
 		return Erased{}, err
 	}
-	ids, err := s.registrationIDs(ctx, email)
+	f, err := s.find(ctx, email)
 	if err != nil {
 		return Erased{}, err
 	}
-	var out Erased
-	for _, id := range ids {
-		r, err := s.regs.Get(ctx, id)
-		if err != nil {
-			return out, err
+	p := f.person()
+	if len(p.Interpreters) > 0 {
+		if err := s.o.Interpreters.CheckErasable(ctx, p.Interpreters); err != nil {
+			return Erased{}, err
 		}
-		if err := s.regs.Delete(ctx, id, -1); err != nil {
-			return out, fmt.Errorf("erase registration %s: %w", id, err)
-		}
-		err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-			// A tombstone, also when the notifier has not seen the registration yet: its
-			// projection never updates a deleted row, so events still on their way cannot
-			// bring the name and address back.
-			if _, err := tx.ExecContext(ctx, `INSERT INTO notifier_registrations (id, meeting_id, name, email, locale, tz, sessions, consent_reminders, unsubscribed, deleted, version)
-				VALUES ($1, $2, '', '', '', '', '[]', FALSE, TRUE, TRUE, $3)
-				ON CONFLICT (id) DO UPDATE SET name = '', email = '', deleted = TRUE`, id, r.MeetingID, r.Version+1); err != nil {
-				return fmt.Errorf("erase the notifier's copy of %s: %w", id, err)
-			}
-			res, err := tx.ExecContext(ctx, `DELETE FROM notifier_deliveries WHERE recipient = $1`, recipientOf(id))
-			if err != nil {
-				return fmt.Errorf("erase deliveries of %s: %w", id, err)
-			}
-			n, _ := res.RowsAffected()
-			out.Deliveries += int(n)
-			// Earlier entries of the trail held the registration; they keep who changed it
-			// and when. The trail says that an erasure happened, never whose data it was.
-			if _, err := tx.ExecContext(ctx, `UPDATE audit_log SET before_json = $2, after_json = $2 WHERE resource_type = 'registration' AND resource_id = $1`,
-				id, `{"erased":true}`); err != nil {
-				return fmt.Errorf("erase the trail of %s: %w", id, err)
-			}
-			return audit.Record(ctx, tx, s.now(), audit.Change{Action: "person.erase", Resource: "registration", ID: id, MeetingID: r.MeetingID,
-				After: map[string]int64{"deliveries": n}})
-		})
-		if err != nil {
-			return out, err
-		}
-		out.Registrations++
 	}
-	its, err := s.interpreters(ctx, email)
-	if err != nil {
-		return out, err
+	var plan []audit.Erasure
+	for _, r := range f.regs {
+		plan = append(plan, audit.Erasure{Resource: "registration", ID: r.ID, MeetingID: r.MeetingID})
+	}
+	for _, it := range f.its {
+		plan = append(plan, audit.Erasure{Resource: "interpreter", ID: it.ID})
+	}
+	if len(plan) == 0 {
+		return Erased{}, nil
 	}
 	now := s.now().UTC()
-	for _, it := range its {
-		for _, a := range it.Assignments {
-			if (a.State == "proposed" || a.State == "offered" || a.State == "accepted") && a.EndUTC.After(now) {
-				return out, problem.New(problem.KindConflict, "interpreter_has_assignments",
-					"interpreter %s still holds assignment %s (%s); withdraw their assignments to come first", it.ID, a.ID, a.State)
-			}
+	if s.o.Trail != nil {
+		if err := s.o.Trail.RecordErasurePlan(ctx, now, plan); err != nil {
+			return Erased{}, err
 		}
 	}
-	for _, it := range its {
-		err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-			// The profile stays, for the assignments that name it, without the person.
-			if _, err := tx.ExecContext(ctx, `UPDATE interpreters SET name = $2, email = '', unavailable = '[]', preferences = '{}', updated_at = $3, version = version + 1 WHERE id = $1`,
-				it.ID, ErasedName, now); err != nil {
-				return fmt.Errorf("erase interpreter %s: %w", it.ID, err)
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE notifier_assignments SET name = $2, email = '' WHERE interpreter_id = $1`, it.ID, ErasedName); err != nil {
-				return fmt.Errorf("erase the notifier's copy of %s: %w", it.ID, err)
-			}
-			var n int64
-			for _, a := range it.Assignments {
-				res, err := tx.ExecContext(ctx, `DELETE FROM notifier_deliveries WHERE recipient = $1`, assignmentRecipient(a.ID))
-				if err != nil {
-					return fmt.Errorf("erase deliveries of %s: %w", a.ID, err)
-				}
-				k, _ := res.RowsAffected()
-				n += k
-			}
-			out.Deliveries += int(n)
-			// Earlier entries of the trail held the profile; they keep who changed it and when.
-			if _, err := tx.ExecContext(ctx, `UPDATE audit_log SET before_json = $2, after_json = $2 WHERE resource_type = 'interpreter' AND resource_id = $1`,
-				it.ID, `{"erased":true}`); err != nil {
-				return fmt.Errorf("erase the trail of %s: %w", it.ID, err)
-			}
-			return audit.Record(ctx, tx, now, audit.Change{Action: "person.erase", Resource: "interpreter", ID: it.ID, After: map[string]int64{"deliveries": n}})
-		})
-		if err != nil {
+	var out Erased
+	if s.o.Notifier != nil {
+		if out.Deliveries, err = s.o.Notifier.ErasePerson(ctx, p); err != nil {
+			return out, fmt.Errorf("erase the notifier's part: %w", err)
+		}
+	}
+	if len(f.regs) > 0 {
+		ids := make([]string, len(f.regs))
+		for i, r := range f.regs {
+			ids[i] = r.ID
+		}
+		if out.Registrations, err = s.o.Registrations.Erase(ctx, ids); err != nil {
+			return out, fmt.Errorf("erase registrations: %w", err)
+		}
+	}
+	if len(p.Interpreters) > 0 {
+		if err := s.o.Interpreters.EraseInterpreters(ctx, p.Interpreters); err != nil {
+			return out, fmt.Errorf("erase interpreters: %w", err)
+		}
+		out.Interpreters = len(p.Interpreters)
+	}
+	if s.o.Trail != nil {
+		if err := s.o.Trail.Erase(ctx, now, plan); err != nil {
 			return out, err
 		}
-		out.Interpreters++
 	}
 	return out, nil
 }
-
-// ErasedName replaces the name of an erased interpreter.
-const ErasedName = "(erased)"
 
 // Handlers is the admin API of personal data.
 type Handlers struct{ svc *Service }

@@ -184,25 +184,28 @@ func same(a, b Registration) bool {
 
 // Delete removes a registration and emits registration.deleted.
 func (s *Service) Delete(ctx context.Context, id string, ifMatch int64) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		r, err := s.store.get(ctx, tx, id, true)
-		if err != nil {
-			return err
-		}
-		if ifMatch >= 0 && ifMatch != r.Version {
-			return problem.New(problem.KindPreconditionFailed, "version_mismatch",
-				"the registration changed since you read it (your version %d, current %d)", ifMatch, r.Version)
-		}
-		if err := s.store.delete(ctx, tx, id); err != nil {
-			return err
-		}
-		if err := audit.Record(ctx, tx, s.clock(), audit.Change{Action: "registration.delete", Resource: "registration", ID: r.ID, MeetingID: r.MeetingID,
-			Before: contract(r)}); err != nil {
-			return err
-		}
-		r.Version++
-		return outbox.Emit(ctx, tx, contracts.RegistrationDeleted, Source, s.clock(), contracts.RegistrationEvent{Registration: contract(r)})
-	})
+	return s.tx(ctx, func(tx *sql.Tx) error { return s.delete(ctx, tx, id, ifMatch) })
+}
+
+func (s *Service) delete(ctx context.Context, tx *sql.Tx, id string, ifMatch int64) error {
+	r, err := s.store.get(ctx, tx, id, true)
+	if err != nil {
+		return err
+	}
+	if ifMatch >= 0 && ifMatch != r.Version {
+		return problem.New(problem.KindPreconditionFailed, "version_mismatch",
+			"the registration changed since you read it (your version %d, current %d)", ifMatch, r.Version).
+			WithExtra("current_version", r.Version)
+	}
+	if err := s.store.delete(ctx, tx, id); err != nil {
+		return err
+	}
+	if err := audit.Record(ctx, tx, s.clock(), audit.Change{Action: "registration.delete", Resource: "registration", ID: r.ID, MeetingID: r.MeetingID,
+		Before: contract(r)}); err != nil {
+		return err
+	}
+	r.Version++
+	return outbox.Emit(ctx, tx, contracts.RegistrationDeleted, Source, s.clock(), contracts.RegistrationEvent{Registration: contract(r)})
 }
 
 // Unsubscribe stops all email for the registration the token names. It is idempotent:

@@ -89,3 +89,22 @@ func (s *store) delete(ctx context.Context, q querier, id string) error {
 	}
 	return nil
 }
+
+// idsByEmail lists the ids of an address's registrations (addresses are stored as
+// ValidEmail normalises them).
+func (s *store) idsByEmail(ctx context.Context, q db.Querier, email string) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id FROM registrations WHERE email = $1 ORDER BY id`, email)
+	if err != nil {
+		return nil, fmt.Errorf("find registrations: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("find registrations: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

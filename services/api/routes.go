@@ -96,6 +96,11 @@ func policy(d Deps) auth.Policy {
 		"GET /v1/unsubscribe/:token":          auth.LinkInPath(signed.Unsubscribe, "token", ""),
 		"POST /v1/unsubscribe/:token":         auth.LinkInPath(signed.Unsubscribe, "token", ""),
 
+		// Lists of registrants in and out as CSV: personal data of many people, so the
+		// planner's, like registering them.
+		"POST /v1/meetings/:id/registrations/import":    auth.Planner(meeting),
+		"GET /v1/meetings/:id/registrations/export.csv": auth.Planner(meeting),
+
 		// Notifier: the deliveries of a registration (secretariat) and personal calendar
 		// feeds (signed Calendar link, "<token>.ics"). The mail page exists only in
 		// `plenary serve`, which listens on loopback for one developer.
@@ -117,6 +122,8 @@ func policy(d Deps) auth.Policy {
 		// scope itself. Interpreters answer their own assignment with its signed link.
 		"POST /v1/interpreters":                      auth.Planner(auth.AllMeetings()),
 		"GET /v1/interpreters":                       auth.Viewer(auth.AllMeetings()),
+		"POST /v1/interpreters/import":               auth.Planner(auth.AllMeetings()),
+		"GET /v1/interpreters/export.csv":            auth.Viewer(auth.AllMeetings()),
 		"GET /v1/interpreters/:id":                   auth.Viewer(auth.AllMeetings()),
 		"PATCH /v1/interpreters/:id":                 auth.Planner(auth.AllMeetings()),
 		"POST /v1/meetings/:id/interpretation/plan":  auth.Planner(meeting),

@@ -71,6 +71,10 @@ type Deps struct {
 	Interpretation *interpretation.Service
 }
 
+// ImportBodyBytes bounds an import file: 10,000 rows of a Zoom registrant export with
+// its many columns fit.
+const ImportBodyBytes = 16 << 20
+
 // NewServer returns the API's handler.
 func NewServer(d Deps) http.Handler {
 	if d.Now == nil {
@@ -85,7 +89,10 @@ func NewServer(d Deps) http.Handler {
 	if d.Tokens.Audit == nil {
 		d.Tokens.Audit = audit.TokenHook(d.Now)
 	}
-	r := httpx.NewEngine(httpx.Options{Log: d.Log, Registry: d.Registry})
+	r := httpx.NewEngine(httpx.Options{Log: d.Log, Registry: d.Registry, RouteBodyLimits: map[string]int64{
+		"POST /v1/interpreters/import":               ImportBodyBytes,
+		"POST /v1/meetings/:id/registrations/import": ImportBodyBytes,
+	}})
 	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil && d.Log != nil {
 		d.Log.Error("trusted proxies: none trusted", "error", err.Error())
 		_ = r.SetTrustedProxies(nil)

@@ -105,6 +105,8 @@ func NewHandlers(svc *Service, keys *signed.Keys, now func() time.Time) *Handler
 func (h *Handlers) Register(rg gin.IRoutes) {
 	rg.POST("/interpreters", h.createInterpreter)
 	rg.GET("/interpreters", h.listInterpreters)
+	rg.POST("/interpreters/import", h.importInterpreters)
+	rg.GET("/interpreters/export.csv", h.exportInterpreters)
 	rg.GET("/interpreters/:id", h.getInterpreter)
 	rg.PATCH("/interpreters/:id", h.updateInterpreter)
 	rg.POST("/meetings/:id/interpretation/plan", h.plan)

@@ -22,3 +22,12 @@ func (a AgendaMeetings) SessionIDs(ctx context.Context, meetingID string) ([]str
 	}
 	return ids, nil
 }
+
+// Defaults are the meeting's default language and venue zone.
+func (a AgendaMeetings) Defaults(ctx context.Context, meetingID string) (string, string, error) {
+	m, err := a.Agenda.Meeting(ctx, meetingID)
+	if err != nil {
+		return "", "", err
+	}
+	return m.DefaultLang, m.VenueTZ, nil
+}

@@ -22,6 +22,9 @@ import (
 // It returns a problem.NotFound error when the meeting does not exist.
 type Meetings interface {
 	SessionIDs(ctx context.Context, meetingID string) ([]string, error)
+	// Defaults are the meeting's language and venue zone, which an imported registrant
+	// without their own takes.
+	Defaults(ctx context.Context, meetingID string) (locale, tz string, err error)
 }
 
 // Service validates registrations and writes each change with its event.
@@ -90,17 +93,32 @@ func (s *Service) Register(ctx context.Context, meetingID string, in Input) (Reg
 	if err := in.apply(&r, ids, true); err != nil {
 		return Registration{}, err
 	}
-	err = s.tx(ctx, func(tx *sql.Tx) error {
-		if err := s.store.insert(ctx, tx, r); err != nil {
-			return err
-		}
-		if err := audit.Record(ctx, tx, now, audit.Change{Action: "registration.create", Resource: "registration", ID: r.ID, MeetingID: r.MeetingID,
-			After: contract(r)}); err != nil {
-			return err
-		}
-		return outbox.Emit(ctx, tx, contracts.RegistrationCreated, Source, now, contracts.RegistrationEvent{Registration: contract(r)})
-	})
+	err = s.tx(ctx, func(tx *sql.Tx) error { return s.writeCreated(ctx, tx, r) })
 	return r, err
+}
+
+// writeCreated stores a new registration with its audit entry and event (Register, Import).
+func (s *Service) writeCreated(ctx context.Context, tx *sql.Tx, r Registration) error {
+	if err := s.store.insert(ctx, tx, r); err != nil {
+		return err
+	}
+	if err := audit.Record(ctx, tx, r.CreatedAt, audit.Change{Action: "registration.create", Resource: "registration", ID: r.ID, MeetingID: r.MeetingID,
+		After: contract(r)}); err != nil {
+		return err
+	}
+	return outbox.Emit(ctx, tx, contracts.RegistrationCreated, Source, r.CreatedAt, contracts.RegistrationEvent{Registration: contract(r)})
+}
+
+// writeUpdated stores a changed registration with its audit entry and event (Update, Import).
+func (s *Service) writeUpdated(ctx context.Context, tx *sql.Tx, before, r Registration) error {
+	if err := s.store.update(ctx, tx, r); err != nil {
+		return err
+	}
+	if err := audit.Record(ctx, tx, r.UpdatedAt, audit.Change{Action: "registration.update", Resource: "registration", ID: r.ID, MeetingID: r.MeetingID,
+		Before: contract(before), After: contract(r)}); err != nil {
+		return err
+	}
+	return outbox.Emit(ctx, tx, contracts.RegistrationUpdated, Source, r.UpdatedAt, contracts.RegistrationEvent{Registration: contract(r)})
 }
 
 // Authorize checks that token is a valid Registration link for id.
@@ -164,15 +182,8 @@ func (s *Service) Update(ctx context.Context, id string, ifMatch int64, in Input
 		}
 		r.Version++
 		r.UpdatedAt = s.clock()
-		if err := s.store.update(ctx, tx, r); err != nil {
-			return err
-		}
 		out = r
-		if err := audit.Record(ctx, tx, r.UpdatedAt, audit.Change{Action: "registration.update", Resource: "registration", ID: r.ID, MeetingID: r.MeetingID,
-			Before: contract(before), After: contract(r)}); err != nil {
-			return err
-		}
-		return outbox.Emit(ctx, tx, contracts.RegistrationUpdated, Source, r.UpdatedAt, contracts.RegistrationEvent{Registration: contract(r)})
+		return s.writeUpdated(ctx, tx, before, r)
 	})
 	return out, err
 }

@@ -1,0 +1,429 @@
+package interpretation
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/plenary/plenary/scheduler/interp"
+	"github.com/plenary/plenary/services/audit"
+	"github.com/plenary/plenary/services/platform/httpx"
+	"github.com/plenary/plenary/services/platform/problem"
+	"github.com/plenary/plenary/services/platform/tabular"
+)
+
+// A roster travels as a spreadsheet: one row per interpreter, the columns below (the
+// export writes them in this order, the import reads them in any order, each spelling
+// tabular.Column accepts). Languages are written as the trade writes them, "fr-A en-B
+// es-C"; working hours as "08:00-20:00" in the interpreter's zone; caps in minutes,
+// empty for the policy's default.
+var rosterColumns = []string{"name", "email", "locale", "tz", "languages", "retour", "remote", "working_hours",
+	"booth_minutes_per_day", "booth_minutes_per_week", "sessions_per_day", "min_rest_minutes"}
+
+// Other spellings a roster uses for a column.
+var rosterAliases = map[string][]string{
+	"name":          {"name", "full_name", "interpreter"},
+	"email":         {"email", "email_address", "e_mail", "mail"},
+	"tz":            {"tz", "zone", "time_zone", "timezone"},
+	"languages":     {"languages", "language_combination", "combination"},
+	"working_hours": {"working_hours", "hours"},
+}
+
+func rosterColumn(c string) []string {
+	if a, ok := rosterAliases[c]; ok {
+		return a
+	}
+	return []string{c}
+}
+
+// InterpreterImportRow is one row of a roster: its line in the file and the input it
+// holds, or the problems found reading it (a cell that is not a number, a JSON line that
+// does not decode).
+type InterpreterImportRow struct {
+	Line     int
+	Input    InterpreterInput
+	Problems []problem.FieldError
+}
+
+// ParseLanguages reads a language combination as rosters write it: "fr-A en-B es-C"
+// (separated by spaces, commas or semicolons; "fr-a" and "FR-A" are the same). Whether
+// the codes and classes are valid is the interpreter's rule (interp.Interpreter.Validate);
+// this only splits the text.
+func ParseLanguages(s string) ([]interp.LangSkill, error) {
+	out := []interp.LangSkill{}
+	for tok := range strings.FieldsFuncSeq(s, func(r rune) bool { return r == ' ' || r == ',' || r == ';' || r == '\t' || r == '\n' }) {
+		lang, class, ok := strings.Cut(tok, "-")
+		if !ok || lang == "" || class == "" || strings.Contains(class, "-") {
+			return nil, fmt.Errorf("%q is not a language and its class, such as fr-A, en-B or es-C", tok)
+		}
+		out = append(out, interp.LangSkill{Lang: interp.Lang(strings.ToLower(lang)), Class: interp.Class(strings.ToUpper(class))})
+	}
+	return out, nil
+}
+
+// FormatLanguages writes a combination as ParseLanguages reads it.
+func FormatLanguages(ls []interp.LangSkill) string {
+	parts := make([]string, len(ls))
+	for i, l := range ls {
+		parts[i] = string(l.Lang) + "-" + string(l.Class)
+	}
+	return strings.Join(parts, " ")
+}
+
+// parseYesNo reads a spreadsheet's yes/no cell.
+func parseYesNo(s string) (bool, bool) {
+	switch strings.ToLower(s) {
+	case "true", "yes", "y", "1", "x", "oui", "sí", "si", "да", "نعم", "是":
+		return true, true
+	case "false", "no", "n", "0", "non", "нет", "لا", "否":
+		return false, true
+	}
+	return false, false
+}
+
+// interpreterRowsFromSheet maps a roster's columns onto interpreter inputs. An empty
+// cell leaves the field as it is (on a new interpreter: its default).
+func interpreterRowsFromSheet(sh *tabular.Sheet) ([]InterpreterImportRow, []string) {
+	known := map[string]bool{"working_hours_start": true, "working_hours_end": true}
+	for _, c := range rosterColumns {
+		for _, a := range rosterColumn(c) {
+			known[a] = true
+		}
+	}
+	ignored := []string{}
+	for i, c := range sh.Columns {
+		if c != "" && !known[c] {
+			ignored = append(ignored, sh.Header[i])
+		}
+	}
+	rows := make([]InterpreterImportRow, 0, len(sh.Rows))
+	for _, r := range sh.Rows {
+		rows = append(rows, interpreterRow(r))
+	}
+	return rows, ignored
+}
+
+func interpreterRow(r tabular.Row) InterpreterImportRow {
+	out := InterpreterImportRow{Line: r.Line}
+	bad := func(field, code, msg string) {
+		out.Problems = append(out.Problems, problem.FieldError{Field: field, Code: code, Message: msg})
+	}
+	if r.Extra {
+		bad("", "extra_cells", "the row has more cells than the header has columns: put a cell that holds the delimiter in quotes")
+	}
+	cell := func(col string) (string, bool) {
+		v, ok := r.Cell(rosterColumn(col)...)
+		return v, ok && v != ""
+	}
+	str := func(col string) *string {
+		if v, ok := cell(col); ok {
+			return &v
+		}
+		return nil
+	}
+	in := &out.Input
+	in.Name, in.Email, in.Locale, in.TZ = str("name"), str("email"), str("locale"), str("tz")
+	if v, ok := cell("languages"); ok {
+		ls, err := ParseLanguages(v)
+		if err != nil {
+			bad("languages", "invalid_languages", err.Error())
+		} else {
+			in.Languages = ls
+		}
+	}
+	for _, f := range []struct {
+		col string
+		dst **bool
+	}{{"retour", &in.Retour}, {"remote", &in.Remote}} {
+		if v, ok := cell(f.col); ok {
+			b, ok := parseYesNo(v)
+			if !ok {
+				bad(f.col, "invalid_boolean", "yes or no (true/false, 1/0)")
+				continue
+			}
+			*f.dst = &b
+		}
+	}
+	if v, ok := cell("working_hours"); ok {
+		start, end, found := strings.Cut(strings.ReplaceAll(strings.ReplaceAll(v, "–", "-"), " ", ""), "-")
+		if !found {
+			bad("working_hours", "invalid_hours", `local working hours such as "08:00-20:00"`)
+		} else {
+			in.WorkingHours = &HoursJSON{Start: start, End: end}
+		}
+	} else {
+		s, okS := cell("working_hours_start")
+		e, okE := cell("working_hours_end")
+		if okS || okE {
+			in.WorkingHours = &HoursJSON{Start: s, End: e}
+		}
+	}
+	var caps CapsJSON
+	anyCap := false
+	for _, f := range []struct {
+		col string
+		dst *int
+	}{{"booth_minutes_per_day", &caps.BoothMinutesPerDay}, {"booth_minutes_per_week", &caps.BoothMinutesPerWeek},
+		{"sessions_per_day", &caps.SessionsPerDay}, {"min_rest_minutes", &caps.MinRestMinutes}} {
+		if !r.Sheet().Has(f.col) {
+			continue
+		}
+		anyCap = true
+		v, ok := cell(f.col)
+		if !ok {
+			continue // empty: the policy's default
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n > 100_000 {
+			bad(f.col, "invalid_number", "a whole number of minutes (or sessions), or empty for the policy's default")
+			continue
+		}
+		*f.dst = n
+	}
+	if anyCap {
+		in.Caps = &caps
+	}
+	return out
+}
+
+// interpreterRowsFromLines decodes JSON lines, each the body POST /v1/interpreters takes.
+func interpreterRowsFromLines(lines []tabular.Line) []InterpreterImportRow {
+	rows := make([]InterpreterImportRow, 0, len(lines))
+	for _, l := range lines {
+		row := InterpreterImportRow{Line: l.Line}
+		if err := httpx.Decode(bytes.NewReader(l.JSON), &row.Input); err != nil {
+			pe := problem.From(err)
+			if len(pe.Fields) > 0 {
+				row.Problems = pe.Fields
+			} else {
+				row.Problems = []problem.FieldError{{Code: pe.Code, Message: pe.Message}}
+			}
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// ImportInterpreters validates a roster row by row with the rules of CreateInterpreter
+// and UpdateInterpreter (InterpreterInput.apply) and, with commit and no invalid row,
+// stores it in one transaction: an interpreter whose email is in the pool is updated
+// (the columns present and non-empty replace its values), any other is created. Rows
+// that change nothing are left alone, so importing an export again writes nothing.
+func (s *Service) ImportInterpreters(ctx context.Context, rows []InterpreterImportRow, commit bool) (tabular.Report, error) {
+	rep := tabular.NewReport("", len(rows), nil)
+	pool, err := s.store.interpreters(ctx, s.db, "", 0)
+	if err != nil {
+		return rep, err
+	}
+	byEmail := map[string][]Interpreter{}
+	for _, it := range pool {
+		k := strings.ToLower(strings.TrimSpace(it.Email))
+		byEmail[k] = append(byEmail[k], it)
+	}
+	type change struct {
+		it     Interpreter
+		before *InterpreterJSON
+	}
+	var changes []change
+	firstLine := map[string]int{}
+	now := s.clock()
+	for _, row := range rows {
+		if len(row.Problems) > 0 {
+			rep.Add(row.Line, row.Problems...)
+			continue
+		}
+		if row.Input.Email == nil || strings.TrimSpace(*row.Input.Email) == "" {
+			rep.Add(row.Line, problem.FieldError{Field: "email", Code: "required", Message: "each row needs the interpreter's email address: it is how an import finds them"})
+			continue
+		}
+		key := strings.ToLower(strings.TrimSpace(*row.Input.Email))
+		if first, dup := firstLine[key]; dup {
+			rep.Add(row.Line, problem.FieldError{Field: "email", Code: "duplicate_in_file", Message: fmt.Sprintf("%s is also on row %d; keep one row per interpreter", key, first)})
+			continue
+		}
+		firstLine[key] = row.Line
+		existing := byEmail[key]
+		switch len(existing) {
+		case 0:
+			it := Interpreter{Version: 1, CreatedAt: now, UpdatedAt: now}
+			it.ID = newID()
+			if err := row.Input.apply(&it, true); err != nil {
+				rep.AddError(row.Line, err)
+				continue
+			}
+			rep.Created++
+			changes = append(changes, change{it: it})
+		case 1:
+			it := existing[0]
+			before := interpreterJSON(it)
+			if err := row.Input.apply(&it, false); err != nil {
+				rep.AddError(row.Line, err)
+				continue
+			}
+			if after := interpreterJSON(it); reflect.DeepEqual(before, after) {
+				rep.Unchanged++
+				continue
+			}
+			it.Version++
+			it.UpdatedAt = now
+			rep.Updated++
+			changes = append(changes, change{it: it, before: &before})
+		default:
+			rep.Add(row.Line, problem.FieldError{Field: "email", Code: "ambiguous_email",
+				Message: fmt.Sprintf("%d interpreters of the pool have this address; update them one by one", len(existing))})
+		}
+	}
+	if !commit {
+		return rep, nil
+	}
+	if rep.Invalid > 0 {
+		return rep, rep.Failure()
+	}
+	var updated []string
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		updated = updated[:0]
+		for _, c := range changes {
+			if c.before == nil {
+				if err := s.store.insertInterpreter(ctx, tx, c.it); err != nil {
+					return err
+				}
+				if err := audit.Record(ctx, tx, now, audit.Change{Action: "interpreter.create", Resource: "interpreter", ID: c.it.ID, After: interpreterJSON(c.it)}); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := s.store.updateInterpreter(ctx, tx, c.it); err != nil {
+				return err
+			}
+			if err := audit.Record(ctx, tx, now, audit.Change{Action: "interpreter.update", Resource: "interpreter", ID: c.it.ID,
+				Before: *c.before, After: interpreterJSON(c.it)}); err != nil {
+				return err
+			}
+			updated = append(updated, c.it.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return rep, fmt.Errorf("import interpreters: %w", err)
+	}
+	rep.Committed = true
+	if len(updated) > 0 {
+		s.recheckInterpreters(ctx, updated, "")
+	}
+	return rep, nil
+}
+
+// ReadRoster decodes an import body (CSV or JSON lines) into rows.
+func ReadRoster(format tabular.Format, body []byte) ([]InterpreterImportRow, []string, error) {
+	if format == tabular.JSONLines {
+		lines, err := tabular.ReadJSONLines(body, tabular.MaxRows)
+		if err != nil {
+			return nil, nil, err
+		}
+		return interpreterRowsFromLines(lines), []string{}, nil
+	}
+	sh, err := tabular.ReadCSV(body, tabular.MaxRows)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !sh.Has(rosterColumn("email")...) {
+		return nil, nil, problem.Invalid("missing_column", "the header has no email column: each row needs the interpreter's email address",
+			problem.FieldError{Field: "email", Code: "missing_column", Message: "a column named email"})
+	}
+	rows, ignored := interpreterRowsFromSheet(sh)
+	return rows, ignored, nil
+}
+
+// WriteRoster writes the pool as the import reads it.
+func WriteRoster(w io.Writer, pool []Interpreter) error {
+	cw, err := tabular.NewWriter(w, rosterColumns...)
+	if err != nil {
+		return err
+	}
+	for _, it := range pool {
+		j := interpreterJSON(it)
+		cap := func(n int) string {
+			if n == 0 {
+				return ""
+			}
+			return strconv.Itoa(n)
+		}
+		if err := cw.Write(j.Name, j.Email, j.Locale, j.TZ, FormatLanguages(j.Languages), yesNo(j.Retour), yesNo(j.Remote),
+			j.WorkingHours.Start+"-"+j.WorkingHours.End, cap(j.Caps.BoothMinutesPerDay), cap(j.Caps.BoothMinutesPerWeek),
+			cap(j.Caps.SessionsPerDay), cap(j.Caps.MinRestMinutes)); err != nil {
+			return err
+		}
+	}
+	return cw.Flush()
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// Pool lists every interpreter in id order (the export).
+func (s *Service) Pool(ctx context.Context) ([]Interpreter, error) {
+	return s.store.interpreters(ctx, s.db, "", 0)
+}
+
+// importInterpreters is POST /v1/interpreters/import: a dry run unless ?commit=true.
+func (h *Handlers) importInterpreters(c *gin.Context) {
+	commit, err := commitParam(c)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	body, err := tabular.ReadBody(c.Request.Body)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	format, err := tabular.DetectFormat(c.Query("format"), c.GetHeader("Content-Type"), body)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	rows, ignored, err := ReadRoster(format, body)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	rep, err := h.svc.ImportInterpreters(c, rows, commit)
+	rep.Format, rep.IgnoredColumns = format, ignored
+	if err != nil {
+		if pe := problem.From(err); pe.Code == "import_invalid" {
+			err = rep.Failure() // with the format and columns filled in
+		}
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.JSON(c, http.StatusOK, rep)
+}
+
+// exportInterpreters is GET /v1/interpreters/export.csv: the pool as the import reads it.
+func (h *Handlers) exportInterpreters(c *gin.Context) {
+	pool, err := h.svc.Pool(c)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := WriteRoster(&buf, pool); err != nil {
+		httpx.Fail(c, problem.Internal(err))
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="interpreters.csv"`)
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}

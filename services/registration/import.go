@@ -1,0 +1,418 @@
+package registration
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/plenary/plenary/scheduler/zone"
+	"github.com/plenary/plenary/services/platform/httpx"
+	"github.com/plenary/plenary/services/platform/problem"
+	"github.com/plenary/plenary/services/platform/tabular"
+)
+
+// A registrant list travels as a spreadsheet with the columns below (the export writes
+// them in this order). Zoom's registrant export is taken as it comes: its "First Name"
+// and "Last Name" make the name, its "Email" the address, and a row whose "Approval
+// Status" is not approved is skipped; its other columns (City, Organization, Job Title,
+// custom questions ...) are listed as ignored. Sessions are session ids separated by
+// spaces, empty for every session of the meeting.
+var listColumns = []string{"name", "email", "locale", "tz", "sessions", "consent_reminders"}
+
+var listAliases = map[string][]string{
+	"name":              {"name", "full_name"},
+	"email":             {"email", "email_address", "e_mail"},
+	"locale":            {"locale", "language", "lang"},
+	"tz":                {"tz", "zone", "time_zone", "timezone"},
+	"consent_reminders": {"consent_reminders", "consent"},
+}
+
+// Zoom's columns that the import reads.
+var zoomColumns = []string{"first_name", "last_name", "approval_status"}
+
+func listColumn(c string) []string {
+	if a, ok := listAliases[c]; ok {
+		return a
+	}
+	return []string{c}
+}
+
+// ImportRow is one row of a registrant list: its line in the file and the input it
+// holds, or the problems found reading it.
+type ImportRow struct {
+	Line     int
+	Input    Input
+	Problems []problem.FieldError
+	// Skip says why the row is left out on purpose (Zoom: not approved); empty otherwise.
+	Skip string
+}
+
+func yesNo(s string) (bool, bool) {
+	switch strings.ToLower(s) {
+	case "true", "yes", "y", "1", "x", "oui", "sí", "si", "да", "نعم", "是":
+		return true, true
+	case "false", "no", "n", "0", "non", "нет", "لا", "否":
+		return false, true
+	}
+	return false, false
+}
+
+// rowsFromSheet maps a list's columns onto registration inputs; an empty cell leaves the
+// field as it is (on a new registration: the meeting's default).
+func rowsFromSheet(sh *tabular.Sheet) ([]ImportRow, []string) {
+	known := map[string]bool{}
+	for _, c := range append(append([]string{}, listColumns...), zoomColumns...) {
+		for _, a := range listColumn(c) {
+			known[a] = true
+		}
+	}
+	ignored := []string{}
+	for i, c := range sh.Columns {
+		if c != "" && !known[c] {
+			ignored = append(ignored, sh.Header[i])
+		}
+	}
+	out := make([]ImportRow, 0, len(sh.Rows))
+	for _, r := range sh.Rows {
+		out = append(out, rowOf(r))
+	}
+	return out, ignored
+}
+
+func rowOf(r tabular.Row) ImportRow {
+	out := ImportRow{Line: r.Line}
+	bad := func(field, code, msg string) {
+		out.Problems = append(out.Problems, problem.FieldError{Field: field, Code: code, Message: msg})
+	}
+	if r.Extra {
+		bad("", "extra_cells", "the row has more cells than the header has columns: put a cell that holds the delimiter in quotes")
+	}
+	cell := func(col string) (string, bool) {
+		v, ok := r.Cell(listColumn(col)...)
+		return v, ok && v != ""
+	}
+	str := func(col string) *string {
+		if v, ok := cell(col); ok {
+			return &v
+		}
+		return nil
+	}
+	in := &out.Input
+	in.Name, in.Email, in.Locale, in.TZ = str("name"), str("email"), str("locale"), str("tz")
+	if in.Name == nil {
+		first, _ := cell("first_name")
+		last, _ := cell("last_name")
+		if n := strings.TrimSpace(first + " " + last); n != "" {
+			in.Name = &n
+		}
+	}
+	if v, ok := cell("sessions"); ok {
+		ids := strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' || r == ';' || r == '\n' })
+		in.Sessions = &ids
+	}
+	if v, ok := cell("consent_reminders"); ok {
+		b, ok := yesNo(v)
+		if !ok {
+			bad("consent_reminders", "invalid_boolean", "yes or no (true/false, 1/0)")
+		} else {
+			in.ConsentReminders = &b
+		}
+	}
+	if v, ok := cell("approval_status"); ok && !strings.EqualFold(v, "approved") {
+		out.Skip = "approval status " + v
+	}
+	return out
+}
+
+func rowsFromLines(lines []tabular.Line) []ImportRow {
+	out := make([]ImportRow, 0, len(lines))
+	for _, l := range lines {
+		row := ImportRow{Line: l.Line}
+		if err := httpx.Decode(bytes.NewReader(l.JSON), &row.Input); err != nil {
+			pe := problem.From(err)
+			if len(pe.Fields) > 0 {
+				row.Problems = pe.Fields
+			} else {
+				row.Problems = []problem.FieldError{{Code: pe.Code, Message: pe.Message}}
+			}
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// ReadList decodes an import body (CSV or JSON lines, each line the body of POST
+// /v1/meetings/{id}/registrations) into rows.
+func ReadList(format tabular.Format, body []byte) ([]ImportRow, []string, error) {
+	if format == tabular.JSONLines {
+		lines, err := tabular.ReadJSONLines(body, tabular.MaxRows)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rowsFromLines(lines), []string{}, nil
+	}
+	sh, err := tabular.ReadCSV(body, tabular.MaxRows)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !sh.Has(listColumn("email")...) {
+		return nil, nil, problem.Invalid("missing_column", "the header has no email column: each row needs the registrant's email address",
+			problem.FieldError{Field: "email", Code: "missing_column", Message: "a column named email"})
+	}
+	rows, ignored := rowsFromSheet(sh)
+	return rows, ignored, nil
+}
+
+// ImportDefaults fill the locale and zone of a new registrant whose row has none; empty
+// fields take the meeting's default language and venue zone.
+type ImportDefaults struct {
+	Locale string
+	TZ     string
+}
+
+// Import validates a registrant list row by row with the rules of Register and Update
+// (Input.apply) and, with commit and no invalid row, stores it in one transaction, each
+// registration with its audit entry and event as Register and Update write them. A row
+// whose email is registered for the meeting updates that registration (never its
+// unsubscription: an import cannot subscribe someone again); rows that change nothing
+// are left alone.
+func (s *Service) Import(ctx context.Context, meetingID string, rows []ImportRow, def ImportDefaults, commit bool) (tabular.Report, error) {
+	rep := tabular.NewReport("", len(rows), nil)
+	ids, err := s.meetings.SessionIDs(ctx, meetingID)
+	if err != nil {
+		return rep, err
+	}
+	if def.Locale == "" || def.TZ == "" {
+		lang, tz, err := s.meetings.Defaults(ctx, meetingID)
+		if err != nil {
+			return rep, err
+		}
+		if def.Locale == "" {
+			def.Locale = lang
+		}
+		if def.TZ == "" {
+			def.TZ = tz
+		}
+	}
+	if _, ok := ValidLocale(def.Locale); !ok {
+		return rep, problem.Invalid("invalid_locale", fmt.Sprintf("the default locale %q is not a BCP 47 language tag such as fr-CA, ar or en", def.Locale),
+			problem.FieldError{Field: "locale", Code: "invalid_locale", Message: "a BCP 47 language tag"})
+	}
+	if _, err := zone.Parse(def.TZ); err != nil {
+		fe := zoneFieldError("tz", err)
+		return rep, problem.Invalid(fe.Code, fmt.Sprintf("the default zone %q: %s", def.TZ, fe.Message), fe)
+	}
+	existing, err := s.store.ofMeeting(ctx, s.db, meetingID)
+	if err != nil {
+		return rep, err
+	}
+	byEmail := make(map[string]Registration, len(existing))
+	for _, r := range existing {
+		byEmail[r.Email] = r
+	}
+	type change struct {
+		r      Registration
+		before *Registration
+	}
+	var changes []change
+	firstLine := map[string]int{}
+	now := s.clock()
+	for _, row := range rows {
+		if len(row.Problems) > 0 {
+			rep.Add(row.Line, row.Problems...)
+			continue
+		}
+		if row.Skip != "" {
+			rep.Skipped++
+			continue
+		}
+		if row.Input.Unsubscribed != nil {
+			rep.Add(row.Line, problem.FieldError{Field: "unsubscribed", Code: "not_allowed", Message: "an import cannot change a registrant's unsubscription"})
+			continue
+		}
+		if row.Input.Email == nil || strings.TrimSpace(*row.Input.Email) == "" {
+			rep.Add(row.Line, problem.FieldError{Field: "email", Code: "required", Message: "each row needs the registrant's email address: it is how an import finds them"})
+			continue
+		}
+		key, ok := ValidEmail(*row.Input.Email)
+		if !ok {
+			key = strings.ToLower(strings.TrimSpace(*row.Input.Email))
+		}
+		if first, dup := firstLine[key]; dup {
+			rep.Add(row.Line, problem.FieldError{Field: "email", Code: "duplicate_in_file", Message: fmt.Sprintf("%s is also on row %d; keep one row per registrant", key, first)})
+			continue
+		}
+		firstLine[key] = row.Line
+		if old, ok := byEmail[key]; ok {
+			r := old
+			if err := row.Input.apply(&r, ids, false); err != nil {
+				rep.AddError(row.Line, err)
+				continue
+			}
+			if same(old, r) {
+				rep.Unchanged++
+				continue
+			}
+			r.Version++
+			r.UpdatedAt = now
+			rep.Updated++
+			changes = append(changes, change{r: r, before: &old})
+			continue
+		}
+		in := row.Input
+		if in.Locale == nil {
+			in.Locale = &def.Locale
+		}
+		if in.TZ == nil {
+			in.TZ = &def.TZ
+		}
+		r := Registration{ID: uuid.Must(uuid.NewV7()).String(), MeetingID: meetingID, Version: 1, CreatedAt: now, UpdatedAt: now}
+		if err := in.apply(&r, ids, true); err != nil {
+			rep.AddError(row.Line, err)
+			continue
+		}
+		rep.Created++
+		changes = append(changes, change{r: r})
+	}
+	if !commit {
+		return rep, nil
+	}
+	if rep.Invalid > 0 {
+		return rep, rep.Failure()
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		for _, c := range changes {
+			var err error
+			if c.before == nil {
+				err = s.writeCreated(ctx, tx, c.r)
+			} else {
+				err = s.writeUpdated(ctx, tx, *c.before, c.r)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return rep, fmt.Errorf("import registrations of meeting %s: %w", meetingID, err)
+	}
+	rep.Committed = true
+	return rep, nil
+}
+
+// Registrations lists a meeting's registrations in id order (the export).
+func (s *Service) Registrations(ctx context.Context, meetingID string) ([]Registration, error) {
+	if _, err := s.meetings.SessionIDs(ctx, meetingID); err != nil {
+		return nil, err // the meeting's 404
+	}
+	return s.store.ofMeeting(ctx, s.db, meetingID)
+}
+
+func (s *store) ofMeeting(ctx context.Context, q interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+}, meetingID string) ([]Registration, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+cols+` FROM registrations WHERE meeting_id = $1 ORDER BY id`, meetingID)
+	if err != nil {
+		return nil, fmt.Errorf("list registrations of meeting %s: %w", meetingID, err)
+	}
+	defer rows.Close()
+	var out []Registration
+	for rows.Next() {
+		var r Registration
+		var sessions string
+		if err := rows.Scan(&r.ID, &r.MeetingID, &r.Name, &r.Email, &r.Locale, &r.TZ, &sessions, &r.ConsentReminders, &r.Unsubscribed,
+			&r.Version, &r.CreatedAt, &r.UpdatedAt); err != nil {
+			return nil, fmt.Errorf("list registrations of meeting %s: %w", meetingID, err)
+		}
+		if err := json.Unmarshal([]byte(sessions), &r.Sessions); err != nil {
+			return nil, fmt.Errorf("decode sessions of registration %s: %w", r.ID, err)
+		}
+		r.CreatedAt, r.UpdatedAt = r.CreatedAt.UTC(), r.UpdatedAt.UTC()
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// WriteList writes registrations as the import reads them.
+func WriteList(w io.Writer, regs []Registration) error {
+	cw, err := tabular.NewWriter(w, listColumns...)
+	if err != nil {
+		return err
+	}
+	for _, r := range regs {
+		consent := "no"
+		if r.ConsentReminders {
+			consent = "yes"
+		}
+		if err := cw.Write(r.Name, r.Email, r.Locale, r.TZ, strings.Join(r.Sessions, " "), consent); err != nil {
+			return err
+		}
+	}
+	return cw.Flush()
+}
+
+// importList is POST /v1/meetings/{id}/registrations/import: a dry run unless
+// ?commit=true; ?locale= and ?tz= are the defaults of rows without their own.
+func (h *Handlers) importList(c *gin.Context) {
+	commit := false
+	switch c.Query("commit") {
+	case "", "false":
+	case "true":
+		commit = true
+	default:
+		httpx.Fail(c, problem.Invalid("invalid_commit", "commit must be true or false",
+			problem.FieldError{Field: "commit", Code: "invalid_boolean", Message: "true or false"}))
+		return
+	}
+	body, err := tabular.ReadBody(c.Request.Body)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	format, err := tabular.DetectFormat(c.Query("format"), c.GetHeader("Content-Type"), body)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	rows, ignored, err := ReadList(format, body)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	rep, err := h.svc.Import(c, c.Param("id"), rows, ImportDefaults{Locale: c.Query("locale"), TZ: c.Query("tz")}, commit)
+	rep.Format, rep.IgnoredColumns = format, ignored
+	if err != nil {
+		if pe := problem.From(err); pe.Code == "import_invalid" {
+			err = rep.Failure()
+		}
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.JSON(c, http.StatusOK, rep)
+}
+
+// exportList is GET /v1/meetings/{id}/registrations/export.csv.
+func (h *Handlers) exportList(c *gin.Context) {
+	regs, err := h.svc.Registrations(c, c.Param("id"))
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := WriteList(&buf, regs); err != nil {
+		httpx.Fail(c, problem.Internal(err))
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="registrations.csv"`)
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}

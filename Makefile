@@ -43,9 +43,10 @@ images: ## Build the FROM-scratch images plenary:$(IMAGE_TAG) and plenary-nats:$
 	docker build -q -f deploy/Dockerfile -t plenary:$(IMAGE_TAG) bin/image/plenary
 	docker build -q -f deploy/nats.Dockerfile -t plenary-nats:$(IMAGE_TAG) bin/image/nats
 
+BENCH ?= .
 .PHONY: bench
-bench: ## Run the benchmarks (each reports its baseline measured in the same run)
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2x -timeout 30m $(PKGS)
+bench: ## Run the benchmarks, each alternating with its baseline (median of PLENARY_BENCH_ROUNDS, 5), and print one table
+	$(GO) run ./bench/cmd/benchtable -bench '$(BENCH)' $(PKGS)
 
 .PHONY: fuzz
 fuzz: ## Fuzz every parser of outside input for FUZZTIME each (default 1m)

@@ -443,7 +443,15 @@ func (h *Handlers) agenda(c *gin.Context) {
 	// The secretariat (any token that may read the meeting) also sees the staffing
 	// verdict; the public agenda does not name interpreters.
 	staffing := auth.ActorFrom(c).Kind == auth.ActorToken
-	a, err := h.svc.AgendaJSON(c, c.Param("id"), c.Query("tz"), c.Query("lang"), staffing)
+	id := c.Param("id")
+	// The head (public flag and revision) decides everything else: a revalidation is
+	// answered from it alone, before any rendering or further read.
+	head, err := h.svc.headFor(c, id)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	a, notModified, err := h.svc.agendaAt(c, id, head, c.Query("tz"), c.Query("lang"), staffing, c.GetHeader("If-None-Match"))
 	if err != nil {
 		httpx.Fail(c, err)
 		return
@@ -451,7 +459,7 @@ func (h *Handlers) agenda(c *gin.Context) {
 	c.Header("ETag", a.ETag)
 	c.Header("Cache-Control", "no-cache")
 	c.Header("Vary", "Authorization")
-	if inm := c.GetHeader("If-None-Match"); inm != "" && inm == a.ETag {
+	if notModified {
 		c.Status(http.StatusNotModified)
 		return
 	}

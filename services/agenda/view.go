@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -153,14 +155,20 @@ func (s *Service) TouchAgenda(ctx context.Context, meetingID string) error {
 
 // agendaCache keeps rendered agendas by meeting, agenda revision, zone and language. A
 // write raises the revision, so a stale entry is never served, on any replica.
-type agendaCache struct{ lru *lru.Cache[string, []byte] }
+type agendaCache struct {
+	lru   *lru.Cache[string, []byte]
+	heads *headReads
+	// readers are parsed (tz, lang) pairs: a reader's zone and language tag are parsed once.
+	readers sync.Map
+	nreader atomic.Int64
+}
 
 func newAgendaCache(n int) *agendaCache {
 	c, err := lru.New[string, []byte](n)
 	if err != nil {
 		panic(err) // only for n <= 0
 	}
-	return &agendaCache{lru: c}
+	return &agendaCache{lru: c, heads: newHeadReads()}
 }
 
 // RenderedAgenda is the agenda as JSON bytes with its entity tag.
@@ -175,40 +183,83 @@ type RenderedAgenda struct {
 // staffing adds the interpretation checker's verdict, which names interpreters and their
 // other bookings: it is for the secretariat, not for the public agenda.
 func (s *Service) AgendaJSON(ctx context.Context, meetingID, tz, lang string, staffing bool) (RenderedAgenda, error) {
-	reader, lang, err := readerOf(tz, lang)
+	head, err := s.AgendaHead(ctx, meetingID)
 	if err != nil {
 		return RenderedAgenda{}, err
 	}
-	rev, err := s.store.agendaRevision(ctx, meetingID)
+	a, _, err := s.agendaAt(ctx, meetingID, head, tz, lang, staffing, "")
+	return a, err
+}
+
+// agendaAt serves the agenda at the revision of head: when ifNoneMatch already names it,
+// only the entity tag (notModified, no body, no further work); else the cached rendering,
+// or a new one.
+func (s *Service) agendaAt(ctx context.Context, meetingID string, head AgendaHead, tz, lang string, staffing bool, ifNoneMatch string) (a RenderedAgenda, notModified bool, err error) {
+	reader, lang, err := s.readerOf(tz, lang)
 	if err != nil {
-		return RenderedAgenda{}, err
+		return a, false, err
 	}
 	audience := "public"
 	if staffing {
 		audience = "staff"
 	}
-	key := meetingID + "\x00" + strconv.FormatInt(rev, 10) + "\x00" + reader.Name + "\x00" + lang + "\x00" + audience
+	key := agendaKey(meetingID, head.Revision, reader.Name, lang, audience)
 	etag := agendaETag(key)
+	if ifNoneMatch != "" && ifNoneMatch == etag {
+		return RenderedAgenda{ETag: etag}, true, nil
+	}
 	if b, ok := s.cache.lru.Get(key); ok {
-		return RenderedAgenda{Body: b, ETag: etag}, nil
+		return RenderedAgenda{Body: b, ETag: etag}, false, nil
 	}
 	v, err := s.Agenda(ctx, meetingID, reader, lang, staffing)
 	if err != nil {
-		return RenderedAgenda{}, err
+		return a, false, err
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
-		return RenderedAgenda{}, fmt.Errorf("encode agenda: %w", err)
+		return a, false, fmt.Errorf("encode agenda: %w", err)
 	}
 	// Cache under the revision that was rendered, which may be newer than the one read.
-	key = meetingID + "\x00" + strconv.FormatInt(v.Revision, 10) + "\x00" + reader.Name + "\x00" + lang + "\x00" + audience
+	key = agendaKey(meetingID, v.Revision, reader.Name, lang, audience)
 	s.cache.lru.Add(key, b)
-	return RenderedAgenda{Body: b, ETag: agendaETag(key)}, nil
+	return RenderedAgenda{Body: b, ETag: agendaETag(key)}, false, nil
+}
+
+func agendaKey(meetingID string, rev int64, tz, lang, audience string) string {
+	return meetingID + "\x00" + strconv.FormatInt(rev, 10) + "\x00" + tz + "\x00" + lang + "\x00" + audience
 }
 
 func agendaETag(key string) string {
 	sum := sha256.Sum256([]byte(key))
 	return `"a-` + hex.EncodeToString(sum[:12]) + `"`
+}
+
+type parsedReader struct {
+	zone zone.Zone
+	lang string
+}
+
+// maxReaders bounds the parsed (tz, lang) pairs kept: requests choose them, so an
+// unbounded map would let anyone grow the process.
+const maxReaders = 4096
+
+// readerOf parses the reader's zone and language, remembering valid pairs.
+func (s *Service) readerOf(tz, lang string) (zone.Zone, string, error) {
+	k := tz + "\x00" + lang
+	if v, ok := s.cache.readers.Load(k); ok {
+		p := v.(parsedReader)
+		return p.zone, p.lang, nil
+	}
+	z, l, err := readerOf(tz, lang)
+	if err != nil {
+		return z, l, err
+	}
+	if s.cache.nreader.Add(1) > maxReaders {
+		s.cache.readers.Clear()
+		s.cache.nreader.Store(1)
+	}
+	s.cache.readers.Store(k, parsedReader{zone: z, lang: l})
+	return z, l, nil
 }
 
 func readerOf(tz, lang string) (zone.Zone, string, error) {

@@ -3,16 +3,14 @@ package api_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
-	"slices"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/plenary/plenary/bench"
 	"github.com/plenary/plenary/contracts"
 	"github.com/plenary/plenary/services/agenda"
 	"github.com/plenary/plenary/services/api"
@@ -20,54 +18,6 @@ import (
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/dbtest"
 )
-
-// load sends n GETs to url from workers concurrent clients over loopback and returns the
-// rate and the 99th percentile latency.
-func load(b *testing.B, url string, n, workers int, header http.Header) (rps float64, p99 time.Duration) {
-	b.Helper()
-	tr := &http.Transport{MaxIdleConnsPerHost: workers, MaxConnsPerHost: workers}
-	defer tr.CloseIdleConnections()
-	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
-	lat := make([]time.Duration, n)
-	var next int
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	start := time.Now()
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if i >= n {
-					return
-				}
-				req, _ := http.NewRequest("GET", url, nil)
-				req.Header = header.Clone()
-				t0 := time.Now()
-				res, err := client.Do(req)
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				_, _ = io.Copy(io.Discard, res.Body)
-				res.Body.Close()
-				if res.StatusCode != 200 {
-					b.Errorf("status %d", res.StatusCode)
-					return
-				}
-				lat[i] = time.Since(t0)
-			}
-		}()
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	slices.Sort(lat)
-	return float64(n) / elapsed.Seconds(), lat[n*99/100]
-}
 
 func serveOn(b *testing.B, h http.Handler) string {
 	b.Helper()
@@ -81,82 +31,170 @@ func serveOn(b *testing.B, h http.Handler) string {
 	return "http://" + ln.Addr().String()
 }
 
-// BenchmarkAgenda50Sessions measures GET of a localized 50-session agenda through the
-// whole API (middleware, revision check, cached rendering) beside a bare Gin handler
-// returning the same bytes, in the same run. It reports both rates, both p99s and the
-// ratio (target: at least half of bare Gin).
-func BenchmarkAgenda50Sessions(b *testing.B) {
+// sitting is one session of a realistic day: title in the meeting's three languages and
+// its agenda items (with a coffee break) as hh:mm in the venue's zone.
+type sitting struct {
+	title contracts.Text
+	items []benchItem
+}
+
+type benchItem struct {
+	title      contracts.Text
+	start, end string
+	speakers   []agenda.Speaker
+}
+
+var benchSpeakers = []agenda.Speaker{
+	{Name: "H.E. Ms. Amina Diallo", Affiliation: "Permanent Mission of Senegal", StakeholderGroup: "Member States", RegionalGroup: "African Group", Language: "fr"},
+	{Name: "Mr. Kenji Watanabe", Affiliation: "Ministry of Foreign Affairs of Japan", StakeholderGroup: "Member States", RegionalGroup: "Asia-Pacific Group", Language: "en"},
+	{Name: "Sra. Lucía Fernández", Affiliation: "Red Latinoamericana de Parlamentarios", StakeholderGroup: "Parliamentarians", RegionalGroup: "Latin American and Caribbean Group", Language: "es"},
+}
+
+// seedMeeting creates a public meeting in Geneva with n two-hour sessions, four a day,
+// each with an opening, a debate with speakers, a coffee break and a closing item.
+func seedMeeting(b *testing.B, svc *agenda.Service, n int) agenda.Meeting {
+	b.Helper()
 	ctx := context.Background()
-	d := dbtest.Open(b, db.SQLite)
-	svc := agenda.NewService(d)
-	m, err := svc.CreateMeeting(ctx, agenda.MeetingInput{Title: contracts.Text{"en": "Forum", "fr": "Forum"}, VenueTZ: ptr("Europe/Paris")})
+	m, err := svc.CreateMeeting(ctx, agenda.MeetingInput{Title: contracts.Text{"en": "Forum on Sustainable Development", "fr": "Forum sur le développement durable", "es": "Foro sobre el Desarrollo Sostenible"},
+		VenueTZ: ptr("Europe/Zurich"), Format: ptr("hybrid"), Public: ptr(true)})
 	if err != nil {
 		b.Fatal(err)
 	}
-	day := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	for i := range 50 {
+	day := time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC)
+	for i := range n {
 		date := day.AddDate(0, 0, i/4).Format("2006-01-02")
-		start := fmt.Sprintf("%sT%02d:00", date, 8+(i%4)*3)
-		x, err := svc.CreateSession(ctx, m.ID, agenda.SessionInput{Title: contracts.Text{"en": fmt.Sprintf("Session %d", i)}, Start: &start,
-			DurationMin: ptr(120), Floor: []string{"en", "fr"}, Outputs: []string{"en", "fr", "es", "ar"}, Audience: []string{"Africa, Europe and the Americas"}})
+		h := 8 + (i%4)*3 // 08:00, 11:00, 14:00, 17:00
+		start := fmt.Sprintf("%sT%02d:00", date, h)
+		x, err := svc.CreateSession(ctx, m.ID, agenda.SessionInput{
+			Title: contracts.Text{"en": fmt.Sprintf("Plenary meeting %d", i+1), "fr": fmt.Sprintf("%de séance plénière", i+1), "es": fmt.Sprintf("%sª sesión plenaria", fmt.Sprint(i+1))},
+			Start: &start, DurationMin: ptr(120), Floor: []string{"en", "fr", "es"}, Outputs: []string{"en", "fr", "es", "ar"},
+			Audience: []string{"Africa, Europe and the Americas"}})
 		if err != nil {
 			b.Fatal(err)
 		}
-		for j := range 3 {
-			if _, err := svc.AddItem(ctx, x.ID, agenda.ItemInput{Title: contracts.Text{"en": fmt.Sprintf("Item %d", j), "fr": fmt.Sprintf("Point %d", j)},
-				Speakers: []agenda.Speaker{{Name: "Speaker", Affiliation: "Parliament", RegionalGroup: "African Group"}}}); err != nil {
+		items := []benchItem{
+			{title: contracts.Text{"en": "Opening of the meeting", "fr": "Ouverture de la séance", "es": "Apertura de la sesión"}, start: fmt.Sprintf("%02d:00", h), end: fmt.Sprintf("%02d:10", h)},
+			{title: contracts.Text{"en": "General debate", "fr": "Débat général", "es": "Debate general"}, start: fmt.Sprintf("%02d:10", h), end: fmt.Sprintf("%02d:50", h), speakers: benchSpeakers},
+			{title: contracts.Text{"en": "Coffee break", "fr": "Pause café", "es": "Pausa café"}, start: fmt.Sprintf("%02d:50", h), end: fmt.Sprintf("%02d:10", h+1)},
+			{title: contracts.Text{"en": "Closing of the meeting", "fr": "Clôture de la séance", "es": "Clausura de la sesión"}, start: fmt.Sprintf("%02d:40", h+1), end: fmt.Sprintf("%02d:00", h+2)},
+		}
+		for _, it := range items {
+			if _, err := svc.AddItem(ctx, x.ID, agenda.ItemInput{Title: it.title, Start: ptr(it.start), End: ptr(it.end), Speakers: it.speakers}); err != nil {
 				b.Fatal(err)
 			}
 		}
 	}
-	path := "/v1/meetings/" + m.ID + "/agenda?tz=Asia/Tokyo&lang=fr"
-	full := serveOn(b, api.NewServer(api.Deps{DB: d, Agenda: svc, Limits: auth.Limits{PerToken: -1, PerIP: -1}}))
-	hdr := benchHeader(b, d)
-	body := fetch(b, full+path, hdr)
-
-	bare := gin.New()
-	bare.GET("/v1/meetings/:id/agenda", func(c *gin.Context) { c.Data(200, "application/json; charset=utf-8", body) })
-	bareURL := serveOn(b, bare)
-
-	const n, workers = 20000, 8
-	b.ResetTimer()
-	var apiRPS, bareRPS float64
-	var apiP99, bareP99 time.Duration
-	for range b.N {
-		bareRPS, bareP99 = load(b, bareURL+path, n, workers, http.Header{})
-		apiRPS, apiP99 = load(b, full+path, n, workers, hdr)
-	}
-	b.StopTimer()
-	b.ReportMetric(apiRPS, "plenary-req/s")
-	b.ReportMetric(float64(apiP99.Microseconds())/1000, "plenary-p99-ms")
-	b.ReportMetric(bareRPS, "bare-gin-req/s")
-	b.ReportMetric(float64(bareP99.Microseconds())/1000, "bare-gin-p99-ms")
-	b.ReportMetric(apiRPS/bareRPS, "ratio")
-	b.ReportMetric(float64(len(body)), "body-bytes")
+	return m
 }
 
-func fetch(b *testing.B, url string, hdr http.Header) []byte {
-	req, _ := http.NewRequest("GET", url, nil)
-	req.Header = hdr.Clone()
-	res, err := http.DefaultClient.Do(req)
+// agendaLoad is the load of one side: 32 connections, a bounded count and time.
+func agendaLoad(url string, hdr http.Header, status int) bench.Load {
+	return bench.Load{URL: url, Header: hdr, Requests: 6000, Conns: 32, MaxDuration: 20 * time.Second, Status: status}
+}
+
+// BenchmarkPublicAgenda measures the public agenda (no token, as registrants and the
+// public read it) of a 50-session meeting, localized (Asia/Tokyo, French), through the
+// whole API beside a bare Gin handler serving the same bytes, alternating the two (bare
+// Gin first) for bench.Rounds rounds; then the same for a 304 revalidation, whose
+// baseline is a bare Gin handler comparing If-None-Match.
+func BenchmarkPublicAgenda(b *testing.B) {
+	ctx := context.Background()
+	d := dbtest.Open(b, db.SQLite)
+	svc := agenda.NewService(d)
+	m := seedMeeting(b, svc, 50)
+	path := "/v1/meetings/" + m.ID + "/agenda?tz=Asia/Tokyo&lang=fr"
+	full := serveOn(b, api.NewServer(api.Deps{DB: d, Agenda: svc, Limits: auth.Limits{PerToken: -1, PerIP: -1}}))
+	res, err := http.Get(full + path)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil || res.StatusCode != 200 {
-		b.Fatalf("agenda: %d %v %s", res.StatusCode, err, body)
+	body, etag := readAll(b, res), res.Header.Get("ETag")
+	if res.StatusCode != 200 || etag == "" {
+		b.Fatalf("public agenda: %d, ETag %q", res.StatusCode, etag)
 	}
-	return body
+
+	bare := gin.New()
+	bare.GET("/v1/meetings/:id/agenda", func(c *gin.Context) {
+		c.Header("ETag", etag)
+		if c.GetHeader("If-None-Match") == etag {
+			c.Status(http.StatusNotModified)
+			return
+		}
+		c.Data(200, "application/json; charset=utf-8", body)
+	})
+	bareURL := serveOn(b, bare)
+
+	rounds := bench.Rounds()
+	var p99s, bareP99s []float64
+	for b.Loop() {
+		p99s, bareP99s = p99s[:0], bareP99s[:0]
+		get, err := bench.Alternate(rounds, func() (float64, error) {
+			r, err := agendaLoad(full+path, nil, 200).Run(ctx)
+			p99s = append(p99s, float64(r.P99.Microseconds())/1000)
+			return r.RPS, err
+		}, func() (float64, error) {
+			r, err := agendaLoad(bareURL+path, nil, 200).Run(ctx)
+			bareP99s = append(bareP99s, float64(r.P99.Microseconds())/1000)
+			return r.RPS, err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		inm := http.Header{"If-None-Match": {etag}}
+		notModified, err := bench.Alternate(rounds, func() (float64, error) {
+			r, err := agendaLoad(full+path, inm, 304).Run(ctx)
+			return r.RPS, err
+		}, func() (float64, error) {
+			r, err := agendaLoad(bareURL+path, inm, 304).Run(ctx)
+			return r.RPS, err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		bench.Record(b, bench.AtLeast(fmt.Sprintf("public agenda GET, 50 sessions, fr/Asia/Tokyo (%d KB), 32 conns", len(body)/1024), "req/s", "bare Gin, same bytes", get, 0.8))
+		p99 := bench.Below("public agenda GET p99 at 32 conns", "ms", p99s, 10, false)
+		p99.Baseline, p99.BaselineName, p99.BaselineSamples = bench.Median(bareP99s), "bare Gin p99", bareP99s
+		p99.Ratio = p99.Figure / p99.Baseline
+		bench.Record(b, p99)
+		bench.Record(b, bench.AtLeast("public agenda 304 (If-None-Match), 32 conns", "req/s", "bare Gin 304", notModified, 0.5))
+	}
+}
+
+// BenchmarkAgendaCold500 renders the agenda of a 500-session meeting with nothing cached
+// (a new service each time, as after a deploy or for a new zone and language).
+func BenchmarkAgendaCold500(b *testing.B) {
+	ctx := context.Background()
+	d := dbtest.Open(b, db.SQLite)
+	m := seedMeeting(b, agenda.NewService(d), 500)
+	var ms []float64
+	for b.Loop() {
+		ms = ms[:0]
+		for range bench.Rounds() {
+			svc := agenda.NewService(d)
+			t0 := time.Now()
+			a, err := svc.AgendaJSON(ctx, m.ID, "America/Mexico_City", "es", false)
+			if err != nil || len(a.Body) == 0 {
+				b.Fatal(err)
+			}
+			ms = append(ms, float64(time.Since(t0).Microseconds())/1000)
+		}
+		bench.Record(b, bench.Below("agenda of 500 sessions rendered cold, es/America/Mexico_City", "ms", ms, 50, false))
+	}
+}
+
+func readAll(b *testing.B, res *http.Response) []byte {
+	b.Helper()
+	defer res.Body.Close()
+	var buf []byte
+	tmp := make([]byte, 32<<10)
+	for {
+		n, err := res.Body.Read(tmp)
+		buf = append(buf, tmp[:n]...)
+		if err != nil {
+			break
+		}
+	}
+	return buf
 }
 
 func ptr[T any](v T) *T { return &v }
-
-// benchHeader returns the headers a secretariat reader sends: a viewer token.
-func benchHeader(b *testing.B, d *db.DB) http.Header {
-	_, secret, err := auth.NewStore(d, nil).Create(context.Background(), auth.NewToken{Role: auth.RoleViewer, Name: "bench"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	return http.Header{"Authorization": {"Bearer " + secret}}
-}

@@ -58,7 +58,7 @@ func routes(r *gin.Engine, d Deps) {
 func policy(d Deps) auth.Policy {
 	meeting := auth.MeetingParam("id")
 	session := auth.ResourceParam("session", "id", sessionMeeting(d.Agenda))
-	published := meetingPublished(d.Agenda, "id")
+	published := d.Agenda.PublishedMeeting("id")
 	assignment := auth.ResourceParam("assignment", "id", assignmentMeeting(d.Interpretation))
 	return auth.Policy{
 		// Operations. /metrics needs a token (Prometheus sends it with
@@ -180,18 +180,6 @@ func registrationMeeting(s *registration.Service) auth.MeetingResolver {
 			return "", err
 		}
 		return r.MeetingID, nil
-	}
-}
-
-// meetingPublished opens a route to everyone when the meeting in the path parameter is
-// marked public.
-func meetingPublished(a *agenda.Service, param string) func(ctx context.Context, c *gin.Context) (bool, error) {
-	return func(ctx context.Context, c *gin.Context) (bool, error) {
-		m, err := a.Meeting(ctx, c.Param(param))
-		if err != nil {
-			return false, err
-		}
-		return m.Public, nil
 	}
 }
 

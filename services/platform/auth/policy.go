@@ -288,6 +288,18 @@ func checkLink(c *gin.Context, keys *signed.Keys, a Access, now time.Time, actor
 }
 
 func checkRole(c *gin.Context, a Access, actor Actor) error {
+	if a.PublicWhen != nil && actor.Kind != ActorToken {
+		// No token (the public reading a published page): ask the route first, with
+		// nothing spent on a token check that can only fail.
+		open, perr := a.PublicWhen(c.Request.Context(), c)
+		if perr != nil && problem.From(perr).Kind == problem.KindInternal {
+			return perr
+		}
+		if open {
+			return nil
+		}
+		return checkToken(c, a, actor)
+	}
 	err := checkToken(c, a, actor)
 	if err == nil || a.PublicWhen == nil {
 		return err

@@ -4,20 +4,34 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 )
 
 // Allocate proposes a team for every booth of every (non-cancelled) session of in.
 //
-// Sessions are staffed in start order. In each session, booths with the fewest suitable
-// interpreters go first; a booth is filled first with members who have every floor
-// language themselves, then, when the policy allows relay, with members who take the
-// missing languages from a pivot booth holding two members who have them (never a
-// chain). Candidates must pass every hard rule; among them the allocator prefers the team
-// of the meeting's previous session in the same booth, stated preferences, and the least
-// loaded interpreter, ties broken by id. The result is deterministic for the same input.
-// Every seat left empty is a Gap with the rule that blocked the closest candidate.
+// Sessions are staffed in start order. Before a session is staffed, the allocator plans
+// its pivots as conference practice does: a floor language that few members of some
+// booth hear first-hand (Arabic and Chinese in a six-language UN meeting) is carried by a
+// pivot booth, either its own booth working retour into a language the others hear (the
+// AR booth into English) or a booth whose members all have it (the EN booth for Russian);
+// the other booths take it by relay, one hop, never chained. Pivot booths are staffed
+// first (a two-way pivot with the policy's RetourPivotSize and two members who give the
+// retour), then the scarcest booths. A pivot the pool cannot staff is dropped and the
+// session staffed again without it. Members who lack a floor language take it from the
+// planned pivot or from any booth of the session that can give it (two members with it
+// first-hand); each booth takes each floor language from one pivot at most.
+//
+// Sittings: sessions of one meeting separated by breaks up to the policy's break_max are
+// one sitting: no rest is required inside it, it counts once against the sittings a day,
+// and one team covers at most MaxSessionMinutes of its booth time. The team of the
+// sitting's previous session is preferred, then stated preferences, then the least loaded
+// interpreter (booth minutes), ties broken by id. The result is deterministic.
+//
+// Every seat left empty is a Gap with the rule that blocked the closest candidate; every
+// interpreter who would have been preferred but for a hard rule is listed in PassedOver
+// (and Notes) with the rule.
 func Allocate(in Input) Plan {
 	a := newAllocator(in)
 	for _, si := range a.order {
@@ -26,42 +40,122 @@ func Allocate(in Input) Plan {
 	return a.plan()
 }
 
-type span struct{ start, end int64 } // unix seconds, half-open
+// langID is a language interned for one allocation: languages are compared as small
+// integers and sets of them as bit masks, never as strings.
+type langID uint8
+
+// langSet holds up to 192 interned languages (more than the 183 ISO 639-1 codes).
+type langSet [3]uint64
+
+func (s *langSet) add(l langID)     { s[l>>6] |= 1 << (l & 63) }
+func (s langSet) has(l langID) bool { return s[l>>6]&(1<<(l&63)) != 0 }
+func (s langSet) hasAll(o langSet) bool {
+	return s[0]&o[0] == o[0] && s[1]&o[1] == o[1] && s[2]&o[2] == o[2]
+}
+
+// noLang stands for any language past the table's room; nobody has it.
+const noLang langID = 191
+
+type langTable struct {
+	ids   map[Lang]langID
+	names []Lang
+}
+
+func (t *langTable) intern(l Lang) langID {
+	if id, ok := t.ids[l]; ok {
+		return id
+	}
+	if len(t.names) >= int(noLang) {
+		return noLang
+	}
+	id := langID(len(t.names))
+	t.ids[l] = id
+	t.names = append(t.names, l)
+	return id
+}
+
+type span struct {
+	start, end int64 // unix seconds, half-open
+	sitting    int
+}
 
 type person struct {
-	in        *Interpreter
-	loc       *time.Location
-	hours     WorkingHours
-	dayCap    int
-	weekCap   int
-	perDay    int
-	rest      int64 // seconds
-	busy      []span
-	maxLen    int64 // longest busy span, bounds the backward scan
-	dayMin    map[int]int
-	daySess   map[int]int
-	weekMin   map[int]int
-	load      int
-	prefBooth []Lang
+	in       *Interpreter
+	idx      int
+	has      langSet // A, B or C: languages they interpret from
+	hasList  []langID
+	into     langSet // A, or B with retour: languages they work into
+	bIn      langSet // B languages
+	aIn      langSet // A languages
+	intoList []langID
+	loc      *time.Location
+	hours    WorkingHours
+	dayCap   int
+	weekCap  int
+	perDay   int   // sittings a day
+	rest     int64 // seconds
+	busy     []span
+	maxLen   int64 // longest busy span, bounds the backward scan
+	dayMin   map[int]int
+	daySit   map[int]int // sittings worked per local day (of the sitting's start)
+	sitMin   map[int]int // booth minutes per sitting
+	weekMin  map[int]int
+	load     int
+	inSess   int // 1 + index of the session whose booths they were last put in
+	prefBoot langSet
+}
+
+// hop: a member takes floor language floor from booth index from, interpreted into via.
+type hop struct {
+	floor, via langID
+	from       int
+}
+
+type boothState struct {
+	need    BoothNeed
+	lang    langID
+	src     []langID
+	srcSet  langSet
+	target  int // seats to fill: the policy's size, raised for a planned two-way pivot
+	extra   bool
+	members []int
+	kept    int // the first kept members stay when the session is staffed again
+	hops    map[int][]hop
+	routes  []hop   // one per floor language taken by relay: every taker uses it
+	gives   langSet // floor languages other booths take (or plan to take) from this booth
+	giveLs  []langID
+}
+
+// pivotPlan: floor language floor is carried by booth index booth, into via.
+type pivotPlan struct {
+	floor, via langID
+	booth      int
+}
+
+type passedEvent struct {
+	i     int
+	rule  string
+	booth int
+	score int
 }
 
 type sessState struct {
+	idx     int
 	s       *Session
-	needs   []BoothNeed
-	members map[Lang][]int
-	// relay[booth][member] lists the hops the member takes.
-	relay map[Lang]map[int][]RelayHop
-	// gives[booth] is true when another booth takes relay from it.
-	gives map[Lang]bool
-	// offHours[booth] lists remote candidates who would have been chosen but for their
-	// local working hours.
-	offHours map[Lang][]int
-	loc      []locInfo
+	booths  []boothState
+	floor   []langID
+	outputs langSet
+	sitting int
+	plan    []pivotPlan
+	loc     []locInfo
+	added   [][2]int // (booth, person) in the order they were added, to undo
+	passed  []passedEvent
 }
 
 type locInfo struct {
 	loc      *time.Location
 	day      int
+	sitDay   int
 	week     int
 	startMin int
 	endMin   int // minutes of the start's local day; -1 when the session ends on a later day
@@ -73,25 +167,50 @@ type declKey struct {
 	booth           Lang
 }
 
+type passedKey struct {
+	i    int
+	rule string
+}
+
 type allocator struct {
 	in       Input
 	p        Policy
+	langs    langTable
 	people   []person
 	byID     map[string]int
-	cands    map[Lang][]int // interpreters who can work into a language (A, or B with retour)
+	cands    [][]int // by language: who works into it, sorted by (load, index)
 	sessions []sessState
 	order    []int
 	declined map[declKey]bool
+	sitStart []time.Time
 	// prev[meeting] is the session index last staffed for that meeting.
-	prev  map[string]int
-	notes []string
-	gaps  []Gap
-	kept  []Assignment
+	prev     map[string]int
+	notes    []string
+	gaps     []Gap
+	kept     []Assignment
+	patterns map[[2]langSet][]pivotPlan
+	pairs    map[langID][]int32 // by booth language: candidates having both of two languages
+	passed   map[passedKey]*PassedOver
+	passedLs []passedKey
 }
 
 func newAllocator(in Input) *allocator {
-	a := &allocator{in: in, p: in.Policy, byID: map[string]int{}, cands: map[Lang][]int{},
-		declined: map[declKey]bool{}, prev: map[string]int{}}
+	a := &allocator{in: in, p: in.Policy, byID: map[string]int{}, langs: langTable{ids: map[Lang]langID{}},
+		declined: map[declKey]bool{}, prev: map[string]int{}, patterns: map[[2]langSet][]pivotPlan{},
+		pairs: map[langID][]int32{}, passed: map[passedKey]*PassedOver{}}
+	// Only the languages sessions use matter; intern them first.
+	for i := range in.Sessions {
+		for _, l := range in.Sessions[i].Floor {
+			a.langs.intern(l)
+		}
+		for _, l := range in.Sessions[i].Outputs {
+			a.langs.intern(l)
+		}
+	}
+	for _, k := range in.Kept {
+		a.langs.intern(k.Booth)
+	}
+	a.cands = make([][]int, int(noLang)+1)
 	pool := slices.Clone(in.Pool)
 	slices.SortFunc(pool, func(x, y Interpreter) int { return cmp.Compare(x.ID, y.ID) })
 	a.people = make([]person, 0, len(pool))
@@ -102,37 +221,65 @@ func newAllocator(in Input) *allocator {
 		}
 		idx := len(a.people)
 		a.byID[it.ID] = idx
-		pc := person{in: it, loc: it.Zone(), hours: it.WorkingHoursOrDefault(),
+		pc := person{in: it, idx: idx, loc: it.Zone(), hours: it.WorkingHoursOrDefault(),
 			dayCap:  stricter(a.p.Caps.BoothMinutesPerDay, it.Caps.BoothMinutesPerDay),
 			weekCap: stricter(a.p.Caps.BoothMinutesPerWeek, it.Caps.BoothMinutesPerWeek),
 			perDay:  stricter(a.p.Caps.SessionsPerDay, it.Caps.SessionsPerDay),
 			rest:    int64(max(a.p.Caps.MinRest, it.Caps.MinRest) / time.Second),
-			dayMin:  map[int]int{}, daySess: map[int]int{}, weekMin: map[int]int{},
-			prefBooth: it.Preferences.Booths}
+			dayMin:  map[int]int{}, daySit: map[int]int{}, sitMin: map[int]int{}, weekMin: map[int]int{}}
 		if it.Remote {
 			pc.dayCap = stricter(pc.dayCap, a.p.RemoteBoothMinutesPerDay)
 		}
-		a.people = append(a.people, pc)
 		for _, s := range it.Languages {
-			if s.Class == ClassA || (s.Class == ClassB && it.Retour) {
-				a.cands[s.Lang] = append(a.cands[s.Lang], idx)
+			l, ok := a.langs.ids[s.Lang]
+			if !ok {
+				continue
+			}
+			if !pc.has.has(l) {
+				pc.hasList = append(pc.hasList, l)
+			}
+			pc.has.add(l)
+			if s.Class == ClassB {
+				pc.bIn.add(l)
+			}
+			if s.Class == ClassA {
+				pc.aIn.add(l)
+			}
+			if (s.Class == ClassA || (s.Class == ClassB && it.Retour)) && !pc.into.has(l) {
+				pc.into.add(l)
+				pc.intoList = append(pc.intoList, l)
+				a.cands[l] = append(a.cands[l], idx)
 			}
 		}
+		for _, l := range it.Preferences.Booths {
+			if id, ok := a.langs.ids[l]; ok {
+				pc.prefBoot.add(id)
+			}
+		}
+		a.people = append(a.people, pc)
 	}
 	for _, d := range in.Declined {
 		a.declined[declKey{d.InterpreterID, d.SessionID, d.Booth}] = true
-	}
-	for _, c := range in.Commitments {
-		if i, ok := a.byID[c.InterpreterID]; ok && c.Start.Before(c.End) {
-			a.book(i, c.Start, c.End)
-		}
 	}
 	a.sessions = make([]sessState, len(in.Sessions))
 	bySession := map[string]int{}
 	for i := range in.Sessions {
 		s := &in.Sessions[i]
-		a.sessions[i] = sessState{s: s, needs: PlanBooths(*s, a.p), members: map[Lang][]int{},
-			relay: map[Lang]map[int][]RelayHop{}, gives: map[Lang]bool{}, offHours: map[Lang][]int{}}
+		st := sessState{idx: i, s: s, sitting: -1}
+		for _, l := range uniqueLangs(s.Floor) {
+			st.floor = append(st.floor, a.langs.intern(l))
+		}
+		for _, need := range PlanBooths(*s, a.p) {
+			b := boothState{need: need, lang: a.langs.intern(need.Booth), target: need.Size}
+			for _, l := range need.Sources {
+				id := a.langs.intern(l)
+				b.src = append(b.src, id)
+				b.srcSet.add(id)
+			}
+			st.outputs.add(b.lang)
+			st.booths = append(st.booths, b)
+		}
+		a.sessions[i] = st
 		if _, dup := bySession[s.ID]; !dup {
 			bySession[s.ID] = i
 		}
@@ -144,6 +291,33 @@ func newAllocator(in Input) *allocator {
 		sx, sy := &in.Sessions[x], &in.Sessions[y]
 		return cmp.Or(sx.Start.Compare(sy.Start), cmp.Compare(sx.ID, sy.ID), cmp.Compare(x, y))
 	})
+	// Sittings: a meeting's sessions in start order, a break of at most break_max
+	// (or an overlap) keeps the sitting going.
+	type openSitting struct {
+		id  int
+		end time.Time
+	}
+	open := map[string]*openSitting{}
+	breakMax := a.p.BreakMax()
+	for _, si := range a.order {
+		s := a.sessions[si].s
+		o := open[s.MeetingID]
+		if o == nil || s.Start.Sub(o.end) > breakMax {
+			o = &openSitting{id: len(a.sitStart), end: s.End}
+			a.sitStart = append(a.sitStart, s.Start)
+			open[s.MeetingID] = o
+		} else if s.End.After(o.end) {
+			o.end = s.End
+		}
+		a.sessions[si].sitting = o.id
+	}
+	for _, c := range in.Commitments {
+		if i, ok := a.byID[c.InterpreterID]; ok && c.Start.Before(c.End) {
+			sit := len(a.sitStart)
+			a.sitStart = append(a.sitStart, c.Start)
+			a.book(i, c.Start, c.End, sit)
+		}
+	}
 	// Kept assignments: their seats are taken before anything is proposed.
 	for _, k := range in.Kept {
 		si, ok := bySession[k.SessionID]
@@ -153,15 +327,33 @@ func newAllocator(in Input) *allocator {
 			continue
 		}
 		st := &a.sessions[si]
-		if st.s.Cancelled {
+		if st.s.Cancelled || st.sitting < 0 {
 			a.notes = append(a.notes, fmt.Sprintf("%s (%s booth of %s) should be withdrawn: the session is cancelled",
 				a.people[pi].in.Name, k.Booth.Upper(), st.s.ID))
 			continue
 		}
-		st.members[k.Booth] = append(st.members[k.Booth], pi)
-		a.book(pi, st.s.Start, st.s.End)
+		l := a.langs.intern(k.Booth)
+		bk := st.boothOf(l)
+		if bk < 0 {
+			st.booths = append(st.booths, boothState{need: BoothNeed{SessionID: st.s.ID, Booth: k.Booth}, lang: l, extra: true})
+			bk = len(st.booths) - 1
+		}
+		b := &st.booths[bk]
+		b.members = append(b.members, pi)
+		b.kept++
+		a.people[pi].inSess = si + 1
+		a.book(pi, st.s.Start, st.s.End, st.sitting)
 	}
 	return a
+}
+
+func (st *sessState) boothOf(l langID) int {
+	for k := range st.booths {
+		if st.booths[k].lang == l {
+			return k
+		}
+	}
+	return -1
 }
 
 func stricter(policy, own int) int {
@@ -183,18 +375,93 @@ func weekKey(t time.Time) int {
 	return y*100 + w
 }
 
-func (a *allocator) book(i int, start, end time.Time) {
+func (a *allocator) book(i int, start, end time.Time, sitting int) {
 	p := &a.people[i]
-	sp := span{start.Unix(), end.Unix()}
+	sp := span{start.Unix(), end.Unix(), sitting}
 	k := firstFrom(p.busy, sp.start)
 	p.busy = slices.Insert(p.busy, k, sp)
 	p.maxLen = max(p.maxLen, sp.end-sp.start)
 	lt := start.In(p.loc)
 	m := int(end.Sub(start) / time.Minute)
 	p.dayMin[dayKey(lt)] += m
-	p.daySess[dayKey(lt)]++
+	if p.sitMin[sitting] == 0 {
+		p.daySit[dayKey(a.sitStart[sitting].In(p.loc))]++
+	}
+	p.sitMin[sitting] += m
 	p.weekMin[weekKey(lt)] += m
+	old := p.load
 	p.load += m
+	a.resort(i, old)
+}
+
+// unbook takes back a booking made by book (the latest of its sitting for this person).
+func (a *allocator) unbook(i int, start, end time.Time, sitting int) {
+	p := &a.people[i]
+	s, e := start.Unix(), end.Unix()
+	for k := firstFrom(p.busy, s); k < len(p.busy) && p.busy[k].start == s; k++ {
+		if p.busy[k].end == e && p.busy[k].sitting == sitting {
+			p.busy = slices.Delete(p.busy, k, k+1)
+			break
+		}
+	}
+	lt := start.In(p.loc)
+	m := int(end.Sub(start) / time.Minute)
+	p.dayMin[dayKey(lt)] -= m
+	p.sitMin[sitting] -= m
+	if p.sitMin[sitting] <= 0 {
+		delete(p.sitMin, sitting)
+		p.daySit[dayKey(a.sitStart[sitting].In(p.loc))]--
+	}
+	p.weekMin[weekKey(lt)] -= m
+	old := p.load
+	p.load -= m
+	a.resort(i, old)
+}
+
+// resort moves person i to its place in every candidate list it is in after its load
+// changed from old: the lists stay sorted by (load, index) so that the best candidate is
+// found near the front.
+func (a *allocator) resort(i, old int) {
+	p := &a.people[i]
+	nw := p.load
+	if nw == old {
+		return
+	}
+	key := func(x int) int {
+		if x == i {
+			return old
+		}
+		return a.people[x].load
+	}
+	for _, l := range p.intoList {
+		c := a.cands[l]
+		k := sort.Search(len(c), func(h int) bool {
+			x := c[h]
+			lx := key(x)
+			return lx > old || (lx == old && x >= i)
+		})
+		if k >= len(c) || c[k] != i {
+			continue // not in this list (cannot happen)
+		}
+		if nw > old {
+			rest := c[k+1:]
+			n := k + 1 + sort.Search(len(rest), func(h int) bool {
+				x := rest[h]
+				lx := a.people[x].load
+				return lx > nw || (lx == nw && x > i)
+			})
+			copy(c[k:n-1], c[k+1:n])
+			c[n-1] = i
+		} else {
+			n := sort.Search(k, func(h int) bool {
+				x := c[h]
+				lx := a.people[x].load
+				return lx > nw || (lx == nw && x > i)
+			})
+			copy(c[n+1:k+1], c[n:k])
+			c[n] = i
+		}
+	}
 }
 
 // firstFrom returns the index of the first span starting at or after start.
@@ -211,15 +478,15 @@ func firstFrom(busy []span, start int64) int {
 	return lo
 }
 
-func (st *sessState) locOf(loc *time.Location) *locInfo {
+func (a *allocator) locOf(st *sessState, loc *time.Location) *locInfo {
 	for i := range st.loc {
 		if st.loc[i].loc == loc {
 			return &st.loc[i]
 		}
 	}
 	ls, le := st.s.Start.In(loc), st.s.End.In(loc)
-	li := locInfo{loc: loc, day: dayKey(ls), week: weekKey(ls), startMin: ls.Hour()*60 + ls.Minute(), endMin: -1,
-		local: ls.Format("15:04") + "-" + le.Format("15:04")}
+	li := locInfo{loc: loc, day: dayKey(ls), sitDay: dayKey(a.sitStart[st.sitting].In(loc)), week: weekKey(ls),
+		startMin: ls.Hour()*60 + ls.Minute(), endMin: -1, local: ls.Format("15:04") + "-" + le.Format("15:04")}
 	switch {
 	case dayKey(le) == li.day:
 		li.endMin = le.Hour()*60 + le.Minute()
@@ -250,7 +517,8 @@ func (a *allocator) timeRules(i int, st *sessState, all bool) []string {
 			break
 		}
 	}
-	// Busy spans are sorted by start; any span starting before se+rest may clash.
+	// Busy spans are sorted by start; any span starting before se+rest may clash. Inside
+	// a sitting (coffee breaks) no rest is due.
 	dbl, rest := false, false
 	hi := firstFrom(p.busy, se+p.rest)
 	for k := hi - 1; k >= 0; k-- {
@@ -260,7 +528,7 @@ func (a *allocator) timeRules(i int, st *sessState, all bool) []string {
 		}
 		if b.start < se && ss < b.end {
 			dbl = true
-		} else if b.start < se+p.rest && ss-p.rest < b.end {
+		} else if b.sitting != st.sitting && b.start < se+p.rest && ss-p.rest < b.end {
 			rest = true
 		}
 	}
@@ -270,10 +538,16 @@ func (a *allocator) timeRules(i int, st *sessState, all bool) []string {
 	if rest && !dbl && fail(RuleRest) {
 		return out
 	}
-	li := st.locOf(p.loc)
+	li := a.locOf(st, p.loc)
 	m := s.Minutes()
-	if p.perDay > 0 && p.daySess[li.day]+1 > p.perDay && fail(RuleSessionsPerDay) {
+	inSitting := p.sitMin[st.sitting]
+	if p.perDay > 0 && inSitting == 0 && p.daySit[li.sitDay]+1 > p.perDay && fail(RuleSessionsPerDay) {
 		return out
+	}
+	if a.p.MaxSessionMinutes > 0 && inSitting > 0 {
+		if run := a.stint(p, st); run > 0 && run+m > a.p.MaxSessionMinutes && fail(RuleSittingCap) {
+			return out
+		}
 	}
 	if p.dayCap > 0 && p.dayMin[li.day]+m > p.dayCap && fail(RuleDailyCap) {
 		return out
@@ -287,215 +561,700 @@ func (a *allocator) timeRules(i int, st *sessState, all bool) []string {
 	return out
 }
 
-// coverage finds, for every source language interpreter i lacks, a pivot booth. ok is
-// false when some language cannot be reached; rule then says why.
-func (a *allocator) coverage(i int, st *sessState, need *BoothNeed) (hops []RelayHop, ok bool, rule string) {
+// stint is the booth minutes person p works in st's sitting next to st, joined to it by
+// breaks of at most break_max: the stretch one team covers. A member who sits out a long
+// part of the sitting starts a new stretch.
+func (a *allocator) stint(p *person, st *sessState) int {
+	gap := int64(a.p.BreakMax() / time.Second)
+	ss, se := st.s.Start.Unix(), st.s.End.Unix()
+	k := firstFrom(p.busy, ss)
+	total := 0
+	from := ss
+	for j := k - 1; j >= 0; j-- {
+		b := p.busy[j]
+		if b.sitting != st.sitting {
+			continue
+		}
+		if from-b.end > gap {
+			break
+		}
+		total += int((b.end - b.start) / 60)
+		from = min(from, b.start)
+	}
+	to := se
+	for j := k; j < len(p.busy); j++ {
+		b := p.busy[j]
+		if b.sitting != st.sitting {
+			continue
+		}
+		if b.start-to > gap {
+			break
+		}
+		total += int((b.end - b.start) / 60)
+		to = max(to, b.end)
+	}
+	return total
+}
+
+// pivotValid reports whether booth x of the session can give relay of floor language f
+// into via now: via is its own language, or (retour) another channel of the session;
+// it takes f first-hand (every member has it, unless f is its own language); two members
+// have f and work into via; a two-way booth (retour, or a member working into their B)
+// has the policy's RetourPivotSize. near: some but too few givers.
+func (a *allocator) pivotValid(st *sessState, x int, f, via langID) (ok, near bool) {
+	X := &st.booths[x]
+	if X.extra || via == f || (via != X.lang && !st.outputs.has(via)) {
+		return false, false
+	}
+	givers, twoWay := 0, via != X.lang
+	for _, m := range X.members {
+		q := &a.people[m]
+		if X.lang != f && !q.has.has(f) {
+			return false, false // it would pass on a relay: a chain
+		}
+		if q.bIn.has(X.lang) {
+			twoWay = true
+		}
+		if q.has.has(f) && (via == X.lang || q.into.has(via)) {
+			givers++
+		}
+	}
+	if givers < 2 {
+		return false, givers >= 1
+	}
+	if twoWay && len(X.members) < a.p.RetourPivotSize {
+		return false, true
+	}
+	return true, false
+}
+
+// route finds how member p of booth k takes floor language f, which they lack: the
+// booth's existing relay route for f, the session's planned pivot, or any booth that can
+// give it now. planned reports that the route relies on a pivot not yet staffed.
+func (a *allocator) route(st *sessState, k int, p *person, f langID) (h hop, ok, near bool) {
+	b := &st.booths[k]
+	for _, r := range b.routes {
+		if r.floor == f {
+			return r, p.has.has(r.via), false
+		}
+	}
+	for _, pv := range st.plan {
+		if pv.floor == f && pv.booth != k && p.has.has(pv.via) {
+			return hop{floor: f, via: pv.via, from: pv.booth}, true, false
+		}
+	}
+	for x := range st.booths {
+		if x == k {
+			continue
+		}
+		X := &st.booths[x]
+		if X.lang != f && p.has.has(X.lang) {
+			v, n := a.pivotValid(st, x, f, X.lang)
+			if v {
+				return hop{floor: f, via: X.lang, from: x}, true, false
+			}
+			near = near || n
+		}
+		if X.lang != f {
+			continue // retour pivots are the floor language's own booth
+		}
+		for y := range st.booths {
+			via := st.booths[y].lang
+			if via == X.lang || via == f || !p.has.has(via) {
+				continue
+			}
+			v, n := a.pivotValid(st, x, f, via)
+			if v {
+				return hop{floor: f, via: via, from: x}, true, false
+			}
+			near = near || n
+		}
+	}
+	return hop{}, false, near
+}
+
+// coverage finds, for every source language interpreter i lacks, a route. ok is false
+// when some language cannot be reached; rule then says why.
+func (a *allocator) coverage(i int, st *sessState, k int) (hops []hop, ok bool, rule string) {
 	p := &a.people[i]
-	for _, l := range need.Sources {
-		if p.in.ClassOf(l) != "" {
+	b := &st.booths[k]
+	for _, f := range b.src {
+		if p.has.has(f) {
 			continue
 		}
 		if !a.p.RelayAllowed {
 			return nil, false, RuleLanguageCoverage
 		}
-		found := false
-		near := false
-		for k := range st.needs {
-			y := st.needs[k].Booth
-			if y == need.Booth || y == l || p.in.ClassOf(y) == "" {
-				continue
-			}
-			direct := 0
-			retour := false
-			for _, m := range st.members[y] {
-				if a.people[m].in.ClassOf(l) != "" {
-					direct++
-				}
-				if a.people[m].in.ClassOf(y) == ClassB {
-					retour = true
-				}
-			}
-			if direct >= 1 {
-				near = true
-			}
-			if direct < 2 || (retour && len(st.members[y]) < a.p.RetourPivotSize) {
-				continue
-			}
-			hops = append(hops, RelayHop{SessionID: st.s.ID, Booth: need.Booth, From: y, Floor: l})
-			found = true
-			break
-		}
+		h, found, near := a.route(st, k, p, f)
 		if !found {
 			if near {
 				return nil, false, RuleRelayGivers
 			}
 			return nil, false, RuleLanguageCoverage
 		}
+		hops = append(hops, h)
 	}
 	return hops, true, ""
 }
 
-// canJoin reports whether i may join booth need.Booth without breaking the relay that
-// another booth takes from it (a retour member in a pivot booth needs RetourPivotSize).
-func (a *allocator) canJoin(i int, st *sessState, need *BoothNeed) bool {
-	if !st.gives[need.Booth] || a.people[i].in.ClassOf(need.Booth) != ClassB {
+// canJoin reports whether i may join booth k without breaking the relay other booths
+// take (or plan to take) from it: a member who lacks a language it gives would pass on
+// a relay, and a member working into their B makes it two-way (RetourPivotSize).
+func (a *allocator) canJoin(i int, st *sessState, k int) bool {
+	b := &st.booths[k]
+	if len(b.giveLs) == 0 {
 		return true
 	}
-	return len(st.members[need.Booth])+1 >= a.p.RetourPivotSize
+	p := &a.people[i]
+	for _, f := range b.giveLs {
+		if f != b.lang && !p.has.has(f) {
+			return false
+		}
+	}
+	if p.bIn.has(b.lang) && len(b.members)+1 < a.p.RetourPivotSize {
+		return false
+	}
+	return true
 }
 
-// consecutiveWithin: sessions of a meeting this close are one sitting; keep the team.
-const consecutiveWithin = 6 * time.Hour
+// sameSittingWithin: sessions of a meeting this close keep the team even across sittings
+// (the same day), more weakly than inside a sitting.
+const sameSittingWithin = 6 * time.Hour
 
-func (a *allocator) score(i int, st *sessState, need *BoothNeed) int {
-	p := &a.people[i]
-	sc := p.load
-	if prev, ok := a.prev[st.s.MeetingID]; ok && slices.Contains(a.sessions[prev].members[need.Booth], i) &&
-		st.s.Start.Sub(a.sessions[prev].s.End) <= consecutiveWithin {
-		sc -= 100000 // same team as the meeting's previous session, the same sitting day
+// maxBonus bounds what preferences take off a candidate's load in score, so that the scan
+// over candidates sorted by load can stop early.
+const maxBonus = 120 + 240 + dayBonus
+
+// prevTeam is the booth's team in the meeting's previous session and how close it is:
+// 2 in the same sitting, 1 the same day (within sameSittingWithin), 0 otherwise.
+func (a *allocator) prevTeam(st *sessState, k int) ([]int, int) {
+	prev, ok := a.prev[st.s.MeetingID]
+	if !ok {
+		return nil, 0
 	}
-	if p.in.ClassOf(need.Booth) == ClassB {
+	ps := &a.sessions[prev]
+	pk := ps.boothOf(st.booths[k].lang)
+	if pk < 0 {
+		return nil, 0
+	}
+	switch {
+	case ps.sitting == st.sitting:
+		return ps.booths[pk].members, 2
+	case st.s.Start.Sub(ps.s.End) <= sameSittingWithin:
+		return ps.booths[pk].members, 1
+	}
+	return ps.booths[pk].members, 0
+}
+
+// dayBonus favours an interpreter who already works that day, so that a day's work is
+// given to fewer people (team-days hired) before the load is evened out over the days.
+const dayBonus = 300
+
+func (a *allocator) score(i int, st *sessState, k int, team []int, near int) int {
+	p := &a.people[i]
+	b := &st.booths[k]
+	sc := p.load
+	if near > 0 && slices.Contains(team, i) {
+		sc -= 100000 * near // the team of the sitting, or of the day
+	}
+	if p.dayMin[a.locOf(st, p.loc).day] > 0 {
+		sc -= dayBonus
+	}
+	if p.bIn.has(b.lang) {
 		sc += 60 // A-language members first; a retour member also makes a pivot booth need three
 	}
-	if slices.Contains(p.prefBooth, need.Booth) {
+	if p.prefBoot.has(b.lang) {
 		sc -= 120
 	}
 	pr := &p.in.Preferences
-	if slices.Contains(pr.Sessions, st.s.ID) {
+	if len(pr.Sessions) > 0 && slices.Contains(pr.Sessions, st.s.ID) {
 		sc -= 240
 	}
-	if slices.Contains(pr.AvoidSessions, st.s.ID) || slices.Contains(pr.AvoidMeetings, st.s.MeetingID) {
+	if (len(pr.AvoidSessions) > 0 && slices.Contains(pr.AvoidSessions, st.s.ID)) ||
+		(len(pr.AvoidMeetings) > 0 && slices.Contains(pr.AvoidMeetings, st.s.MeetingID)) {
 		sc += 5000
 	}
 	return sc
 }
 
-// best picks the best candidate for the booth; relay=false admits only members who have
-// every floor language themselves.
-func (a *allocator) best(st *sessState, need *BoothNeed, relay bool) (int, []RelayHop) {
+// pick says which candidates best admits.
+type pick struct {
+	direct, relay bool
+	giver         *pivotPlan // only members who give this pivot's retour
+}
+
+// best picks the best candidate for booth k: the previous team first, then candidates by
+// load until no later one can score better.
+func (a *allocator) best(st *sessState, k int, pk pick) (int, []hop) {
+	b := &st.booths[k]
 	bi, bs := -1, 0
-	var bh []RelayHop
-	type offHours struct{ i, score int }
-	var off []offHours
-	for _, i := range a.cands[need.Booth] {
-		if a.declined[declKey{a.people[i].in.ID, st.s.ID, need.Booth}] {
-			continue
+	var bh []hop
+	mark := st.idx + 1
+	var passed []passedEvent
+	team, near := a.prevTeam(st, k)
+	consider := func(i int) {
+		p := &a.people[i]
+		if p.inSess == mark {
+			return // already in a booth of this session
 		}
-		// Cheap static test first: does the candidate have every source language?
-		p := a.people[i].in
-		direct := true
-		for _, l := range need.Sources {
-			if p.ClassOf(l) == "" {
-				direct = false
-				break
+		if len(a.declined) > 0 && a.declined[declKey{p.in.ID, st.s.ID, b.need.Booth}] {
+			return
+		}
+		direct := p.has.hasAll(b.srcSet)
+		if (direct && !pk.direct) || (!direct && !pk.relay) {
+			return
+		}
+		if g := pk.giver; g != nil && !(p.has.has(g.floor) && p.into.has(g.via)) {
+			return
+		}
+		if !a.canJoin(i, st, k) {
+			return
+		}
+		sc := a.score(i, st, k, team, near)
+		if bi >= 0 && (sc > bs || (sc == bs && i > bi)) {
+			return
+		}
+		var hops []hop
+		if !direct {
+			var ok bool
+			if hops, ok, _ = a.coverage(i, st, k); !ok {
+				return
 			}
-		}
-		if direct == relay || !a.canJoin(i, st, need) {
-			continue
 		}
 		if r := a.timeRules(i, st, false); len(r) > 0 {
-			if r[0] == RuleWorkingHours {
-				if _, ok, _ := a.coverage(i, st, need); ok {
-					off = append(off, offHours{i, a.score(i, st, need)})
-				}
-			}
-			continue
+			passed = append(passed, passedEvent{i: i, rule: r[0], booth: k, score: sc})
+			return
 		}
-		var hops []RelayHop
-		if relay {
-			var ok bool
-			if hops, ok, _ = a.coverage(i, st, need); !ok {
-				continue
-			}
-		}
-		sc := a.score(i, st, need)
-		if bi < 0 || sc < bs {
-			bi, bs, bh = i, sc, hops
-		}
+		bi, bs, bh = i, sc, hops
 	}
-	// Remote candidates who would have been chosen but for their local hours: explained
-	// in the plan's notes.
-	for _, o := range off {
-		if bi >= 0 && o.score < bs && !slices.Contains(st.offHours[need.Booth], o.i) {
-			st.offHours[need.Booth] = append(st.offHours[need.Booth], o.i)
+	for _, i := range team {
+		consider(i)
+	}
+	for _, i := range a.cands[b.lang] {
+		if bi >= 0 && a.people[i].load-maxBonus > bs {
+			break
+		}
+		consider(i)
+	}
+	if bi >= 0 {
+		for _, e := range passed {
+			if e.score < bs || (e.score == bs && e.i < bi) {
+				st.passed = append(st.passed, e)
+			}
 		}
 	}
 	return bi, bh
 }
 
-func (a *allocator) add(st *sessState, need *BoothNeed, i int, hops []RelayHop) {
-	st.members[need.Booth] = append(st.members[need.Booth], i)
+func (a *allocator) add(st *sessState, k int, i int, hops []hop) {
+	b := &st.booths[k]
+	b.members = append(b.members, i)
 	if len(hops) > 0 {
-		if st.relay[need.Booth] == nil {
-			st.relay[need.Booth] = map[int][]RelayHop{}
+		if b.hops == nil {
+			b.hops = map[int][]hop{}
 		}
-		st.relay[need.Booth][i] = hops
+		b.hops[i] = hops
 		for _, h := range hops {
-			st.gives[h.From] = true
+			known := false
+			for _, r := range b.routes {
+				known = known || r.floor == h.floor
+			}
+			if !known {
+				b.routes = append(b.routes, h)
+			}
+			st.booths[h.from].markGives(h.floor)
 		}
 	}
-	a.book(i, st.s.Start, st.s.End)
+	st.added = append(st.added, [2]int{k, i})
+	a.people[i].inSess = st.idx + 1
+	a.book(i, st.s.Start, st.s.End, st.sitting)
+}
+
+func (b *boothState) markGives(f langID) {
+	if !b.gives.has(f) {
+		b.gives.add(f)
+		b.giveLs = append(b.giveLs, f)
+	}
+}
+
+// undo takes back every proposal of the session (kept seats stay).
+func (a *allocator) undo(st *sessState) {
+	for n := len(st.added) - 1; n >= 0; n-- {
+		i := st.added[n][1]
+		a.unbook(i, st.s.Start, st.s.End, st.sitting)
+		a.people[i].inSess = 0
+	}
+	st.added = st.added[:0]
+	st.passed = st.passed[:0]
+	for k := range st.booths {
+		b := &st.booths[k]
+		b.members = b.members[:b.kept]
+		b.hops, b.routes, b.gives, b.giveLs = nil, nil, langSet{}, nil
+		b.target = b.need.Size
+	}
+}
+
+// planPivots chooses, for a session's floor and channels, which floor languages a pivot
+// carries and how, from the pool's language profile: a floor language is given a pivot
+// when in some booth that needs it fewer than half the candidates have it first-hand;
+// the pivot is the option (its own booth into another channel by retour, or a booth whose
+// candidates have it) that leaves the most candidates of the worst-served booth able to
+// follow, with at least two candidate givers. Plans are cached per pattern.
+func (a *allocator) planPivots(st *sessState) []pivotPlan {
+	var key [2]langSet
+	for _, f := range st.floor {
+		key[0].add(f)
+	}
+	key[1] = st.outputs
+	if pl, ok := a.patterns[key]; ok {
+		return pl
+	}
+	var pl []pivotPlan
+	share := func(y, f, v langID) float64 {
+		n := len(a.cands[y])
+		if n == 0 {
+			return 0
+		}
+		return float64(a.pairCount(y, f, v)) / float64(n)
+	}
+	for _, f := range st.floor {
+		worst, needers := 1.0, 0
+		for k := range st.booths {
+			b := &st.booths[k]
+			if b.extra || !b.srcSet.has(f) {
+				continue
+			}
+			needers++
+			worst = min(worst, share(b.lang, f, f))
+		}
+		if needers == 0 || worst >= 0.5 {
+			continue
+		}
+		bestV, bestG, best := worst, 0, pivotPlan{booth: -1}
+		for x := range st.booths {
+			X := &st.booths[x]
+			if X.extra {
+				continue
+			}
+			for y := range st.booths {
+				via := st.booths[y].lang
+				if via == f || (via != X.lang && X.lang != f) {
+					continue // retour pivots are the language's own booth
+				}
+				// Givers: for a booth's own language, its A-language candidates who
+				// have f (a B member would make it two-way); for retour, the
+				// candidates who also work into via.
+				var givers int
+				if via == X.lang {
+					givers = a.countCands(X.lang, func(q *person) bool { return q.aIn.has(X.lang) && q.has.has(f) })
+				} else {
+					givers = a.countCands(X.lang, func(q *person) bool { return q.into.has(via) })
+				}
+				if givers < 2 {
+					continue
+				}
+				v := 1.0
+				for k := range st.booths {
+					b := &st.booths[k]
+					if k == x || b.extra || !b.srcSet.has(f) {
+						continue
+					}
+					v = min(v, share(b.lang, f, f)+share(b.lang, via, via)-share(b.lang, f, via))
+				}
+				// Ties go to the language's own booth working retour (UN practice),
+				// then to more givers.
+				retour := via != X.lang
+				if v > bestV || (v == bestV && best.booth >= 0 && (retour && best.via == st.booths[best.booth].lang || givers > bestG)) {
+					bestV, bestG, best = v, givers, pivotPlan{floor: f, via: via, booth: x}
+				}
+			}
+		}
+		if best.booth >= 0 {
+			pl = append(pl, best)
+		}
+	}
+	a.patterns[key] = pl
+	return pl
+}
+
+// pairCount: candidates of booth language y who have both f and v (f == v: who have f).
+func (a *allocator) pairCount(y, f, v langID) int {
+	n := len(a.langs.names)
+	m, ok := a.pairs[y]
+	if !ok {
+		m = make([]int32, n*n)
+		for _, i := range a.cands[y] {
+			p := &a.people[i]
+			for _, l1 := range p.hasList {
+				for _, l2 := range p.hasList {
+					m[int(l1)*n+int(l2)]++
+				}
+			}
+		}
+		a.pairs[y] = m
+	}
+	if int(f) >= n || int(v) >= n {
+		return 0
+	}
+	return int(m[int(f)*n+int(v)])
+}
+
+func (a *allocator) countCands(y langID, keep func(*person) bool) int {
+	n := 0
+	for _, i := range a.cands[y] {
+		if keep(&a.people[i]) {
+			n++
+		}
+	}
+	return n
 }
 
 func (a *allocator) staff(si int) {
 	st := &a.sessions[si]
-	// Scarce booths first: fewest interpreters who could work into the language.
-	order := make([]int, len(st.needs))
-	for k := range order {
-		order[k] = k
+	plan := slices.Clone(a.planPivots(st))
+	for attempt := 0; ; attempt++ {
+		st.plan = plan
+		for _, pv := range plan {
+			X := &st.booths[pv.booth]
+			X.markGives(pv.floor)
+			if pv.via != X.lang {
+				X.target = max(X.target, a.p.RetourPivotSize)
+			}
+		}
+		a.fill(st)
+		bad := a.badPivots(st)
+		if len(bad) == 0 || attempt > len(st.floor) {
+			break
+		}
+		a.undo(st)
+		plan = a.dropPivots(st, plan, bad)
 	}
-	slices.SortStableFunc(order, func(x, y int) int {
-		return cmp.Compare(len(a.cands[st.needs[x].Booth]), len(a.cands[st.needs[y].Booth]))
-	})
-	fill := func(relay bool) bool {
+	a.dropBrokenRelays(st)
+	// Settle: planned pivots nobody relies on no longer bind their booth, and the seats
+	// still empty are tried once more with only the routes that hold.
+	st.plan = nil
+	for k := range st.booths {
+		b := &st.booths[k]
+		b.gives, b.giveLs = langSet{}, nil
+	}
+	for k := range st.booths {
+		for _, r := range st.booths[k].routes {
+			st.booths[r.from].markGives(r.floor)
+		}
+	}
+	a.passes(st, a.boothOrder(st))
+	for k := range st.booths {
+		b := &st.booths[k]
+		if b.extra {
+			continue
+		}
+		if n := len(b.members); n < b.need.Size {
+			a.gaps = append(a.gaps, a.diagnose(st, k, b.need.Size-n))
+		}
+	}
+	a.recordPassed(st)
+	a.prev[st.s.MeetingID] = si
+}
+
+// fill staffs the session's booths: planned pivots first (the retour givers of a two-way
+// pivot before anyone else), then the scarcest booths; members who have every floor
+// language before those who take relay.
+func (a *allocator) fill(st *sessState) {
+	order := a.boothOrder(st)
+	for n := range st.plan {
+		pv := &st.plan[n]
+		X := &st.booths[pv.booth]
+		if pv.via == X.lang {
+			continue
+		}
+		for a.givers(st, pv) < 2 && len(X.members) < X.target {
+			i, hops := a.best(st, pv.booth, pick{direct: true, relay: a.p.RelayAllowed, giver: pv})
+			if i < 0 {
+				break
+			}
+			a.add(st, pv.booth, i, hops)
+		}
+	}
+	a.passes(st, order)
+}
+
+func (a *allocator) passes(st *sessState, order []int) {
+	pass := func(relay bool) bool {
 		changed := false
 		for _, k := range order {
-			need := &st.needs[k]
-			for len(st.members[need.Booth]) < need.Size {
-				i, hops := a.best(st, need, false)
+			b := &st.booths[k]
+			for len(b.members) < b.target {
+				i, hops := a.best(st, k, pick{direct: true})
 				if i < 0 && relay && a.p.RelayAllowed {
-					i, hops = a.best(st, need, true)
+					i, hops = a.best(st, k, pick{relay: true})
 				}
 				if i < 0 {
 					break
 				}
-				a.add(st, need, i, hops)
+				a.add(st, k, i, hops)
 				changed = true
 			}
 		}
 		return changed
 	}
-	fill(false)
-	for fill(true) {
+	pass(false)
+	for pass(true) {
 	}
-	for k := range st.needs {
-		need := &st.needs[k]
-		if n := len(st.members[need.Booth]); n < need.Size {
-			a.gaps = append(a.gaps, a.diagnose(st, need, need.Size-n))
-		}
-		a.noteOffHours(st, need)
-	}
-	a.prev[st.s.MeetingID] = si
 }
 
-func (a *allocator) noteOffHours(st *sessState, need *BoothNeed) {
-	off := st.offHours[need.Booth]
-	chosen := st.members[need.Booth]
-	if len(off) == 0 || len(chosen) == 0 {
-		return
-	}
-	var names []string
-	for _, m := range chosen {
-		names = append(names, a.people[m].in.Name)
-	}
-	for n, i := range off {
-		if n == 2 {
-			break
+func (a *allocator) boothOrder(st *sessState) []int {
+	order := make([]int, 0, len(st.booths))
+	for k := range st.booths {
+		if !st.booths[k].extra {
+			order = append(order, k)
 		}
-		p := &a.people[i]
-		li := st.locOf(p.loc)
-		a.notes = append(a.notes, fmt.Sprintf("%s (%s) not chosen for the %s booth of %s: %s local, outside working hours %s; chosen: %s",
-			p.in.Name, p.loc, need.Booth.Upper(), st.s.ID, li.local, hoursString(p.hours), strings.Join(names, ", ")))
+	}
+	rank := func(k int) int {
+		for _, pv := range st.plan {
+			if pv.booth == k {
+				if pv.via != st.booths[k].lang {
+					return 0
+				}
+				return 1
+			}
+		}
+		return 2
+	}
+	slices.SortStableFunc(order, func(x, y int) int {
+		return cmp.Or(cmp.Compare(rank(x), rank(y)),
+			cmp.Compare(len(a.cands[st.booths[x].lang]), len(a.cands[st.booths[y].lang])))
+	})
+	return order
+}
+
+func (a *allocator) givers(st *sessState, pv *pivotPlan) int {
+	n := 0
+	for _, m := range st.booths[pv.booth].members {
+		p := &a.people[m]
+		if p.has.has(pv.floor) && p.into.has(pv.via) {
+			n++
+		}
+	}
+	return n
+}
+
+// dropPivots takes out, for each pivot booth that failed, the one planned pivot through
+// it that fewest of its candidates can give (the constraint most likely to have emptied
+// it); the others are tried again.
+func (a *allocator) dropPivots(st *sessState, plan []pivotPlan, bad []langID) []pivotPlan {
+	failed := map[int]int{} // booth -> index in plan of the weakest pivot through it
+	for n, pv := range plan {
+		if !slices.Contains(bad, pv.floor) {
+			continue
+		}
+		X := st.booths[pv.booth].lang
+		sup := a.pairCount(X, pv.floor, pv.floor)
+		if w, ok := failed[pv.booth]; !ok || sup < a.pairCount(X, plan[w].floor, plan[w].floor) {
+			failed[pv.booth] = n
+		}
+	}
+	out := plan[:0:0]
+	for n, pv := range plan {
+		if w, ok := failed[pv.booth]; ok && w == n {
+			continue
+		}
+		out = append(out, pv)
+	}
+	return out
+}
+
+// badPivots lists the floor languages whose planned pivot some member relies on but the
+// staffed booth cannot give.
+func (a *allocator) badPivots(st *sessState) []langID {
+	var bad []langID
+	for k := range st.booths {
+		for _, hs := range st.booths[k].hops {
+			for _, h := range hs {
+				if ok, _ := a.pivotValid(st, h.from, h.floor, h.via); !ok && !slices.Contains(bad, h.floor) {
+					bad = append(bad, h.floor)
+				}
+			}
+		}
+	}
+	return bad
+}
+
+// dropBrokenRelays is the last guard: a member whose relay does not hold is taken out
+// (the seat becomes a gap, with its reason) rather than proposed on a broken route.
+func (a *allocator) dropBrokenRelays(st *sessState) {
+	for k := range st.booths {
+		b := &st.booths[k]
+		for n := len(b.members) - 1; n >= b.kept; n-- {
+			i := b.members[n]
+			ok := true
+			for _, h := range b.hops[i] {
+				if v, _ := a.pivotValid(st, h.from, h.floor, h.via); !v {
+					ok = false
+				}
+			}
+			if !ok {
+				b.members = slices.Delete(b.members, n, n+1)
+				delete(b.hops, i)
+				a.unbook(i, st.s.Start, st.s.End, st.sitting)
+				a.people[i].inSess = 0
+			}
+		}
+	}
+}
+
+func (a *allocator) recordPassed(st *sessState) {
+	type seen struct {
+		i, booth int
+		rule     string
+	}
+	done := map[seen]bool{}
+	for _, e := range st.passed {
+		key := seen{e.i, e.booth, e.rule}
+		if done[key] {
+			continue
+		}
+		done[key] = true
+		pk := passedKey{e.i, e.rule}
+		if po := a.passed[pk]; po != nil {
+			po.Count++
+			continue
+		}
+		b := &st.booths[e.booth]
+		p := &a.people[e.i]
+		names := make([]string, 0, len(b.members))
+		for _, m := range b.members {
+			names = append(names, a.people[m].in.Name)
+		}
+		li := a.locOf(st, p.loc)
+		var why string
+		switch e.rule {
+		case RuleWorkingHours:
+			why = fmt.Sprintf("%s local, outside working hours %s", li.local, hoursString(p.hours))
+		case RuleDailyCap:
+			why = fmt.Sprintf("the daily cap: %d booth minutes that day with this session, cap %d", p.dayMin[li.day]+st.s.Minutes(), p.dayCap)
+		case RuleWeeklyCap:
+			why = fmt.Sprintf("the weekly cap: %d booth minutes that week with this session, cap %d", p.weekMin[li.week]+st.s.Minutes(), p.weekCap)
+		case RuleSessionsPerDay:
+			why = fmt.Sprintf("already %d sittings that day (cap %d)", p.daySit[li.sitDay], p.perDay)
+		case RuleSittingCap:
+			why = fmt.Sprintf("%d booth minutes in this sitting with this session, more than one team covers (%d): a second team takes over",
+				a.stint(p, st)+st.s.Minutes(), a.p.MaxSessionMinutes)
+		case RuleRest:
+			why = "too little rest after or before another booking"
+		case RuleDoubleBooking:
+			why = "booked elsewhere at the same time"
+		case RuleUnavailable:
+			why = "declared unavailable"
+		default:
+			why = e.rule
+		}
+		who := p.in.Name
+		if p.in.Remote {
+			who = fmt.Sprintf("%s (%s)", p.in.Name, p.loc)
+		}
+		msg := fmt.Sprintf("%s not chosen for the %s booth of %s: %s; chosen: %s", who, b.need.Booth.Upper(), st.s.ID, why, strings.Join(names, ", "))
+		a.passed[pk] = &PassedOver{InterpreterID: p.in.ID, Rule: e.rule, Count: 1, SessionID: st.s.ID, Booth: b.need.Booth, Message: msg}
+		a.passedLs = append(a.passedLs, pk)
 	}
 }
 
@@ -509,12 +1268,14 @@ func utcSpan(s *Session) string {
 
 // diagnose explains an unfilled booth: the rule that blocked the closest candidate (the
 // one breaking fewest rules) and the smallest change that would fill the seat.
-func (a *allocator) diagnose(st *sessState, need *BoothNeed, missing int) Gap {
-	have := len(st.members[need.Booth])
+func (a *allocator) diagnose(st *sessState, k int, missing int) Gap {
+	b := &st.booths[k]
+	need := &b.need
+	have := len(b.members)
 	g := Gap{SessionID: st.s.ID, Booth: need.Booth, Missing: missing}
 	srcs := make([]string, len(need.Sources))
-	for k, l := range need.Sources {
-		srcs[k] = string(l)
+	for n, l := range need.Sources {
+		srcs[n] = string(l)
 	}
 	who := "interpreter"
 	if missing > 1 {
@@ -524,11 +1285,14 @@ func (a *allocator) diagnose(st *sessState, need *BoothNeed, missing int) Gap {
 		missing, need.Booth.Upper(), who, need.Booth.Upper(), strings.Join(srcs, ", "), utcSpan(st.s))
 	head := fmt.Sprintf("the %s booth of session %s (%s) has %d of %d interpreters", need.Booth.Upper(), st.s.ID, utcSpan(st.s), have, need.Size)
 
+	mark := st.idx + 1
+	cands := slices.Clone(a.cands[b.lang])
+	slices.Sort(cands) // by id, so that "the closest candidate" does not depend on loads
 	bestI, bestN := -1, 0
 	var bestRules []string
 	var bestHops []Lang
-	for _, i := range a.cands[need.Booth] {
-		if slices.Contains(st.members[need.Booth], i) {
+	for _, i := range cands {
+		if slices.Contains(b.members, i) {
 			continue
 		}
 		var rules []string
@@ -536,24 +1300,28 @@ func (a *allocator) diagnose(st *sessState, need *BoothNeed, missing int) Gap {
 			rules = append(rules, RuleDeclined)
 		}
 		var lacking []Lang
-		if _, ok, r := a.coverage(i, st, need); !ok {
+		if _, ok, r := a.coverage(i, st, k); !ok {
 			rules = append(rules, r)
-			for _, l := range need.Sources {
-				if a.people[i].in.ClassOf(l) == "" {
-					lacking = append(lacking, l)
+			for _, l := range b.src {
+				if !a.people[i].has.has(l) {
+					lacking = append(lacking, a.langs.names[l])
 				}
 			}
 		}
-		if !a.canJoin(i, st, need) {
+		if !a.canJoin(i, st, k) {
 			rules = append(rules, RuleRelayGivers)
 		}
-		rules = append(rules, a.timeRules(i, st, true)...)
+		if a.people[i].inSess == mark {
+			rules = append(rules, RuleDoubleBooking)
+		} else {
+			rules = append(rules, a.timeRules(i, st, true)...)
+		}
 		if bestI < 0 || len(rules) < bestN {
 			bestI, bestN, bestRules, bestHops = i, len(rules), rules, lacking
 		}
 	}
 	switch {
-	case len(a.cands[need.Booth]) == 0:
+	case len(a.cands[b.lang]) == 0:
 		g.Rule = RuleBoothLanguage
 		g.Message = head + fmt.Sprintf(": nobody in the pool works into %s (A, or B with retour)", need.Booth.Upper())
 		return g
@@ -572,7 +1340,7 @@ func (a *allocator) diagnose(st *sessState, need *BoothNeed, missing int) Gap {
 	g.Rule = bestRules[0]
 	g.Message = head + fmt.Sprintf(": the closest candidate, %s, is blocked by %s", p.in.Name, strings.Join(bestRules, ", "))
 	if len(bestRules) == 1 {
-		li := st.locOf(p.loc)
+		li := a.locOf(st, p.loc)
 		var hint string
 		switch g.Rule {
 		case RuleWorkingHours:
@@ -582,7 +1350,9 @@ func (a *allocator) diagnose(st *sessState, need *BoothNeed, missing int) Gap {
 		case RuleWeeklyCap:
 			hint = fmt.Sprintf("raise %s's weekly cap to %d booth minutes", p.in.Name, p.weekMin[li.week]+st.s.Minutes())
 		case RuleSessionsPerDay:
-			hint = fmt.Sprintf("allow %s %d sessions that day", p.in.Name, p.daySess[li.day]+1)
+			hint = fmt.Sprintf("allow %s %d sittings that day", p.in.Name, p.daySit[li.sitDay]+1)
+		case RuleSittingCap:
+			hint = fmt.Sprintf("a second team for this part of the sitting, or %s for %d booth minutes in one sitting", p.in.Name, a.stint(p, st)+st.s.Minutes())
 		case RuleRest:
 			hint = fmt.Sprintf("accept a shorter rest for %s", p.in.Name)
 		case RuleDoubleBooking:
@@ -610,53 +1380,133 @@ func joinLangs(ls []Lang) string {
 }
 
 func (a *allocator) plan() Plan {
-	var pl Plan
+	pl := Plan{Assignments: []Assignment{}, RelayHops: []RelayHop{}, Routes: []Route{}, Teams: []TeamNote{},
+		PassedOver: []PassedOver{}, Gaps: []Gap{}, Notes: []string{}}
 	for _, si := range a.order {
 		st := &a.sessions[si]
-		booths := make([]Lang, 0, len(st.members))
-		for b := range st.members {
-			booths = append(booths, b)
+		ks := make([]int, 0, len(st.booths))
+		for k := range st.booths {
+			if len(st.booths[k].members) > 0 || !st.booths[k].extra {
+				ks = append(ks, k)
+			}
 		}
-		slices.Sort(booths)
+		slices.SortFunc(ks, func(x, y int) int { return cmp.Compare(st.booths[x].need.Booth, st.booths[y].need.Booth) })
 		var hops []RelayHop
-		for _, b := range booths {
-			for _, hs := range st.relay[b] {
-				hops = append(hops, hs...)
+		for _, k := range ks {
+			b := &st.booths[k]
+			for _, r := range b.routes {
+				hops = append(hops, RelayHop{SessionID: st.s.ID, Booth: b.need.Booth, From: st.booths[r.from].need.Booth,
+					Floor: a.langs.names[r.floor], Via: a.langs.names[r.via]})
 			}
 		}
 		slices.SortFunc(hops, func(x, y RelayHop) int {
 			return cmp.Or(cmp.Compare(x.Booth, y.Booth), cmp.Compare(x.Floor, y.Floor), cmp.Compare(x.From, y.From))
 		})
-		hops = slices.Compact(hops)
 		pl.RelayHops = append(pl.RelayHops, hops...)
-		for _, b := range booths {
-			ms := slices.Clone(st.members[b])
+		for _, k := range ks {
+			b := &st.booths[k]
+			ms := slices.Clone(b.members)
 			slices.Sort(ms) // people are indexed in id order
 			for _, m := range ms {
-				pl.Assignments = append(pl.Assignments, Assignment{SessionID: st.s.ID, Booth: b,
-					InterpreterID: a.people[m].in.ID, Role: a.role(st, b, m, hops)})
+				pl.Assignments = append(pl.Assignments, Assignment{SessionID: st.s.ID, Booth: b.need.Booth,
+					InterpreterID: a.people[m].in.ID, Role: a.role(st, k, m)})
 			}
+			if b.extra || len(ms) == 0 {
+				continue
+			}
+			pl.Routes = append(pl.Routes, a.routes(st, k, ms)...)
+			pl.Teams = append(pl.Teams, a.team(st, k))
 		}
 	}
 	pl.Assignments = append(pl.Assignments, a.kept...)
-	pl.Gaps = a.gaps
-	pl.Notes = a.notes
+	pl.Gaps = append(pl.Gaps, a.gaps...)
+	pl.Notes = append(pl.Notes, a.notes...)
+	for _, k := range a.passedLs {
+		po := *a.passed[k]
+		pl.PassedOver = append(pl.PassedOver, po)
+		msg := po.Message
+		if po.Count > 1 {
+			msg += fmt.Sprintf(" (and %d more seats for the same reason)", po.Count-1)
+		}
+		pl.Notes = append(pl.Notes, msg)
+	}
 	return pl
 }
 
-func (a *allocator) role(st *sessState, b Lang, m int, hops []RelayHop) Role {
-	p := a.people[m].in
-	var flags []string
-	if p.ClassOf(b) == ClassB {
-		flags = append(flags, string(RoleRetour))
+// routes states how each floor language reaches booth k.
+func (a *allocator) routes(st *sessState, k int, ms []int) []Route {
+	b := &st.booths[k]
+	var out []Route
+	srcs := slices.Clone(b.src)
+	slices.SortFunc(srcs, func(x, y langID) int { return cmp.Compare(a.langs.names[x], a.langs.names[y]) })
+	for _, f := range srcs {
+		r := Route{SessionID: st.s.ID, Booth: b.need.Booth, Floor: a.langs.names[f], Mode: RouteDirect, Direct: []string{}}
+		for _, m := range ms {
+			if a.people[m].has.has(f) {
+				r.Direct = append(r.Direct, a.people[m].in.ID)
+			}
+		}
+		for _, h := range b.routes {
+			if h.floor != f {
+				continue
+			}
+			X := &st.booths[h.from]
+			r.Mode, r.From, r.Via = RouteRelay, X.need.Booth, a.langs.names[h.via]
+			gs := slices.Clone(X.members)
+			slices.Sort(gs)
+			for _, g := range gs {
+				q := &a.people[g]
+				if q.has.has(f) && (h.via == X.lang || q.into.has(h.via)) {
+					r.Givers = append(r.Givers, q.in.ID)
+				}
+			}
+		}
+		out = append(out, r)
 	}
-	for _, h := range hops {
-		if h.From == b && p.ClassOf(h.Floor) != "" {
-			flags = append(flags, string(RoleRelayGiver))
-			break
+	return out
+}
+
+// team says which rule sized booth k.
+func (a *allocator) team(st *sessState, k int) TeamNote {
+	b := &st.booths[k]
+	rule, reason := sizeRule(st.s, b.need.Booth, b.need.Size, a.p)
+	size := b.need.Size
+	for x := range st.booths {
+		for _, r := range st.booths[x].routes {
+			if r.from == k && r.via != b.lang && a.p.RetourPivotSize > size {
+				size = a.p.RetourPivotSize
+				rule = SizeTwoWay
+				reason = fmt.Sprintf("it gives relay of %s into %s by retour: a two-way booth that gives relay needs %d (AIIC Professional Standards art. 6)",
+					a.langs.names[r.floor], a.langs.names[r.via], size)
+			}
 		}
 	}
-	if len(st.relay[b][m]) > 0 {
+	return TeamNote{SessionID: st.s.ID, Booth: b.need.Booth, Size: size, Rule: rule, Reason: reason}
+}
+
+func (a *allocator) role(st *sessState, k int, m int) Role {
+	p := &a.people[m]
+	b := &st.booths[k]
+	var flags []string
+	retour := p.bIn.has(b.lang)
+	giver := false
+	for x := range st.booths {
+		for _, r := range st.booths[x].routes {
+			if r.from == k && p.has.has(r.floor) && (r.via == b.lang || p.into.has(r.via)) {
+				giver = true
+				if r.via != b.lang && p.bIn.has(r.via) {
+					retour = true
+				}
+			}
+		}
+	}
+	if retour {
+		flags = append(flags, string(RoleRetour))
+	}
+	if giver {
+		flags = append(flags, string(RoleRelayGiver))
+	}
+	if len(b.hops[m]) > 0 {
 		flags = append(flags, string(RoleRelayTaker))
 	}
 	if len(flags) == 0 {

@@ -12,14 +12,19 @@ import (
 
 // benchWorld: 1,000 sessions over four weeks with up to six booths (the six UN languages),
 // 600 interpreters (a quarter remote, from five zones), UN policy.
-func benchWorld(tb testing.TB) Input {
+func benchWorld(tb testing.TB) Input { return benchWorldOf(tb, 1000) }
+
+// benchWorldOf is the same world with n sessions, 0.6 n interpreters and 0.3 n
+// commitments over the same four weeks (so that load per interpreter stays the same).
+func benchWorldOf(tb testing.TB, n int) Input {
 	r := rand.New(rand.NewPCG(6, 600))
+	npool := n * 6 / 10
 	six := langs("en fr es ar zh ru")
 	zones := []string{"Europe/Paris", "America/New_York", "Asia/Tokyo", "Africa/Nairobi", "America/Sao_Paulo"}
 	in := Input{Policy: UN()}
-	for i := 0; i < 600; i++ {
+	for i := 0; i < npool; i++ {
 		a := six[i%6]
-		it := Interpreter{ID: fmt.Sprintf("p%03d", i), Name: fmt.Sprintf("P%03d", i), Email: fmt.Sprintf("p%03d@example.org", i),
+		it := Interpreter{ID: fmt.Sprintf("p%04d", i), Name: fmt.Sprintf("P%04d", i), Email: fmt.Sprintf("p%04d@example.org", i),
 			Languages: []LangSkill{{a, ClassA}}}
 		for _, l := range six {
 			if l == a {
@@ -47,10 +52,10 @@ func benchWorld(tb testing.TB) Input {
 		}
 		in.Pool = append(in.Pool, it)
 	}
-	for i := 0; i < 1000; i++ {
+	for i := 0; i < n; i++ {
 		day := time.Date(2027, 1, 4+r.IntN(28), 0, 0, 0, 0, time.UTC)
 		start := day.Add(time.Duration(7*60+r.IntN(11*4)*15) * time.Minute)
-		s := Session{ID: fmt.Sprintf("s%04d", i), MeetingID: fmt.Sprintf("m%03d", i/10), Start: start,
+		s := Session{ID: fmt.Sprintf("s%05d", i), MeetingID: fmt.Sprintf("m%04d", i/10), Start: start,
 			End: start.Add(time.Duration(60+r.IntN(5)*30) * time.Minute)}
 		out := slices.Clone(six)
 		r.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
@@ -58,17 +63,53 @@ func benchWorld(tb testing.TB) Input {
 		s.Floor = slices.Clone(s.Outputs[:1+r.IntN(min(4, len(s.Outputs)))])
 		in.Sessions = append(in.Sessions, s)
 	}
-	for k := 0; k < 300; k++ {
+	for k := 0; k < n*3/10; k++ {
 		s := time.Date(2027, 1, 4+r.IntN(28), 8+r.IntN(10), 0, 0, 0, time.UTC)
-		in.Commitments = append(in.Commitments, Commitment{InterpreterID: in.Pool[r.IntN(600)].ID, Start: s, End: s.Add(3 * time.Hour)})
+		in.Commitments = append(in.Commitments, Commitment{InterpreterID: in.Pool[r.IntN(npool)].ID, Start: s, End: s.Add(3 * time.Hour)})
 	}
 	return in
 }
 
 // firstFit is the baseline: sessions in start order, booths in language order, the first
 // interpreter by id who passes the hard rules and has every floor language first-hand
-// (no relay, no fairness, no preferences). Test code only.
-func firstFit(in Input) []Assignment {
+// (no relay, no fairness, no preferences, no sittings: rest after every session and
+// sessions counted one by one). Test code only.
+func firstFit(in Input) []Assignment { return greedy(in, false) }
+
+// greedyRelay is the same first fit, but a member may also take a floor language by
+// relay from a booth staffed before it in the session whose members, all A in it, all
+// have the language (two at least): the like-for-like baseline of a relaying allocator.
+func greedyRelay(in Input) []Assignment { return greedy(in, true) }
+
+// relayFrom: the pivot booth member it of booth takes l from, the one the booth already
+// takes l from when there is one; "" when none fits.
+func relayFrom(team map[Lang][]*Interpreter, order []Lang, chosen map[[2]Lang]Lang, booth, l Lang, it *Interpreter, p Policy) Lang {
+	if !p.RelayAllowed {
+		return ""
+	}
+	if x, ok := chosen[[2]Lang{booth, l}]; ok {
+		if it.ClassOf(x) != "" {
+			return x
+		}
+		return ""
+	}
+	for _, x := range order {
+		ms := team[x]
+		if x == booth || x == l || it.ClassOf(x) == "" || len(ms) < 2 {
+			continue
+		}
+		ok := true
+		for _, m := range ms {
+			ok = ok && m.ClassOf(l) != "" && m.ClassOf(x) == ClassA
+		}
+		if ok {
+			return x
+		}
+	}
+	return ""
+}
+
+func greedy(in Input, relay bool) []Assignment {
 	type booked struct{ start, end time.Time }
 	busy := map[string][]booked{}
 	for _, c := range in.Commitments {
@@ -81,6 +122,9 @@ func firstFit(in Input) []Assignment {
 	p := in.Policy
 	var out []Assignment
 	for _, s := range sessions {
+		team := map[Lang][]*Interpreter{}
+		var order []Lang
+		chosen := map[[2]Lang]Lang{}
 		for _, need := range PlanBooths(s, p) {
 			for k := 0; k < len(pool) && need.Size > 0; k++ {
 				it := &pool[k]
@@ -88,8 +132,17 @@ func firstFit(in Input) []Assignment {
 					continue
 				}
 				ok := true
+				hops := map[Lang]Lang{}
 				for _, l := range need.Sources {
-					ok = ok && it.ClassOf(l) != ""
+					if it.ClassOf(l) != "" {
+						continue
+					}
+					x := Lang("")
+					if relay {
+						x = relayFrom(team, order, chosen, need.Booth, l, it, p)
+					}
+					ok = ok && x != ""
+					hops[l] = x
 				}
 				loc := it.Zone()
 				ls := s.Start.In(loc)
@@ -126,12 +179,58 @@ func firstFit(in Input) []Assignment {
 				if ok {
 					busy[it.ID] = append(busy[it.ID], booked{s.Start, s.End})
 					out = append(out, Assignment{SessionID: s.ID, Booth: need.Booth, InterpreterID: it.ID, Role: RoleInterpreter})
+					if _, seen := team[need.Booth]; !seen {
+						order = append(order, need.Booth)
+					}
+					team[need.Booth] = append(team[need.Booth], it)
+					for l, x := range hops {
+						chosen[[2]Lang{need.Booth, l}] = x
+					}
 					need.Size--
 				}
 			}
 		}
 	}
 	return out
+}
+
+// teamDays: distinct (interpreter, UTC day) pairs with work, what a secretariat hires.
+func teamDays(in Input, as []Assignment) int {
+	start := map[string]time.Time{}
+	for _, s := range in.Sessions {
+		start[s.ID] = s.Start
+	}
+	type key struct {
+		id  string
+		day string
+	}
+	days := map[key]bool{}
+	for _, a := range as {
+		days[key{a.InterpreterID, start[a.SessionID].UTC().Format(time.DateOnly)}] = true
+	}
+	return len(days)
+}
+
+// relayHops counts the seats that take some floor language by relay (checker's view).
+func relaySeats(in Input, as []Assignment) int {
+	floor := map[string][]Lang{}
+	for _, s := range in.Sessions {
+		floor[s.ID] = s.Floor
+	}
+	people := map[string]*Interpreter{}
+	for i := range in.Pool {
+		people[in.Pool[i].ID] = &in.Pool[i]
+	}
+	n := 0
+	for _, a := range as {
+		for _, l := range floor[a.SessionID] {
+			if l != a.Booth && people[a.InterpreterID].ClassOf(l) == "" {
+				n++
+				break
+			}
+		}
+	}
+	return n
 }
 
 // planMetrics: filled seats / needed seats, and the spread of booth minutes over the
@@ -141,10 +240,21 @@ func planMetrics(in Input, as []Assignment) (fill, stddev, ratio float64) {
 	for _, s := range in.Sessions {
 		mins[s.ID] = s.Minutes()
 	}
-	needed := 0
+	// Fill: seats filled up to each booth's size by the policy, over those seats (a
+	// two-way pivot's third member is beyond the base size and not counted).
+	needed, filled := 0, 0
+	size := map[[2]string]int{}
 	for _, s := range in.Sessions {
 		for _, b := range PlanBooths(s, in.Policy) {
 			needed += b.Size
+			size[[2]string{s.ID, string(b.Booth)}] = b.Size
+		}
+	}
+	for _, a := range as {
+		k := [2]string{a.SessionID, string(a.Booth)}
+		if size[k] > 0 {
+			size[k]--
+			filled++
 		}
 	}
 	load := map[string]float64{}
@@ -161,7 +271,7 @@ func planMetrics(in Input, as []Assignment) (fill, stddev, ratio float64) {
 	for _, v := range load {
 		sq += (v - mean) * (v - mean)
 	}
-	return 100 * float64(len(as)) / float64(needed), math.Sqrt(sq / float64(len(load))), hi / lo
+	return 100 * float64(filled) / float64(needed), math.Sqrt(sq / float64(len(load))), hi / lo
 }
 
 func hardViolations(in Input, as []Assignment) int {
@@ -174,34 +284,47 @@ func hardViolations(in Input, as []Assignment) int {
 	return n
 }
 
-// BenchmarkAllocate runs the allocator and the first-fit baseline on the same world.
+// BenchmarkAllocate runs the allocator and the greedy baselines (first fit without and
+// with relay) on the same worlds of 250 to 4,000 sessions (0.6 interpreters per session),
+// side by side in one run, and reports fill, seats on relay and team-days hired.
 // make bench: go test -run '^$' -bench Allocate -benchmem ./scheduler/interp/
 func BenchmarkAllocate(b *testing.B) {
-	in := benchWorld(b)
-	report := func(b *testing.B, as []Assignment) {
-		if n := hardViolations(in, as); n != 0 {
-			b.Fatalf("%d hard-rule violations", n)
+	for _, n := range []int{250, 1000, 2000, 4000} {
+		in := benchWorldOf(b, n)
+		report := func(b *testing.B, as []Assignment) {
+			if v := hardViolations(in, as); v != 0 {
+				b.Fatalf("%d hard-rule violations", v)
+			}
+			fill, sd, ratio := planMetrics(in, as)
+			b.ReportMetric(fill, "fill_%")
+			b.ReportMetric(sd, "load_sd_min")
+			b.ReportMetric(ratio, "load_max/min")
+			b.ReportMetric(float64(relaySeats(in, as)), "relay_seats")
+			b.ReportMetric(float64(teamDays(in, as)), "team_days")
 		}
-		fill, sd, ratio := planMetrics(in, as)
-		b.ReportMetric(fill, "fill_%")
-		b.ReportMetric(sd, "load_sd_min")
-		b.ReportMetric(ratio, "load_max/min")
+		b.Run(fmt.Sprintf("sessions=%d/allocator", n), func(b *testing.B) {
+			var p Plan
+			for b.Loop() {
+				p = Allocate(in)
+			}
+			report(b, p.Assignments)
+			b.ReportMetric(float64(len(p.RelayHops)), "relay_hops")
+		})
+		b.Run(fmt.Sprintf("sessions=%d/greedy_relay", n), func(b *testing.B) {
+			var as []Assignment
+			for b.Loop() {
+				as = greedyRelay(in)
+			}
+			report(b, as)
+		})
+		b.Run(fmt.Sprintf("sessions=%d/greedy", n), func(b *testing.B) {
+			var as []Assignment
+			for b.Loop() {
+				as = firstFit(in)
+			}
+			report(b, as)
+		})
 	}
-	b.Run("allocator", func(b *testing.B) {
-		var p Plan
-		for b.Loop() {
-			p = Allocate(in)
-		}
-		report(b, p.Assignments)
-		b.ReportMetric(float64(len(p.RelayHops)), "relay_hops")
-	})
-	b.Run("greedy", func(b *testing.B) {
-		var as []Assignment
-		for b.Loop() {
-			as = firstFit(in)
-		}
-		report(b, as)
-	})
 }
 
 // BenchmarkCheck re-validates the allocator's plan for the benchmark world.
@@ -226,6 +349,9 @@ func TestBenchWorldPlanIsValid(t *testing.T) {
 	}
 	if g := hardViolations(in, firstFit(in)); g != 0 {
 		t.Fatalf("baseline: %d hard-rule violations", g)
+	}
+	if g := hardViolations(in, greedyRelay(in)); g != 0 {
+		t.Fatalf("relaying baseline: %d hard-rule violations", g)
 	}
 	fill, _, _ := planMetrics(in, p.Assignments)
 	if fill < 90 {

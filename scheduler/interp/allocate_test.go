@@ -215,7 +215,7 @@ func TestAllocateRelay(t *testing.T) {
 	if len(p.Gaps) != 0 {
 		t.Fatalf("gaps %v", gapRules(p))
 	}
-	want := []RelayHop{{"s1", "es", "en", "ar"}, {"s1", "fr", "en", "ar"}}
+	want := []RelayHop{{"s1", "es", "en", "ar", "en"}, {"s1", "fr", "en", "ar", "en"}}
 	if !reflect.DeepEqual(p.RelayHops, want) {
 		t.Errorf("relay hops %+v, want %+v", p.RelayHops, want)
 	}

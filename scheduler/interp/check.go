@@ -29,6 +29,7 @@ func Check(in Input, assignments []Assignment) []Violation {
 			c.people[in.Pool[i].ID] = &in.Pool[i]
 		}
 	}
+	c.sittings()
 	valid := c.admit(assignments)
 	c.teams(valid)
 	c.relay(valid)
@@ -45,6 +46,50 @@ type checker struct {
 	sessions map[string]*Session
 	people   map[string]*Interpreter
 	out      []Violation
+	// sitting of each live session (by id) and each sitting's first start.
+	sitting  map[string]int
+	sitStart []time.Time
+}
+
+// sittings groups each meeting's live sessions into sittings: walking them by start, a
+// session whose start is at most break_max after the latest end so far (or before it)
+// continues the sitting.
+func (c *checker) sittings() {
+	c.sitting = map[string]int{}
+	byMeeting := map[string][]*Session{}
+	var meetings []string
+	for id, s := range c.sessions {
+		if s.Cancelled || !s.Start.Before(s.End) {
+			continue
+		}
+		if _, ok := byMeeting[s.MeetingID]; !ok {
+			meetings = append(meetings, s.MeetingID)
+		}
+		byMeeting[s.MeetingID] = append(byMeeting[s.MeetingID], c.sessions[id])
+	}
+	slices.Sort(meetings)
+	gap := c.in.Policy.BreakMax()
+	for _, m := range meetings {
+		list := byMeeting[m]
+		slices.SortFunc(list, func(x, y *Session) int {
+			if d := x.Start.Compare(y.Start); d != 0 {
+				return d
+			}
+			return strings.Compare(x.ID, y.ID)
+		})
+		var end time.Time
+		cur := -1
+		for _, s := range list {
+			if cur < 0 || s.Start.Sub(end) > gap {
+				cur = len(c.sitStart)
+				c.sitStart = append(c.sitStart, s.Start)
+				end = s.End
+			} else if s.End.After(end) {
+				end = s.End
+			}
+			c.sitting[s.ID] = cur
+		}
+	}
 }
 
 func (c *checker) flag(a Assignment, rule, format string, args ...any) {
@@ -185,55 +230,146 @@ func (c *checker) teams(seats []seat) {
 	}
 }
 
-func (c *checker) relay(seats []seat) {
-	booths := map[string]map[Lang][]*Interpreter{}
-	for _, st := range seats {
-		if booths[st.s.ID] == nil {
-			booths[st.s.ID] = map[Lang][]*Interpreter{}
+// pivotReason judges team X of booth x as the pivot that gives floor language f into
+// language via: "" when it can, else the rule that stops it.
+func (c *checker) pivotReason(x Lang, team []*Interpreter, f, via Lang) string {
+	givers, lacking, twoWay := 0, false, via != x
+	for _, m := range team {
+		cls := classIn(m, f)
+		if cls == "" {
+			lacking = true
 		}
-		booths[st.s.ID][st.a.Booth] = append(booths[st.s.ID][st.a.Booth], st.it)
+		if classIn(m, x) == ClassB {
+			twoWay = true
+		}
+		into := via == x
+		if !into {
+			vc := classIn(m, via)
+			into = vc == ClassA || (vc == ClassB && m.Retour)
+		}
+		if cls != "" && into {
+			givers++
+		}
 	}
+	switch {
+	case x != f && lacking && givers >= 2:
+		return RuleRelayChain // part of its output of f would itself be relayed
+	case givers >= 2 && twoWay && len(team) < c.in.Policy.RetourPivotSize:
+		return RuleRelayGivers
+	case givers >= 2:
+		return ""
+	case givers == 1:
+		return RuleRelayGivers
+	case x != f && lacking:
+		return RuleRelayChain
+	}
+	return RuleLanguageCoverage
+}
+
+// relay: every member who lacks a floor language takes it by one hop from a pivot booth
+// they understand, and all such members of a booth from the same pivot.
+func (c *checker) relay(seats []seat) {
+	type boothKey struct {
+		session string
+		booth   Lang
+	}
+	teams := map[boothKey][]*Interpreter{}
+	bySession := map[string][]Lang{}
+	seatsOf := map[boothKey][]seat{}
 	for _, st := range seats {
-		for _, l := range st.s.Floor {
-			if l == st.a.Booth || classIn(st.it, l) != "" {
+		k := boothKey{st.s.ID, st.a.Booth}
+		if _, ok := teams[k]; !ok {
+			bySession[st.s.ID] = append(bySession[st.s.ID], st.a.Booth)
+		}
+		teams[k] = append(teams[k], st.it)
+		seatsOf[k] = append(seatsOf[k], st)
+	}
+	for k, ss := range seatsOf {
+		s := ss[0].s
+		outputs := map[Lang]bool{}
+		for _, o := range s.Outputs {
+			outputs[o] = true
+		}
+		done := map[Lang]bool{}
+		for _, f := range s.Floor {
+			if f == k.booth || done[f] {
+				continue
+			}
+			done[f] = true
+			var lacking []seat
+			for _, st := range ss {
+				if classIn(st.it, f) == "" {
+					lacking = append(lacking, st)
+				}
+			}
+			if len(lacking) == 0 {
 				continue
 			}
 			if !c.in.Policy.RelayAllowed {
-				c.flag(st.a, RuleLanguageCoverage, "%s does not have %s and the policy allows no relay", st.it.Name, l)
+				for _, st := range lacking {
+					c.flag(st.a, RuleLanguageCoverage, "%s does not have %s and the policy allows no relay", st.it.Name, f)
+				}
 				continue
 			}
-			ok, chain, givers := false, false, false
-			for y, team := range booths[st.s.ID] {
-				if y == st.a.Booth || y == l || classIn(st.it, y) == "" {
+			// For each lacking member: a pivot they can take f from, or the best reason
+			// why none can give it (too few givers before a chain before no route).
+			rank := map[string]int{RuleRelayGivers: 3, RuleRelayChain: 2, RuleLanguageCoverage: 1}
+			reason := make([]string, len(lacking))
+			covered := make([]bool, len(lacking))
+			common := false
+			for _, x := range bySession[s.ID] {
+				if x == k.booth {
 					continue
 				}
-				have, retour := 0, false
-				for _, m := range team {
-					if classIn(m, l) != "" {
-						have++
-					} else {
-						chain = true
-					}
-					if classIn(m, y) == ClassB {
-						retour = true
+				team := teams[boothKey{s.ID, x}]
+				// A booth gives relay into its own language; the floor language's own
+				// booth (which has nothing to interpret from it) gives it by retour into
+				// another channel of the session.
+				vias := []Lang{x}
+				if x == f {
+					vias = vias[:0]
+					for _, o := range s.Outputs {
+						if o != x && !slices.Contains(vias, o) {
+							vias = append(vias, o)
+						}
 					}
 				}
-				if have >= 2 && (!retour || len(team) >= c.in.Policy.RetourPivotSize) {
-					ok = true
-					break
-				}
-				if have >= 1 {
-					givers = true
+				for _, via := range vias {
+					if via == f {
+						continue
+					}
+					r := c.pivotReason(x, team, f, via)
+					all := true
+					for n, st := range lacking {
+						if classIn(st.it, via) == "" {
+							all = false
+							continue
+						}
+						if r == "" {
+							covered[n] = true
+						} else if rank[r] > rank[reason[n]] {
+							reason[n] = r
+						}
+					}
+					if r == "" && all {
+						common = true
+					}
 				}
 			}
-			switch {
-			case ok:
-			case givers:
-				c.flag(st.a, RuleRelayGivers, "%s lacks %s and the pivot booth has too few members who can give relay from it", st.it.Name, l)
-			case chain:
-				c.flag(st.a, RuleRelayChain, "%s lacks %s and no booth they understand has it first-hand: relay would pass through two pivots", st.it.Name, l)
-			default:
-				c.flag(st.a, RuleLanguageCoverage, "%s lacks %s and no booth they understand can give it", st.it.Name, l)
+			if common {
+				continue
+			}
+			for n, st := range lacking {
+				switch {
+				case covered[n]:
+					c.flag(st.a, RuleRoute, "%s would take %s from another pivot than the rest of the %s booth: a booth takes each floor language from one pivot", st.it.Name, f, k.booth.Upper())
+				case reason[n] == RuleRelayGivers:
+					c.flag(st.a, RuleRelayGivers, "%s lacks %s and the pivot booth has too few members who can give relay from it", st.it.Name, f)
+				case reason[n] == RuleRelayChain:
+					c.flag(st.a, RuleRelayChain, "%s lacks %s and no booth they understand has it first-hand: relay would pass through two pivots", st.it.Name, f)
+				default:
+					c.flag(st.a, RuleLanguageCoverage, "%s lacks %s and no booth they understand can give it", st.it.Name, f)
+				}
 			}
 		}
 	}
@@ -284,10 +420,11 @@ func (c *checker) timeline(seats []seat) {
 				if blame == nil {
 					blame = x.seat
 				}
+				sameSitting := x.seat != nil && y.seat != nil && c.sitting[x.seat.s.ID] == c.sitting[y.seat.s.ID]
 				if x.start.Before(y.end) && y.start.Before(x.end) {
 					c.flag(blame.a, RuleDoubleBooking, "%s is booked %s-%s and %s-%s", it.Name,
 						x.start.UTC().Format(time.DateTime), x.end.UTC().Format(time.TimeOnly), y.start.UTC().Format(time.DateTime), y.end.UTC().Format(time.TimeOnly))
-				} else {
+				} else if !sameSitting {
 					c.flag(blame.a, RuleRest, "%s has less than %s of rest between bookings", it.Name, rest)
 				}
 			}
@@ -304,6 +441,47 @@ func (c *checker) timeline(seats []seat) {
 		}
 		days, weeks := map[string]*tally{}, map[string]*tally{}
 		var dayOrder, weekOrder []string
+		// Sittings a day: each sitting counts once, on the local day it starts; each
+		// commitment is a sitting of its own.
+		sitDays := map[string]map[int]bool{}
+		type sitTally struct {
+			minutes, sessions int
+			last              *seat
+			end               time.Time // booth time is the union: a double booking is judged apart
+		}
+		// Stretches: seats of one sitting joined by breaks of at most break_max; one team
+		// covers MaxSessionMinutes of such a stretch.
+		var stretches []*sitTally
+		open := map[int]*sitTally{}
+		for n, b := range list {
+			sit, start := -1-n, b.start
+			if b.seat != nil {
+				sit = c.sitting[b.seat.s.ID]
+				start = c.sitStart[sit]
+				st := open[sit]
+				if st == nil || b.start.Sub(st.end) > p.BreakMax() {
+					st = &sitTally{}
+					open[sit] = st
+					stretches = append(stretches, st)
+				}
+				if from := later(b.start, st.end); b.end.After(from) {
+					st.minutes += int(b.end.Sub(from) / time.Minute)
+				}
+				st.end = later(st.end, b.end)
+				st.sessions++
+				st.last = b.seat
+			}
+			d := start.In(loc).Format(time.DateOnly)
+			if sitDays[d] == nil {
+				sitDays[d] = map[int]bool{}
+			}
+			sitDays[d][sit] = true
+		}
+		for _, st := range stretches {
+			if max := p.MaxSessionMinutes; max > 0 && st.sessions > 1 && st.minutes > max {
+				c.flag(st.last.a, RuleSittingCap, "%s would work %d booth minutes in one sitting; one team covers %d", it.Name, st.minutes, max)
+			}
+		}
 		for _, b := range list {
 			lt := b.start.In(loc)
 			d := lt.Format(time.DateOnly)
@@ -333,8 +511,11 @@ func (c *checker) timeline(seats []seat) {
 			if dayCap > 0 && t.minutes > dayCap {
 				c.flag(t.last.a, RuleDailyCap, "%s would work %d booth minutes on %s (cap %d)", it.Name, t.minutes, d, dayCap)
 			}
-			if perDay > 0 && t.sessions > perDay {
-				c.flag(t.last.a, RuleSessionsPerDay, "%s would work %d sessions on %s (cap %d)", it.Name, t.sessions, d, perDay)
+		}
+		for _, d := range dayOrder {
+			t := days[d]
+			if n := len(sitDays[d]); t.last != nil && perDay > 0 && n > perDay {
+				c.flag(t.last.a, RuleSessionsPerDay, "%s would work %d sittings on %s (cap %d)", it.Name, n, d, perDay)
 			}
 		}
 		for _, wk := range weekOrder {
@@ -376,4 +557,174 @@ func capOf(policy, own int) int {
 		return own
 	}
 	return policy
+}
+
+func later(x, y time.Time) time.Time {
+	if x.After(y) {
+		return x
+	}
+	return y
+}
+
+// CheckPlan re-validates a plan: its assignments (Check), and every language route it
+// states, verified against the teams: each staffed booth has exactly one route per floor
+// language it takes; a direct route names exactly the members who have the language; a
+// relay comes from another booth that takes the language first-hand, into its own
+// language (or, for the language's own booth, by retour into another channel), given by
+// at least two of its members who have it and work into that language, understood by
+// every member who lacks it, and from a booth of RetourPivotSize when it works two-way.
+func CheckPlan(in Input, p Plan) []Violation {
+	vs := Check(in, p.Assignments)
+	vs = append(vs, checkRoutes(in, p)...)
+	slices.SortStableFunc(vs, func(x, y Violation) int {
+		return strings.Compare(x.SessionID+"\x00"+string(x.Booth)+"\x00"+x.InterpreterID+"\x00"+x.Rule,
+			y.SessionID+"\x00"+string(y.Booth)+"\x00"+y.InterpreterID+"\x00"+y.Rule)
+	})
+	return vs
+}
+
+func checkRoutes(in Input, p Plan) []Violation {
+	type key struct {
+		session string
+		booth   Lang
+	}
+	sessions := map[string]*Session{}
+	for i := range in.Sessions {
+		if _, ok := sessions[in.Sessions[i].ID]; !ok {
+			sessions[in.Sessions[i].ID] = &in.Sessions[i]
+		}
+	}
+	people := map[string]*Interpreter{}
+	for i := range in.Pool {
+		if _, ok := people[in.Pool[i].ID]; !ok {
+			people[in.Pool[i].ID] = &in.Pool[i]
+		}
+	}
+	teams := map[key][]*Interpreter{}
+	var order []key
+	for _, a := range p.Assignments {
+		s, it := sessions[a.SessionID], people[a.InterpreterID]
+		if s == nil || it == nil || s.Cancelled {
+			continue // Check reports these
+		}
+		k := key{a.SessionID, a.Booth}
+		if _, ok := teams[k]; !ok {
+			order = append(order, k)
+		}
+		if !slices.Contains(teams[k], it) {
+			teams[k] = append(teams[k], it)
+		}
+	}
+	var out []Violation
+	bad := func(r Route, format string, args ...any) {
+		out = append(out, Violation{SessionID: r.SessionID, Booth: r.Booth, Rule: RuleRoute,
+			Message: fmt.Sprintf("route of %s into the %s booth: ", r.Floor, r.Booth.Upper()) + fmt.Sprintf(format, args...)})
+	}
+	routes := map[key]map[Lang][]Route{}
+	for _, r := range p.Routes {
+		k := key{r.SessionID, r.Booth}
+		if _, ok := teams[k]; !ok {
+			bad(r, "the plan staffs no such booth")
+			continue
+		}
+		if routes[k] == nil {
+			routes[k] = map[Lang][]Route{}
+		}
+		routes[k][r.Floor] = append(routes[k][r.Floor], r)
+	}
+	ids := func(team []*Interpreter, keep func(*Interpreter) bool) []string {
+		var out []string
+		for _, m := range team {
+			if keep(m) {
+				out = append(out, m.ID)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	for _, k := range order {
+		s := sessions[k.session]
+		team := teams[k]
+		outputs := map[Lang]bool{}
+		for _, o := range s.Outputs {
+			outputs[o] = true
+		}
+		seen := map[Lang]bool{}
+		for _, f := range s.Floor {
+			if f == k.booth || seen[f] {
+				continue
+			}
+			seen[f] = true
+			rs := routes[k][f]
+			if len(rs) != 1 {
+				bad(Route{SessionID: k.session, Booth: k.booth, Floor: f}, "the plan states %d routes, one is needed", len(rs))
+				continue
+			}
+			r := rs[0]
+			have := ids(team, func(m *Interpreter) bool { return classIn(m, f) != "" })
+			if got := slices.Sorted(slices.Values(r.Direct)); !slices.Equal(got, have) {
+				bad(r, "direct lists %v, the members who have %s are %v", r.Direct, f, have)
+			}
+			switch r.Mode {
+			case RouteDirect:
+				if len(have) != len(team) {
+					bad(r, "direct, but %d of %d members have %s", len(have), len(team), f)
+				}
+				continue
+			case RouteRelay:
+			default:
+				bad(r, "unknown mode %q", r.Mode)
+				continue
+			}
+			if !in.Policy.RelayAllowed {
+				bad(r, "the %s policy allows no relay", in.Policy.Name)
+			}
+			from, ok := teams[key{k.session, r.From}]
+			switch {
+			case r.From == k.booth || !ok:
+				bad(r, "the pivot %q is not another staffed booth of the session", r.From)
+				continue
+			case r.Via == f:
+				bad(r, "a pivot cannot give %s into itself", f)
+				continue
+			case r.Via != r.From && (r.From != f || !outputs[r.Via]):
+				bad(r, "only the %s booth gives it by retour, and only into a channel of the session", f.Upper())
+				continue
+			}
+			into := func(m *Interpreter) bool {
+				if r.Via == r.From {
+					return true
+				}
+				c := classIn(m, r.Via)
+				return c == ClassA || (c == ClassB && m.Retour)
+			}
+			givers := ids(from, func(m *Interpreter) bool { return classIn(m, f) != "" && into(m) })
+			for _, g := range r.Givers {
+				if !slices.Contains(givers, g) {
+					bad(r, "%s cannot give %s into %s from the %s booth", g, f, r.Via, r.From.Upper())
+				}
+			}
+			if len(r.Givers) < 2 || len(givers) < 2 {
+				bad(r, "%d givers; a hand-over needs two", min(len(r.Givers), len(givers)))
+			}
+			twoWay := r.Via != r.From
+			for _, m := range from {
+				if r.From != f && classIn(m, f) == "" {
+					bad(r, "%s in the pivot booth lacks %s: the relay would be chained", m.ID, f)
+				}
+				if classIn(m, r.From) == ClassB {
+					twoWay = true
+				}
+			}
+			if twoWay && len(from) < in.Policy.RetourPivotSize {
+				bad(r, "the two-way %s booth has %d members; giving relay it needs %d", r.From.Upper(), len(from), in.Policy.RetourPivotSize)
+			}
+			for _, m := range team {
+				if classIn(m, f) == "" && classIn(m, r.Via) == "" {
+					bad(r, "%s has neither %s nor %s", m.ID, f, r.Via)
+				}
+			}
+		}
+	}
+	return out
 }

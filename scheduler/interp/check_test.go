@@ -62,9 +62,17 @@ func TestCheckRelay(t *testing.T) {
 	if got := violationRules(Check(in, as)); !slices.Equal(got, want) {
 		t.Errorf("retour pivot of two: %v, want %v", got, want)
 	}
+	// A third member without Arabic: the EN booth has three, but its Arabic output would
+	// partly be a relay itself, so it is no pivot for Arabic (and ec has no route at all).
 	in.Pool = append(in.Pool, newInterp("ec", "en:A"))
-	if got := violationRules(Check(in, append(as, asg("s1", "en", "ec")))); !slices.Equal(got, []string{"s1/en/ec:language_coverage"}) {
-		t.Errorf("retour pivot of three: %v", got)
+	want = []string{"s1/en/ec:language_coverage", "s1/es/sa:relay_chain", "s1/es/sb:relay_chain", "s1/fr/fa:relay_chain", "s1/fr/fb:relay_chain"}
+	if got := violationRules(Check(in, append(as, asg("s1", "en", "ec")))); !slices.Equal(got, want) {
+		t.Errorf("retour pivot of three: %v, want %v", got, want)
+	}
+	// With Arabic, the third member makes the two-way EN booth a pivot.
+	in.Pool[len(in.Pool)-1] = newInterp("ec", "en:A ar:C")
+	if got := violationRules(Check(in, append(as, asg("s1", "en", "ec")))); len(got) != 0 {
+		t.Errorf("two-way pivot of three: %v", got)
 	}
 }
 

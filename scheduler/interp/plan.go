@@ -13,7 +13,9 @@ const (
 	RuleRest             = "rest"
 	RuleDailyCap         = "daily_cap"
 	RuleWeeklyCap        = "weekly_cap"
-	RuleSessionsPerDay   = "sessions_per_day"
+	RuleSessionsPerDay   = "sessions_per_day" // sittings a day (a sitting counts once, however many blocks)
+	RuleSittingCap       = "sitting_cap"      // booth time of one team in one sitting beyond MaxSessionMinutes
+	RuleRoute            = "route"            // a language route the plan states does not hold
 	RuleUnavailable      = "unavailable"
 	RuleWorkingHours     = "working_hours" // remote member outside local working hours
 	RuleDeclined         = "declined"
@@ -71,12 +73,67 @@ type Input struct {
 	Declined []Declined
 }
 
-// RelayHop: booth Booth takes floor language Floor from the output of booth From.
+// RelayHop: booth Booth takes floor language Floor from the output of pivot booth From,
+// which interprets it into Via: From's own language, or (retour) its members' B language.
 type RelayHop struct {
 	SessionID string `json:"session_id"`
 	Booth     Lang   `json:"booth"`
 	From      Lang   `json:"from"`
 	Floor     Lang   `json:"floor"`
+	Via       Lang   `json:"via"`
+}
+
+// Route modes: how a floor language reaches a booth.
+const (
+	RouteDirect = "direct" // every member has the floor language first-hand
+	RouteRelay  = "relay"  // members who lack it take it from one pivot booth's output
+)
+
+// Route says how one floor language reaches one booth of a session: direct (Direct
+// lists the members who have it first-hand: all of them), or by relay from the pivot
+// booth From, interpreted into Via and given by Givers (at least two members of From who
+// have the floor language first-hand and work into Via); Direct then lists the members of
+// the booth who still hear the floor themselves. Relay is never chained: From takes the
+// floor language directly.
+type Route struct {
+	SessionID string   `json:"session_id"`
+	Booth     Lang     `json:"booth"`
+	Floor     Lang     `json:"floor"`
+	Mode      string   `json:"mode"`
+	Direct    []string `json:"direct"`
+	From      Lang     `json:"from,omitempty"`
+	Via       Lang     `json:"via,omitempty"`
+	Givers    []string `json:"givers,omitempty"`
+}
+
+// Team-size rules: which rule of the policy sized a booth's team.
+const (
+	SizeByDuration = "team_sizes"        // the policy's team size for the session's length
+	SizeByBlocks   = "session_blocks"    // longer than one team covers: one team per started block
+	SizeThreeBooth = "three_booths"      // the policy staffs this language with three (UN: AR, ZH)
+	SizeTwoWay     = "retour_pivot_size" // a two-way booth that gives relay (AIIC art. 6)
+)
+
+// TeamNote says how many interpreters a booth of a session is staffed for, by which rule.
+type TeamNote struct {
+	SessionID string `json:"session_id"`
+	Booth     Lang   `json:"booth"`
+	Size      int    `json:"size"`
+	Rule      string `json:"rule"`
+	Reason    string `json:"reason"`
+}
+
+// PassedOver: an interpreter who works into a booth's language and would have been
+// preferred for it (fewer booth minutes, the same team, a stated wish) was not chosen
+// because of a hard rule. One entry per interpreter and rule: Count seats, the first of
+// them named.
+type PassedOver struct {
+	InterpreterID string `json:"interpreter_id"`
+	Rule          string `json:"rule"`
+	Count         int    `json:"count"`
+	SessionID     string `json:"session_id"`
+	Booth         Lang   `json:"booth"`
+	Message       string `json:"message"`
 }
 
 // Gap is a seat the allocator could not fill: which booth, which rule failed, and the
@@ -94,8 +151,12 @@ type Gap struct {
 type Plan struct {
 	Assignments []Assignment `json:"assignments"`
 	RelayHops   []RelayHop   `json:"relay_hops"`
-	Gaps        []Gap        `json:"gaps"`
-	Notes       []string     `json:"notes"`
+	// Routes: for every staffed booth of every session and every floor language it takes.
+	Routes     []Route      `json:"routes"`
+	Teams      []TeamNote   `json:"teams"`
+	PassedOver []PassedOver `json:"passed_over"`
+	Gaps       []Gap        `json:"gaps"`
+	Notes      []string     `json:"notes"`
 }
 
 // Violation is a hard rule a set of assignments breaks.

@@ -34,11 +34,28 @@ type Policy struct {
 	// RemoteBoothMinutesPerDay caps remote interpreters further (AIIC advises 3 h a day
 	// for remote work); zero means no extra cap.
 	RemoteBoothMinutesPerDay int `json:"remote_booth_minutes_per_day,omitempty"`
+	// BreakMaxMinutes: sessions of one meeting separated by breaks no longer than this
+	// (coffee breaks) are one sitting: no rest is required inside it, it counts once
+	// against Caps.SessionsPerDay (which counts sittings), and one team covers at most
+	// MaxSessionMinutes of its booth time. Zero means DefaultBreakMaxMinutes.
+	BreakMaxMinutes int `json:"break_max_minutes,omitempty"`
+}
+
+// DefaultBreakMaxMinutes is the longest break inside a sitting when a policy sets none.
+const DefaultBreakMaxMinutes = 45
+
+// BreakMax is the policy's longest break inside a sitting.
+func (p Policy) BreakMax() time.Duration {
+	if p.BreakMaxMinutes <= 0 {
+		return DefaultBreakMaxMinutes * time.Minute
+	}
+	return time.Duration(p.BreakMaxMinutes) * time.Minute
 }
 
 // AIIC is the policy of the AIIC Professional Standards: solo up to 40 minutes, two per
-// booth up to 3 hours, three in a booth that gives relay while working retour, relay
-// allowed, two 3-hour sessions a day, eight a week, at most 3 hours a day remote.
+// booth up to 3 hours, three in a two-way booth that gives relay, relay allowed, a sitting
+// of up to 3 hours per team, two sittings (6 hours of booth time) a day, eight 3-hour
+// sittings a week, at most 3 hours a day remote; breaks up to 45 minutes stay in the sitting.
 func AIIC() Policy {
 	return Policy{
 		Name:              "aiic",
@@ -53,11 +70,13 @@ func AIIC() Policy {
 			MinRest:             time.Hour,
 		},
 		RemoteBoothMinutesPerDay: 180,
+		BreakMaxMinutes:          DefaultBreakMaxMinutes,
 	}
 }
 
 // UN is United Nations practice: two per booth, three in the Arabic and Chinese booths
-// (they work both ways), two 3-hour sessions a day, seven a week, relay allowed.
+// (they work both ways and give relay), two 3-hour sittings a day, seven a week, relay
+// allowed; breaks up to 45 minutes stay in the sitting.
 func UN() Policy {
 	return Policy{
 		Name:              "un",
@@ -72,6 +91,7 @@ func UN() Policy {
 			SessionsPerDay:      2,
 			MinRest:             time.Hour,
 		},
+		BreakMaxMinutes: DefaultBreakMaxMinutes,
 	}
 }
 
@@ -124,6 +144,9 @@ func (p Policy) Validate() []FieldError {
 	c := p.Caps
 	if c.BoothMinutesPerDay <= 0 || c.BoothMinutesPerWeek <= 0 || c.SessionsPerDay <= 0 {
 		add("caps", "required", "a policy needs positive daily and weekly booth-minute caps and sessions per day")
+	}
+	if p.BreakMaxMinutes < 0 {
+		add("break_max_minutes", "negative", "cannot be negative (zero means 45 minutes)")
 	}
 	if c.MinRest < 0 || p.RemoteBoothMinutesPerDay < 0 {
 		add("caps", "negative", "caps cannot be negative")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/plenary/plenary/scheduler/planner"
 	"github.com/plenary/plenary/scheduler/zone"
+	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/problem"
 )
 
@@ -47,6 +48,16 @@ func ResolveTimes(startIn, endIn string, dur time.Duration, tzIn, fold string) (
 		findings = appendNew(findings, more)
 	} else {
 		end = start.Add(dur)
+	}
+	for _, f := range []struct {
+		name string
+		t    time.Time
+	}{{"start", start}, {"end", end}} {
+		if !db.StorableTime(f.t) {
+			return Times{}, problem.Unprocessable("instant_out_of_range",
+				fmt.Sprintf("the session's %s falls outside the years 1 to 9999 (UTC)", f.name),
+				problem.FieldError{Field: f.name, Code: "instant_out_of_range", Message: "between the years 1 and 9999"})
+		}
 	}
 	if !end.After(start) {
 		return Times{}, problem.Unprocessable("end_before_start",

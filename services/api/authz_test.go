@@ -157,8 +157,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 	callers = append(callers,
 		caller{name: "anonymous", world: "other", allowed: public},
 		caller{name: "anonymous on a public meeting", world: "public", allowed: func(a auth.Access) bool { return public(a) || a.PublicWhen != nil }},
-		caller{name: "malformed bearer", bearer: "pln_short", world: "other", allowed: func(auth.Access) bool { return false }},
-		caller{name: "revoked admin", bearer: revoked, world: "other", allowed: func(auth.Access) bool { return false }},
+		// Probes ignore credentials: a bad token does not fail a health check.
+		caller{name: "malformed bearer", bearer: "pln_short", world: "other", allowed: func(a auth.Access) bool { return a.Probe }},
+		caller{name: "revoked admin", bearer: revoked, world: "other", allowed: func(a auth.Access) bool { return a.Probe }},
 	)
 	for _, c := range []struct {
 		name, secret string
@@ -356,6 +357,7 @@ func TestPolicyInvariants(t *testing.T) {
 	// The only routes open to everyone; the published agenda is public only for meetings
 	// marked public.
 	openToAll := []string{"GET /healthz", "GET /readyz", "GET /openapi.yaml"}
+	probes := []string{"GET /healthz", "GET /readyz"}
 	publishable := []string{"GET /v1/meetings/:id/agenda"}
 	// POSTs that compute and store nothing.
 	computations := []string{"POST /v1/time/convert", "POST /v1/time/check", "POST /v1/planning/slots"}
@@ -365,6 +367,9 @@ func TestPolicyInvariants(t *testing.T) {
 		case auth.AccessPublic:
 			if !slices.Contains(openToAll, key) {
 				t.Errorf("%s is public; only %v may be", key, openToAll)
+			}
+			if a.Probe != slices.Contains(probes, key) {
+				t.Errorf("%s: probe %v; only %v are probes (no credentials, no rate limit)", key, a.Probe, probes)
 			}
 		case auth.AccessLink:
 			// The mail page's link is for the one mail folder of `plenary serve`.

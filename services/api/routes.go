@@ -63,8 +63,9 @@ func policy(d Deps) auth.Policy {
 	return auth.Policy{
 		// Operations. /metrics needs a token (Prometheus sends it with
 		// authorization.credentials): route names and rates are not for everyone.
-		"GET /healthz":      auth.Public(),
-		"GET /readyz":       auth.Public(),
+		// Probes ignore credentials and are never rate limited (auth.Probe).
+		"GET /healthz":      auth.Probe(),
+		"GET /readyz":       auth.Probe(),
 		"GET /openapi.yaml": auth.Public(),
 		"GET /metrics":      auth.Viewer(auth.AllMeetings()),
 

@@ -221,12 +221,21 @@ func TestRateLimits(t *testing.T) {
 	e := startEnv(t, d, clock, deps, keys, links)
 	// The clock stands still, so no bucket refills during the test.
 	e.token = ""
-	e.must(200, e.do("GET", "/healthz", nil))
-	e.must(200, e.do("GET", "/healthz", nil, "X-Forwarded-For", "203.0.113.9"))
-	r := e.do("GET", "/healthz", nil, "X-Forwarded-For", "198.51.100.7") // untrusted: same client
+	if r := e.do("GET", "/openapi.yaml", nil); r.Status != 200 {
+		t.Fatalf("openapi: %d", r.Status)
+	}
+	if r := e.do("GET", "/openapi.yaml", nil, "X-Forwarded-For", "203.0.113.9"); r.Status != 200 {
+		t.Fatalf("openapi: %d", r.Status)
+	}
+	r := e.do("GET", "/openapi.yaml", nil, "X-Forwarded-For", "198.51.100.7") // untrusted: same client
 	r.Problem(t, 429, "rate_limited")
 	if r.Header.Get("Retry-After") == "" {
 		t.Fatal("429 without Retry-After")
+	}
+	// Probes are never limited, even for a client that is.
+	for range 50 {
+		e.must(200, e.do("GET", "/healthz", nil))
+		e.must(200, e.do("GET", "/readyz", nil))
 	}
 	// Guessing tokens counts against the address.
 	e.token = "pln_" + strings.Repeat("C", 43)

@@ -66,6 +66,10 @@ type Deps struct {
 	// limits per address); none when empty, so a client cannot pick its own address.
 	TrustedProxies []string
 
+	// RequestBudget bounds each request's database calls (a little under the server's
+	// write timeout); httpx.DefaultBudget when zero.
+	RequestBudget time.Duration
+
 	// Interpretation is the interpreters, plans and assignments service (routes are
 	// mounted when nil).
 	Interpretation *interpretation.Service
@@ -89,7 +93,7 @@ func NewServer(d Deps) http.Handler {
 	if d.Tokens.Audit == nil {
 		d.Tokens.Audit = audit.TokenHook(d.Now)
 	}
-	r := httpx.NewEngine(httpx.Options{Log: d.Log, Registry: d.Registry, RouteBodyLimits: map[string]int64{
+	r := httpx.NewEngine(httpx.Options{Log: d.Log, Registry: d.Registry, Budget: d.RequestBudget, RouteBodyLimits: map[string]int64{
 		"POST /v1/interpreters/import":               ImportBodyBytes,
 		"POST /v1/meetings/:id/registrations/import": ImportBodyBytes,
 	}})

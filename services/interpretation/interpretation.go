@@ -24,6 +24,7 @@ import (
 
 	"github.com/plenary/plenary/scheduler/interp"
 	"github.com/plenary/plenary/scheduler/zone"
+	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/problem"
 )
 
@@ -248,6 +249,9 @@ func (in InterpreterInput) applyWork(it *Interpreter, creating bool, add func(fi
 			}
 			if err2 != nil {
 				add(fmt.Sprintf("unavailable[%d].end", i), "invalid_instant", "an RFC 3339 instant such as 2026-12-01T18:00:00Z")
+			}
+			if (err1 == nil && !db.StorableTime(s)) || (err2 == nil && !db.StorableTime(e)) {
+				add(fmt.Sprintf("unavailable[%d]", i), "instant_out_of_range", "between the years 1 and 9999")
 			}
 			it.Unavailable = append(it.Unavailable, interp.Interval{Start: s.UTC(), End: e.UTC()})
 		}

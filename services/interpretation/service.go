@@ -107,6 +107,10 @@ func (s *Service) txOnce(ctx context.Context, opts *sql.TxOptions, fn func(tx *s
 		_ = tx.Rollback()
 		return err
 	}
+	if err := db.MarkCommit(ctx, tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}

@@ -157,7 +157,8 @@ func newApp(c config, d *db.DB, js jetstream.JetStream, log *slog.Logger, links 
 		return nil, err
 	}
 	deps := api.Deps{Log: log, DB: d, Registry: reg, Agenda: ag, Registrations: regs, Notifier: feeds, Interpretation: ip, Ready: ready,
-		LinkKeys: links.Keys, Limits: sec.Limits, CORSOrigins: sec.CORSOrigins, TrustedProxies: sec.TrustedProxies}
+		LinkKeys: links.Keys, Limits: sec.Limits, CORSOrigins: sec.CORSOrigins, TrustedProxies: sec.TrustedProxies,
+		RequestBudget: sec.RequestBudget}
 	for _, o := range opts {
 		o(&deps)
 	}
@@ -240,7 +241,15 @@ func serve(ctx context.Context, c config, stdout io.Writer, ready chan<- string)
 		return err
 	}
 	mailDir := filepath.Join(c.DataDir, "mail")
-	a, err := newApp(c, d, emb.JetStream(), log, links, nil, nil, func(deps *api.Deps) {
+	// The embedded NATS lives and dies with this process: when it is down nothing brings
+	// it back but a restart, so it makes serve unready (unlike an external cluster).
+	embeddedCheck := api.Check{Name: "embedded_nats", Fn: func(context.Context) error {
+		if !emb.Server().Running() || !emb.Server().JetStreamEnabled() || !emb.Conn().IsConnected() {
+			return errors.New("embedded NATS JetStream is not running")
+		}
+		return nil
+	}}
+	a, err := newApp(c, d, emb.JetStream(), log, links, []api.Check{embeddedCheck}, nil, func(deps *api.Deps) {
 		deps.Mount = append(deps.Mount, func(r *gin.Engine, _ *gin.RouterGroup) { devmail.Mount(r, mailDir) })
 	})
 	if err != nil {

@@ -71,6 +71,10 @@ func TestServeMailPageLink(t *testing.T) {
 		b, _ := io.ReadAll(res.Body)
 		return res.StatusCode, string(b)
 	}
+	// Readiness names the embedded NATS beside the database.
+	if code, body := get("/readyz"); code != 200 || !strings.Contains(body, `"embedded_nats":"ok"`) || !strings.Contains(body, `"database":"ok"`) {
+		t.Fatalf("readyz: %d %s", code, body)
+	}
 	code, page := get("/dev/mail?token=" + url.QueryEscape(token))
 	if code != 200 || !strings.Contains(page, "Inscription confirmée") || strings.Contains(page, "Léa <b>") {
 		t.Fatalf("mail page: %d %s", code, page)

@@ -24,6 +24,8 @@ type security struct {
 	Limits         auth.Limits
 	CORSOrigins    []string
 	TrustedProxies []string
+	// RequestBudget is each request's deadline, under the write timeout.
+	RequestBudget time.Duration
 }
 
 func (c config) security() security {
@@ -37,6 +39,7 @@ func (c config) security() security {
 		Limits:         auth.Limits{PerToken: rate.Limit(c.RateToken), PerIP: rate.Limit(c.RatePublic)},
 		CORSOrigins:    auth.ParseOrigins(c.CORSOrigins),
 		TrustedProxies: proxies,
+		RequestBudget:  requestBudget(c.WriteTimeout),
 	}
 }
 
@@ -179,4 +182,14 @@ func timeOf(t *time.Time) string {
 		return ""
 	}
 	return t.Format(time.RFC3339)
+}
+
+// requestBudget leaves a request time to write its 503 before the server's write timeout
+// cuts the connection: a tenth of the timeout, at least one second.
+func requestBudget(writeTimeout time.Duration) time.Duration {
+	if writeTimeout <= 0 {
+		return 0
+	}
+	margin := max(writeTimeout/10, time.Second)
+	return max(writeTimeout-margin, writeTimeout/2)
 }

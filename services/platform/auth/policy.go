@@ -101,10 +101,19 @@ type Access struct {
 	// PublicWhen, when set on a role route, opens it to everyone when it returns true
 	// (the agenda of a meeting marked public).
 	PublicWhen func(ctx context.Context, c *gin.Context) (bool, error)
+
+	// Probe marks a public health or readiness route: it ignores credentials and is never
+	// rate limited, so neither a flood of anonymous requests nor a token store outage
+	// can make an orchestrator's probe fail.
+	Probe bool
 }
 
 // Public is the access of a route open to everyone.
 func Public() Access { return Access{Kind: AccessPublic} }
+
+// Probe is the access of a health or readiness route: public, credentials ignored, no
+// rate limit.
+func Probe() Access { return Access{Kind: AccessPublic, Probe: true} }
 
 // Viewer is the access of a route that reads.
 func Viewer(s Scope) Access { return Access{Kind: AccessRole, Role: RoleViewer, Scope: s} }
@@ -203,6 +212,10 @@ func Enforce(cfg Config) gin.HandlerFunc {
 				"%s %s has no access policy; %s", c.Request.Method, route, HowToAdd))
 			return
 		}
+		if access.Probe {
+			c.Next()
+			return
+		}
 		now := cfg.Now()
 		actor := Actor{Kind: ActorPublic, ID: "public", Name: "public", RequestID: httpx.RequestID(c)}
 		var authErr error
@@ -213,6 +226,12 @@ func Enforce(cfg Config) gin.HandlerFunc {
 				authErr = errUnknownToken
 			} else if t, err := cfg.Tokens.Authenticate(c.Request.Context(), secret); err != nil {
 				authErr = err
+				if pe := problem.From(err); pe.Kind != problem.KindUnauthorized {
+					// The token store cannot answer: the caller is neither anonymous nor
+					// refused, and must not fall into the anonymous rate limit.
+					httpx.Fail(c, problem.Unavailable("authentication", err))
+					return
+				}
 			} else {
 				actor = t.Actor()
 				actor.RequestID = httpx.RequestID(c)
@@ -306,8 +325,10 @@ func checkRole(c *gin.Context, a Access, actor Actor) error {
 	}
 	// Only when the token does not suffice: the check costs a read.
 	open, perr := a.PublicWhen(c.Request.Context(), c)
-	if perr != nil && problem.From(perr).Kind == problem.KindInternal {
-		return perr
+	if perr != nil {
+		if k := problem.From(perr).Kind; k == problem.KindInternal || k == problem.KindUnavailable {
+			return perr
+		}
 	}
 	if open {
 		return nil

@@ -323,5 +323,8 @@ func (s *Store) touch(ctx context.Context, id string) {
 		return
 	}
 	// Best effort: a failed write only leaves last_used_at a little old.
-	_, _ = s.db.ExecContext(context.WithoutCancel(ctx), `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, now, id)
+	// Bounded: a hung database must not hold the request that only wanted to read.
+	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	_, _ = s.db.ExecContext(tctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, now, id)
 }

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,7 +46,7 @@ var migrations embed.FS
 func Open(ctx context.Context, dsn string) (*DB, error) {
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		sqldb, err := sql.Open("pgx", dsn)
+		sqldb, err := sql.Open("pgx", withDeadlines(dsn))
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
@@ -87,6 +88,32 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	return d, nil
+}
+
+// Server-side deadlines every PostgreSQL session gets unless its DSN sets its own: no
+// statement runs longer than a request may wait for it, a transaction left open by a
+// client that hung up releases its locks, and a server that does not answer the
+// connection attempt is given up on. Context deadlines cut the client side short; these
+// stop the server side too.
+var pgDeadlines = map[string]string{
+	"statement_timeout":                   "30000", // ms
+	"idle_in_transaction_session_timeout": "60000", // ms
+	"connect_timeout":                     "5",     // s
+}
+
+func withDeadlines(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn // pgx reports the malformed DSN
+	}
+	q := u.Query()
+	for k, v := range pgDeadlines {
+		if !q.Has(k) {
+			q.Set(k, v)
+		}
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 func redact(dsn string) string {
@@ -150,8 +177,39 @@ func (d *DB) Tx(ctx context.Context, fn func(*sql.Tx) error) error {
 		_ = tx.Rollback()
 		return err
 	}
+	if err := MarkCommit(ctx, tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+type commitMarkKey struct{}
+
+type commitMark struct {
+	query string
+	args  []any
+}
+
+// WithCommitMark returns a context whose write transactions also run query (with args)
+// just before they commit, so that a fact about the request (its idempotency key has
+// taken effect) commits with the request's own changes or not at all.
+func WithCommitMark(ctx context.Context, query string, args ...any) context.Context {
+	marks, _ := ctx.Value(commitMarkKey{}).([]commitMark)
+	return context.WithValue(ctx, commitMarkKey{}, append(marks[:len(marks):len(marks)], commitMark{query, args}))
+}
+
+// MarkCommit runs the commit marks of ctx in tx. Tx calls it; code that commits a
+// transaction of its own must call it before Commit too.
+func MarkCommit(ctx context.Context, tx *sql.Tx) error {
+	marks, _ := ctx.Value(commitMarkKey{}).([]commitMark)
+	for _, m := range marks {
+		if _, err := tx.ExecContext(ctx, m.query, m.args...); err != nil {
+			return fmt.Errorf("commit mark: %w", err)
+		}
 	}
 	return nil
 }
@@ -195,3 +253,14 @@ type Querier interface {
 	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
 }
+
+// The instants both engines store and give back unchanged: years 1 to 9999 in UTC
+// (PostgreSQL's text form and SQLite's stored text have four-digit years). Input outside
+// them is refused before it reaches a statement.
+var (
+	MinTime = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+	MaxTime = time.Date(9999, 12, 31, 23, 59, 59, 999999000, time.UTC)
+)
+
+// StorableTime reports whether t is within MinTime and MaxTime.
+func StorableTime(t time.Time) bool { return !t.Before(MinTime) && !t.After(MaxTime) }

@@ -43,7 +43,14 @@ type Options struct {
 	// RouteBodyLimits raise the limit for some routes, keyed "METHOD /full/:path" as Gin
 	// names them (file imports of up to 10,000 rows).
 	RouteBodyLimits map[string]int64
+	// Budget is how long a request may take before its database calls are cut short
+	// (a 503); a little under the server's write timeout. 0: 25 s.
+	Budget time.Duration
 }
+
+// DefaultBudget is the request budget when Options.Budget is zero: under the default
+// write timeout of 30 s.
+const DefaultBudget = 25 * time.Second
 
 func init() { gin.SetMode(gin.ReleaseMode) }
 
@@ -59,7 +66,10 @@ func NewEngine(o Options) *gin.Engine {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
-	r.Use(requestContext(o.Log), recovery(), securityHeaders(), bodyLimit(o.MaxBodyBytes, o.RouteBodyLimits))
+	if o.Budget <= 0 {
+		o.Budget = DefaultBudget
+	}
+	r.Use(requestContext(o.Log), recovery(), securityHeaders(), textGuard(), budget(o.Budget), bodyLimit(o.MaxBodyBytes, o.RouteBodyLimits))
 	if o.Registry != nil {
 		r.Use(metrics(o.Registry))
 	}
@@ -180,12 +190,20 @@ func metrics(reg *prometheus.Registry) gin.HandlerFunc {
 	}
 }
 
+// RetryAfter is the Retry-After of a 503 (seconds): a database failover or a NATS
+// reconnect takes seconds.
+const RetryAfter = "2"
+
 // Fail writes err as problem+json. Internal errors are logged with their cause and shown
 // to the client without it.
 func Fail(c *gin.Context, err error) {
 	pe := problem.From(err)
-	if pe.Kind == problem.KindInternal {
+	switch pe.Kind {
+	case problem.KindInternal:
 		Logger(c).Error("internal error", "error", err.Error(), "route", c.FullPath())
+	case problem.KindUnavailable:
+		Logger(c).Warn("dependency unavailable", "error", err.Error(), "route", c.FullPath())
+		c.Header("Retry-After", RetryAfter)
 	}
 	body := problem.BodyOf(pe, c.Request.URL.Path)
 	raw, mErr := json.Marshal(body)
@@ -231,7 +249,7 @@ func Decode(r io.Reader, v any) error {
 		}
 		return problem.Invalid("malformed_json", "the body holds more than one JSON value")
 	}
-	return nil
+	return checkDecoded(v)
 }
 
 func decodeError(err error) error {

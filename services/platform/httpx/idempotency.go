@@ -23,7 +23,9 @@ const IdempotencyHeader = "Idempotency-Key"
 // response instead of acting twice. The key is reserved in the database before the
 // handler runs, so two concurrent requests with one key cannot both act; a key reused
 // with a different body is refused. Responses of 5xx release the key so the client may
-// retry.
+// retry, unless the write had already committed (a deadline or an outage after the
+// commit): then the key stays, and a retry learns the write took effect instead of
+// applying it twice.
 func Idempotency(d *db.DB, now func() time.Time) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		key := c.GetHeader(IdempotencyHeader)
@@ -52,19 +54,26 @@ func Idempotency(d *db.DB, now func() time.Time) gin.HandlerFunc {
 			`INSERT INTO idempotency_keys (scope, key, request_hash, status, body, created_at) VALUES ($1, $2, $3, 0, '', $4) ON CONFLICT (scope, key) DO NOTHING`,
 			scope, key, hash, now().UTC())
 		if err != nil {
-			Fail(c, problem.Internal(err))
+			Fail(c, err)
 			return
 		}
 		if n, _ := res.RowsAffected(); n == 0 && !takeOverStale(c, d, scope, key, hash, now()) {
 			var storedHash, storedBody, location string
-			var status int
-			err := d.QueryRowContext(ctx, `SELECT request_hash, status, body, location FROM idempotency_keys WHERE scope = $1 AND key = $2`, scope, key).
-				Scan(&storedHash, &status, &storedBody, &location)
+			var status, committed int
+			var created time.Time
+			err := d.QueryRowContext(ctx, `SELECT request_hash, status, body, location, committed, created_at FROM idempotency_keys WHERE scope = $1 AND key = $2`, scope, key).
+				Scan(&storedHash, &status, &storedBody, &location, &committed, &created)
 			switch {
 			case err != nil:
-				Fail(c, problem.Internal(err))
+				Fail(c, err)
 			case storedHash != hash:
 				Fail(c, problem.Unprocessable("idempotency_key_reused", "this Idempotency-Key was used for a different request; use a new key for a new request"))
+			case status == 0 && committed == 1 && now().Sub(created) > StaleReservation:
+				// The write took effect, and the process that made it could not record its
+				// answer (it died, or the database went away after the commit). Running it
+				// again would apply it twice.
+				Fail(c, problem.New(problem.KindConflict, "idempotency_outcome_lost",
+					"the request with this Idempotency-Key was applied, but its response was lost; read the resource to see the result"))
 			case status == 0:
 				Fail(c, problem.New(problem.KindConflict, "idempotency_in_progress", "a request with this Idempotency-Key is still being processed; retry shortly"))
 			default:
@@ -83,12 +92,19 @@ func Idempotency(d *db.DB, now func() time.Time) gin.HandlerFunc {
 		}
 		rec := &recorder{ResponseWriter: c.Writer}
 		c.Writer = rec
+		// The handler's transaction marks the key as taken effect when it commits.
+		c.Request = c.Request.WithContext(db.WithCommitMark(ctx,
+			`UPDATE idempotency_keys SET committed = 1 WHERE scope = $1 AND key = $2`, scope, key))
 		c.Next()
-		// The request is over; record its outcome even if the client has gone.
-		saveCtx := context.WithoutCancel(ctx)
+		// The request is over; record its outcome even if the client has gone (bounded:
+		// the database may be the reason the request failed).
+		saveCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
 		status := rec.Status()
 		if status >= 500 || status < 200 {
-			_, _ = d.ExecContext(saveCtx, `DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2`, scope, key)
+			// A failure before the commit frees the key for a retry; one after it keeps the
+			// key, so a retry never applies the write twice.
+			_, _ = d.ExecContext(saveCtx, `DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND committed = 0`, scope, key)
 			return
 		}
 		if _, err := d.ExecContext(saveCtx, `UPDATE idempotency_keys SET status = $1, body = $2, location = $3 WHERE scope = $4 AND key = $5`,
@@ -105,12 +121,12 @@ func Idempotency(d *db.DB, now func() time.Time) gin.HandlerFunc {
 const StaleReservation = 2 * time.Minute
 
 // takeOverStale re-reserves a key whose reservation outlived StaleReservation, for the
-// same request only. The request then runs again: if the dead process had committed its
-// write before dying, that write is repeated, which is the one window this middleware
-// cannot close without sharing the handler's transaction.
+// same request only, and only when its write never committed (the commit mark runs in
+// the handler's own transaction), so the request runs again without applying anything
+// twice.
 func takeOverStale(c *gin.Context, d *db.DB, scope, key, hash string, now time.Time) bool {
 	res, err := d.ExecContext(c.Request.Context(),
-		`UPDATE idempotency_keys SET created_at = $1 WHERE scope = $2 AND key = $3 AND status = 0 AND request_hash = $4 AND created_at < $5`,
+		`UPDATE idempotency_keys SET created_at = $1 WHERE scope = $2 AND key = $3 AND status = 0 AND committed = 0 AND request_hash = $4 AND created_at < $5`,
 		now.UTC(), scope, key, hash, now.UTC().Add(-StaleReservation))
 	if err != nil {
 		Logger(c).Error("take over a stale idempotency reservation", "error", err.Error())

@@ -2,6 +2,7 @@ package httpx_test
 
 import (
 	"context"
+	"database/sql"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/dbtest"
 	"github.com/plenary/plenary/services/platform/httpx"
+	"github.com/plenary/plenary/services/platform/problem"
 )
 
 // A reservation left by a process that died mid-request is taken over once it is older
@@ -100,6 +102,66 @@ func TestIdempotencyKeysArePurgedAfterRetention(t *testing.T) {
 		}
 		if w := post("old"); w.Code != http.StatusCreated || w.Header().Get("Idempotent-Replayed") != "" || calls.Load() != 3 {
 			t.Fatalf("a purged key acts again: %d %s", w.Code, w.Body)
+		}
+	})
+}
+
+// A request whose write committed and which then failed (its deadline passed, or the
+// database went away before the answer) keeps its key: a retry never applies the write a
+// second time, first hearing that it is in progress, then, once the reservation is stale,
+// that its outcome was lost. A request that failed before its commit frees the key.
+func TestIdempotencyNeverRepeatsACommittedWrite(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		if _, err := d.Exec(`CREATE TABLE things (id INTEGER PRIMARY KEY)`); err != nil {
+			t.Fatal(err)
+		}
+		clock := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+		var calls atomic.Int32
+		r := httpx.NewEngine(httpx.Options{})
+		r.POST("/things/:mode", httpx.Idempotency(d, func() time.Time { return clock }), func(c *gin.Context) {
+			n := calls.Add(1)
+			if c.Param("mode") == "before" {
+				httpx.Fail(c, problem.Unavailable("the database", context.DeadlineExceeded))
+				return
+			}
+			if err := d.Tx(c, func(tx *sql.Tx) error {
+				_, err := tx.ExecContext(c, `INSERT INTO things (id) VALUES ($1)`, n)
+				return err
+			}); err != nil {
+				httpx.Fail(c, err)
+				return
+			}
+			// Committed; the answer is lost to a deadline.
+			httpx.Fail(c, problem.Unavailable("the database", context.DeadlineExceeded))
+		})
+		post := func(mode, key string) *httptest.ResponseRecorder {
+			w := httptest.NewRecorder()
+			req := httptest.NewRequest("POST", "/things/"+mode, strings.NewReader(`{}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Idempotency-Key", key)
+			r.ServeHTTP(w, req)
+			return w
+		}
+		if w := post("before", "k1"); w.Code != 503 || w.Header().Get("Retry-After") == "" {
+			t.Fatalf("first try: %d %v", w.Code, w.Header())
+		}
+		if w := post("before", "k1"); w.Code != 503 || calls.Load() != 2 {
+			t.Fatalf("a write that never committed runs again on retry: %d, %d calls", w.Code, calls.Load())
+		}
+
+		if w := post("after", "k2"); w.Code != 503 {
+			t.Fatalf("committed then failed: %d %s", w.Code, w.Body)
+		}
+		if w := post("after", "k2"); w.Code != http.StatusConflict || !strings.Contains(w.Body.String(), "idempotency_in_progress") {
+			t.Fatalf("retry at once: %d %s", w.Code, w.Body)
+		}
+		clock = clock.Add(httpx.StaleReservation + time.Second)
+		if w := post("after", "k2"); w.Code != http.StatusConflict || !strings.Contains(w.Body.String(), "idempotency_outcome_lost") {
+			t.Fatalf("retry after the reservation went stale: %d %s", w.Code, w.Body)
+		}
+		var rows int
+		if err := d.QueryRow(`SELECT COUNT(*) FROM things`).Scan(&rows); err != nil || rows != 1 || calls.Load() != 3 {
+			t.Fatalf("%d rows written by %d calls (%v), want the one write of one call", rows, calls.Load()-2, err)
 		}
 	})
 }

@@ -4,9 +4,15 @@
 package problem
 
 import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
+	"strings"
 )
 
 // Kind classifies an error; each kind maps to exactly one HTTP status in Status.
@@ -27,6 +33,7 @@ const (
 	KindTooManyRequests                // 429
 	KindGone                           // 410: a signed link that expired
 	KindMethodNotAllowed               // 405
+	KindUnavailable                    // 503: a dependency (database, NATS) cannot be reached now; retry
 )
 
 // FieldError names one invalid field (a JSON pointer-like path such as "sessions/0/tz").
@@ -81,6 +88,13 @@ func Internal(err error) *Error {
 	return &Error{Kind: KindInternal, Code: "internal", Message: "an internal error occurred; it has been logged", Err: err}
 }
 
+// Unavailable is a 503: what the request needs (named by what, e.g. "database") cannot be
+// reached or did not answer within the request's budget. The client may retry (with its
+// Idempotency-Key for a write).
+func Unavailable(what string, err error) *Error {
+	return &Error{Kind: KindUnavailable, Code: "unavailable", Message: what + " is unavailable; retry shortly", Err: err}
+}
+
 // WithExtra returns e with an extra detail attached.
 func (e *Error) WithExtra(key string, v any) *Error {
 	if e.Extra == nil {
@@ -102,15 +116,21 @@ type Detailed interface {
 	ProblemDetails() map[string]any
 }
 
-// From turns any error into an *Error: a service error as is, a Coded error as a 422,
-// anything else as internal.
+// From turns any error into an *Error: a service error as is, a Coded error as a 422, an
+// unreachable or timed-out dependency as a 503, anything else as internal.
 func From(err error) *Error {
 	if err == nil {
 		return nil
 	}
 	var pe *Error
 	if errors.As(err, &pe) {
+		if pe.Kind == KindInternal && pe.Err != nil && IsUnavailable(pe.Err) {
+			return Unavailable("a dependency", pe.Err)
+		}
 		return pe
+	}
+	if IsUnavailable(err) {
+		return Unavailable("the database or the message bus", err)
 	}
 	var ce Coded
 	if errors.As(err, &ce) {
@@ -153,6 +173,8 @@ func (k Kind) Status() int {
 		return http.StatusGone
 	case KindMethodNotAllowed:
 		return http.StatusMethodNotAllowed
+	case KindUnavailable:
+		return http.StatusServiceUnavailable
 	default:
 		return http.StatusInternalServerError
 	}
@@ -186,4 +208,44 @@ func BodyOf(e *Error, instance string) Body {
 		Errors:   e.Fields,
 		Extra:    e.Extra,
 	}
+}
+
+// IsUnavailable reports whether err says a dependency could not be reached or did not
+// answer in time, as opposed to a defect: a deadline or cancellation, a network error, a
+// broken or closed connection, a PostgreSQL error of class 08 (connection), 53
+// (resources), 57 (operator intervention: shutdown, statement timeout) or a
+// serialization failure, a busy SQLite database, or a NATS connection error. Such a
+// failure answers 503 with Retry-After, never 500.
+func IsUnavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) ||
+		errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return true
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return true
+	}
+	var oe *net.OpError
+	if errors.As(err, &oe) {
+		return true
+	}
+	var st interface{ SQLState() string }
+	if errors.As(err, &st) {
+		code := st.SQLState()
+		return strings.HasPrefix(code, "08") || strings.HasPrefix(code, "53") || strings.HasPrefix(code, "57") ||
+			code == "40001" || code == "40P01"
+	}
+	s := err.Error()
+	for _, sign := range []string{
+		"conn closed", "connection refused", "connection reset", "broken pipe", "failed to connect",
+		"database is locked", "SQLITE_BUSY", "database is closed", "nats: ",
+	} {
+		if strings.Contains(s, sign) {
+			return true
+		}
+	}
+	return false
 }

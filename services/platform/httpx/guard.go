@@ -1,0 +1,149 @@
+package httpx
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/plenary/plenary/services/platform/db"
+	"github.com/plenary/plenary/services/platform/problem"
+)
+
+// Text the databases cannot store is refused at the edge, the same on SQLite and
+// PostgreSQL: PostgreSQL rejects a NUL byte in any text and bytes that are not UTF-8,
+// and would answer an error deep in a query (a 500) where SQLite would store them.
+func textProblem(field, where string) *problem.Error {
+	return problem.Invalid("invalid_text", where+" holds a NUL character or bytes that are not UTF-8",
+		problem.FieldError{Field: field, Code: "invalid_text", Message: "no NUL characters; UTF-8 only"})
+}
+
+func storableText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+
+// textGuard refuses a request whose path or query holds text no database can store,
+// before routing reaches a handler (and on unknown routes too).
+func textGuard() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		u := c.Request.URL
+		if !storableText(u.Path) || !storableText(u.RawPath) {
+			Fail(c, textProblem("(path)", "the path"))
+			return
+		}
+		for k, vs := range u.Query() {
+			if !storableText(k) {
+				Fail(c, textProblem("(query)", "a query parameter's name"))
+				return
+			}
+			for _, v := range vs {
+				if !storableText(v) {
+					Fail(c, textProblem(k, "query parameter "+k))
+					return
+				}
+			}
+		}
+		c.Next()
+	}
+}
+
+// checkDecoded walks a decoded body for text with NUL characters (JSON may carry them as
+// \u0000) and for instants outside the years the databases store, and names the first
+// offending field as a JSON path ("sessions/0/title/en").
+func checkDecoded(v any) error {
+	return walk(reflect.ValueOf(v), "", 0)
+}
+
+var timeType = reflect.TypeOf(time.Time{})
+
+func walk(v reflect.Value, path string, depth int) error {
+	if depth > 32 || !v.IsValid() {
+		return nil
+	}
+	field := func() string {
+		if path == "" {
+			return "(body)"
+		}
+		return strings.TrimPrefix(path, "/")
+	}
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return nil
+		}
+		return walk(v.Elem(), path, depth+1)
+	case reflect.String:
+		if !storableText(v.String()) {
+			return textProblem(field(), "field "+field())
+		}
+	case reflect.Struct:
+		if v.Type() == timeType {
+			t := v.Interface().(time.Time)
+			if !t.IsZero() && !db.StorableTime(t.UTC()) {
+				return problem.Unprocessable("instant_out_of_range", fmt.Sprintf("field %s falls outside the years 1 to 9999 (UTC)", field()),
+					problem.FieldError{Field: field(), Code: "instant_out_of_range", Message: "between the years 1 and 9999"})
+			}
+			return nil
+		}
+		t := v.Type()
+		for i := range t.NumField() {
+			sf := t.Field(i)
+			if !sf.IsExported() {
+				continue
+			}
+			name := sf.Name
+			if tag, ok := sf.Tag.Lookup("json"); ok {
+				if tag == "-" {
+					continue
+				}
+				if n, _, _ := strings.Cut(tag, ","); n != "" {
+					name = n
+				}
+			}
+			p := path + "/" + name
+			if sf.Anonymous {
+				p = path
+			}
+			if err := walk(v.Field(i), p, depth+1); err != nil {
+				return err
+			}
+		}
+	case reflect.Map:
+		iter := v.MapRange()
+		for iter.Next() {
+			k := iter.Key()
+			key := fmt.Sprint(k.Interface())
+			if k.Kind() == reflect.String && !storableText(k.String()) {
+				return textProblem(field(), "a key of field "+field())
+			}
+			if err := walk(iter.Value(), path+"/"+key, depth+1); err != nil {
+				return err
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return nil // raw bytes (json.RawMessage) are checked where they are decoded
+		}
+		for i := range v.Len() {
+			if err := walk(v.Index(i), path+"/"+strconv.Itoa(i), depth+1); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// budget gives each request a deadline: every database call it makes ends by then (the
+// drivers honour the context), so a hung database answers 503 within the server's write
+// timeout instead of leaving the client with no answer at all.
+func budget(d time.Duration) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ctx, cancel := context.WithTimeout(c.Request.Context(), d)
+		defer cancel()
+		c.Request = c.Request.WithContext(ctx)
+		c.Next()
+	}
+}

@@ -1043,6 +1043,9 @@ func (a *allocator) staff(si int) {
 		}
 	}
 	a.passes(st, a.boothOrder(st))
+	if a.short(st) {
+		a.exact(st)
+	}
 	for k := range st.booths {
 		b := &st.booths[k]
 		if b.extra {
@@ -1054,6 +1057,211 @@ func (a *allocator) staff(si int) {
 	}
 	a.recordPassed(st)
 	a.prev[st.s.MeetingID] = si
+}
+
+func (a *allocator) short(st *sessState) bool {
+	for k := range st.booths {
+		if b := &st.booths[k]; !b.extra && len(b.members) < b.need.Size {
+			return true
+		}
+	}
+	return false
+}
+
+// exactBudget bounds the exhaustive search of a session the greedy pass left short: the
+// number of ways to seat its eligible interpreters (each in one booth or none).
+const exactBudget = 1 << 15
+
+// exact searches every way to seat the session's eligible interpreters when the greedy
+// pass left a seat empty and the session is small enough: if some seating staffs every
+// booth to its size with routes that hold, it replaces the greedy one. So a gap in a small
+// session is a gap no seating avoids.
+func (a *allocator) exact(st *sessState) {
+	type option struct {
+		i      int
+		booths []int
+	}
+	mark := st.idx + 1
+	// The greedy seating, to restore when the search finds nothing better.
+	type seat struct{ k, i int }
+	var greedy []seat
+	for _, ad := range st.added {
+		greedy = append(greedy, seat{ad[0], ad[1]})
+	}
+	passed := slices.Clone(st.passed)
+	a.undo(st)
+	var opts []option
+	space := 1
+	for _, pi := range a.sortedPeople(st) {
+		p := &a.people[pi]
+		if p.inSess == mark {
+			continue // kept
+		}
+		var bs []int
+		for k := range st.booths {
+			b := &st.booths[k]
+			if b.extra || !p.into.has(b.lang) || (len(a.declined) > 0 && a.declined[declKey{p.in.ID, st.s.ID, b.need.Booth}]) {
+				continue
+			}
+			bs = append(bs, k)
+		}
+		if len(bs) == 0 || len(a.timeRules(pi, st, false)) > 0 {
+			continue
+		}
+		opts = append(opts, option{pi, bs})
+		space *= 1 + len(bs)
+		if space > exactBudget {
+			break
+		}
+	}
+	restore := func() {
+		for _, s := range greedy {
+			hops, _, _ := a.coverage(s.i, st, s.k)
+			a.add(st, s.k, s.i, hops)
+		}
+		st.passed = passed
+	}
+	if space > exactBudget {
+		restore()
+		return
+	}
+	limit := func(k int) int { return max(st.booths[k].need.Size, a.p.RetourPivotSize) }
+	missing := func() int {
+		n := 0
+		for k := range st.booths {
+			if b := &st.booths[k]; !b.extra {
+				n += max(0, b.need.Size-len(b.members))
+			}
+		}
+		return n
+	}
+	var found map[int][]hop
+	var dfs func(j int) bool
+	dfs = func(j int) bool {
+		m := missing()
+		if m > len(opts)-j {
+			return false
+		}
+		if m == 0 {
+			if hops, ok := a.validTeams(st); ok {
+				found = hops
+				return true
+			}
+		}
+		if j == len(opts) {
+			return false
+		}
+		o := opts[j]
+		for _, k := range o.booths {
+			b := &st.booths[k]
+			if len(b.members) >= limit(k) {
+				continue
+			}
+			b.members = append(b.members, o.i)
+			if dfs(j + 1) {
+				return true // the seating stays in place
+			}
+			b.members = b.members[:len(b.members)-1]
+		}
+		return dfs(j + 1)
+	}
+	if !dfs(0) {
+		restore()
+		return
+	}
+	// dfs left the chosen members in place; book them with their routes.
+	chosen := make([][]int, len(st.booths))
+	for k := range st.booths {
+		b := &st.booths[k]
+		chosen[k] = slices.Clone(b.members[b.kept:])
+		b.members = b.members[:b.kept]
+	}
+	for k, ms := range chosen {
+		for _, i := range ms {
+			a.add(st, k, i, found[i])
+		}
+	}
+	st.passed = passed
+}
+
+func (a *allocator) sortedPeople(st *sessState) []int {
+	var out []int
+	seen := map[int]bool{}
+	for k := range st.booths {
+		for _, i := range a.cands[st.booths[k].lang] {
+			if !seen[i] {
+				seen[i] = true
+				out = append(out, i)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// validTeams judges the session's booths as they stand: every member who lacks a floor
+// language takes it from one pivot the whole booth can follow. It returns each member's
+// hops.
+func (a *allocator) validTeams(st *sessState) (map[int][]hop, bool) {
+	hops := map[int][]hop{}
+	for k := range st.booths {
+		b := &st.booths[k]
+		for _, f := range b.src {
+			var lacking []int
+			for _, m := range b.members {
+				if !a.people[m].has.has(f) {
+					lacking = append(lacking, m)
+				}
+			}
+			if len(lacking) == 0 {
+				continue
+			}
+			if !a.p.RelayAllowed {
+				return nil, false
+			}
+			follows := func(via langID) bool {
+				for _, m := range lacking {
+					if !a.people[m].has.has(via) {
+						return false
+					}
+				}
+				return true
+			}
+			var h *hop
+			for x := range st.booths {
+				X := &st.booths[x]
+				if x == k || X.extra {
+					continue
+				}
+				var vias []langID
+				if X.lang != f {
+					vias = append(vias, X.lang)
+				} else {
+					for y := range st.booths {
+						if v := st.booths[y].lang; v != f && !st.booths[y].extra {
+							vias = append(vias, v)
+						}
+					}
+				}
+				for _, via := range vias {
+					if ok, _ := a.pivotValid(st, x, f, via); ok && follows(via) {
+						h = &hop{floor: f, via: via, from: x}
+						break
+					}
+				}
+				if h != nil {
+					break
+				}
+			}
+			if h == nil {
+				return nil, false
+			}
+			for _, m := range lacking {
+				hops[m] = append(hops[m], *h)
+			}
+		}
+	}
+	return hops, true
 }
 
 // fill staffs the session's booths: planned pivots first (the retour givers of a two-way

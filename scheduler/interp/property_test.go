@@ -243,3 +243,107 @@ func TestAllocateProperties(t *testing.T) {
 		t.Fatalf("degenerate generator: %d filled, %d gaps, %d hops, %d notes, %d retour", filled, gaps, hops, notes, retour)
 	}
 }
+
+// TestGapsAreRealExhaustive: on small random worlds (up to two sessions, up to seven
+// interpreters, six-language worlds among them), every session the allocator leaves
+// short is one that no seating staffs: an exhaustive search over every way to seat the
+// pool in that session's booths (each interpreter in one booth they can work into, or
+// none), with the rest of the plan as proposed, finds none that the checker accepts
+// with every booth full.
+func TestGapsAreRealExhaustive(t *testing.T) {
+	const worlds = 1500
+	r := rand.New(rand.NewPCG(13, 2026))
+	var searched, seatings, short int
+	for w := 0; w < worlds; w++ {
+		in := randomInput(t, r)
+		in.Sessions = in.Sessions[:min(2, len(in.Sessions))]
+		in.Pool = in.Pool[:min(5+r.IntN(5), len(in.Pool))]
+		p := Allocate(in)
+		gapSessions := map[string]bool{}
+		for _, g := range p.Gaps {
+			gapSessions[g.SessionID] = true
+		}
+		for sid := range gapSessions {
+			short++
+			var s *Session
+			for i := range in.Sessions {
+				if in.Sessions[i].ID == sid {
+					s = &in.Sessions[i]
+					break
+				}
+			}
+			var others []Assignment
+			for _, a := range p.Assignments {
+				if a.SessionID != sid {
+					others = append(others, a)
+				}
+			}
+			base := keys(Check(in, others))
+			booths := PlanBooths(*s, in.Policy)
+			size := map[Lang]int{}
+			for _, b := range booths {
+				size[b.Booth] = b.Size
+			}
+			// Every interpreter's choices: none, or a booth of the session they work into.
+			choices := make([][]Lang, len(in.Pool))
+			space := 1
+			for n, it := range in.Pool {
+				choices[n] = []Lang{""}
+				for _, b := range booths {
+					if c := it.ClassOf(b.Booth); c == ClassA || (c == ClassB && it.Retour) {
+						choices[n] = append(choices[n], b.Booth)
+					}
+				}
+				space *= len(choices[n])
+			}
+			if space > 1<<14 {
+				continue
+			}
+			searched++
+			pick := make([]int, len(in.Pool))
+			for {
+				seatings++
+				seated := map[Lang]int{}
+				as := slices.Clone(others)
+				for n, c := range pick {
+					if b := choices[n][c]; b != "" {
+						seated[b]++
+						as = append(as, Assignment{SessionID: sid, Booth: b, InterpreterID: in.Pool[n].ID, Role: RoleInterpreter})
+					}
+				}
+				full := true
+				for b, n := range size {
+					full = full && seated[b] >= n
+				}
+				if full {
+					ok := true
+					for k := range keys(Check(in, as)) {
+						if k.session == sid || !base[k] {
+							ok = false
+							break
+						}
+					}
+					if ok {
+						t.Fatalf("world %d: session %s has gaps %v, but this seating staffs it: %v\ninput %+v", w, sid, gapRules(p), as, in)
+					}
+				}
+				// Next seating (odometer).
+				n := 0
+				for ; n < len(pick); n++ {
+					pick[n]++
+					if pick[n] < len(choices[n]) {
+						break
+					}
+					pick[n] = 0
+				}
+				if n == len(pick) {
+					break
+				}
+			}
+		}
+	}
+	t.Logf("%d worlds, %d short sessions, %d searched exhaustively, %d seatings judged", worlds, short, searched, seatings)
+	if searched < 100 {
+		t.Fatalf("only %d sessions searched: the generator does not exercise the claim", searched)
+	}
+}

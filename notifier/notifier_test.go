@@ -83,8 +83,9 @@ func TestLocalizedReminders(t *testing.T) {
 		if !strings.HasPrefix(fr.Subject, "Rappel") || !strings.Contains(fr.Text, "Ouverture") {
 			t.Errorf("French reminder: %q\n%s", fr.Subject, fr.Text)
 		}
-		if !strings.Contains(fr.Text, "America/Montreal") || !strings.Contains(fr.Text, "10:00") || !strings.Contains(fr.Text, "16:00") {
-			t.Errorf("French reminder lacks the Montreal (10:00) and venue (16:00) times:\n%s", fr.Text)
+		// fr-CA writes "10 h 00" (CLDR; Intl.DateTimeFormat agrees).
+		if !strings.Contains(fr.Text, "America/Montreal") || !strings.Contains(fr.Text, "10 h 00") || !strings.Contains(fr.Text, "16 h 00") {
+			t.Errorf("French reminder lacks the Montreal (10 h 00) and venue (16 h 00) times:\n%s", fr.Text)
 		}
 		if !strings.Contains(ar.HTML, `dir="rtl"`) || !strings.Contains(ar.HTML, `lang="ar"`) || ar.Text == "" || ar.Lang != "ar" {
 			t.Errorf("Arabic reminder is not right-to-left with a text part: lang %q\n%s", ar.Lang, ar.HTML)

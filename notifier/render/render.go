@@ -161,7 +161,21 @@ func (r *Renderer) Render(in Input) (Rendered, error) {
 		return Rendered{}, err
 	}
 	lang := r.Language(in.Locale, in.DefaultLang)
-	p := i18n.Printer(lang)
+	// Dates follow the recipient's own locale when it is of the notice's language, so that
+	// its region's clock and digits apply (fr-CA "16 h 30"; ar-EG Arabic-Indic digits, ar
+	// Latin ones, as CLDR says), the same as the API writes them for that locale; numbers
+	// in the text use the same digits.
+	dateLang := lang.String()
+	if tag, err := language.Parse(in.Locale); err == nil {
+		if b, _ := tag.Base(); b.String() == dateLang {
+			dateLang = tag.String()
+		}
+	}
+	ptag := lang
+	if t, err := lang.SetTypeForKey("nu", zone.NumberingSystem(dateLang)); err == nil {
+		ptag = t
+	}
+	p := i18n.Printer(ptag)
 	langName := func(t language.Tag) string { return i18n.Name(t, lang) }
 	v := view{Lang: lang.String(), Dir: i18n.Dir(lang), Sep: p.Sprintf("sep.label")}
 
@@ -184,10 +198,10 @@ func (r *Renderer) Render(in Input) (Rendered, error) {
 		loc = time.UTC
 	}
 	when := func(iv Interval, z *time.Location) string {
-		s := zone.FormatDateTime(iv.Start, z, lang.String())
+		s := zone.FormatDateTime(iv.Start, z, dateLang)
 		if !iv.End.IsZero() {
 			// Arabic text runs right to left; the en dash reads correctly in both.
-			s += " – " + zone.FormatTime(iv.End, z, lang.String())
+			s += " – " + zone.FormatTime(iv.End, z, dateLang)
 		}
 		return s
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/scheduler/zone"
 	"github.com/plenary/plenary/services/platform/i18n"
 )
 
@@ -144,8 +145,9 @@ func TestFrenchCanadianInMontreal(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Bonjour Amélie Tremblay,",
-		"Votre heure (America/Montreal) : samedi 6 décembre 2025, 10:30 (UTC-05:00) – 12:30",
-		"Heure du lieu (Europe/Zurich) : samedi 6 décembre 2025, 16:30 (UTC+01:00) – 18:30",
+		// As ICU writes fr-CA (Intl.DateTimeFormat, dateStyle full + timeStyle short).
+		"Votre heure (America/Montreal) : samedi 6 décembre 2025 à 10 h 30 (UTC-05:00) – 12 h 30",
+		"Heure du lieu (Europe/Zurich) : samedi 6 décembre 2025 à 16 h 30 (UTC+01:00) – 18 h 30",
 	} {
 		if !strings.Contains(out.Text, want) {
 			t.Errorf("text lacks %q:\n%s", want, out.Text)
@@ -165,9 +167,17 @@ func TestArabicIsRightToLeft(t *testing.T) {
 	if out.Dir != "rtl" || !strings.Contains(out.HTML, `<html lang="ar" dir="rtl">`) {
 		t.Errorf("Dir %q, html:\n%s", out.Dir, out.HTML)
 	}
-	// Arabic-Indic digits for "ar", in the date and in the plural count.
-	if !strings.Contains(out.Text, "١٨:٣٠") || !strings.Contains(out.Subject, "بعد ٢٤ ساعة") {
+	// CLDR 48 writes "ar" with Latin digits (ICU: "6:30 م"), in the date and in the plural
+	// count alike; ar-EG with Arabic-Indic ones.
+	if !strings.Contains(out.Text, "6:30 م") || !strings.Contains(out.Subject, "بعد 24 ساعة") {
 		t.Errorf("subject %q text:\n%s", out.Subject, out.Text)
+	}
+	eg, err := r.Render(sample(t, Reminder, "ar-EG", "Asia/Riyadh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(eg.Text, "٦:٣٠ م") || !strings.Contains(eg.Subject, "بعد ٢٤ ساعة") {
+		t.Errorf("ar-EG: subject %q text:\n%s", eg.Subject, eg.Text)
 	}
 	if out.Text == "" || strings.Contains(out.Text, "<") {
 		t.Errorf("plain-text part:\n%s", out.Text)
@@ -284,8 +294,9 @@ func TestPlurals(t *testing.T) {
 		{"es", time.Hour, "dentro de 1 hora"},
 		{"ar", time.Hour, "بعد ساعة واحدة"},
 		{"ar", 2 * time.Hour, "بعد ساعتين"},
-		{"ar", 3 * time.Hour, "بعد ٣ ساعات"},
-		{"ar", 48 * time.Hour, "بعد ٤٨ ساعة"},
+		{"ar-EG", 3 * time.Hour, "بعد ٣ ساعات"}, // ar-EG writes Arabic-Indic digits (CLDR)
+		{"ar", 3 * time.Hour, "بعد 3 ساعات"},    // and ar Latin ones (CLDR 42 and later)
+		{"ar-EG", 48 * time.Hour, "بعد ٤٨ ساعة"},
 	} {
 		in := sample(t, Reminder, tc.lang, "UTC")
 		in.Now = in.Session.Start.Add(-tc.ahead)
@@ -307,8 +318,9 @@ func TestPlurals(t *testing.T) {
 		{"fr", 1, "inscrit(e) à 1 séance"},
 		{"fr", 3, "inscrit(e) à 3 séances"},
 		{"ar", 2, "في جلستين"},
-		{"ar", 5, "في ٥ جلسات"},
-		{"ar", 12, "في ١٢ جلسة"},
+		{"ar-EG", 5, "في ٥ جلسات"},
+		{"ar", 5, "في 5 جلسات"},
+		{"ar-EG", 12, "في ١٢ جلسة"},
 	} {
 		in := sample(t, RegistrationConfirmed, tc.lang, "UTC")
 		in.Sessions = tc.n
@@ -340,4 +352,38 @@ func TestInvalidInput(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestEmailDatesFollowTheRecipientsLocale: an email writes the session's times as ICU does
+// for the recipient's own locale (expected texts: Node's Intl.DateTimeFormat, ICU 78.2 /
+// CLDR 48, dateStyle full + timeStyle short), as the API does for the same locale: ar-EG
+// with Arabic-Indic digits, ar with Latin ones, fr-CA "10 h 30", es-419 and en-US on a
+// 12-hour clock.
+func TestEmailDatesFollowTheRecipientsLocale(t *testing.T) {
+	r := renderer(t)
+	tests := []struct{ locale, tz, start, end string }{
+		{"ar-EG", "Africa/Cairo", "السبت، ٦ ديسمبر ٢٠٢٥ في ٥:٣٠ م", "٧:٣٠ م"},
+		{"ar", "Africa/Cairo", "السبت، 6 ديسمبر 2025 في 5:30 م", "7:30 م"},
+		{"fr-CA", "America/Toronto", "samedi 6 décembre 2025 à 10 h 30", "12 h 30"},
+		{"es-419", "America/Mexico_City", "sábado, 6 de diciembre de 2025, 9:30 a.m.", "11:30 a.m."},
+		{"en-US", "America/New_York", "Saturday, December 6, 2025 at 10:30 AM", "12:30 PM"},
+	}
+	for _, tt := range tests {
+		out, err := r.Render(sample(t, Reminder, tt.locale, tt.tz))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := tt.start + " (" + zone.UTCLabel(offsetAt(t, tt.tz)) + ") – " + tt.end
+		if !strings.Contains(out.Text, want) {
+			t.Errorf("%s: the email does not say %q:\n%s", tt.locale, want, out.Text)
+		}
+		if api := zone.FormatDateTime(time.Date(2025, 12, 6, 15, 30, 0, 0, time.UTC), load(t, tt.tz), tt.locale); !strings.Contains(out.Text, api) {
+			t.Errorf("%s: the email and the API disagree: the API says %q", tt.locale, api)
+		}
+	}
+}
+
+func offsetAt(t *testing.T, tz string) int {
+	_, off := time.Date(2025, 12, 6, 15, 30, 0, 0, time.UTC).In(load(t, tz)).Zone()
+	return off
 }

@@ -7,6 +7,9 @@ import (
 	"time"
 )
 
+// TestRender: the expected texts are Node's Intl.DateTimeFormat (ICU 78.2, CLDR 48) for the
+// same instant, zone and locale (dateStyle full + timeStyle short; weekday/month short, day,
+// hour and minute), with Plenary's offset appended; TestIntlGolden covers many more.
 func TestRender(t *testing.T) {
 	at := time.Date(2022, 12, 6, 15, 30, 0, 0, time.UTC)
 	paris := MustParse("Europe/Paris").Location
@@ -17,27 +20,35 @@ func TestRender(t *testing.T) {
 		text, shortText, date string
 		shift                 int
 		shiftText             string
+		usedLang, timeText    string
 	}{
-		{paris, paris, "fr", "mardi 6 décembre 2022, 16:30 (UTC+01:00)", "16:30 mar. 6 déc.", "2022-12-06", 0, ""},
-		{paris, nil, "en", "Tuesday, December 6, 2022, 16:30 (UTC+01:00)", "16:30 Tue 6 Dec", "2022-12-06", 0, ""},
-		{sydney, paris, "en", "Wednesday, December 7, 2022, 02:30 (UTC+11:00)", "02:30 Wed 7 Dec", "2022-12-07", 1, "+1 day"},
-		{sydney, paris, "fr-CA", "mercredi 7 décembre 2022, 02:30 (UTC+11:00)", "02:30 mer. 7 déc.", "2022-12-07", 1, "+1 jour"},
-		{sydney, paris, "es", "miércoles, 7 de diciembre de 2022, 02:30 (UTC+11:00)", "02:30 mié. 7 dic.", "2022-12-07", 1, "+1 día"},
-		{sydney, paris, "ar", "الأربعاء، ٧ ديسمبر ٢٠٢٢، ٠٢:٣٠ (UTC+11:00)", "٠٢:٣٠ الأربعاء ٧ ديسمبر", "2022-12-07", 1, "+١ يوم"},
-		{sydney, paris, "ar-MA", "الأربعاء، 7 ديسمبر 2022، 02:30 (UTC+11:00)", "02:30 الأربعاء 7 ديسمبر", "2022-12-07", 1, "+1 يوم"},
-		{sydney, paris, "de", "Wednesday, December 7, 2022, 02:30 (UTC+11:00)", "02:30 Wed 7 Dec", "2022-12-07", 1, "+1 day"},
-		{sydney, paris, "not a tag!", "Wednesday, December 7, 2022, 02:30 (UTC+11:00)", "02:30 Wed 7 Dec", "2022-12-07", 1, "+1 day"},
-		{time.UTC, sydney, "en", "Tuesday, December 6, 2022, 15:30 (UTC)", "15:30 Tue 6 Dec", "2022-12-06", -1, "-1 day"},
-		{time.UTC, sydney, "ru", "вторник, 6 декабря 2022 г., 15:30 (UTC)", "15:30 вт 6 дек.", "2022-12-06", -1, "-1 день"},
+		{paris, paris, "fr", "mardi 6 décembre 2022 à 16:30 (UTC+01:00)", "mar. 6 déc., 16:30", "2022-12-06", 0, "", "fr", "16:30"},
+		{paris, nil, "en", "Tuesday, December 6, 2022 at 4:30 PM (UTC+01:00)", "Tue, Dec 6, 4:30 PM", "2022-12-06", 0, "", "en", "4:30 PM"},
+		{sydney, paris, "en", "Wednesday, December 7, 2022 at 2:30 AM (UTC+11:00)", "Wed, Dec 7, 2:30 AM", "2022-12-07", 1, "+1 day", "en", "2:30 AM"},
+		{sydney, paris, "fr-CA", "mercredi 7 décembre 2022 à 02 h 30 (UTC+11:00)", "mer. 7 déc., 2 h 30", "2022-12-07", 1, "+1 jour", "fr-CA", "02 h 30"},
+		{sydney, paris, "es", "miércoles, 7 de diciembre de 2022, 2:30 (UTC+11:00)", "mié, 7 dic, 2:30", "2022-12-07", 1, "+1 día", "es", "2:30"},
+		{sydney, paris, "es-419", "miércoles, 7 de diciembre de 2022, 2:30 a.m. (UTC+11:00)", "mié, 7 dic, 2:30 a.m.", "2022-12-07", 1, "+1 día", "es-419", "2:30 a.m."},
+		// CLDR 42 and later: "ar" writes Latin digits, "ar-EG" Arabic-Indic ones.
+		{sydney, paris, "ar", "الأربعاء، 7 ديسمبر 2022 في 2:30 ص (UTC+11:00)", "الأربعاء، 7 ديسمبر، 2:30 ص", "2022-12-07", 1, "+1 يوم", "ar", "2:30 ص"},
+		{sydney, paris, "ar-EG", "الأربعاء، ٧ ديسمبر ٢٠٢٢ في ٢:٣٠ ص (UTC+11:00)", "الأربعاء، ٧ ديسمبر، ٢:٣٠ ص", "2022-12-07", 1, "+١ يوم", "ar-EG", "٢:٣٠ ص"},
+		{sydney, paris, "ar-MA", "الأربعاء، 7 دجنبر 2022 في 02:30 (UTC+11:00)", "الأربعاء، 7 دجنبر، 2:30", "2022-12-07", 1, "+1 يوم", "ar-MA", "02:30"},
+		// Languages Plenary does not render are written in English.
+		{sydney, paris, "de", "Wednesday, December 7, 2022 at 2:30 AM (UTC+11:00)", "Wed, Dec 7, 2:30 AM", "2022-12-07", 1, "+1 day", "en", "2:30 AM"},
+		{sydney, paris, "not a tag!", "Wednesday, December 7, 2022 at 2:30 AM (UTC+11:00)", "Wed, Dec 7, 2:30 AM", "2022-12-07", 1, "+1 day", "en", "2:30 AM"},
+		{time.UTC, sydney, "en", "Tuesday, December 6, 2022 at 3:30 PM (UTC)", "Tue, Dec 6, 3:30 PM", "2022-12-06", -1, "-1 day", "en", "3:30 PM"},
+		{time.UTC, sydney, "ru", "вторник, 6 декабря 2022 г. в 15:30 (UTC)", "вт, 6 дек., 15:30", "2022-12-06", -1, "-1 день", "ru", "15:30"},
 	}
 	for _, tt := range tests {
 		r := Render(at, tt.loc, tt.lang, tt.venue)
-		if r.Text != tt.text || r.Short != tt.shortText || r.Date != tt.date || r.DayShift != tt.shift || r.DayShiftText != tt.shiftText {
-			t.Errorf("Render(%s, %s) =\n %q %q %q %d %q\nwant\n %q %q %q %d %q", tt.loc, tt.lang,
-				r.Text, r.Short, r.Date, r.DayShift, r.DayShiftText, tt.text, tt.shortText, tt.date, tt.shift, tt.shiftText)
+		if r.Text != tt.text || r.Short != tt.shortText || r.Date != tt.date || r.DayShift != tt.shift || r.DayShiftText != tt.shiftText || r.Lang != tt.usedLang || r.TimeText != tt.timeText {
+			t.Errorf("Render(%s, %s) =\n %q %q %q %d %q %q %q\nwant\n %q %q %q %d %q %q %q", tt.loc, tt.lang,
+				r.Text, r.Short, r.Date, r.DayShift, r.DayShiftText, r.Lang, r.TimeText, tt.text, tt.shortText, tt.date, tt.shift, tt.shiftText, tt.usedLang, tt.timeText)
 		}
 		if got := FormatDateTime(at, tt.loc, tt.lang); got != tt.text {
 			t.Errorf("FormatDateTime = %q, want %q", got, tt.text)
+		}
+		if got := FormatTime(at, tt.loc, tt.lang); got != tt.timeText {
+			t.Errorf("FormatTime(%s) = %q, want %q", tt.lang, got, tt.timeText)
 		}
 	}
 	r := Render(at, paris, "fr", nil)
@@ -49,11 +60,30 @@ func TestRender(t *testing.T) {
 	if r := Render(far, MustParse("Pacific/Kiritimati").Location, "en", MustParse("Pacific/Pago_Pago").Location); r.DayShift != 2 || r.DayShiftText != "+2 days" {
 		t.Errorf("Kiritimati vs Pago Pago: %d %q", r.DayShift, r.DayShiftText)
 	}
-	if r := Render(far, MustParse("Pacific/Kiritimati").Location, "ar", MustParse("Pacific/Pago_Pago").Location); r.DayShiftText != "+٢ يومان" {
+	if r := Render(far, MustParse("Pacific/Kiritimati").Location, "ar-EG", MustParse("Pacific/Pago_Pago").Location); r.DayShiftText != "+٢ يومان" {
 		t.Errorf("Arabic dual: %q", r.DayShiftText)
 	}
-	if got := FormatTime(at, sydney, "ar"); got != "٠٢:٣٠" {
-		t.Errorf("FormatTime ar = %q", got)
+}
+
+// TestLocaleKeywords: BCP 47 -u-hc and -u-nu keywords (UTS #35) choose the clock and the
+// digits; the expected texts are Intl.DateTimeFormat's for the same tags.
+func TestLocaleKeywords(t *testing.T) {
+	at := time.Date(2022, 12, 6, 15, 30, 0, 0, time.UTC)
+	paris := MustParse("Europe/Paris").Location
+	tests := []struct{ lang, text string }{
+		{"en-u-hc-h23", "Tuesday, December 6, 2022 at 16:30 (UTC+01:00)"},
+		{"en-GB", "Tuesday, 6 December 2022 at 16:30 (UTC+01:00)"},
+		{"en-GB-u-hc-h12", "Tuesday, 6 December 2022 at 4:30 pm (UTC+01:00)"},
+		{"fr-CA-u-hc-h12", "mardi 6 décembre 2022 à 4 h 30 p.m. (UTC+01:00)"},
+		{"es-419-u-hc-h23", "martes, 6 de diciembre de 2022, 16:30 (UTC+01:00)"},
+		{"ar-EG-u-nu-latn", "الثلاثاء، 6 ديسمبر 2022 في 4:30 م (UTC+01:00)"},
+		{"ar-u-nu-arab", "الثلاثاء، ٦ ديسمبر ٢٠٢٢ في ٤:٣٠ م (UTC+01:00)"},
+		{"de-u-hc-h23", "Tuesday, December 6, 2022 at 16:30 (UTC+01:00)"},
+	}
+	for _, tt := range tests {
+		if got := FormatDateTime(at, paris, tt.lang); got != tt.text {
+			t.Errorf("FormatDateTime(%s) = %q, want %q", tt.lang, got, tt.text)
+		}
 	}
 }
 

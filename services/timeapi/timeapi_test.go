@@ -60,7 +60,7 @@ func TestConvert(t *testing.T) {
 	}
 	times := m["times"].([]any)
 	syd := times[0].(map[string]any)
-	if syd["text"] != "mercredi 7 décembre 2022, 02:30 (UTC+11:00)" || syd["day_shift_text"] != "+1 jour" {
+	if syd["text"] != "mercredi 7 décembre 2022 à 02:30 (UTC+11:00)" || syd["day_shift_text"] != "+1 jour" {
 		t.Errorf("Sydney %v", syd)
 	}
 	if gmt := times[1].(map[string]any); gmt["time"] != "12:30" || gmt["zone"] != "UTC-03:00" {
@@ -73,6 +73,34 @@ func TestConvert(t *testing.T) {
 	st, _, m = call(t, s, "POST", "/v1/time/convert", `{"instant":"2022-12-06T15:30:00Z","to":["Asia/Kathmandu"],"lang":"ar","venue":"Europe/Paris"}`)
 	if st != 200 || m["times"].([]any)[0].(map[string]any)["time"] != "21:15" {
 		t.Errorf("%d %v", st, m)
+	}
+}
+
+// TestConvertKeepsTheLocale: the renderings are in the requested locale itself, not its
+// base language (fr-CA stays fr-CA), and written as ICU writes it (Node's
+// Intl.DateTimeFormat, ICU 78.2 / CLDR 48: dateStyle full, timeStyle short).
+func TestConvertKeepsTheLocale(t *testing.T) {
+	s := server(t)
+	tests := []struct{ lang, used, text, timeText string }{
+		{"fr-CA", "fr-CA", "mardi 6 décembre 2022 à 10 h 30 (UTC-05:00)", "10 h 30"},
+		{"en", "en", "Tuesday, December 6, 2022 at 10:30 AM (UTC-05:00)", "10:30 AM"},
+		{"en-GB", "en-GB", "Tuesday, 6 December 2022 at 10:30 (UTC-05:00)", "10:30"},
+		{"es-419", "es-419", "martes, 6 de diciembre de 2022, 10:30 a.m. (UTC-05:00)", "10:30 a.m."},
+		{"ar", "ar", "الثلاثاء، 6 ديسمبر 2022 في 10:30 ص (UTC-05:00)", "10:30 ص"},
+		{"ar-EG", "ar-EG", "الثلاثاء، ٦ ديسمبر ٢٠٢٢ في ١٠:٣٠ ص (UTC-05:00)", "١٠:٣٠ ص"},
+		{"ar-EG-u-nu-latn", "ar-EG-u-nu-latn", "الثلاثاء، 6 ديسمبر 2022 في 10:30 ص (UTC-05:00)", "10:30 ص"},
+		{"en-u-hc-h23", "en-u-hc-h23", "Tuesday, December 6, 2022 at 10:30 (UTC-05:00)", "10:30"},
+		{"pt-BR", "pt-BR", "terça-feira, 6 de dezembro de 2022 às 10:30 (UTC-05:00)", "10:30"},
+	}
+	for _, tt := range tests {
+		st, _, m := call(t, s, "POST", "/v1/time/convert", `{"instant":"2022-12-06T15:30:00Z","to":["America/New_York"],"lang":"`+tt.lang+`"}`)
+		if st != 200 {
+			t.Fatalf("%s: %d %v", tt.lang, st, m)
+		}
+		r := m["times"].([]any)[0].(map[string]any)
+		if r["lang"] != tt.used || r["text"] != tt.text || r["time_text"] != tt.timeText || r["time"] != "10:30" {
+			t.Errorf("%s: lang %v text %q time_text %q time %v; want %s %q %q 10:30", tt.lang, r["lang"], r["text"], r["time_text"], r["time"], tt.used, tt.text, tt.timeText)
+		}
 	}
 }
 

@@ -36,7 +36,7 @@ func TestReminderCacheMatchesRender(t *testing.T) {
 			}
 		}
 	}
-	if len(c.entries) != 4 {
-		t.Errorf("%d cache entries, want one per language", len(c.entries))
+	if c.entries.Len() != 4 {
+		t.Errorf("%d cache entries, want one per language", c.entries.Len())
 	}
 }

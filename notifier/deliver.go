@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -127,11 +129,18 @@ func (n *Notifier) claim(ctx context.Context) ([]Delivery, int, error) {
 	err := n.cfg.DB.Tx(ctx, func(tx *sql.Tx) error {
 		out, missed = nil, 0
 		now := n.now()
-		ds, err := n.store.deliveries(ctx, tx, `(state = 'planned' AND due_at <= $1) OR (state = 'sending' AND lease_until <= $1)
-			ORDER BY due_at, id LIMIT `+fmt.Sprint(n.cfg.Batch)+n.cfg.DB.SkipLocked(), now)
+		// Two reads, each in the order of the index (state, due_at, id), merged: one read
+		// with OR sorted every due row on every claim (100,000 due rows, 5,000 claims).
+		limit := ` ORDER BY due_at, id LIMIT ` + fmt.Sprint(n.cfg.Batch) + n.cfg.DB.SkipLocked()
+		due, err := n.store.deliveries(ctx, tx, `state = 'planned' AND due_at <= $1`+limit, now)
 		if err != nil {
 			return err
 		}
+		expired, err := n.store.deliveries(ctx, tx, `state = 'sending' AND lease_until <= $1`+limit, now)
+		if err != nil {
+			return err
+		}
+		ds := earliest(due, expired, n.cfg.Batch)
 		var late, claim []string
 		for _, d := range ds {
 			grace := n.cfg.Grace
@@ -170,6 +179,19 @@ func (n *Notifier) claim(ctx context.Context) ([]Delivery, int, error) {
 	return out, missed, err
 }
 
+// earliest merges two lists sorted by (due_at, id) and keeps the first n.
+func earliest(a, b []Delivery, n int) []Delivery {
+	out := make([]Delivery, 0, min(n, len(a)+len(b)))
+	for len(out) < n && (len(a) > 0 || len(b) > 0) {
+		if len(b) == 0 || (len(a) > 0 && (a[0].DueAt.Before(b[0].DueAt) || (a[0].DueAt.Equal(b[0].DueAt) && a[0].ID < b[0].ID))) {
+			out, a = append(out, a[0]), a[1:]
+		} else {
+			out, b = append(out, b[0]), b[1:]
+		}
+	}
+	return out
+}
+
 // dbTimeout bounds each statement of the delivery loop, so a hung database stalls a tick
 // for seconds, not for ever.
 const dbTimeout = 10 * time.Second
@@ -184,8 +206,8 @@ type world struct {
 
 func (n *Notifier) load(ctx context.Context, q querier, ds []Delivery) (world, error) {
 	w := world{map[string]meeting{}, map[string]session{}, map[string]registrant{}, map[string]assignment{}}
-	var regIDs []string
-	confirmed := map[string]bool{}
+	var regIDs, sessionIDs []string
+	confirmed, wantSession := map[string]bool{}, map[string]bool{}
 	for _, d := range ds {
 		if d.Kind == render.RegistrationConfirmed && !confirmed[d.MeetingID] {
 			// "All sessions" is counted from the meeting's sessions.
@@ -205,12 +227,9 @@ func (n *Notifier) load(ctx context.Context, q querier, ds []Delivery) (world, e
 			}
 			w.meetings[d.MeetingID] = m
 		}
-		if _, ok := w.sessions[d.SessionID]; !ok && d.SessionID != "" {
-			x, _, err := n.store.session(ctx, q, d.SessionID)
-			if err != nil {
-				return w, err
-			}
-			w.sessions[d.SessionID] = x
+		if _, ok := w.sessions[d.SessionID]; !ok && d.SessionID != "" && !wantSession[d.SessionID] {
+			wantSession[d.SessionID] = true
+			sessionIDs = append(sessionIDs, d.SessionID)
 		}
 		if id, ok := strings.CutPrefix(d.Recipient, toRegistration); ok {
 			if _, seen := w.registrants[id]; !seen {
@@ -226,6 +245,21 @@ func (n *Notifier) load(ctx context.Context, q querier, ds []Delivery) (world, e
 				}
 				w.assignments[id] = a
 			}
+		}
+	}
+	// The batch's sessions in one read: a wave of reminders spans many sessions.
+	for _, id := range sessionIDs {
+		if _, ok := w.sessions[id]; ok {
+			delete(wantSession, id) // read with its meeting's sessions
+		}
+	}
+	if len(wantSession) > 0 {
+		xs, err := n.store.sessionsByID(ctx, q, slices.Collect(maps.Keys(wantSession)))
+		if err != nil {
+			return w, err
+		}
+		for _, x := range xs {
+			w.sessions[x.ID] = x
 		}
 	}
 	// Registrants are read in chunks: a batch of reminders is mostly one per registrant.
@@ -307,7 +341,7 @@ func (n *Notifier) mark(ctx context.Context, d Delivery, sendErr error, st *Tick
 	deadline := time.Now().Add(n.cfg.Lease)
 	for {
 		dctx, cancel := context.WithTimeout(ctx, dbTimeout)
-		err := n.store.setState(dctx, n.cfg.DB, []string{d.ID}, state, lastError, n.now())
+		err := n.store.markOne(dctx, d.ID, state, lastError, n.now())
 		cancel()
 		if err == nil {
 			break

@@ -113,6 +113,28 @@ func (s *store) deliveries(ctx context.Context, q querier, where string, args ..
 	return out, rows.Err()
 }
 
+const setStateSQL = `UPDATE notifier_deliveries SET state = $1, last_error = $2, updated_at = $3, lease_until = NULL, lease_owner = NULL
+	WHERE id IN (`
+
+// markOne moves one row to state outside any transaction, with a prepared statement.
+func (s *store) markOne(ctx context.Context, id, state, lastError string, now time.Time) error {
+	s.markMu.Lock()
+	if s.markStmt == nil {
+		if st, err := s.db.PrepareContext(ctx, setStateSQL+`$4)`); err == nil {
+			s.markStmt = st
+		}
+	}
+	st := s.markStmt
+	s.markMu.Unlock()
+	if st == nil { // not prepared (the database is away): the plain statement says why
+		return s.setState(ctx, s.db, []string{id}, state, lastError, now)
+	}
+	if _, err := st.ExecContext(ctx, state, lastError, now, id); err != nil {
+		return fmt.Errorf("mark delivery %s: %w", state, err)
+	}
+	return nil
+}
+
 // setState moves the rows to state (with an error text for failures).
 func (s *store) setState(ctx context.Context, q querier, ids []string, state, lastError string, now time.Time) error {
 	for len(ids) > 0 {
@@ -124,8 +146,7 @@ func (s *store) setState(ctx context.Context, q querier, ids []string, state, la
 			args = append(args, id)
 			ph[i] = fmt.Sprintf("$%d", i+4)
 		}
-		_, err := q.ExecContext(ctx, `UPDATE notifier_deliveries SET state = $1, last_error = $2, updated_at = $3, lease_until = NULL, lease_owner = NULL
-			WHERE id IN (`+strings.Join(ph, ",")+`)`, args...)
+		_, err := q.ExecContext(ctx, setStateSQL+strings.Join(ph, ",")+`)`, args...)
 		if err != nil {
 			return fmt.Errorf("mark deliveries %s: %w", state, err)
 		}

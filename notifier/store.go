@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/plenary/plenary/contracts"
@@ -18,7 +20,14 @@ type querier = db.Querier
 
 // store is the notifier's SQL: its projection and its deliveries. It reads and writes
 // only notifier_* tables.
-type store struct{ db *db.DB }
+type store struct {
+	db *db.DB
+
+	// markMu guards markStmt, the one-row setState prepared once: the delivery loop marks
+	// every email on its own, and on SQLite parsing the statement cost a third of it.
+	markMu   sync.Mutex
+	markStmt *sql.Stmt
+}
 
 func jsonText(v any) string {
 	b, err := json.Marshal(v)
@@ -156,6 +165,37 @@ func (s *store) session(ctx context.Context, q querier, id string) (session, boo
 		return session{}, false, fmt.Errorf("read session %s: %w", id, err)
 	}
 	return x, true, nil
+}
+
+// sessionsByID reads the sessions of ids that exist (in chunks of 500).
+func (s *store) sessionsByID(ctx context.Context, q querier, ids []string) ([]session, error) {
+	var out []session
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 500)]
+		ids = ids[len(chunk):]
+		ph := make([]string, len(chunk))
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			ph[i], args[i] = "$"+strconv.Itoa(i+1), id
+		}
+		rows, err := q.QueryContext(ctx, `SELECT `+sessionCols+` FROM notifier_sessions WHERE id IN (`+strings.Join(ph, ",")+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("read sessions: %w", err)
+		}
+		for rows.Next() {
+			x, err := scanSession(rows)
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("scan session: %w", err)
+			}
+			out = append(out, x)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("read sessions: %w", err)
+		}
+	}
+	return out, nil
 }
 
 func (s *store) sessionsOf(ctx context.Context, q querier, meetingID string) ([]session, error) {

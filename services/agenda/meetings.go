@@ -186,8 +186,5 @@ func (s *Service) DeleteMeeting(ctx context.Context, id string, ifMatch int64) e
 		}
 		return outbox.Emit(ctx, tx, contracts.MeetingDeleted, Source, now, contracts.MeetingEvent{Meeting: meetingContract(m)})
 	})
-	if err == nil {
-		s.sessionsChanged(ctx, id)
-	}
 	return err
 }

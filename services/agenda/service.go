@@ -22,8 +22,6 @@ type Service struct {
 	cache     *agendaCache
 	// interpretation, when set, gives the agenda the interpretation checker's verdict.
 	interpretation InterpretationStatusFunc
-	// observers are told of committed changes to sessions (e.g. to re-check interpretation).
-	observers []func(ctx context.Context, meetingID string)
 }
 
 // Option configures a Service.
@@ -44,11 +42,6 @@ func NewService(d *db.DB, opts ...Option) *Service {
 	return s
 }
 
-// OnSessionsChanged registers f to run after a committed change to a meeting's sessions.
-func (s *Service) OnSessionsChanged(f func(ctx context.Context, meetingID string)) {
-	s.observers = append(s.observers, f)
-}
-
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
@@ -60,12 +53,6 @@ func (s *Service) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	s.committed()
 	return nil
-}
-
-func (s *Service) sessionsChanged(ctx context.Context, meetingID string) {
-	for _, f := range s.observers {
-		f(ctx, meetingID)
-	}
 }
 
 func checkVersion(want, current int64) error {

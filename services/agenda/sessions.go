@@ -175,9 +175,6 @@ func (s *Service) CreateSession(ctx context.Context, meetingID string, in Sessio
 		}
 		return outbox.Emit(ctx, tx, contracts.SessionScheduled, Source, now, contracts.SessionEvent{Session: sessionContract(x)})
 	})
-	if err == nil {
-		s.sessionsChanged(ctx, meetingID)
-	}
 	return out, err
 }
 
@@ -258,9 +255,6 @@ func (s *Service) UpdateSession(ctx context.Context, id string, ifMatch int64, i
 		}
 		return outbox.Emit(ctx, tx, contracts.SessionUpdated, Source, now, contracts.SessionEvent{Session: sessionContract(x)})
 	})
-	if err == nil {
-		s.sessionsChanged(ctx, out.MeetingID)
-	}
 	return out, err
 }
 
@@ -271,7 +265,6 @@ func (s *Service) CancelSession(ctx context.Context, id string, ifMatch int64, r
 		return Session{}, invalid([]problem.FieldError{{Field: "reason", Code: "too_long", Message: fmt.Sprintf("at most %d characters", maxDescLen)}})
 	}
 	var out Session
-	changed := false
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		x, err := s.store.session(ctx, tx, id, true)
 		if err != nil {
@@ -295,15 +288,12 @@ func (s *Service) CancelSession(ctx context.Context, id string, ifMatch int64, r
 		if err := s.store.bumpAgenda(ctx, tx, x.MeetingID, now); err != nil {
 			return err
 		}
-		out, changed = x, true
+		out = x
 		if err := audit.Record(ctx, tx, now, audit.Change{Action: "session.cancel", Resource: "session", ID: x.ID, MeetingID: x.MeetingID,
 			Before: sessionContract(prev), After: sessionContract(x)}); err != nil {
 			return err
 		}
 		return outbox.Emit(ctx, tx, contracts.SessionCancelled, Source, now, contracts.SessionEvent{Session: sessionContract(x), Reason: reason})
 	})
-	if err == nil && changed {
-		s.sessionsChanged(ctx, out.MeetingID)
-	}
 	return out, err
 }

@@ -115,11 +115,15 @@ type ItemView struct {
 }
 
 // InterpretationStatus is what the agenda shows of a meeting's staffing: the latest
-// verdict of the interpretation checker, which runs after every change. The
-// interpretation service provides it (SetInterpretationStatus) and raises the agenda
-// revision (TouchAgenda) when its verdict changes, so the cached agenda stays true.
+// verdict of the interpretation checker, which re-runs after every change (after a
+// session change, from its event). The interpretation service provides it
+// (SetInterpretationStatus) and raises the agenda revision (TouchAgenda) when its verdict
+// changes, so the cached agenda stays true.
 type InterpretationStatus struct {
-	CheckedAt   time.Time               `json:"checked_at"`
+	CheckedAt time.Time `json:"checked_at"`
+	// Revision is the agenda revision the verdict was computed for; an agenda of a later
+	// revision may still wait for its re-check.
+	Revision    int64                   `json:"revision"`
 	Assignments int                     `json:"assignments"`
 	OK          bool                    `json:"ok"`
 	Violations  []InterpretationProblem `json:"violations"`
@@ -148,9 +152,17 @@ type InterpretationStatusFunc func(ctx context.Context, q db.Querier, meetingID 
 func (s *Service) SetInterpretationStatus(f InterpretationStatusFunc) { s.interpretation = f }
 
 // TouchAgenda raises a meeting's agenda revision after a change the agenda shows that is
-// not the agenda's own (the interpretation verdict).
-func (s *Service) TouchAgenda(ctx context.Context, meetingID string) error {
-	return s.store.bumpAgenda(ctx, s.db, meetingID, s.clock())
+// not the agenda's own (the interpretation verdict), and returns the new revision.
+func (s *Service) TouchAgenda(ctx context.Context, meetingID string) (int64, error) {
+	if err := s.store.bumpAgenda(ctx, s.db, meetingID, s.clock()); err != nil {
+		return 0, err
+	}
+	return s.store.agendaRevision(ctx, meetingID)
+}
+
+// AgendaRevision is a meeting's agenda revision, raised by every change the agenda shows.
+func (s *Service) AgendaRevision(ctx context.Context, meetingID string) (int64, error) {
+	return s.store.agendaRevision(ctx, meetingID)
 }
 
 // agendaCache keeps rendered agendas by meeting, agenda revision, zone and language. A

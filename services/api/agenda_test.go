@@ -416,12 +416,14 @@ func TestReadinessDegradesOnNATSButFailsOnTheDatabase(t *testing.T) {
 	}
 }
 
-// The agenda shows the interpretation checker's verdict, and a change that breaks the
-// staffing (here a reschedule onto another meeting's session of the same interpreters)
-// shows up in the agenda at once, not after the cache expires.
+// The agenda shows the interpretation checker's verdict with the revision it was computed
+// for, and a change that breaks the staffing (here a reschedule onto another meeting's
+// session of the same interpreters) shows up in the agenda as soon as it is re-checked,
+// not after the cache expires.
 func TestAgendaShowsTheInterpretationVerdict(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
+		e.followSessions()
 		seeded, err := demo.Seed(ctx, e.deps.Agenda, e.clock.Now())
 		if err != nil {
 			t.Fatal(err)
@@ -430,8 +432,9 @@ func TestAgendaShowsTheInterpretationVerdict(t *testing.T) {
 			t.Fatal(err)
 		}
 		agendaPath := "/v1/meetings/" + seeded.MeetingID + "/agenda"
-		// The checker has already run on the seeded sessions: their booths are unstaffed.
-		a := e.must(200, e.do("GET", agendaPath, nil))
+		// The checker runs on the seeded sessions from their events: their booths are unstaffed.
+		settled := func(map[string]any) bool { return true }
+		a := e.settledAgenda(agendaPath, settled)
 		if v, _ := a["interpretation"].(map[string]any); v == nil || v["ok"] != false || v["assignments"] != float64(0) {
 			t.Fatalf("an unplanned meeting shows its unstaffed booths: %v", a["interpretation"])
 		}
@@ -441,7 +444,7 @@ func TestAgendaShowsTheInterpretationVerdict(t *testing.T) {
 			}
 		}
 		e.must(201, e.do("POST", "/v1/meetings/"+seeded.MeetingID+"/interpretation/plan?commit=true", nil))
-		a = e.must(200, e.do("GET", agendaPath, nil))
+		a = e.settledAgenda(agendaPath, settled)
 		verdict, _ := a["interpretation"].(map[string]any)
 		if verdict == nil || verdict["ok"] != true || verdict["assignments"] != float64(9) {
 			t.Fatalf("verdict after planning: %v", a["interpretation"])
@@ -460,7 +463,9 @@ func TestAgendaShowsTheInterpretationVerdict(t *testing.T) {
 		cur := e.must(200, e.do("GET", "/v1/sessions/"+world["id"].(string), nil))
 		e.must(200, e.do("PATCH", "/v1/sessions/"+world["id"].(string), map[string]any{"start": demo.Day(e.clock.Now()).Format("2006-01-02") + "T10:00",
 			"end": demo.Day(e.clock.Now()).Format("2006-01-02") + "T12:00", "tz": "Europe/Paris"}, "If-Match", fmt.Sprintf(`"%v"`, cur["version"])))
-		a = e.must(200, e.do("GET", agendaPath, nil))
+		// The re-check follows from the session's event; the agenda says when its verdict
+		// is that of the moved session (computed for the agenda's revision).
+		a = e.settledAgenda(agendaPath, func(a map[string]any) bool { return a["interpretation"].(map[string]any)["ok"] == false })
 		verdict = a["interpretation"].(map[string]any)
 		moved := a["sessions"].([]any)
 		var si map[string]any

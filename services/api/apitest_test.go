@@ -35,7 +35,7 @@ func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c
 // env is a real API server over a fresh database. Requests carry the planner token unless
 // a test sets token (empty: anonymous).
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *httptest.Server
 	db     *db.DB
 	clock  *testClock
@@ -77,7 +77,7 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	return startEnv(t, d, clock, deps, keys, links)
 }
 
-func startEnv(t *testing.T, d *db.DB, clock *testClock, deps api.Deps, keys *signed.Keys, links registration.Linker) *env {
+func startEnv(t testing.TB, d *db.DB, clock *testClock, deps api.Deps, keys *signed.Keys, links registration.Linker) *env {
 	t.Helper()
 	srv := httptest.NewServer(api.NewServer(deps))
 	t.Cleanup(srv.Close)
@@ -104,7 +104,7 @@ type resp struct {
 	Body   []byte
 }
 
-func (r resp) JSON(t *testing.T) map[string]any {
+func (r resp) JSON(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(r.Body, &m); err != nil {
@@ -114,7 +114,7 @@ func (r resp) JSON(t *testing.T) map[string]any {
 }
 
 // Problem checks the response is a problem document with the status and code.
-func (r resp) Problem(t *testing.T, status int, code string) map[string]any {
+func (r resp) Problem(t testing.TB, status int, code string) map[string]any {
 	t.Helper()
 	if r.Status != status {
 		t.Fatalf("status %d, want %d: %s", r.Status, status, r.Body)

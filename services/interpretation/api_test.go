@@ -423,6 +423,7 @@ func mapsEqual(a, b map[string]int) bool {
 // other creates a double booking that the agenda accepts and the checker reports.
 func TestRescheduleDoubleBookingShowsInChecker(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, e *env) {
+		e.followSessions()
 		inès := e.interpreter("Inès", "fr:A en:C", nil)
 		m1, m2 := e.meeting("aiic"), e.meeting("aiic")
 		s1 := e.session(m1, "2026-12-08T10:00", "2026-12-08T12:00", []string{"en"}, []string{"fr"})
@@ -442,15 +443,9 @@ func TestRescheduleDoubleBookingShowsInChecker(t *testing.T) {
 		e.must(200, e.do("PATCH", "/v1/sessions/"+s2, map[string]any{"start": "2026-12-08T11:00", "end": "2026-12-08T13:00", "tz": "Europe/Paris"},
 			"If-Match", fmt.Sprintf(`"%v"`, x["version"])))
 
-		// The stored result was refreshed by the session hook, in both meetings.
+		// The stored result is refreshed from the session's event, in both meetings.
 		for _, m := range []string{m1, m2} {
-			last, ok, err := e.svc.LastCheck(context.Background(), m)
-			if err != nil || !ok {
-				t.Fatalf("no stored check for %s: %v", m, err)
-			}
-			if v := byRule(last.Violations, interp.RuleDoubleBooking); len(v) == 0 || v[0].InterpreterID != inès {
-				t.Fatalf("stored check of %s misses the double booking: %+v", m, last.Violations)
-			}
+			e.waitCheck(m, bookedTwice(inès))
 			if v := byRule(e.check(m).Violations, interp.RuleDoubleBooking); len(v) == 0 {
 				t.Fatalf("check of %s misses the double booking", m)
 			}
@@ -463,6 +458,11 @@ func TestRescheduleDoubleBookingShowsInChecker(t *testing.T) {
 		// Cancelling the session frees the interpreter and the checker says to withdraw.
 		x = e.must(200, e.do("GET", "/v1/sessions/"+s2, nil))
 		e.must(200, e.do("POST", "/v1/sessions/"+s2+"/cancel", map[string]any{"reason": "merged"}, "If-Match", fmt.Sprintf(`"%v"`, x["version"])))
+		for deadline := time.Now().Add(20 * time.Second); e.assignments(m2)[0].SessionLive; time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("the cancellation never reached the assignment")
+			}
+		}
 		c := e.check(m2)
 		if len(byRule(c.Violations, interp.RuleCancelled)) != 1 || len(byRule(c.Violations, interp.RuleDoubleBooking)) != 0 {
 			t.Fatalf("after cancel: %+v", c.Violations)

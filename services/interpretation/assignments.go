@@ -88,7 +88,7 @@ func (s *Service) CreateAssignment(ctx context.Context, in AssignmentInput) (Ass
 	if err != nil {
 		return Assignment{}, err
 	}
-	s.recheckMeetingAndNeighbours(ctx, a.MeetingID)
+	s.recheckAfter(ctx, a.MeetingID)
 	return a, nil
 }
 

@@ -3,6 +3,7 @@ package interpretation
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 
 	"github.com/plenary/plenary/scheduler/interp"
@@ -12,6 +13,12 @@ import (
 // Check re-validates a meeting's active assignments with the independent checker,
 // against the sessions as they are now, and stores the result.
 func (s *Service) Check(ctx context.Context, meetingID string) (CheckResult, error) {
+	// The revision is read before the sessions: the verdict judges that revision or a
+	// later one, never an earlier one.
+	rev, err := s.agenda.AgendaRevision(ctx, meetingID)
+	if err != nil {
+		return CheckResult{}, err
+	}
 	w, err := s.load(ctx, meetingID, scope{assignedOnly: true})
 	if err != nil {
 		return CheckResult{}, err
@@ -23,19 +30,24 @@ func (s *Service) Check(ctx context.Context, meetingID string) (CheckResult, err
 		}
 	}
 	vs := interp.Check(w.input, active)
-	r := CheckResult{MeetingID: meetingID, CheckedAt: s.clock(), Assignments: len(active), OK: len(vs) == 0, Violations: nonNil(vs)}
+	r := CheckResult{MeetingID: meetingID, CheckedAt: s.clock(), Assignments: len(active), OK: len(vs) == 0, Violations: nonNil(vs), Revision: rev}
 	prev, had, err := s.store.lastCheck(ctx, s.db, meetingID)
 	if err != nil {
 		return r, err
 	}
-	if err := s.store.saveCheck(ctx, s.db, r); err != nil {
-		return r, err
-	}
-	// The agenda shows the verdict: a new verdict is a new agenda revision.
+	// The agenda shows the verdict: a new verdict is a new agenda revision. When nothing
+	// else changed the agenda meanwhile, the verdict is that of the new revision too.
 	if !had || prev.Assignments != r.Assignments || !slices.Equal(prev.Violations, r.Violations) {
-		if err := s.agenda.TouchAgenda(ctx, meetingID); err != nil {
+		now, err := s.agenda.TouchAgenda(ctx, meetingID)
+		if err != nil {
 			return r, err
 		}
+		if now == rev+1 {
+			r.Revision = now
+		}
+	}
+	if err := s.store.saveCheck(ctx, s.db, r); err != nil {
+		return r, err
 	}
 	return r, nil
 }
@@ -47,7 +59,7 @@ func (s *Service) LastCheck(ctx context.Context, meetingID string) (CheckResult,
 
 // recheckInterpreters re-checks every meeting in which one of ids holds a seat; a change
 // to one meeting can break another through shared interpreters.
-func (s *Service) recheckInterpreters(ctx context.Context, ids []string, also string) {
+func (s *Service) recheckInterpreters(ctx context.Context, ids []string, also string) error {
 	meetings := map[string]bool{}
 	if also != "" {
 		meetings[also] = true
@@ -55,8 +67,7 @@ func (s *Service) recheckInterpreters(ctx context.Context, ids []string, also st
 	for _, id := range ids {
 		as, err := s.store.queryAssignments(ctx, s.db, `interpreter_id = $1 AND `+activeIn, id)
 		if err != nil {
-			s.log.Warn("interpretation re-check failed", "interpreter", id, "error", err.Error())
-			continue
+			return fmt.Errorf("re-check the meetings of interpreter %s: %w", id, err)
 		}
 		for _, a := range as {
 			meetings[a.MeetingID] = true
@@ -69,49 +80,59 @@ func (s *Service) recheckInterpreters(ctx context.Context, ids []string, also st
 	slices.Sort(ms)
 	for _, m := range ms {
 		if _, err := s.Check(ctx, m); err != nil {
-			s.log.Warn("interpretation re-check failed", "meeting", m, "error", err.Error())
+			return fmt.Errorf("re-check meeting %s: %w", m, err)
 		}
+	}
+	return nil
+}
+
+// recheckAfter re-checks a meeting and its neighbours after one of this service's own
+// writes; the write has committed, so a failure is logged (the next change, or GET
+// .../interpretation/check, judges again).
+func (s *Service) recheckAfter(ctx context.Context, meetingID string) {
+	as, err := s.store.ofMeeting(ctx, s.db, meetingID)
+	if err == nil {
+		err = s.recheckMeetingAndNeighbours(ctx, meetingID, as)
+	}
+	if err != nil {
+		s.log.Warn("interpretation re-check failed", "meeting", meetingID, "error", err.Error())
 	}
 }
 
-func (s *Service) recheckMeetingAndNeighbours(ctx context.Context, meetingID string) {
-	as, err := s.store.ofMeeting(ctx, s.db, meetingID)
-	if err != nil {
-		s.log.Warn("interpretation re-check failed", "meeting", meetingID, "error", err.Error())
-		return
-	}
+func (s *Service) recheckMeetingAndNeighbours(ctx context.Context, meetingID string, as []Assignment) error {
 	var ids []string
 	for _, a := range as {
 		if Active(a.State) && !slices.Contains(ids, a.InterpreterID) {
 			ids = append(ids, a.InterpreterID)
 		}
 	}
-	s.recheckInterpreters(ctx, ids, meetingID)
+	return s.recheckInterpreters(ctx, ids, meetingID)
 }
 
-// sessionsChanged follows a committed change to a meeting's sessions: the assignments'
-// copies of the session times are refreshed (a reschedule raises the invite sequence of
-// offered and accepted seats; a cancellation frees the interpreter's time), then the
-// meeting and every meeting sharing its interpreters are re-checked. A reschedule that
-// creates a double booking is not refused here: the agenda has committed it, and the
-// checker reports it.
-func (s *Service) sessionsChanged(ctx context.Context, meetingID string) {
+// Resync follows a committed change to a meeting's sessions (the re-check consumer calls
+// it for session.* events): the assignments' copies of the session times are refreshed
+// (a reschedule raises the invite sequence of offered and accepted seats; a cancellation
+// frees the interpreter's time), then the meeting and every meeting sharing its
+// interpreters are re-checked. A reschedule that creates a double booking is not refused
+// here: the agenda has committed it, and the checker reports it. Resync reads everything
+// afresh, so running it twice, or late, gives the same result.
+func (s *Service) Resync(ctx context.Context, meetingID string) error {
 	xs, err := s.agenda.Sessions(ctx, meetingID)
 	if err != nil {
-		s.log.Warn("interpretation refresh failed", "meeting", meetingID, "error", err.Error())
-		return
+		return err
 	}
 	byID := map[string]agenda.Session{}
 	for _, x := range xs {
 		byID[x.ID] = x
 	}
+	var as []Assignment
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		as, err := s.store.ofMeeting(ctx, tx, meetingID)
-		if err != nil {
+		var err error
+		if as, err = s.store.ofMeeting(ctx, tx, meetingID); err != nil {
 			return err
 		}
 		now := s.clock()
-		for _, a := range as {
+		for i, a := range as {
 			x, ok := byID[a.SessionID]
 			live := ok && x.Status != agenda.StatusCancelled
 			if !ok || (x.StartUTC.Equal(a.StartUTC) && x.EndUTC.Equal(a.EndUTC) && live == a.Live) {
@@ -128,11 +149,12 @@ func (s *Service) sessionsChanged(ctx context.Context, meetingID string) {
 			if err := s.store.updateAssignment(ctx, tx, a); err != nil {
 				return err
 			}
+			as[i] = a
 		}
 		return nil
 	})
 	if err != nil {
-		s.log.Warn("interpretation refresh failed", "meeting", meetingID, "error", err.Error())
+		return fmt.Errorf("refresh the assignments of meeting %s: %w", meetingID, err)
 	}
-	s.recheckMeetingAndNeighbours(ctx, meetingID)
+	return s.recheckMeetingAndNeighbours(ctx, meetingID, as)
 }

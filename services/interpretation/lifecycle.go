@@ -85,7 +85,7 @@ func (s *Service) Transition(ctx context.Context, id string, ifMatch int64, to s
 			s.log.Warn("replacement proposal failed", "assignment", id, "error", err.Error())
 		}
 	}
-	s.recheckMeetingAndNeighbours(ctx, res.Assignment.MeetingID)
+	s.recheckAfter(ctx, res.Assignment.MeetingID)
 	return res, nil
 }
 

@@ -195,7 +195,7 @@ func (s *Service) PlanRange(ctx context.Context, from, to time.Time, commit bool
 		return RangePlanResult{}, err
 	}
 	for _, m := range order {
-		s.recheckMeetingAndNeighbours(ctx, m)
+		s.recheckAfter(ctx, m)
 	}
 	return out, nil
 }

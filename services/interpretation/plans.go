@@ -190,7 +190,7 @@ func (s *Service) Plan(ctx context.Context, meetingID string, commit bool) (Plan
 	if err != nil {
 		return PlanResult{}, err
 	}
-	s.recheckMeetingAndNeighbours(ctx, meetingID)
+	s.recheckAfter(ctx, meetingID)
 	return out, nil
 }
 

@@ -19,10 +19,22 @@ import (
 type Service struct {
 	db        *db.DB
 	store     *store
-	agenda    *agenda.Service
+	agenda    Agenda
 	now       func() time.Time
 	committed func()
 	log       *slog.Logger
+}
+
+// Agenda is what interpretation needs of the agenda service (main wires *agenda.Service):
+// the meetings and sessions it staffs, and a place to show its verdict.
+type Agenda interface {
+	Meeting(ctx context.Context, id string) (agenda.Meeting, error)
+	Session(ctx context.Context, id string) (agenda.Session, error)
+	Sessions(ctx context.Context, meetingID string) ([]agenda.Session, error)
+	SessionsStarting(ctx context.Context, from, to time.Time, limit int) ([]agenda.Session, error)
+	AgendaRevision(ctx context.Context, meetingID string) (int64, error)
+	TouchAgenda(ctx context.Context, meetingID string) (int64, error)
+	SetInterpretationStatus(f agenda.InterpretationStatusFunc)
 }
 
 // Option configures a Service.
@@ -37,14 +49,13 @@ func WithCommitHook(f func()) Option { return func(s *Service) { s.committed = f
 // WithLogger sets the logger of background work (re-checks after session changes).
 func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.log = l } }
 
-// NewService returns the service. It registers with the agenda so that every committed
-// session change refreshes the assignments' times and re-runs the checker.
-func NewService(d *db.DB, ag *agenda.Service, opts ...Option) *Service {
+// NewService returns the service. Session changes reach it as events (ConsumeSessionEvents),
+// which refresh the assignments' times and re-run the checker.
+func NewService(d *db.DB, ag Agenda, opts ...Option) *Service {
 	s := &Service{db: d, store: &store{db: d}, agenda: ag, now: time.Now, committed: func() {}, log: slog.New(slog.DiscardHandler)}
 	for _, o := range opts {
 		o(s)
 	}
-	ag.OnSessionsChanged(s.sessionsChanged)
 	ag.SetInterpretationStatus(s.agendaStatus)
 	return s
 }
@@ -55,7 +66,7 @@ func (s *Service) agendaStatus(ctx context.Context, q db.Querier, meetingID stri
 	if err != nil || !ok {
 		return agenda.InterpretationStatus{}, ok, err
 	}
-	st := agenda.InterpretationStatus{CheckedAt: r.CheckedAt, Assignments: r.Assignments, OK: r.OK, Violations: []agenda.InterpretationProblem{}}
+	st := agenda.InterpretationStatus{CheckedAt: r.CheckedAt, Revision: r.Revision, Assignments: r.Assignments, OK: r.OK, Violations: []agenda.InterpretationProblem{}}
 	for _, v := range r.Violations {
 		st.Violations = append(st.Violations, agenda.InterpretationProblem{SessionID: v.SessionID, Booth: string(v.Booth), Rule: v.Rule, Message: v.Message})
 	}

@@ -301,6 +301,8 @@ type CheckResult struct {
 	Assignments int                `json:"assignments"`
 	OK          bool               `json:"ok"`
 	Violations  []interp.Violation `json:"violations"`
+	// Revision is the agenda revision the verdict was computed for.
+	Revision int64 `json:"revision"`
 }
 
 func (s *store) saveCheck(ctx context.Context, q querier, r CheckResult) error {
@@ -308,9 +310,10 @@ func (s *store) saveCheck(ctx context.Context, q querier, r CheckResult) error {
 	if err != nil {
 		return err
 	}
-	_, err = q.ExecContext(ctx, `INSERT INTO interpretation_checks (meeting_id, checked_at, assignments, violations) VALUES ($1,$2,$3,$4)
-		ON CONFLICT (meeting_id) DO UPDATE SET checked_at = excluded.checked_at, assignments = excluded.assignments, violations = excluded.violations`,
-		r.MeetingID, r.CheckedAt, r.Assignments, v)
+	_, err = q.ExecContext(ctx, `INSERT INTO interpretation_checks (meeting_id, checked_at, assignments, violations, agenda_revision) VALUES ($1,$2,$3,$4,$5)
+		ON CONFLICT (meeting_id) DO UPDATE SET checked_at = excluded.checked_at, assignments = excluded.assignments, violations = excluded.violations,
+			agenda_revision = excluded.agenda_revision`,
+		r.MeetingID, r.CheckedAt, r.Assignments, v, r.Revision)
 	if err != nil {
 		return fmt.Errorf("save check of %s: %w", r.MeetingID, err)
 	}
@@ -320,8 +323,8 @@ func (s *store) saveCheck(ctx context.Context, q querier, r CheckResult) error {
 func (s *store) lastCheck(ctx context.Context, q querier, meetingID string) (CheckResult, bool, error) {
 	r := CheckResult{MeetingID: meetingID}
 	var v string
-	err := q.QueryRowContext(ctx, `SELECT checked_at, assignments, violations FROM interpretation_checks WHERE meeting_id = $1`, meetingID).
-		Scan(&r.CheckedAt, &r.Assignments, &v)
+	err := q.QueryRowContext(ctx, `SELECT checked_at, assignments, violations, agenda_revision FROM interpretation_checks WHERE meeting_id = $1`, meetingID).
+		Scan(&r.CheckedAt, &r.Assignments, &v, &r.Revision)
 	if db.NotFound(err) {
 		return r, false, nil
 	}

@@ -163,7 +163,16 @@ func newApp(c config, d *db.DB, js jetstream.JetStream, log *slog.Logger, links 
 		o(&deps)
 	}
 	h := api.NewServer(deps)
-	return &app{log: log, db: d, relay: relay, agenda: ag, interp: ip, handler: h, reg: reg}, nil
+	a := &app{log: log, db: d, relay: relay, agenda: ag, interp: ip, handler: h, reg: reg}
+	// Interpretation re-checks staffing after session changes from their events (a durable
+	// consumer), so a crash between a session's commit and its re-check loses nothing.
+	a.background = append(a.background, func(ctx context.Context) error {
+		if err := ip.ConsumeSessionEvents(ctx, js, stream...); err != nil && !errors.Is(err, context.Canceled) {
+			return fmt.Errorf("interpretation re-check consumer: %w", err)
+		}
+		return nil
+	})
+	return a, nil
 }
 
 // serveHTTP runs the HTTP server until ctx ends, then drains for up to grace.

@@ -160,7 +160,10 @@ type Registration struct {
 	Sessions         []string `json:"sessions"`
 	ConsentReminders bool     `json:"consent_reminders"`
 	Unsubscribed     bool     `json:"unsubscribed"`
-	Version          int64    `json:"version"`
+	// Pending is a self-registration whose confirmation link has not been opened yet
+	// (double opt-in): it is sent the confirmation request and nothing else.
+	Pending bool  `json:"pending,omitempty"`
+	Version int64 `json:"version"`
 }
 
 // RegistrationEvent is the payload of registration.created, .updated and .deleted.

@@ -442,9 +442,18 @@ func (n *Notifier) input(d Delivery, w world, now time.Time, check bool) (render
 		if r.ID == "" || skip(r.Deleted || r.Unsubscribed || (d.Kind == render.Reminder && (!r.Consent || !r.covers(x.ID)))) {
 			return in, mail.Address{}, nil, "", errSkip
 		}
+		// A pending registration is sent its confirmation request and nothing else; a
+		// confirmed one is not asked again.
+		if skip((r.Pending && d.Kind != render.RegistrationPending) || (!r.Pending && d.Kind == render.RegistrationPending)) {
+			return in, mail.Address{}, nil, "", errSkip
+		}
 		in.RecipientName, in.Locale, in.Zone = r.Name, r.Locale, location(r.TZ)
 		in.Links.Manage = links.Manage(r.ID, now)
 		in.Links.Unsubscribe = links.Unsubscribe(r.ID, now)
+		if d.Kind == render.RegistrationPending {
+			in.Links = render.Links{Confirm: links.Confirm(r.ID, now)}
+			return in, mail.Address{Name: r.Name, Email: r.Email}, nil, "", nil
+		}
 		if d.Kind == render.RegistrationConfirmed {
 			in.Sessions = len(r.Sessions)
 			if in.Sessions == 0 {

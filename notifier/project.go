@@ -141,7 +141,14 @@ func (n *Notifier) apply(ctx context.Context, tx *sql.Tx, ev contracts.Event, no
 			}
 			return n.store.setState(ctx, tx, ids(pending), Cancelled, "", now)
 		}
-		if ev.Type == contracts.RegistrationCreated {
+		switch {
+		case r.Pending && ev.Type == contracts.RegistrationCreated:
+			// Double opt-in: only the request to open the confirmation link.
+			d := n.newDelivery(render.RegistrationPending, "pending|"+r.ID, toRegistration+r.ID, r.MeetingID, "", at)
+			return n.store.insert(ctx, tx, d, now)
+		case !r.Pending && ev.Type != contracts.RegistrationDeleted:
+			// Active from creation (the secretariat's) or from its confirmation: one
+			// confirmation, whichever event comes first (the key makes it once).
 			d := n.newDelivery(render.RegistrationConfirmed, "confirm|"+r.ID, toRegistration+r.ID, r.MeetingID, "", at)
 			return n.store.insert(ctx, tx, d, now)
 		}
@@ -271,7 +278,7 @@ func (n *Notifier) reconcile(ctx context.Context, tx *sql.Tx, sessionID, recipie
 				}
 			}
 			for _, r := range regs {
-				if r.Consent && !r.Unsubscribed && r.covers(x.ID) {
+				if r.Consent && !r.Unsubscribed && !r.Pending && r.covers(x.ID) {
 					recipients = append(recipients, toRegistration+r.ID)
 				}
 			}
@@ -349,7 +356,7 @@ func (n *Notifier) noticeRecipients(ctx context.Context, tx *sql.Tx, x session) 
 	}
 	var out []string
 	for _, r := range regs {
-		if !r.Unsubscribed && r.covers(x.ID) {
+		if !r.Unsubscribed && !r.Pending && r.covers(x.ID) {
 			out = append(out, toRegistration+r.ID)
 		}
 	}

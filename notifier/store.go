@@ -71,8 +71,11 @@ type registrant struct {
 	Sessions     []string
 	Consent      bool
 	Unsubscribed bool
-	Deleted      bool
-	Version      int64
+	// Pending: a self-registration not confirmed yet; it gets the confirmation request
+	// and nothing else (no reminder, no notice).
+	Pending bool
+	Deleted bool
+	Version int64
 }
 
 func (r registrant) covers(sessionID string) bool {
@@ -216,13 +219,13 @@ func (s *store) sessionsOf(ctx context.Context, q querier, meetingID string) ([]
 }
 
 func (s *store) upsertRegistrant(ctx context.Context, q querier, r contracts.Registration, deleted bool) (bool, error) {
-	res, err := q.ExecContext(ctx, `INSERT INTO notifier_registrations (id, meeting_id, name, email, locale, tz, sessions, consent_reminders, unsubscribed, deleted, version)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+	res, err := q.ExecContext(ctx, `INSERT INTO notifier_registrations (id, meeting_id, name, email, locale, tz, sessions, consent_reminders, unsubscribed, deleted, version, pending)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email, locale = excluded.locale, tz = excluded.tz,
 			sessions = excluded.sessions, consent_reminders = excluded.consent_reminders, unsubscribed = excluded.unsubscribed,
-			deleted = excluded.deleted, version = excluded.version
+			deleted = excluded.deleted, version = excluded.version, pending = excluded.pending
 		WHERE notifier_registrations.version <= excluded.version AND NOT notifier_registrations.deleted`,
-		r.ID, r.MeetingID, r.Name, r.Email, r.Locale, r.TZ, jsonText(nonNil(r.Sessions)), r.ConsentReminders, r.Unsubscribed, deleted, r.Version)
+		r.ID, r.MeetingID, r.Name, r.Email, r.Locale, r.TZ, jsonText(nonNil(r.Sessions)), r.ConsentReminders, r.Unsubscribed, deleted, r.Version, r.Pending)
 	if err != nil {
 		return false, fmt.Errorf("project registration %s: %w", r.ID, err)
 	}
@@ -237,12 +240,12 @@ func nonNil(s []string) []string {
 	return s
 }
 
-const registrantCols = `id, meeting_id, name, email, locale, tz, sessions, consent_reminders, unsubscribed, deleted, version`
+const registrantCols = `id, meeting_id, name, email, locale, tz, sessions, consent_reminders, unsubscribed, deleted, version, pending`
 
 func scanRegistrant(row interface{ Scan(...any) error }) (registrant, error) {
 	var r registrant
 	var sessions string
-	if err := row.Scan(&r.ID, &r.MeetingID, &r.Name, &r.Email, &r.Locale, &r.TZ, &sessions, &r.Consent, &r.Unsubscribed, &r.Deleted, &r.Version); err != nil {
+	if err := row.Scan(&r.ID, &r.MeetingID, &r.Name, &r.Email, &r.Locale, &r.TZ, &sessions, &r.Consent, &r.Unsubscribed, &r.Deleted, &r.Version, &r.Pending); err != nil {
 		return registrant{}, err
 	}
 	_ = json.Unmarshal([]byte(sessions), &r.Sessions)

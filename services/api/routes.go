@@ -16,13 +16,14 @@ import (
 	"github.com/plenary/plenary/services/privacy"
 	"github.com/plenary/plenary/services/registration"
 	"github.com/plenary/plenary/services/timeapi"
+	"github.com/plenary/plenary/services/web"
 )
 
 // routes is the one place every route of the API is mounted, and policy the one place
 // each declares who may call it. A route without a policy entry is refused at runtime
 // and fails TestAuthorizationMatrix.
 func routes(r *gin.Engine, d Deps) {
-	r.Use(auth.CORS(d.CORSOrigins), auth.Enforce(auth.Config{
+	r.Use(web.BrowserLinks(), auth.CORS(d.CORSOrigins), auth.Enforce(auth.Config{
 		Policy: policy(d), Tokens: d.Tokens, LinkKeys: d.LinkKeys, Now: d.Now, Limits: d.Limits,
 	}))
 
@@ -42,6 +43,12 @@ func routes(r *gin.Engine, d Deps) {
 	interp := interpretation.NewHandlers(d.Interpretation, d.LinkKeys, d.Now)
 	interp.Register(v1)
 	interp.RegisterSelfService(v1)
+	links := d.Links
+	if links.Keys == nil {
+		links.Keys = d.LinkKeys
+	}
+	web.New(web.Deps{Agenda: d.Agenda, Registrations: d.Registrations, Links: links, Organizer: d.Organizer,
+		Now: d.Now, Log: d.Log, Limits: d.WebLimits}).Register(r)
 
 	for _, m := range d.Mount {
 		m(r, v1)
@@ -90,12 +97,30 @@ func policy(d Deps) auth.Policy {
 
 		// Registrations: the secretariat registers people; each registrant manages their
 		// own registration with its signed link.
-		"POST /v1/meetings/:id/registrations": auth.Planner(meeting),
-		"GET /v1/registrations/:id":           auth.LinkInQuery(signed.Registration, "id"),
-		"PATCH /v1/registrations/:id":         auth.LinkInQuery(signed.Registration, "id"),
-		"DELETE /v1/registrations/:id":        auth.LinkInQuery(signed.Registration, "id"),
-		"GET /v1/unsubscribe/:token":          auth.LinkInPath(signed.Unsubscribe, "token", ""),
-		"POST /v1/unsubscribe/:token":         auth.LinkInPath(signed.Unsubscribe, "token", ""),
+		"POST /v1/meetings/:id/registrations":        auth.Planner(meeting),
+		"GET /v1/registrations/:id":                  auth.LinkInQuery(signed.Registration, "id"),
+		"PATCH /v1/registrations/:id":                auth.LinkInQuery(signed.Registration, "id"),
+		"DELETE /v1/registrations/:id":               auth.LinkInQuery(signed.Registration, "id"),
+		"GET /v1/unsubscribe/:token":                 auth.LinkInPath(signed.Unsubscribe, "token", ""),
+		"POST /v1/unsubscribe/:token":                auth.LinkInPath(signed.Unsubscribe, "token", ""),
+		"GET /v1/meetings/:id/registration-settings": auth.Viewer(meeting),
+		"PUT /v1/meetings/:id/registration-settings": auth.Planner(meeting),
+
+		// Pages (services/web). The public meeting page and its form are open to all (the
+		// page answers not found for a meeting not marked public). The registrant's pages
+		// are public routes too because each handler verifies its signed link itself:
+		// a link that does not open must get a page in the reader's language, not the
+		// problem+json this policy answers.
+		"GET /m/:id":              auth.Public(),
+		"POST /m/:id/register":    auth.Public(),
+		"GET /r/:id":              auth.Public(),
+		"POST /r/:id":             auth.Public(),
+		"GET /r/:id/confirm":      auth.Public(),
+		"POST /r/:id/unregister":  auth.Public(),
+		"GET /r/:id/ics/:session": auth.Public(),
+		"GET /u/:token":           auth.Public(),
+		"POST /u/:token":          auth.Public(),
+		"GET /static/:file":       auth.Public(),
 
 		// Lists of registrants in and out as CSV: personal data of many people, so the
 		// planner's, like registering them.

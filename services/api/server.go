@@ -15,6 +15,7 @@ import (
 
 	"github.com/plenary/plenary/contracts"
 	"github.com/plenary/plenary/notifier"
+	"github.com/plenary/plenary/notifier/ics"
 	"github.com/plenary/plenary/services/agenda"
 	"github.com/plenary/plenary/services/audit"
 	"github.com/plenary/plenary/services/interpretation"
@@ -23,6 +24,7 @@ import (
 	"github.com/plenary/plenary/services/platform/httpx"
 	"github.com/plenary/plenary/services/platform/signed"
 	"github.com/plenary/plenary/services/registration"
+	"github.com/plenary/plenary/services/web"
 )
 
 // Check is a readiness check: nil when the dependency is usable.
@@ -58,6 +60,13 @@ type Deps struct {
 	Tokens *auth.Store
 	// LinkKeys verify signed links (the same keys that sign them); nil refuses every link.
 	LinkKeys *signed.Keys
+	// Links sign the links the pages show (confirmation, calendar feed); LinkKeys and
+	// relative links when unset.
+	Links registration.Linker
+	// Organizer is the sender named in the .ics files of the pages.
+	Organizer ics.Person
+	// WebLimits bound the public registration form; zero values are the defaults.
+	WebLimits web.Limits
 	// Limits are the request rates; zero values are the defaults.
 	Limits auth.Limits
 	// CORSOrigins may call the API from a browser; none when empty.

@@ -31,3 +31,12 @@ func (a AgendaMeetings) Defaults(ctx context.Context, meetingID string) (string,
 	}
 	return m.DefaultLang, m.VenueTZ, nil
 }
+
+// Public reports whether a meeting is marked public (its page and form are open to all).
+func (a AgendaMeetings) Public(ctx context.Context, meetingID string) (bool, error) {
+	m, err := a.Agenda.Meeting(ctx, meetingID)
+	if err != nil {
+		return false, err
+	}
+	return m.Public, nil
+}

@@ -22,6 +22,7 @@ type JSON struct {
 	Sessions         []string  `json:"sessions"`
 	ConsentReminders bool      `json:"consent_reminders"`
 	Unsubscribed     bool      `json:"unsubscribed"`
+	Pending          bool      `json:"pending"`
 	Version          int64     `json:"version"`
 	CreatedAt        time.Time `json:"created_at"`
 	UpdatedAt        time.Time `json:"updated_at"`
@@ -34,7 +35,7 @@ func toJSON(r Registration, links *Links) JSON {
 		s = []string{}
 	}
 	return JSON{ID: r.ID, MeetingID: r.MeetingID, Name: r.Name, Email: r.Email, Locale: r.Locale, TZ: r.TZ,
-		Sessions: s, ConsentReminders: r.ConsentReminders, Unsubscribed: r.Unsubscribed, Version: r.Version,
+		Sessions: s, ConsentReminders: r.ConsentReminders, Unsubscribed: r.Unsubscribed, Pending: r.Pending, Version: r.Version,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Links: links}
 }
 
@@ -55,6 +56,31 @@ func (h *Handlers) Register(rg gin.IRoutes) {
 	rg.DELETE("/registrations/:id", h.delete)
 	rg.GET("/unsubscribe/:token", h.unsubscribePage)
 	rg.POST("/unsubscribe/:token", h.unsubscribe)
+	rg.GET("/meetings/:id/registration-settings", h.getSettings)
+	rg.PUT("/meetings/:id/registration-settings", h.putSettings)
+}
+
+func (h *Handlers) getSettings(c *gin.Context) {
+	st, err := h.svc.Settings(c, c.Param("id"))
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.JSON(c, http.StatusOK, st)
+}
+
+func (h *Handlers) putSettings(c *gin.Context) {
+	var in SettingsInput
+	if err := httpx.Bind(c, &in); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	st, err := h.svc.PutSettings(c, c.Param("id"), in)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.JSON(c, http.StatusOK, st)
 }
 
 func (h *Handlers) create(c *gin.Context) {

@@ -36,6 +36,12 @@ func (l Linker) Manage(regID string, now time.Time) string {
 	return l.url("/v1/registrations/"+url.PathEscape(regID), l.Keys.Sign(signed.Registration, regID, now.Add(l.ttl())))
 }
 
+// Confirm is the double opt-in link of a self-registration: opening it makes the
+// registration active. It opens the registrant's page (services/web), where it confirms.
+func (l Linker) Confirm(regID string, now time.Time) string {
+	return l.url("/r/"+url.PathEscape(regID)+"/confirm", l.Keys.Sign(signed.Registration, regID, now.Add(l.ttl())))
+}
+
 // Unsubscribe is the one-click unsubscribe link (RFC 8058): the token is in the path.
 func (l Linker) Unsubscribe(regID string, now time.Time) string {
 	return strings.TrimRight(l.BaseURL, "/") + "/v1/unsubscribe/" + l.Keys.Sign(signed.Unsubscribe, regID, now.Add(l.ttl()))

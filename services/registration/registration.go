@@ -46,9 +46,11 @@ type Registration struct {
 	Sessions         []string
 	ConsentReminders bool
 	Unsubscribed     bool
-	Version          int64
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	// Pending is a self-registration waiting for its confirmation link (double opt-in).
+	Pending   bool
+	Version   int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Input is what a registrant gives on registration, or (nil fields unchanged) on update.
@@ -203,5 +205,5 @@ func contract(r Registration) contracts.Registration {
 	}
 	return contracts.Registration{ID: r.ID, MeetingID: r.MeetingID, Name: r.Name, Email: r.Email,
 		Locale: r.Locale, TZ: r.TZ, Sessions: s, ConsentReminders: r.ConsentReminders,
-		Unsubscribed: r.Unsubscribed, Version: r.Version}
+		Unsubscribed: r.Unsubscribed, Pending: r.Pending, Version: r.Version}
 }

@@ -25,6 +25,8 @@ type Meetings interface {
 	// Defaults are the meeting's language and venue zone, which an imported registrant
 	// without their own takes.
 	Defaults(ctx context.Context, meetingID string) (locale, tz string, err error)
+	// Public reports whether the meeting is open to the public (self-registration).
+	Public(ctx context.Context, meetingID string) (bool, error)
 }
 
 // Service validates registrations and writes each change with its event.
@@ -82,18 +84,62 @@ func (s *Service) LinksOf(id string) Links {
 	}
 }
 
-// Register creates a registration and emits registration.created.
+// Register creates a registration made by the secretariat, active at once, and emits
+// registration.created.
 func (s *Service) Register(ctx context.Context, meetingID string, in Input) (Registration, error) {
+	return s.register(ctx, meetingID, in, false)
+}
+
+// SelfRegister creates a registration made by the registrant on the public page: the
+// meeting must be public and take registrations, every chosen session must have a seat
+// left, and the registration stays pending until its confirmation link is opened
+// (Confirm), so nobody can sign up someone else. The event carries pending=true: the
+// notifier sends the confirmation request and nothing else.
+func (s *Service) SelfRegister(ctx context.Context, meetingID string, in Input) (Registration, error) {
+	public, err := s.meetings.Public(ctx, meetingID)
+	if err != nil {
+		return Registration{}, err
+	}
+	if !public {
+		return Registration{}, problem.NotFound("meeting", meetingID)
+	}
+	return s.register(ctx, meetingID, in, true)
+}
+
+// errClosed refuses the public form of a meeting that no longer takes registrations.
+var errClosed = problem.New(problem.KindConflict, "registration_closed", "this meeting no longer takes registrations")
+
+// seatProblem names the chosen sessions that have no seat left.
+func seatProblem(full []int, chosen []string) error {
+	var errs []problem.FieldError
+	var ids []string
+	for _, i := range full {
+		ids = append(ids, chosen[i])
+		errs = append(errs, problem.FieldError{Field: fieldIndex("sessions", i), Code: "session_full", Message: "this session has no seat left"})
+	}
+	e := problem.New(problem.KindConflict, "session_full", "a session you chose has no seat left")
+	e.Fields = errs
+	return e.WithExtra("full_sessions", ids)
+}
+
+func (s *Service) register(ctx context.Context, meetingID string, in Input, self bool) (Registration, error) {
 	ids, err := s.meetings.SessionIDs(ctx, meetingID)
 	if err != nil {
 		return Registration{}, err
 	}
 	now := s.clock()
-	r := Registration{ID: uuid.Must(uuid.NewV7()).String(), MeetingID: meetingID, Version: 1, CreatedAt: now, UpdatedAt: now}
+	r := Registration{ID: uuid.Must(uuid.NewV7()).String(), MeetingID: meetingID, Version: 1, CreatedAt: now, UpdatedAt: now, Pending: self}
 	if err := in.apply(&r, ids, true); err != nil {
 		return Registration{}, err
 	}
-	err = s.tx(ctx, func(tx *sql.Tx) error { return s.writeCreated(ctx, tx, r) })
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		if self {
+			if err := s.checkRoom(ctx, tx, r, ids); err != nil {
+				return err
+			}
+		}
+		return s.writeCreated(ctx, tx, r)
+	})
 	return r, err
 }
 
@@ -119,6 +165,163 @@ func (s *Service) writeUpdated(ctx context.Context, tx *sql.Tx, before, r Regist
 		return err
 	}
 	return outbox.Emit(ctx, tx, contracts.RegistrationUpdated, Source, r.UpdatedAt, contracts.RegistrationEvent{Registration: contract(r)})
+}
+
+// checkRoom refuses a self-registration when the meeting is closed or a chosen session
+// is full. The settings row is locked (PostgreSQL) so that two last-seat registrations
+// do not both pass; SQLite's one writer serializes them anyway.
+func (s *Service) checkRoom(ctx context.Context, tx *sql.Tx, r Registration, meetingSessions []string) error {
+	st, err := s.store.settings(ctx, tx, r.MeetingID, true)
+	if err != nil {
+		return err
+	}
+	if st.Closed {
+		return errClosed
+	}
+	if len(st.Seats) == 0 {
+		return nil
+	}
+	taken, err := s.store.seatsTaken(ctx, tx, r.MeetingID, meetingSessions)
+	if err != nil {
+		return err
+	}
+	chosen := r.Sessions
+	if len(chosen) == 0 {
+		chosen = meetingSessions
+	}
+	var full []int
+	for i, id := range chosen {
+		if limit, ok := st.Seats[id]; ok && taken[id] >= limit {
+			full = append(full, i)
+		}
+	}
+	if len(full) > 0 {
+		return seatProblem(full, chosen)
+	}
+	return nil
+}
+
+// Availability is what the public page shows of a meeting's registration: whether it is
+// closed and, per capped session, the seats left.
+type Availability struct {
+	Closed bool
+	// SeatsLeft holds capped sessions only.
+	SeatsLeft map[string]int
+}
+
+// Availability returns the registration state of a meeting for its public page.
+func (s *Service) Availability(ctx context.Context, meetingID string) (Availability, error) {
+	st, err := s.store.settings(ctx, s.db, meetingID, false)
+	if err != nil {
+		return Availability{}, err
+	}
+	out := Availability{Closed: st.Closed, SeatsLeft: map[string]int{}}
+	if len(st.Seats) == 0 {
+		return out, nil
+	}
+	ids, err := s.meetings.SessionIDs(ctx, meetingID)
+	if err != nil {
+		return Availability{}, err
+	}
+	taken, err := s.store.seatsTaken(ctx, s.db, meetingID, ids)
+	if err != nil {
+		return Availability{}, err
+	}
+	for id, limit := range st.Seats {
+		out.SeatsLeft[id] = max(limit-taken[id], 0)
+	}
+	return out, nil
+}
+
+// Settings returns a meeting's registration settings.
+func (s *Service) Settings(ctx context.Context, meetingID string) (Settings, error) {
+	if _, err := s.meetings.SessionIDs(ctx, meetingID); err != nil {
+		return Settings{}, err
+	}
+	return s.store.settings(ctx, s.db, meetingID, false)
+}
+
+// SettingsInput is a change of the registration settings; nil fields stay.
+type SettingsInput struct {
+	Closed *bool           `json:"closed"`
+	Seats  *map[string]int `json:"seats"`
+}
+
+// PutSettings changes a meeting's registration settings: close or reopen the public form,
+// cap the seats of sessions (0 or absent: no cap).
+func (s *Service) PutSettings(ctx context.Context, meetingID string, in SettingsInput) (Settings, error) {
+	ids, err := s.meetings.SessionIDs(ctx, meetingID)
+	if err != nil {
+		return Settings{}, err
+	}
+	var out Settings
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		st, err := s.store.settings(ctx, tx, meetingID, true)
+		if err != nil {
+			return err
+		}
+		before := st
+		if in.Closed != nil {
+			st.Closed = *in.Closed
+		}
+		if in.Seats != nil {
+			var errs []problem.FieldError
+			seats := map[string]int{}
+			for id, n := range *in.Seats {
+				switch {
+				case !slices.Contains(ids, id):
+					errs = append(errs, problem.FieldError{Field: "seats/" + id, Code: "unknown_session", Message: "not a session of this meeting"})
+				case n < 0 || n > 1_000_000:
+					errs = append(errs, problem.FieldError{Field: "seats/" + id, Code: "invalid_seats", Message: "0 (no cap) to 1000000 seats"})
+				case n > 0:
+					seats[id] = n
+				}
+			}
+			if len(errs) > 0 {
+				return problem.Unprocessable("validation_failed", "some fields are not valid; see errors", errs...)
+			}
+			st.Seats = seats
+		}
+		st.Version++
+		now := s.clock()
+		if err := s.store.putSettings(ctx, tx, st, now); err != nil {
+			return err
+		}
+		out = st
+		return audit.Record(ctx, tx, now, audit.Change{Action: "registration.settings", Resource: "meeting", ID: meetingID, MeetingID: meetingID,
+			Before: before, After: st})
+	})
+	return out, err
+}
+
+// Confirm makes a pending self-registration active: its owner opened the confirmation
+// link. It emits registration.updated with pending=false (the notifier then sends the
+// confirmation and plans reminders). Confirming twice changes nothing.
+func (s *Service) Confirm(ctx context.Context, id string) (Registration, bool, error) {
+	var out Registration
+	changed := false
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		r, err := s.store.get(ctx, tx, id, true)
+		if err != nil {
+			return err
+		}
+		out = r
+		if !r.Pending {
+			return nil
+		}
+		before := r
+		r.Pending, r.Version, r.UpdatedAt = false, r.Version+1, s.clock()
+		if err := s.store.update(ctx, tx, r); err != nil {
+			return err
+		}
+		out, changed = r, true
+		if err := audit.Record(ctx, tx, r.UpdatedAt, audit.Change{Action: "registration.confirm", Resource: "registration", ID: r.ID, MeetingID: r.MeetingID,
+			Before: contract(before), After: contract(r)}); err != nil {
+			return err
+		}
+		return outbox.Emit(ctx, tx, contracts.RegistrationUpdated, Source, r.UpdatedAt, contracts.RegistrationEvent{Registration: contract(r)})
+	})
+	return out, changed, err
 }
 
 // Authorize checks that token is a valid Registration link for id.
@@ -190,7 +393,8 @@ func (s *Service) Update(ctx context.Context, id string, ifMatch int64, in Input
 
 func same(a, b Registration) bool {
 	return a.Name == b.Name && a.Email == b.Email && a.Locale == b.Locale && a.TZ == b.TZ &&
-		slices.Equal(a.Sessions, b.Sessions) && a.ConsentReminders == b.ConsentReminders && a.Unsubscribed == b.Unsubscribed
+		slices.Equal(a.Sessions, b.Sessions) && a.ConsentReminders == b.ConsentReminders && a.Unsubscribed == b.Unsubscribed &&
+		a.Pending == b.Pending
 }
 
 // Delete removes a registration and emits registration.deleted.

@@ -24,6 +24,7 @@ import (
 
 	"github.com/plenary/plenary/notifier"
 	"github.com/plenary/plenary/notifier/devmail"
+	"github.com/plenary/plenary/notifier/ics"
 	"github.com/plenary/plenary/notifier/mail"
 	"github.com/plenary/plenary/scheduler/zone"
 	"github.com/plenary/plenary/services/agenda"
@@ -156,7 +157,12 @@ func newApp(c config, d *db.DB, js jetstream.JetStream, log *slog.Logger, links 
 	if err != nil {
 		return nil, err
 	}
+	from, err := senderAddress(c)
+	if err != nil {
+		return nil, err
+	}
 	deps := api.Deps{Log: log, DB: d, Registry: reg, Agenda: ag, Registrations: regs, Notifier: feeds, Interpretation: ip, Ready: ready,
+		Links: links, Organizer: ics.Person{Name: from.Name, Email: from.Email},
 		LinkKeys: links.Keys, Limits: sec.Limits, CORSOrigins: sec.CORSOrigins, TrustedProxies: sec.TrustedProxies,
 		RequestBudget: sec.RequestBudget}
 	for _, o := range opts {

@@ -122,6 +122,17 @@ func seatProblem(full []int, chosen []string) error {
 	return e.WithExtra("full_sessions", ids)
 }
 
+// Validate checks a registration as Register would, without writing: the public form shows
+// every field's error at once, its own and the service's.
+func (s *Service) Validate(ctx context.Context, meetingID string, in Input) error {
+	ids, err := s.meetings.SessionIDs(ctx, meetingID)
+	if err != nil {
+		return err
+	}
+	var r Registration
+	return in.apply(&r, ids, true)
+}
+
 func (s *Service) register(ctx context.Context, meetingID string, in Input, self bool) (Registration, error) {
 	ids, err := s.meetings.SessionIDs(ctx, meetingID)
 	if err != nil {

@@ -230,8 +230,6 @@ func (h *Handlers) register(c *gin.Context) {
 	if !form.All {
 		if len(ticked) == 0 {
 			form.Errors["sessions"] = t.S("page.err.sessions")
-			again(http.StatusUnprocessableEntity)
-			return
 		}
 		in.Sessions = &ticked
 	}
@@ -241,6 +239,8 @@ func (h *Handlers) register(c *gin.Context) {
 		}
 	}
 	if len(form.Errors) > 0 {
+		// Every field's error at once: the form's own and the service's.
+		addFieldErrors(t, form.Errors, h.d.Registrations.Validate(c, m.ID, in))
 		again(http.StatusUnprocessableEntity)
 		return
 	}
@@ -249,14 +249,7 @@ func (h *Handlers) register(c *gin.Context) {
 		p := problem.From(err)
 		switch p.Code {
 		case "validation_failed":
-			for _, fe := range p.Fields {
-				field, _, _ := strings.Cut(fe.Field, "/")
-				if key, ok := fieldMessages[field]; ok {
-					form.Errors[field] = t.S(key)
-				} else if field == "sessions" {
-					form.Errors["sessions"] = t.S("page.err.sessions")
-				}
-			}
+			addFieldErrors(t, form.Errors, err)
 			again(http.StatusUnprocessableEntity)
 		case "session_full":
 			ids, _ := p.Extra["full_sessions"].([]string)
@@ -285,4 +278,19 @@ func (h *Handlers) sent(c *gin.Context, lang language.Tag, m agenda.Meeting, ema
 	f := h.newFrame(lang, msg.Heading, nil)
 	f.Content = msg
 	h.render(c, http.StatusOK, "message.html", f, true)
+}
+
+// addFieldErrors writes the sentences of a validation problem's fields into errs.
+func addFieldErrors(t tr, errs map[string]string, err error) {
+	if err == nil {
+		return
+	}
+	for _, fe := range problem.From(err).Fields {
+		field, _, _ := strings.Cut(fe.Field, "/")
+		if key, ok := fieldMessages[field]; ok {
+			errs[field] = t.S(key)
+		} else if field == "sessions" {
+			errs["sessions"] = t.S("page.err.sessions")
+		}
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -160,19 +159,11 @@ func (h *Handlers) update(c *gin.Context) {
 			c.Redirect(http.StatusSeeOther, "/r/"+url.PathEscape(r.ID)+"?token="+url.QueryEscape(c.Query("token"))+"&saved=1")
 			return
 		}
-		p := problem.From(err)
-		if p.Code != "validation_failed" {
+		if problem.From(err).Code != "validation_failed" {
 			h.fail(c, lang, err)
 			return
 		}
-		for _, fe := range p.Fields {
-			field, _, _ := strings.Cut(fe.Field, "/")
-			if key, ok := fieldMessages[field]; ok {
-				errs[field] = t.S(key)
-			} else if field == "sessions" {
-				errs["sessions"] = t.S("page.err.sessions")
-			}
-		}
+		addFieldErrors(t, errs, err)
 	}
 	// Show what was chosen, with the errors.
 	shown := r

@@ -73,6 +73,10 @@ func New(d Deps) *Handlers {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
+	if d.Organizer.Email == "" {
+		// The address of --mail-from's default: an .ics needs an organizer.
+		d.Organizer = ics.Person{Name: "Plenary", Email: "notices@plenary.invalid"}
+	}
 	lim := d.Limits.withDefaults()
 	return &Handlers{
 		d:     d,

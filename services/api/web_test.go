@@ -160,7 +160,7 @@ func (e *env) publicForum() (meeting string, sessions []string) {
 }
 
 // A French reader in Montreal: the agenda in French, each time in Montreal and in Geneva
-// (CLDR's French long date), channels named in French, the speaker with affiliation and
+// (CLDR's French full date and time pattern), channels named in French, the speaker with affiliation and
 // regional group, moved and cancelled sessions marked; revalidation answers 304.
 func TestPublicPageInTheReadersLanguageAndZone(t *testing.T) {
 	e := newEnv(t, dbtest.Open(t, db.SQLite))
@@ -174,8 +174,8 @@ func TestPublicPageInTheReadersLanguageAndZone(t *testing.T) {
 	open := byID(p.doc, "h-"+xs[0]).Parent
 	for _, want := range []string{
 		"Séance plénière d’ouverture",
-		"mardi 8 décembre 2026, 10:30 (UTC-05:00) – 12:30",
-		"mardi 8 décembre 2026, 16:30 (UTC+01:00) – 18:30",
+		"mardi 8 décembre 2026 à 10:30 (UTC-05:00) – 12:30",
+		"mardi 8 décembre 2026 à 16:30 (UTC+01:00) – 18:30",
 		"anglais, français, espagnol, arabe",
 		"Allocution de bienvenue", "Amina Diallo", "Ministry of Water, Senegal", "African Group",
 	} {
@@ -212,7 +212,7 @@ func TestPublicPageInTheReadersLanguageAndZone(t *testing.T) {
 	}
 	// A reader in Tokyo reads the opening on the next day.
 	tokyo := e.page("GET", "/m/"+m+"?tz=Asia/Tokyo&lang=fr", nil)
-	if got := textOf(byID(tokyo.doc, "h-"+xs[0]).Parent); !strings.Contains(got, "mercredi 9 décembre 2026, 00:30") || !strings.Contains(got, "+1 jour") {
+	if got := textOf(byID(tokyo.doc, "h-"+xs[0]).Parent); !strings.Contains(got, "mercredi 9 décembre 2026 à 00:30") || !strings.Contains(got, "+1 jour") {
 		t.Errorf("Tokyo: %s", got)
 	}
 	// Right to left in Arabic, Chinese with the missing title said in Chinese.

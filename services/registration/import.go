@@ -330,7 +330,7 @@ func (s *store) ofMeeting(ctx context.Context, q interface {
 		var r Registration
 		var sessions string
 		if err := rows.Scan(&r.ID, &r.MeetingID, &r.Name, &r.Email, &r.Locale, &r.TZ, &sessions, &r.ConsentReminders, &r.Unsubscribed,
-			&r.Version, &r.CreatedAt, &r.UpdatedAt); err != nil {
+			&r.Version, &r.CreatedAt, &r.UpdatedAt, &r.Pending); err != nil {
 			return nil, fmt.Errorf("list registrations of meeting %s: %w", meetingID, err)
 		}
 		if err := json.Unmarshal([]byte(sessions), &r.Sessions); err != nil {

@@ -23,7 +23,6 @@ import (
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/dbtest"
 	"github.com/plenary/plenary/services/platform/signed"
-	"github.com/plenary/plenary/services/registration"
 )
 
 // benchCount is the number of reminders: PLENARY_BENCH_REMINDERS, 100,000 by default.
@@ -178,7 +177,7 @@ func BenchmarkReminders100k(b *testing.B) {
 			return 0, err
 		}
 		keys, _ := signed.NewRandomKeys()
-		nt, err := New(Config{DB: d, Sender: sender, Renderer: r, Links: registration.Linker{Keys: keys, BaseURL: "https://plenary.example.org"},
+		nt, err := New(Config{DB: d, Sender: sender, Renderer: r, Links: signed.Links{Keys: keys, BaseURL: "https://plenary.example.org"},
 			From: mail.Address{Name: "Plenary", Email: "notices@plenary.example.org"}, MessageDomain: "plenary.test",
 			Now: func() time.Time { return due }, Concurrency: benchConcurrency})
 		if err != nil {
@@ -242,7 +241,7 @@ func notifierSideOnce(b testing.TB, sink *smtptest.Server, due time.Time, sample
 		return 0, err
 	}
 	keys, _ := signed.NewRandomKeys()
-	nt, err := New(Config{DB: d, Sender: sender, Renderer: r, Links: registration.Linker{Keys: keys, BaseURL: "https://plenary.example.org"},
+	nt, err := New(Config{DB: d, Sender: sender, Renderer: r, Links: signed.Links{Keys: keys, BaseURL: "https://plenary.example.org"},
 		From: mail.Address{Name: "Plenary", Email: "notices@plenary.example.org"}, MessageDomain: "plenary.test", Now: func() time.Time { return due }})
 	if err != nil {
 		return 0, err

@@ -12,7 +12,6 @@ import (
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/dbtest"
 	"github.com/plenary/plenary/services/platform/signed"
-	"github.com/plenary/plenary/services/registration"
 )
 
 // Two notifiers ticking at once on one database send each due reminder once.
@@ -35,7 +34,7 @@ func TestConcurrentNotifiersSendEachOnce(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer sender.Close()
-			nt, err := New(Config{DB: d, Sender: sender, Renderer: r, Links: registration.Linker{Keys: keys, BaseURL: "https://plenary.example.org"},
+			nt, err := New(Config{DB: d, Sender: sender, Renderer: r, Links: signed.Links{Keys: keys, BaseURL: "https://plenary.example.org"},
 				From: mail.Address{Email: "notices@plenary.example.org"}, MessageDomain: "plenary.test",
 				Now: func() time.Time { return due }, Batch: 25, Concurrency: 4})
 			if err != nil {

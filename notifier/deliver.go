@@ -17,7 +17,7 @@ import (
 	"github.com/plenary/plenary/notifier/render"
 	"github.com/plenary/plenary/scheduler/zone"
 	"github.com/plenary/plenary/services/platform/i18n"
-	"github.com/plenary/plenary/services/registration"
+	"github.com/plenary/plenary/services/platform/signed"
 )
 
 // TickStats counts what one tick did.
@@ -504,7 +504,7 @@ func (n *Notifier) invite(d Delivery, a assignment, in render.Input, to mail.Add
 	}
 	lang := n.cfg.Renderer.Language(a.Locale, in.DefaultLang)
 	ev := ics.Event{
-		SessionID: a.SessionID, RecipientID: registration.CalendarInterpreter + a.InterpreterID, Sequence: d.Payload.Sequence,
+		SessionID: a.SessionID, RecipientID: signed.CalendarInterpreter + a.InterpreterID, Sequence: d.Payload.Sequence,
 		Start: in.Session.Start, End: in.Session.End, Summary: titleIn(in.SessionTitle, lang.String(), in.MeetingTitle),
 		Description: i18n.Printer(lang).Sprintf("label.booth") + " " + a.Booth, Lang: lang.String(),
 		Organizer: ics.Person{Name: n.cfg.From.Name, Email: n.cfg.From.Email},

@@ -27,7 +27,6 @@ import (
 	"github.com/plenary/plenary/services/platform/natsx/natstest"
 	"github.com/plenary/plenary/services/platform/outbox"
 	"github.com/plenary/plenary/services/platform/signed"
-	"github.com/plenary/plenary/services/registration"
 )
 
 // clock is a test clock that only moves when told.
@@ -91,7 +90,7 @@ func newRig(t *testing.T, d *db.DB, mutate ...func(*notifier.Config)) *rig {
 	c := &clock{t: t0}
 	cfg := notifier.Config{
 		DB: d, Sender: sender, Renderer: renderer, MessageDomain: "plenary.test",
-		Links: registration.Linker{Keys: keys, BaseURL: "https://plenary.example.org"},
+		Links: signed.Links{Keys: keys, BaseURL: "https://plenary.example.org"},
 		From:  mail.Address{Name: "Plenary", Email: "notices@plenary.example.org"},
 		Now:   c.Now,
 	}

@@ -13,7 +13,6 @@ import (
 	"github.com/plenary/plenary/services/platform/httpx"
 	"github.com/plenary/plenary/services/platform/problem"
 	"github.com/plenary/plenary/services/platform/signed"
-	"github.com/plenary/plenary/services/registration"
 )
 
 // Handlers serve what the notifier knows over the API: a registration's deliveries for
@@ -133,7 +132,7 @@ func (h *Handlers) calendar(c *gin.Context) {
 func (n *Notifier) Feed(c context.Context, subject string) ([]byte, error) {
 	now := n.now()
 	var feed ics.Feed
-	if id, ok := strings.CutPrefix(subject, registration.CalendarRegistration); ok {
+	if id, ok := strings.CutPrefix(subject, signed.CalendarRegistration); ok {
 		r, found, err := n.store.registrant(c, n.cfg.DB, id)
 		if err != nil {
 			return nil, err
@@ -158,7 +157,7 @@ func (n *Notifier) Feed(c context.Context, subject string) ([]byte, error) {
 			feed.Events = append(feed.Events, ics.Event{SessionID: x.ID, RecipientID: subject, Sequence: x.ScheduleVersion,
 				Start: x.Start, End: x.End, Summary: titleIn(x.Title, lang, m.Title), Lang: lang, Cancelled: x.cancelled(), Organizer: n.organizer()})
 		}
-	} else if id, ok := strings.CutPrefix(subject, registration.CalendarInterpreter); ok {
+	} else if id, ok := strings.CutPrefix(subject, signed.CalendarInterpreter); ok {
 		asgs, err := n.store.assignmentsWhere(c, n.cfg.DB, `interpreter_id = $1`, id)
 		if err != nil {
 			return nil, err

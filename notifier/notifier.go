@@ -46,7 +46,7 @@ import (
 	"github.com/plenary/plenary/notifier/render"
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/natsx"
-	"github.com/plenary/plenary/services/registration"
+	"github.com/plenary/plenary/services/platform/signed"
 )
 
 // Audiences of reminder rules.
@@ -123,7 +123,7 @@ type Config struct {
 	DB       *db.DB
 	Sender   mail.Sender
 	Renderer *render.Renderer
-	Links    registration.Linker
+	Links    signed.Links
 	From     mail.Address
 	// MessageDomain is the right-hand side of every Message-ID.
 	MessageDomain string

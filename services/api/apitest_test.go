@@ -42,7 +42,7 @@ type env struct {
 	deps   api.Deps
 	tokens *auth.Store
 	keys   *signed.Keys
-	links  registration.Linker
+	links  signed.Links
 	// token is sent as the bearer of every request; planner is the default.
 	token   string
 	planner string
@@ -51,10 +51,10 @@ type env struct {
 
 // newDeps wires every service as main does, over d with a fixed clock, rate limits off.
 // Add new services here so that the authorization matrix reaches their routes.
-func newDeps(d *db.DB, clock *testClock) (api.Deps, *signed.Keys, registration.Linker) {
+func newDeps(d *db.DB, clock *testClock) (api.Deps, *signed.Keys, signed.Links) {
 	ag := agenda.NewService(d, agenda.WithClock(clock.Now))
 	keys, _ := signed.NewRandomKeys()
-	links := registration.Linker{Keys: keys, BaseURL: "https://plenary.example.org"}
+	links := signed.Links{Keys: keys, BaseURL: "https://plenary.example.org"}
 	regs := registration.NewService(d, registration.AgendaMeetings{Agenda: ag}, links, registration.WithClock(clock.Now))
 	rd, err := render.New()
 	if err != nil {
@@ -77,7 +77,7 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	return startEnv(t, d, clock, deps, keys, links)
 }
 
-func startEnv(t testing.TB, d *db.DB, clock *testClock, deps api.Deps, keys *signed.Keys, links registration.Linker) *env {
+func startEnv(t testing.TB, d *db.DB, clock *testClock, deps api.Deps, keys *signed.Keys, links signed.Links) *env {
 	t.Helper()
 	srv := httptest.NewServer(api.NewServer(deps))
 	t.Cleanup(srv.Close)

@@ -76,7 +76,7 @@ func newWorld(t *testing.T, deps api.Deps, public bool) matrixWorld {
 func linkSubject(p signed.Purpose, w matrixWorld) (resource, prefix string) {
 	switch p {
 	case signed.Calendar:
-		return "registration", registration.CalendarRegistration
+		return "registration", signed.CalendarRegistration
 	case signed.Assignment:
 		return "assignment", ""
 	case signed.DevMail:

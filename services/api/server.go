@@ -62,7 +62,7 @@ type Deps struct {
 	LinkKeys *signed.Keys
 	// Links sign the links the pages show (confirmation, calendar feed); LinkKeys and
 	// relative links when unset.
-	Links registration.Linker
+	Links signed.Links
 	// Organizer is the sender named in the .ics files of the pages.
 	Organizer ics.Person
 	// WebLimits bound the public registration form; zero values are the defaults.

@@ -192,8 +192,8 @@ func (h *Handlers) renderRespond(c *gin.Context, status int, a Assignment, answe
 		Name: it.Name, Booth: strings.ToUpper(a.Booth), Role: t.roleText(a.Role), Session: title.Text, TZ: it.TZ,
 		Start: zone.FormatDateTime(x.StartUTC, loc, dateLang), End: end, State: t.stateText(a.State),
 		CanRespond: a.State == StateOffered,
-		AcceptURL:  "/v1/assignments/" + url.PathEscape(a.ID) + "/accept" + q, DeclineURL: "/v1/assignments/" + url.PathEscape(a.ID) + "/decline" + q,
-		BothURL: "/v1/assignments/" + url.PathEscape(a.ID) + "/respond" + q}
+		AcceptURL:  signed.AssignmentPath(a.ID, "accept") + q, DeclineURL: signed.AssignmentPath(a.ID, "decline") + q,
+		BothURL: signed.AssignmentPath(a.ID, "respond") + q}
 	if tag, err := language.Parse(title.Lang); err == nil {
 		if b, _ := tag.Base(); b.String() != lang.String() {
 			v.SessionLang, v.SessionDir = tag.String(), direction(tag)
@@ -256,10 +256,4 @@ func (h *Handlers) respond(to string) gin.HandlerFunc {
 		httpx.SetVersion(c, res.Assignment.Version)
 		httpx.JSON(c, http.StatusOK, transitionJSON(res))
 	}
-}
-
-// RespondLink returns the path of the self-service page for an assignment, valid until
-// expires (the notifier builds the same link with the shared keys).
-func RespondLink(keys *signed.Keys, assignmentID string, expires time.Time) string {
-	return "/v1/assignments/" + url.PathEscape(assignmentID) + "/respond?token=" + url.QueryEscape(keys.Sign(signed.Assignment, assignmentID, expires))
 }

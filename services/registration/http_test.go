@@ -52,7 +52,7 @@ func setup(t *testing.T, d *db.DB) fixture {
 		ids = append(ids, x.ID)
 	}
 	keys, _ := signed.NewRandomKeys()
-	links := registration.Linker{Keys: keys, BaseURL: "https://plenary.example.org"}
+	links := signed.Links{Keys: keys, BaseURL: "https://plenary.example.org"}
 	svc := registration.NewService(d, registration.AgendaMeetings{Agenda: ag}, links, registration.WithClock(clock))
 	r := httpx.NewEngine(httpx.Options{})
 	v1 := r.Group("/v1")

@@ -34,7 +34,7 @@ type Service struct {
 	db        *db.DB
 	store     *store
 	meetings  Meetings
-	links     Linker
+	links     signed.Links
 	now       func() time.Time
 	committed func()
 }
@@ -49,7 +49,7 @@ func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = 
 func WithCommitHook(f func()) Option { return func(s *Service) { s.committed = f } }
 
 // NewService returns the registration service.
-func NewService(d *db.DB, meetings Meetings, links Linker, opts ...Option) *Service {
+func NewService(d *db.DB, meetings Meetings, links signed.Links, opts ...Option) *Service {
 	s := &Service{db: d, store: &store{db: d}, meetings: meetings, links: links, now: time.Now, committed: func() {}}
 	for _, o := range opts {
 		o(s)
@@ -80,7 +80,7 @@ func (s *Service) LinksOf(id string) Links {
 	return Links{
 		Manage:      s.links.Manage(id, now),
 		Unsubscribe: s.links.Unsubscribe(id, now),
-		Calendar:    s.links.Calendar(CalendarRegistration+id, now),
+		Calendar:    s.links.Calendar(signed.CalendarRegistration+id, now),
 	}
 }
 

@@ -71,7 +71,7 @@ func (h *Handlers) manageFrame(c *gin.Context, r registration.Registration, m ag
 	mv := manageView{Notice: notice, Unsubscribed: r.Unsubscribed, Name: r.Name, Email: r.Email, Meeting: localized(v.Meeting.Title, lang),
 		All: len(r.Sessions) == 0, Consent: r.ConsentReminders, Languages: languageOptions(lang, r.Locale), Zones: h.zoneOptions(r.TZ),
 		Errors: errs, Action: "/r/" + url.PathEscape(r.ID) + q, Unregister: "/r/" + url.PathEscape(r.ID) + "/unregister" + q,
-		Feed: h.d.Links.Calendar(registration.CalendarRegistration+r.ID, h.d.Now()), ShownIn: tr{lang}.S("page.shown_in", z.Name)}
+		Feed: h.d.Links.Calendar(signed.CalendarRegistration+r.ID, h.d.Now()), ShownIn: tr{lang}.S("page.shown_in", z.Name)}
 	for _, x := range sessionRows(v, z.Location, venue, lang) {
 		x.Checked = mv.All || slices.Contains(r.Sessions, x.ID)
 		if x.Checked && !x.Cancelled {
@@ -226,7 +226,7 @@ func (h *Handlers) sessionICS(c *gin.Context) {
 	}
 	title := i18n.Pick(x.Title, r.Locale, m.DefaultLang).Text
 	feed := ics.Feed{Name: i18n.Pick(m.Title, r.Locale, m.DefaultLang).Text, Events: []ics.Event{{
-		SessionID: x.ID, RecipientID: registration.CalendarRegistration + r.ID, Sequence: x.ScheduleVersion,
+		SessionID: x.ID, RecipientID: signed.CalendarRegistration + r.ID, Sequence: x.ScheduleVersion,
 		Start: x.StartUTC, End: x.EndUTC, Summary: title, Lang: lang.String(), Organizer: h.d.Organizer,
 		Cancelled: x.Status == agenda.StatusCancelled,
 	}}}

@@ -47,7 +47,7 @@ type Deps struct {
 	Agenda        *agenda.Service
 	Registrations *registration.Service
 	// Links sign the confirmation and calendar links (the keys that verify them too).
-	Links registration.Linker
+	Links signed.Links
 	// Organizer names the sender in the .ics of a session (RFC 5545 wants one).
 	Organizer ics.Person
 	Now       func() time.Time

@@ -17,7 +17,6 @@ import (
 	"github.com/plenary/plenary/services/platform/dbtest"
 	"github.com/plenary/plenary/services/platform/natsx/natstest"
 	"github.com/plenary/plenary/services/platform/signed"
-	"github.com/plenary/plenary/services/registration"
 )
 
 // The personal calendar feeds of a registrant and of an interpreter, fetched from the API
@@ -116,7 +115,7 @@ func TestCalendarFeedsThroughAPIProcess(t *testing.T) {
 	}
 	feeds := map[string]string{
 		"registrant":  r["links"].(map[string]any)["calendar"].(string),
-		"interpreter": registration.Linker{Keys: keys, BaseURL: "http://" + addr}.Calendar(registration.CalendarInterpreter+it["id"].(string), time.Now()),
+		"interpreter": signed.Links{Keys: keys, BaseURL: "http://" + addr}.Calendar(signed.CalendarInterpreter+it["id"].(string), time.Now()),
 	}
 	for who, link := range feeds {
 		if !strings.HasPrefix(link, "http://"+addr+"/") {

@@ -26,7 +26,7 @@ import (
 	"github.com/plenary/plenary/notifier/render"
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/natsx"
-	"github.com/plenary/plenary/services/registration"
+	"github.com/plenary/plenary/services/platform/signed"
 )
 
 // smtpConfig is the SMTP server of `plenary notifier`.
@@ -64,7 +64,7 @@ func (c smtpConfig) sender() (*mail.SMTPSender, error) {
 // readOnlyNotifier serves the notifier's tables over the API; it neither consumes nor sends.
 // It needs the sender all the same: the calendar feeds name it as their organizer (RFC 5545
 // wants one, and without it every feed failed).
-func readOnlyNotifier(c config, d *db.DB, links registration.Linker, log *slog.Logger) (*notifier.Notifier, error) {
+func readOnlyNotifier(c config, d *db.DB, links signed.Links, log *slog.Logger) (*notifier.Notifier, error) {
 	from, err := senderAddress(c)
 	if err != nil {
 		return nil, err
@@ -84,7 +84,7 @@ func senderAddress(c config) (mail.Address, error) {
 	return mail.Address{Name: from.Name, Email: from.Address}, nil
 }
 
-func newNotifier(c config, d *db.DB, links registration.Linker, sender mail.Sender, log *slog.Logger, m *notifier.Metrics) (*notifier.Notifier, error) {
+func newNotifier(c config, d *db.DB, links signed.Links, sender mail.Sender, log *slog.Logger, m *notifier.Metrics) (*notifier.Notifier, error) {
 	from, err := netmail.ParseAddress(c.MailFrom)
 	if err != nil {
 		return nil, fmt.Errorf("mail from %q: %w", c.MailFrom, err)

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -83,12 +82,12 @@ type app struct {
 
 // linker builds the signer of email links from configuration: PLENARY_LINK_KEYS, or a
 // random key per process (links then stop working at restart; fine for development).
-func linker(c config, log *slog.Logger) (registration.Linker, error) {
+func linker(c config, log *slog.Logger) (signed.Links, error) {
 	var keys *signed.Keys
 	if c.LinkKeys != "" {
 		k, err := signed.ParseKeys(c.LinkKeys)
 		if err != nil {
-			return registration.Linker{}, fmt.Errorf("link keys: %w", err)
+			return signed.Links{}, fmt.Errorf("link keys: %w", err)
 		}
 		keys = k
 	} else {
@@ -100,7 +99,7 @@ func linker(c config, log *slog.Logger) (registration.Linker, error) {
 		// A process that does not listen (the notifier) links to the API's --addr.
 		base = baseURLOf(c.Addr)
 	}
-	return registration.Linker{Keys: keys, BaseURL: base}, nil
+	return signed.Links{Keys: keys, BaseURL: base}, nil
 }
 
 // mailPageFile is where `plenary serve` keeps the signed link of its mail page.
@@ -108,9 +107,8 @@ const mailPageFile = "mail-url"
 
 // mailPageLink signs a link to /dev/mail, valid for a year, so that a browser can open the
 // page; it is printed and kept in <data-dir>/mail-url (0600).
-func mailPageLink(c config, links registration.Linker, stdout io.Writer) error {
-	token := links.Keys.Sign(signed.DevMail, "mail", time.Now().AddDate(1, 0, 0))
-	u := strings.TrimRight(c.PublicURL, "/") + "/dev/mail?token=" + url.QueryEscape(token)
+func mailPageLink(c config, links signed.Links, stdout io.Writer) error {
+	u := signed.Links{Keys: links.Keys, BaseURL: c.PublicURL, TTL: 365 * 24 * time.Hour}.DevMail(time.Now())
 	path := filepath.Join(c.DataDir, mailPageFile)
 	if err := os.WriteFile(path, []byte(u+"\n"), 0o600); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
@@ -135,7 +133,7 @@ func dataDirLinkKeys(dir string) (string, error) {
 	return spec, nil
 }
 
-func newApp(c config, d *db.DB, js jetstream.JetStream, log *slog.Logger, links registration.Linker, ready []api.Check, stream []natsx.StreamOption, opts ...func(*api.Deps)) (*app, error) {
+func newApp(c config, d *db.DB, js jetstream.JetStream, log *slog.Logger, links signed.Links, ready []api.Check, stream []natsx.StreamOption, opts ...func(*api.Deps)) (*app, error) {
 	sec := c.security()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -57,7 +57,8 @@ func Idempotency(d *db.DB, now func() time.Time) gin.HandlerFunc {
 			Fail(c, err)
 			return
 		}
-		if n, _ := res.RowsAffected(); n == 0 && !takeOverStale(c, d, scope, key, hash, now()) {
+		stale := staleAfter(ctx)
+		if n, _ := res.RowsAffected(); n == 0 && !takeOverStale(c, d, scope, key, hash, now(), stale) {
 			var storedHash, storedBody, location string
 			var status, committed int
 			var created time.Time
@@ -68,7 +69,7 @@ func Idempotency(d *db.DB, now func() time.Time) gin.HandlerFunc {
 				Fail(c, err)
 			case storedHash != hash:
 				Fail(c, problem.Unprocessable("idempotency_key_reused", "this Idempotency-Key was used for a different request; use a new key for a new request"))
-			case status == 0 && committed == 1 && now().Sub(created) > StaleReservation:
+			case status == 0 && committed == 1 && now().Sub(created) > stale:
 				// The write took effect, and the process that made it could not record its
 				// answer (it died, or the database went away after the commit). Running it
 				// again would apply it twice.
@@ -96,6 +97,9 @@ func Idempotency(d *db.DB, now func() time.Time) gin.HandlerFunc {
 		c.Request = c.Request.WithContext(db.WithCommitMark(ctx,
 			`UPDATE idempotency_keys SET committed = 1 WHERE scope = $1 AND key = $2`, scope, key))
 		c.Next()
+		// The client has its answer now, not after the bookkeeping below: with the
+		// database away, that could outlast the server's write timeout.
+		c.Writer.Flush()
 		// The request is over; record its outcome even if the client has gone (bounded:
 		// the database may be the reason the request failed).
 		saveCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
@@ -120,14 +124,26 @@ func Idempotency(d *db.DB, now func() time.Time) gin.HandlerFunc {
 // between reserving and recording would leave the key answering 409 forever.
 const StaleReservation = 2 * time.Minute
 
+// staleAfter is how old a reservation without an outcome must be before a retry may take
+// it over: StaleReservation, or less when requests have a budget (the request's own
+// deadline, which every replica shares, plus a margin). Past its deadline the request
+// that reserved the key can no longer commit, so a retry after an outage need not wait
+// minutes.
+func staleAfter(ctx context.Context) time.Duration {
+	if dl, ok := ctx.Deadline(); ok {
+		return min(StaleReservation, time.Until(dl)+5*time.Second)
+	}
+	return StaleReservation
+}
+
 // takeOverStale re-reserves a key whose reservation outlived StaleReservation, for the
 // same request only, and only when its write never committed (the commit mark runs in
 // the handler's own transaction), so the request runs again without applying anything
 // twice.
-func takeOverStale(c *gin.Context, d *db.DB, scope, key, hash string, now time.Time) bool {
+func takeOverStale(c *gin.Context, d *db.DB, scope, key, hash string, now time.Time, stale time.Duration) bool {
 	res, err := d.ExecContext(c.Request.Context(),
 		`UPDATE idempotency_keys SET created_at = $1 WHERE scope = $2 AND key = $3 AND status = 0 AND committed = 0 AND request_hash = $4 AND created_at < $5`,
-		now.UTC(), scope, key, hash, now.UTC().Add(-StaleReservation))
+		now.UTC(), scope, key, hash, now.UTC().Add(-stale))
 	if err != nil {
 		Logger(c).Error("take over a stale idempotency reservation", "error", err.Error())
 		return false

@@ -51,7 +51,7 @@ func TestIdempotencyTakesOverStaleReservations(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		reserve("fresh", now.Add(-30*time.Second))
+		reserve("fresh", now.Add(-10*time.Second))
 		reserve("stale", now.Add(-httpx.StaleReservation-time.Second))
 
 		if w := post("fresh"); w.Code != http.StatusConflict || !strings.Contains(w.Body.String(), "idempotency_in_progress") {

@@ -32,7 +32,11 @@ test-race: ## Run the suite with the race detector
 
 .PHONY: test-integration
 test-integration: ## Run the container suite (needs a Docker engine and PostgreSQL: see deploy/README.md)
-	$(GO) test -count=1 -tags integration -timeout 30m ./integration/...
+	$(GO) test -count=1 -tags integration -timeout 30m ./integration/
+
+.PHONY: test-faults
+test-faults: ## Fault suite with real processes (private PostgreSQL and nats-server, kill -9, SIGSTOP); prints its table
+	$(GO) test -count=1 -tags integration -timeout 40m -v -run 'Fault' ./integration/faults
 
 .PHONY: images
 images: ## Build the FROM-scratch images plenary:$(IMAGE_TAG) and plenary-nats:$(IMAGE_TAG) (Docker, no registry)
@@ -57,8 +61,9 @@ fuzz: ## Fuzz every parser of outside input for FUZZTIME each (default 1m)
 	done
 
 .PHONY: soak
-soak: ## Longer load and fault runs, bounded, against loopback only
+soak: ## Longer load and fault runs, bounded, against loopback only (the fault suite at the issue's scale)
 	PLENARY_SOAK=1 $(GO) test -count=1 -run 'Soak' -timeout 60m $(PKGS)
+	PLENARY_SOAK=1 $(GO) test -count=1 -tags integration -timeout 90m -v -run 'Fault' ./integration/faults
 
 .PHONY: lint
 lint: ## gofmt, go vet and staticcheck

@@ -316,7 +316,10 @@ func (s *Service) ImportInterpreters(ctx context.Context, rows []InterpreterImpo
 	}
 	rep.Committed = true
 	if len(updated) > 0 {
-		s.recheckInterpreters(ctx, updated, "")
+		if err := s.recheckInterpreters(ctx, updated, ""); err != nil {
+			// The import has committed; the next change or check judges again.
+			s.log.Warn("interpretation re-check failed", "error", err.Error())
+		}
 	}
 	return rep, nil
 }

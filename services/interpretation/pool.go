@@ -66,6 +66,9 @@ func (s *Service) UpdateInterpreter(ctx context.Context, id string, ifMatch int6
 	if err != nil {
 		return out, err
 	}
-	s.recheckInterpreters(ctx, []string{id}, "")
+	if err := s.recheckInterpreters(ctx, []string{id}, ""); err != nil {
+		// The change has committed; the next change or check judges again.
+		s.log.Warn("interpretation re-check failed", "interpreter", id, "error", err.Error())
+	}
 	return out, nil
 }

@@ -3,9 +3,8 @@ package interpretation
 import (
 	"context"
 	"database/sql"
-	"fmt"
+	"errors"
 	"log/slog"
-	"math/rand/v2"
 	"time"
 
 	"github.com/google/uuid"
@@ -77,53 +76,17 @@ func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
-// maxTxAttempts bounds the retries of a transaction that lost a serialization race.
-const maxTxAttempts = 60
-
-// tx runs fn in a write transaction: SERIALIZABLE on PostgreSQL (so the read-then-insert
-// of the double-booking check cannot interleave with another), retried on serialization
-// failures; SQLite's single writer serialises on its own.
+// tx runs fn in the platform's serializable write transaction (so the read-then-insert
+// of the double-booking check cannot interleave with another) and wakes the relay after
+// the commit.
 func (s *Service) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	var opts *sql.TxOptions
-	if s.db.Dialect == db.Postgres {
-		opts = &sql.TxOptions{Isolation: sql.LevelSerializable}
+	err := s.db.SerializableTx(ctx, fn)
+	if errors.Is(err, db.ErrContention) {
+		return problem.New(problem.KindConflict, "write_contention", "too many concurrent changes to the same interpreters; retry").WithExtra("cause", "serialization")
 	}
-	for attempt := 1; ; attempt++ {
-		err := s.txOnce(ctx, opts, fn)
-		if err == nil {
-			s.committed()
-			return nil
-		}
-		if !db.IsSerializationFailure(err) {
-			return err
-		}
-		if attempt == maxTxAttempts {
-			return problem.New(problem.KindConflict, "write_contention", "too many concurrent changes to the same interpreters; retry").WithExtra("cause", "serialization")
-		}
-		wait := time.Duration(rand.IntN(2+min(attempt, 20)*2)) * time.Millisecond
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(wait):
-		}
-	}
-}
-
-func (s *Service) txOnce(ctx context.Context, opts *sql.TxOptions, fn func(tx *sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, opts)
 	if err != nil {
-		return fmt.Errorf("begin transaction: %w", err)
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
 		return err
 	}
-	if err := db.MarkCommit(ctx, tx); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
+	s.committed()
 	return nil
 }

@@ -168,24 +168,7 @@ func Migrate(ctx context.Context, d *DB, log *slog.Logger) error {
 }
 
 // Tx runs fn in a transaction, committing when it returns nil and rolling back otherwise.
-func (d *DB) Tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := d.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin transaction: %w", err)
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	if err := MarkCommit(ctx, tx); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
-}
+func (d *DB) Tx(ctx context.Context, fn func(*sql.Tx) error) error { return d.txWith(ctx, nil, fn) }
 
 type commitMarkKey struct{}
 

@@ -12,6 +12,7 @@ import (
 	"github.com/plenary/plenary/services/audit"
 	"github.com/plenary/plenary/services/platform/outbox"
 	"github.com/plenary/plenary/services/platform/problem"
+	"github.com/plenary/plenary/services/platform/versioned"
 )
 
 // ItemInput is an agenda item as the secretariat gives it. Start and end are wall clock
@@ -219,24 +220,19 @@ func (s *Service) UpdateItem(ctx context.Context, id string, ifMatch int64, in I
 	}
 	var out Item
 	err = s.changeItems(ctx, cur.SessionID, func(tx *sql.Tx, x Session, now time.Time) error {
-		it, err := s.store.item(ctx, tx, id)
-		if err != nil {
-			return err
+		items := versioned.Resource[Item]{
+			Name:    "agenda item",
+			Get:     func(ctx context.Context, tx *sql.Tx, id string) (Item, error) { return s.store.item(ctx, tx, id) },
+			Version: func(it *Item) *int64 { return &it.Version },
+			Put:     func(ctx context.Context, tx *sql.Tx, it Item) error { return s.store.updateItem(ctx, tx, it) },
+			Record: func(ctx context.Context, tx *sql.Tx, prev, it Item) error {
+				return audit.Record(ctx, tx, now, audit.Change{Action: "agenda_item.update", Resource: "agenda_item", ID: it.ID, MeetingID: x.MeetingID,
+					Before: itemContract(prev), After: itemContract(it)})
+			},
 		}
-		if err := checkVersion(ifMatch, it.Version); err != nil {
-			return err
-		}
-		prev := it
-		if err := in.apply(&it, x, false); err != nil {
-			return err
-		}
-		it.Version++
-		out = it
-		if err := audit.Record(ctx, tx, now, audit.Change{Action: "agenda_item.update", Resource: "agenda_item", ID: it.ID, MeetingID: x.MeetingID,
-			Before: itemContract(prev), After: itemContract(it)}); err != nil {
-			return err
-		}
-		return s.store.updateItem(ctx, tx, it)
+		var err error
+		out, err = items.Update(ctx, tx, id, ifMatch, func(it *Item) error { return in.apply(it, x, false) })
+		return err
 	})
 	return out, err
 }
@@ -252,7 +248,7 @@ func (s *Service) DeleteItem(ctx context.Context, id string, ifMatch int64) erro
 		if err != nil {
 			return err
 		}
-		if err := checkVersion(ifMatch, it.Version); err != nil {
+		if err := versioned.Check("agenda item", ifMatch, it.Version); err != nil {
 			return err
 		}
 		if err := audit.Record(ctx, tx, now, audit.Change{Action: "agenda_item.delete", Resource: "agenda_item", ID: it.ID, MeetingID: x.MeetingID, Before: itemContract(it)}); err != nil {

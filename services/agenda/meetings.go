@@ -10,6 +10,7 @@ import (
 	"github.com/plenary/plenary/services/platform/auth"
 	"github.com/plenary/plenary/services/platform/outbox"
 	"github.com/plenary/plenary/services/platform/problem"
+	"github.com/plenary/plenary/services/platform/versioned"
 )
 
 // MeetingInput is what the secretariat gives to create a meeting, or (with nil fields
@@ -124,31 +125,37 @@ func (s *Service) scopedMeetings(ctx context.Context, ids []string, after string
 func (s *Service) UpdateMeeting(ctx context.Context, id string, ifMatch int64, in MeetingInput) (Meeting, error) {
 	var out Meeting
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		m, err := s.store.meeting(ctx, tx, id, true)
-		if err != nil {
-			return err
-		}
-		if err := checkVersion(ifMatch, m.Version); err != nil {
-			return err
-		}
-		prev := m
-		if err := in.apply(&m, false); err != nil {
-			return err
-		}
-		m.Version++
-		m.AgendaRevision++
-		m.UpdatedAt = s.clock()
-		if err := s.store.updateMeeting(ctx, tx, m); err != nil {
-			return err
-		}
-		out = m
-		if err := audit.Record(ctx, tx, m.UpdatedAt, audit.Change{Action: "meeting.update", Resource: "meeting", ID: m.ID, MeetingID: m.ID,
-			Before: meetingContract(prev), After: meetingContract(m)}); err != nil {
-			return err
-		}
-		return outbox.Emit(ctx, tx, contracts.MeetingUpdated, Source, m.UpdatedAt, contracts.MeetingEvent{Meeting: meetingContract(m)})
+		var err error
+		out, err = s.meetingResource().Update(ctx, tx, id, ifMatch, func(m *Meeting) error {
+			if err := in.apply(m, false); err != nil {
+				return err
+			}
+			m.AgendaRevision++
+			m.UpdatedAt = s.clock()
+			return nil
+		})
+		return err
 	})
 	return out, err
+}
+
+// meetingResource is the update of a meeting: written, in the trail, meeting.updated.
+func (s *Service) meetingResource() versioned.Resource[Meeting] {
+	return versioned.Resource[Meeting]{
+		Name: "meeting",
+		Get: func(ctx context.Context, tx *sql.Tx, id string) (Meeting, error) {
+			return s.store.meeting(ctx, tx, id, true)
+		},
+		Version: func(m *Meeting) *int64 { return &m.Version },
+		Put:     func(ctx context.Context, tx *sql.Tx, m Meeting) error { return s.store.updateMeeting(ctx, tx, m) },
+		Record: func(ctx context.Context, tx *sql.Tx, prev, m Meeting) error {
+			if err := audit.Record(ctx, tx, m.UpdatedAt, audit.Change{Action: "meeting.update", Resource: "meeting", ID: m.ID, MeetingID: m.ID,
+				Before: meetingContract(prev), After: meetingContract(m)}); err != nil {
+				return err
+			}
+			return outbox.Emit(ctx, tx, contracts.MeetingUpdated, Source, m.UpdatedAt, contracts.MeetingEvent{Meeting: meetingContract(m)})
+		},
+	}
 }
 
 // DeleteMeeting deletes a meeting with its sessions and items. Each live session is
@@ -159,7 +166,7 @@ func (s *Service) DeleteMeeting(ctx context.Context, id string, ifMatch int64) e
 		if err != nil {
 			return err
 		}
-		if err := checkVersion(ifMatch, m.Version); err != nil {
+		if err := versioned.Check("meeting", ifMatch, m.Version); err != nil {
 			return err
 		}
 		now := s.clock()

@@ -8,7 +8,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/plenary/plenary/services/platform/db"
-	"github.com/plenary/plenary/services/platform/problem"
 )
 
 // Service is the agenda's domain: it validates, applies the rules and writes each change
@@ -52,14 +51,5 @@ func (s *Service) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return err
 	}
 	s.committed()
-	return nil
-}
-
-func checkVersion(want, current int64) error {
-	if want >= 0 && want != current {
-		return problem.New(problem.KindPreconditionFailed, "version_mismatch",
-			"the resource changed since you read it (your version %d, current %d); read it again and retry", want, current).
-			WithExtra("current_version", current)
-	}
 	return nil
 }

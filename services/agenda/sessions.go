@@ -12,6 +12,7 @@ import (
 	"github.com/plenary/plenary/services/audit"
 	"github.com/plenary/plenary/services/platform/outbox"
 	"github.com/plenary/plenary/services/platform/problem"
+	"github.com/plenary/plenary/services/platform/versioned"
 )
 
 // SessionInput is what the secretariat gives for a session. On update, nil fields are
@@ -203,47 +204,59 @@ func (s *Service) SessionsStarting(ctx context.Context, from, to time.Time, limi
 func (s *Service) UpdateSession(ctx context.Context, id string, ifMatch int64, in SessionInput) (Session, error) {
 	var out Session
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		x, err := s.store.session(ctx, tx, id, true)
-		if err != nil {
-			return err
-		}
-		if err := checkVersion(ifMatch, x.Version); err != nil {
-			return err
-		}
-		if x.Status == StatusCancelled {
-			return problem.New(problem.KindConflict, "session_cancelled", "session %s is cancelled and can no longer change", id)
-		}
-		m, err := s.store.meeting(ctx, tx, x.MeetingID, false)
-		if err != nil {
-			return err
-		}
-		prev := x
-		moved, err := in.apply(&x, m.VenueTZ, false)
-		if err != nil {
-			return err
-		}
-		now := s.clock()
-		x.Version++
-		x.UpdatedAt = now
-		if moved {
-			x.ScheduleVersion++
-		}
-		if err := s.store.updateSession(ctx, tx, x); err != nil {
-			return err
-		}
-		if err := s.store.bumpAgenda(ctx, tx, x.MeetingID, now); err != nil {
-			return err
-		}
-		out = x
-		action := "session.update"
-		if moved {
-			action = "session.reschedule"
-		}
-		if err := audit.Record(ctx, tx, now, audit.Change{Action: action, Resource: "session", ID: x.ID, MeetingID: x.MeetingID,
-			Before: sessionContract(prev), After: sessionContract(x)}); err != nil {
-			return err
-		}
-		if moved {
+		var err error
+		out, err = s.sessionResource().Update(ctx, tx, id, ifMatch, func(x *Session) error {
+			if x.Status == StatusCancelled {
+				return problem.New(problem.KindConflict, "session_cancelled", "session %s is cancelled and can no longer change", id)
+			}
+			m, err := s.store.meeting(ctx, tx, x.MeetingID, false)
+			if err != nil {
+				return err
+			}
+			moved, err := in.apply(x, m.VenueTZ, false)
+			if err != nil {
+				return err
+			}
+			x.UpdatedAt = s.clock()
+			if moved {
+				x.ScheduleVersion++
+			}
+			return nil
+		})
+		return err
+	})
+	return out, err
+}
+
+// sessionResource is the update of a session: written, the agenda's revision raised, in
+// the trail, and session.updated, or session.rescheduled (its items moved along) when
+// the times changed.
+func (s *Service) sessionResource() versioned.Resource[Session] {
+	return versioned.Resource[Session]{
+		Name: "session",
+		Get: func(ctx context.Context, tx *sql.Tx, id string) (Session, error) {
+			return s.store.session(ctx, tx, id, true)
+		},
+		Version: func(x *Session) *int64 { return &x.Version },
+		Put: func(ctx context.Context, tx *sql.Tx, x Session) error {
+			if err := s.store.updateSession(ctx, tx, x); err != nil {
+				return err
+			}
+			return s.store.bumpAgenda(ctx, tx, x.MeetingID, x.UpdatedAt)
+		},
+		Record: func(ctx context.Context, tx *sql.Tx, prev, x Session) error {
+			now, moved := x.UpdatedAt, x.ScheduleVersion != prev.ScheduleVersion
+			action := "session.update"
+			if moved {
+				action = "session.reschedule"
+			}
+			if err := audit.Record(ctx, tx, now, audit.Change{Action: action, Resource: "session", ID: x.ID, MeetingID: x.MeetingID,
+				Before: sessionContract(prev), After: sessionContract(x)}); err != nil {
+				return err
+			}
+			if !moved {
+				return outbox.Emit(ctx, tx, contracts.SessionUpdated, Source, now, contracts.SessionEvent{Session: sessionContract(x)})
+			}
 			if err := outbox.Emit(ctx, tx, contracts.SessionRescheduled, Source, now, contracts.SessionRescheduledEvent{
 				Session:         sessionContract(x),
 				Previous:        contracts.Interval{StartUTC: prev.StartUTC, EndUTC: prev.EndUTC},
@@ -252,10 +265,8 @@ func (s *Service) UpdateSession(ctx context.Context, id string, ifMatch int64, i
 				return err
 			}
 			return s.moveItems(ctx, tx, x, x.StartUTC.Sub(prev.StartUTC), now)
-		}
-		return outbox.Emit(ctx, tx, contracts.SessionUpdated, Source, now, contracts.SessionEvent{Session: sessionContract(x)})
-	})
-	return out, err
+		},
+	}
 }
 
 // CancelSession cancels a session and emits session.cancelled. Cancelling a cancelled
@@ -270,7 +281,7 @@ func (s *Service) CancelSession(ctx context.Context, id string, ifMatch int64, r
 		if err != nil {
 			return err
 		}
-		if err := checkVersion(ifMatch, x.Version); err != nil {
+		if err := versioned.Check("session", ifMatch, x.Version); err != nil {
 			return err
 		}
 		out = x

@@ -9,7 +9,7 @@ import (
 	"github.com/plenary/plenary/services/agenda"
 	"github.com/plenary/plenary/services/audit"
 	"github.com/plenary/plenary/services/platform/outbox"
-	"github.com/plenary/plenary/services/platform/problem"
+	"github.com/plenary/plenary/services/platform/versioned"
 )
 
 // TransitionResult is an assignment after a change of state and, after a decline, the
@@ -44,37 +44,17 @@ func (s *Service) Transition(ctx context.Context, id string, ifMatch int64, to s
 		return res, err
 	}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		a, err := s.store.assignment(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if ifMatch >= 0 && ifMatch != a.Version {
-			return problem.New(problem.KindPreconditionFailed, "version_mismatch",
-				"the assignment changed since you read it (your version %d, current %d); read it again and retry", ifMatch, a.Version).
-				WithExtra("current_version", a.Version)
-		}
-		if err := checkTransition(id, a.State, to); err != nil {
-			return err
-		}
-		now := s.clock()
-		before := assignmentJSON(a)
-		a.State = to
-		a.Sequence++
-		a.Version++
-		a.UpdatedAt = now
-		if err := s.store.updateAssignment(ctx, tx, a); err != nil {
-			return err
-		}
-		ev, err := s.eventPayload(ctx, tx, a, x)
-		if err != nil {
-			return err
-		}
-		res.Assignment = a
-		if err := audit.Record(ctx, tx, now, audit.Change{Action: "assignment." + to, Resource: "assignment", ID: a.ID, MeetingID: a.MeetingID,
-			Before: before, After: assignmentJSON(a)}); err != nil {
-			return err
-		}
-		return outbox.Emit(ctx, tx, eventOf[to], Source, now, contracts.AssignmentEvent{Assignment: ev})
+		var err error
+		res.Assignment, err = s.assignmentResource(x, to).Update(ctx, tx, id, ifMatch, func(a *Assignment) error {
+			if err := checkTransition(id, a.State, to); err != nil {
+				return err
+			}
+			a.State = to
+			a.Sequence++
+			a.UpdatedAt = s.clock()
+			return nil
+		})
+		return err
 	})
 	if err != nil {
 		return res, err
@@ -87,6 +67,30 @@ func (s *Service) Transition(ctx context.Context, id string, ifMatch int64, to s
 	}
 	s.recheckAfter(ctx, res.Assignment.MeetingID)
 	return res, nil
+}
+
+// assignmentResource is a change of an assignment's state to `to`: written, in the
+// trail, and its event (assignment.offered, ...) carrying what the notifier needs.
+func (s *Service) assignmentResource(x agenda.Session, to string) versioned.Resource[Assignment] {
+	return versioned.Resource[Assignment]{
+		Name: "assignment",
+		Get: func(ctx context.Context, tx *sql.Tx, id string) (Assignment, error) {
+			return s.store.assignment(ctx, tx, id)
+		},
+		Version: func(a *Assignment) *int64 { return &a.Version },
+		Put:     func(ctx context.Context, tx *sql.Tx, a Assignment) error { return s.store.updateAssignment(ctx, tx, a) },
+		Record: func(ctx context.Context, tx *sql.Tx, before, a Assignment) error {
+			ev, err := s.eventPayload(ctx, tx, a, x)
+			if err != nil {
+				return err
+			}
+			if err := audit.Record(ctx, tx, a.UpdatedAt, audit.Change{Action: "assignment." + to, Resource: "assignment", ID: a.ID, MeetingID: a.MeetingID,
+				Before: assignmentJSON(before), After: assignmentJSON(a)}); err != nil {
+				return err
+			}
+			return outbox.Emit(ctx, tx, eventOf[to], Source, a.UpdatedAt, contracts.AssignmentEvent{Assignment: ev})
+		},
+	}
 }
 
 // replace asks the allocator to fill the seat a decline re-opened, keeping every other

@@ -5,7 +5,7 @@ import (
 	"database/sql"
 
 	"github.com/plenary/plenary/services/audit"
-	"github.com/plenary/plenary/services/platform/problem"
+	"github.com/plenary/plenary/services/platform/versioned"
 )
 
 // CreateInterpreter validates and stores a new interpreter.
@@ -41,27 +41,15 @@ func (s *Service) Interpreters(ctx context.Context, after string, limit int) ([]
 func (s *Service) UpdateInterpreter(ctx context.Context, id string, ifMatch int64, in InterpreterInput) (Interpreter, error) {
 	var out Interpreter
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		it, err := s.store.interpreter(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if ifMatch >= 0 && ifMatch != it.Version {
-			return problem.New(problem.KindPreconditionFailed, "version_mismatch",
-				"the resource changed since you read it (your version %d, current %d); read it again and retry", ifMatch, it.Version).
-				WithExtra("current_version", it.Version)
-		}
-		before := interpreterJSON(it)
-		if err := in.apply(&it, false); err != nil {
-			return err
-		}
-		it.Version++
-		it.UpdatedAt = s.clock()
-		out = it
-		if err := s.store.updateInterpreter(ctx, tx, it); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, it.UpdatedAt, audit.Change{Action: "interpreter.update", Resource: "interpreter", ID: it.ID,
-			Before: before, After: interpreterJSON(it)})
+		var err error
+		out, err = s.interpreterResource().Update(ctx, tx, id, ifMatch, func(it *Interpreter) error {
+			if err := in.apply(it, false); err != nil {
+				return err
+			}
+			it.UpdatedAt = s.clock()
+			return nil
+		})
+		return err
 	})
 	if err != nil {
 		return out, err
@@ -71,4 +59,22 @@ func (s *Service) UpdateInterpreter(ctx context.Context, id string, ifMatch int6
 		s.log.Warn("interpretation re-check failed", "interpreter", id, "error", err.Error())
 	}
 	return out, nil
+}
+
+// interpreterResource is the update of an interpreter's profile: written, in the trail.
+func (s *Service) interpreterResource() versioned.Resource[Interpreter] {
+	return versioned.Resource[Interpreter]{
+		Name: "interpreter",
+		Get: func(ctx context.Context, tx *sql.Tx, id string) (Interpreter, error) {
+			return s.store.interpreter(ctx, tx, id)
+		},
+		Version: func(it *Interpreter) *int64 { return &it.Version },
+		Put: func(ctx context.Context, tx *sql.Tx, it Interpreter) error {
+			return s.store.updateInterpreter(ctx, tx, it)
+		},
+		Record: func(ctx context.Context, tx *sql.Tx, before, it Interpreter) error {
+			return audit.Record(ctx, tx, it.UpdatedAt, audit.Change{Action: "interpreter.update", Resource: "interpreter", ID: it.ID,
+				Before: interpreterJSON(before), After: interpreterJSON(it)})
+		},
+	}
 }

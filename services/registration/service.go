@@ -16,6 +16,7 @@ import (
 	"github.com/plenary/plenary/services/platform/outbox"
 	"github.com/plenary/plenary/services/platform/problem"
 	"github.com/plenary/plenary/services/platform/signed"
+	"github.com/plenary/plenary/services/platform/versioned"
 )
 
 // Meetings is what registration needs to know of the agenda: the sessions of a meeting.
@@ -166,16 +167,35 @@ func (s *Service) writeCreated(ctx context.Context, tx *sql.Tx, r Registration) 
 	return outbox.Emit(ctx, tx, contracts.RegistrationCreated, Source, r.CreatedAt, contracts.RegistrationEvent{Registration: contract(r)})
 }
 
-// writeUpdated stores a changed registration with its audit entry and event (Update, Import).
+// resource is the update of a registration: written, in the trail, registration.updated.
+// A change that changes nothing the registrant sees is neither.
+func (s *Service) resource() versioned.Resource[Registration] {
+	return versioned.Resource[Registration]{
+		Name: "registration",
+		Get: func(ctx context.Context, tx *sql.Tx, id string) (Registration, error) {
+			return s.store.get(ctx, tx, id, true)
+		},
+		Version: func(r *Registration) *int64 { return &r.Version },
+		Put:     func(ctx context.Context, tx *sql.Tx, r Registration) error { return s.store.update(ctx, tx, r) },
+		Record: func(ctx context.Context, tx *sql.Tx, before, r Registration) error {
+			if err := audit.Record(ctx, tx, r.UpdatedAt, audit.Change{Action: "registration.update", Resource: "registration", ID: r.ID, MeetingID: r.MeetingID,
+				Before: contract(before), After: contract(r)}); err != nil {
+				return err
+			}
+			return outbox.Emit(ctx, tx, contracts.RegistrationUpdated, Source, r.UpdatedAt, contracts.RegistrationEvent{Registration: contract(r)})
+		},
+		Same: same,
+	}
+}
+
+// writeUpdated stores a changed registration with its audit entry and event (Import,
+// which checks versions row by row itself).
 func (s *Service) writeUpdated(ctx context.Context, tx *sql.Tx, before, r Registration) error {
-	if err := s.store.update(ctx, tx, r); err != nil {
+	res := s.resource()
+	if err := res.Put(ctx, tx, r); err != nil {
 		return err
 	}
-	if err := audit.Record(ctx, tx, r.UpdatedAt, audit.Change{Action: "registration.update", Resource: "registration", ID: r.ID, MeetingID: r.MeetingID,
-		Before: contract(before), After: contract(r)}); err != nil {
-		return err
-	}
-	return outbox.Emit(ctx, tx, contracts.RegistrationUpdated, Source, r.UpdatedAt, contracts.RegistrationEvent{Registration: contract(r)})
+	return res.Record(ctx, tx, before, r)
 }
 
 // checkRoom refuses a self-registration when the meeting is closed or a chosen session
@@ -377,27 +397,15 @@ func (s *Service) Update(ctx context.Context, id string, ifMatch int64, in Input
 	}
 	var out Registration
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		r, err := s.store.get(ctx, tx, id, true)
-		if err != nil {
-			return err
-		}
-		if ifMatch >= 0 && ifMatch != r.Version {
-			return problem.New(problem.KindPreconditionFailed, "version_mismatch",
-				"the registration changed since you read it (your version %d, current %d); read it again and retry", ifMatch, r.Version).
-				WithExtra("current_version", r.Version)
-		}
-		before := r
-		if err := in.apply(&r, ids, false); err != nil {
-			return err
-		}
-		if same(before, r) {
-			out = r
+		var err error
+		out, err = s.resource().Update(ctx, tx, id, ifMatch, func(r *Registration) error {
+			if err := in.apply(r, ids, false); err != nil {
+				return err
+			}
+			r.UpdatedAt = s.clock()
 			return nil
-		}
-		r.Version++
-		r.UpdatedAt = s.clock()
-		out = r
-		return s.writeUpdated(ctx, tx, before, r)
+		})
+		return err
 	})
 	return out, err
 }
@@ -418,10 +426,8 @@ func (s *Service) delete(ctx context.Context, tx *sql.Tx, id string, ifMatch int
 	if err != nil {
 		return err
 	}
-	if ifMatch >= 0 && ifMatch != r.Version {
-		return problem.New(problem.KindPreconditionFailed, "version_mismatch",
-			"the registration changed since you read it (your version %d, current %d)", ifMatch, r.Version).
-			WithExtra("current_version", r.Version)
+	if err := versioned.Check("registration", ifMatch, r.Version); err != nil {
+		return err
 	}
 	if err := s.store.delete(ctx, tx, id); err != nil {
 		return err

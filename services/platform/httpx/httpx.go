@@ -334,14 +334,6 @@ func IfMatch(c *gin.Context) (int64, error) {
 	return v, nil
 }
 
-// CheckVersion compares the If-Match version with the current one.
-func CheckVersion(want, current int64) error {
-	if want >= 0 && want != current {
-		return problem.New(problem.KindPreconditionFailed, "version_mismatch", "the resource changed since you read it (your version %d, current %d); read it again and retry", want, current).
-			WithExtra("current_version", current)
-	}
-	return nil
-}
 
 // Page is a cursor page request.
 type Page struct {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -134,8 +135,15 @@ func (g *headReads) read(ctx context.Context, id string, fetch func(context.Cont
 
 // run performs r, then retires it (and the meeting's queue when nothing waits).
 func (g *headReads) run(ctx context.Context, id string, q *headQueue, r *headRead, fetch func(context.Context, string) (AgendaHead, error)) {
-	// The read serves others too: one request giving up must not fail them.
-	r.head, r.err = fetch(context.WithoutCancel(ctx), id)
+	// The read serves others too: one request giving up must not fail them. Its deadline
+	// (the request's budget) still holds, so a frozen database fails the read in time.
+	dl, ok := ctx.Deadline()
+	if !ok {
+		dl = time.Now().Add(headReadTimeout)
+	}
+	rctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), dl)
+	r.head, r.err = fetch(rctx, id)
+	cancel()
 	g.mu.Lock()
 	if q.next == nil {
 		delete(g.meetings, id)
@@ -145,6 +153,9 @@ func (g *headReads) run(ctx context.Context, id string, q *headQueue, r *headRea
 	g.mu.Unlock()
 	close(r.done)
 }
+
+// headReadTimeout bounds a shared read whose leading request had no deadline.
+const headReadTimeout = 5 * time.Second
 
 // headKey is where the public-agenda check leaves the head it read for the handler, so a
 // request reads it once.

@@ -310,12 +310,9 @@ func checkRole(c *gin.Context, a Access, actor Actor) error {
 	if a.PublicWhen != nil && actor.Kind != ActorToken {
 		// No token (the public reading a published page): ask the route first, with
 		// nothing spent on a token check that can only fail.
-		open, perr := a.PublicWhen(c.Request.Context(), c)
-		if perr != nil && problem.From(perr).Kind == problem.KindInternal {
-			return perr
-		}
-		if open {
-			return nil
+		open, err := publicWhen(c, a)
+		if err != nil || open {
+			return err
 		}
 		return checkToken(c, a, actor)
 	}
@@ -324,16 +321,28 @@ func checkRole(c *gin.Context, a Access, actor Actor) error {
 		return err
 	}
 	// Only when the token does not suffice: the check costs a read.
-	open, perr := a.PublicWhen(c.Request.Context(), c)
+	open, perr := publicWhen(c, a)
 	if perr != nil {
-		if k := problem.From(perr).Kind; k == problem.KindInternal || k == problem.KindUnavailable {
-			return perr
-		}
+		return perr
 	}
 	if open {
 		return nil
 	}
 	return err
+}
+
+// publicWhen asks whether the route is open to everyone. Only a failure to answer (the
+// database is away: 503, or broken: 500) is an error; not found and the like just leave
+// the route closed, so they say nothing a token check would not.
+func publicWhen(c *gin.Context, a Access) (bool, error) {
+	open, err := a.PublicWhen(c.Request.Context(), c)
+	if err != nil {
+		if k := problem.From(err).Kind; k == problem.KindInternal || k == problem.KindUnavailable {
+			return false, err
+		}
+		return false, nil
+	}
+	return open, nil
 }
 
 func checkToken(c *gin.Context, a Access, actor Actor) error {

@@ -87,21 +87,6 @@ func find(n *html.Node, match func(*html.Node) bool) *html.Node {
 	return nil
 }
 
-func findAll(n *html.Node, match func(*html.Node) bool) []*html.Node {
-	var out []*html.Node
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode && match(n) {
-			out = append(out, n)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(n)
-	return out
-}
-
 func byID(n *html.Node, id string) *html.Node {
 	return find(n, func(n *html.Node) bool { return attr(n, "id") == id })
 }
@@ -160,7 +145,7 @@ func (e *env) publicForum() (meeting string, sessions []string) {
 }
 
 // A French reader in Montreal: the agenda in French, each time in Montreal and in Geneva
-// (CLDR's French full date and time pattern), channels named in French, the speaker with affiliation and
+// (CLDR's full date and time pattern of fr-CA, the reader's locale), channels named in French, the speaker with affiliation and
 // regional group, moved and cancelled sessions marked; revalidation answers 304.
 func TestPublicPageInTheReadersLanguageAndZone(t *testing.T) {
 	e := newEnv(t, dbtest.Open(t, db.SQLite))
@@ -174,8 +159,8 @@ func TestPublicPageInTheReadersLanguageAndZone(t *testing.T) {
 	open := byID(p.doc, "h-"+xs[0]).Parent
 	for _, want := range []string{
 		"Séance plénière d’ouverture",
-		"mardi 8 décembre 2026 à 10:30 (UTC-05:00) – 12:30",
-		"mardi 8 décembre 2026 à 16:30 (UTC+01:00) – 18:30",
+		"mardi 8 décembre 2026 à 10 h 30 (UTC-05:00) – 12 h 30",
+		"mardi 8 décembre 2026 à 16 h 30 (UTC+01:00) – 18 h 30",
 		"anglais, français, espagnol, arabe",
 		"Allocution de bienvenue", "Amina Diallo", "Ministry of Water, Senegal", "African Group",
 	} {

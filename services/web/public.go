@@ -85,7 +85,13 @@ func (h *Handlers) buildPublic(c *gin.Context, m agenda.Meeting, lang language.T
 	pv := publicView{MeetingID: m.ID, Title: localized(v.Meeting.Title, lang), TZ: z.Name, VenueTZ: m.VenueTZ,
 		ShownIn: t.S("page.shown_in", z.Name), Zones: h.zoneOptions(z.Name), Closed: avail.Closed,
 		Action: "/m/" + m.ID + "/register" + withQuery("", "lang", lang.String(), "tz", c.Query("tz"))}
-	pv.Sessions = sessionRows(v, z.Location, venue, lang)
+	// The browser's first language, when it is the page's, gives the dates their regional
+	// forms (fr-CA, ar-EG).
+	locale := ""
+	if tags, _, err := language.ParseAcceptLanguage(c.GetHeader("Accept-Language")); err == nil && len(tags) > 0 {
+		locale = tags[0].String()
+	}
+	pv.Sessions = sessionRows(v, z.Location, venue, lang, locale)
 	for i := range pv.Sessions {
 		x := &pv.Sessions[i]
 		if left, capped := avail.SeatsLeft[x.ID]; capped {

@@ -72,7 +72,7 @@ func (h *Handlers) manageFrame(c *gin.Context, r registration.Registration, m ag
 		All: len(r.Sessions) == 0, Consent: r.ConsentReminders, Languages: languageOptions(lang, r.Locale), Zones: h.zoneOptions(r.TZ),
 		Errors: errs, Action: "/r/" + url.PathEscape(r.ID) + q, Unregister: "/r/" + url.PathEscape(r.ID) + "/unregister" + q,
 		Feed: h.d.Links.Calendar(signed.CalendarRegistration+r.ID, h.d.Now()), ShownIn: tr{lang}.S("page.shown_in", z.Name)}
-	for _, x := range sessionRows(v, z.Location, venue, lang) {
+	for _, x := range sessionRows(v, z.Location, venue, lang, r.Locale) {
 		x.Checked = mv.All || slices.Contains(r.Sessions, x.ID)
 		if x.Checked && !x.Cancelled {
 			x.ICS = "/r/" + url.PathEscape(r.ID) + "/ics/" + url.PathEscape(x.ID) + q

@@ -3,7 +3,6 @@ package web
 import (
 	"net/url"
 	"slices"
-	"strings"
 	"time"
 
 	"golang.org/x/text/language"
@@ -97,9 +96,21 @@ func languageNames(codes []string, page language.Tag) []string {
 	return out
 }
 
-// sessionRows turns an agenda view into rows for a reader in loc reading page.
-func sessionRows(v agenda.AgendaView, loc, venue *time.Location, page language.Tag) []sessionRow {
-	lang := page.String()
+// dateLocale is the locale dates are written in: the reader's own (fr-CA: 10 h 30,
+// ar-EG: Arabic-Indic digits) when it is of the page's language, else the page's.
+func dateLocale(page language.Tag, locale string) string {
+	if tag, err := language.Parse(locale); err == nil {
+		if b, _ := tag.Base(); b.String() == page.String() {
+			return tag.String()
+		}
+	}
+	return page.String()
+}
+
+// sessionRows turns an agenda view into rows for a reader in loc reading page, with dates
+// written for locale.
+func sessionRows(v agenda.AgendaView, loc, venue *time.Location, page language.Tag, locale string) []sessionRow {
+	lang := dateLocale(page, locale)
 	var rows []sessionRow
 	for _, x := range v.Sessions {
 		start, err1 := time.Parse(time.RFC3339, x.StartUTC)
@@ -176,5 +187,3 @@ func outlookLink(title string, start, end time.Time, details string) string {
 		"startdt": {start.UTC().Format(time.RFC3339)}, "enddt": {end.UTC().Format(time.RFC3339)}, "body": {details}}
 	return "https://outlook.live.com/calendar/0/deeplink/compose?" + q.Encode()
 }
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -334,7 +334,6 @@ func IfMatch(c *gin.Context) (int64, error) {
 	return v, nil
 }
 
-
 // Page is a cursor page request.
 type Page struct {
 	Limit int

@@ -728,3 +728,120 @@ func checkRoutes(in Input, p Plan) []Violation {
 	}
 	return out
 }
+
+// RouteMissing marks a floor language that reaches a booth by no route (Check says why).
+const RouteMissing = "missing"
+
+// InferRoutes states, for assignments that carry no plan (stored seats, manual edits),
+// how each floor language reaches each staffed booth, by the checker's reading: direct
+// when every member has it, else relay from the first pivot (booths in language order)
+// that can give it into a language every member lacking it understands; RouteMissing
+// when there is none.
+func InferRoutes(in Input, assignments []Assignment) []Route {
+	c := checker{in: in, sessions: map[string]*Session{}, people: map[string]*Interpreter{}}
+	for i := range in.Sessions {
+		if _, seen := c.sessions[in.Sessions[i].ID]; !seen {
+			c.sessions[in.Sessions[i].ID] = &in.Sessions[i]
+		}
+	}
+	for i := range in.Pool {
+		if _, seen := c.people[in.Pool[i].ID]; !seen {
+			c.people[in.Pool[i].ID] = &in.Pool[i]
+		}
+	}
+	type key struct {
+		session string
+		booth   Lang
+	}
+	teams := map[key][]*Interpreter{}
+	var order []key
+	booths := map[string][]Lang{}
+	for _, a := range assignments {
+		s, it := c.sessions[a.SessionID], c.people[a.InterpreterID]
+		if s == nil || it == nil || s.Cancelled {
+			continue
+		}
+		k := key{a.SessionID, a.Booth}
+		if _, ok := teams[k]; !ok {
+			order = append(order, k)
+			booths[a.SessionID] = append(booths[a.SessionID], a.Booth)
+		}
+		if !slices.Contains(teams[k], it) {
+			teams[k] = append(teams[k], it)
+		}
+	}
+	slices.SortFunc(order, func(x, y key) int {
+		return strings.Compare(x.session+"\x00"+string(x.booth), y.session+"\x00"+string(y.booth))
+	})
+	for _, bs := range booths {
+		slices.Sort(bs)
+	}
+	ids := func(ms []*Interpreter, keep func(*Interpreter) bool) []string {
+		out := []string{}
+		for _, m := range ms {
+			if keep(m) {
+				out = append(out, m.ID)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	var out []Route
+	for _, k := range order {
+		s := c.sessions[k.session]
+		team := teams[k]
+		floor := uniqueLangs(s.Floor)
+		outs := uniqueLangs(s.Outputs)
+		for _, f := range floor {
+			if f == k.booth {
+				continue
+			}
+			r := Route{SessionID: k.session, Booth: k.booth, Floor: f, Mode: RouteDirect,
+				Direct: ids(team, func(m *Interpreter) bool { return classIn(m, f) != "" })}
+			if len(r.Direct) == len(team) {
+				out = append(out, r)
+				continue
+			}
+			r.Mode = RouteMissing
+			if in.Policy.RelayAllowed {
+			search:
+				for _, x := range booths[k.session] {
+					if x == k.booth {
+						continue
+					}
+					vias := []Lang{x}
+					if x == f {
+						vias = slices.DeleteFunc(slices.Clone(outs), func(o Lang) bool { return o == f })
+					}
+					for _, via := range vias {
+						from := teams[key{k.session, x}]
+						if c.pivotReason(x, from, f, via) != "" {
+							continue
+						}
+						follows := true
+						for _, m := range team {
+							follows = follows && (classIn(m, f) != "" || classIn(m, via) != "")
+						}
+						if !follows {
+							continue
+						}
+						r.Mode, r.From, r.Via = RouteRelay, x, via
+						r.Givers = ids(from, func(m *Interpreter) bool {
+							if classIn(m, f) == "" {
+								return false
+							}
+							if via == x {
+								return true
+							}
+							vc := classIn(m, via)
+							return vc == ClassA || (vc == ClassB && m.Retour)
+						})
+						break search
+					}
+				}
+			}
+			out = append(out, r)
+		}
+	}
+	return out
+}

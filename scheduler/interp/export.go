@@ -10,11 +10,13 @@ import (
 // ZoomMaxInterpreters is the most interpreters a Zoom meeting takes.
 const ZoomMaxInterpreters = 20
 
-// ZoomInterpreter is one entry of Zoom's interpreters list: languages is a pair of
-// Zoom country codes, source first ("US,FR").
+// ZoomInterpreter is one entry of Zoom's interpreters list: languages is the legacy pair
+// of Zoom country codes, source first ("US,FR"); interpreter_languages the same pair by
+// Zoom's language names ("English,French").
 type ZoomInterpreter struct {
-	Email     string `json:"email"`
-	Languages string `json:"languages"`
+	Email                string `json:"email"`
+	Languages            string `json:"languages"`
+	InterpreterLanguages string `json:"interpreter_languages"`
 }
 
 // WebexInterpreter is one entry of Webex's simultaneous interpretation list: a channel
@@ -25,22 +27,24 @@ type WebexInterpreter struct {
 	Email         string `json:"email"`
 }
 
-// zoomCountry maps a language to the country code Zoom names it by. Zoom identifies
-// interpretation languages by a country: English is US, Chinese CN, Japanese JP, Korean
-// KR, Arabic SA (Saudi Arabia), Portuguese PT, and the others their main country. A
-// language not listed cannot be exported to Zoom.
-var zoomCountry = map[Lang]string{
-	"ar": "SA", "de": "DE", "en": "US", "es": "ES", "fr": "FR", "it": "IT", "ja": "JP",
-	"ko": "KR", "nl": "NL", "pt": "PT", "ru": "RU", "zh": "CN", "tr": "TR", "pl": "PL",
-	"sv": "SE", "uk": "UA", "hi": "IN", "id": "ID", "vi": "VN", "th": "TH", "fa": "IR",
-	"he": "IL", "el": "GR", "cs": "CZ", "ro": "RO", "hu": "HU", "fi": "FI", "da": "DK",
-	"nb": "NO", "no": "NO", "sw": "KE", "ms": "MY", "bn": "BD", "ur": "PK",
+// zoomLanguage is one of Zoom's system interpretation languages: the country code the
+// legacy languages field names it by and the name interpreter_languages takes. Zoom has
+// nine (English, Chinese, Japanese, German, French, Russian, Portuguese, Spanish,
+// Korean); any other language, Arabic included, is a custom language the Zoom account
+// must define first, so the export refuses it rather than send what Zoom rejects.
+type zoomLanguage struct{ country, name string }
+
+var zoomLanguages = map[Lang]zoomLanguage{
+	"en": {"US", "English"}, "zh": {"CN", "Chinese"}, "ja": {"JP", "Japanese"}, "de": {"DE", "German"},
+	"fr": {"FR", "French"}, "ru": {"RU", "Russian"}, "pt": {"PT", "Portuguese"}, "es": {"ES", "Spanish"},
+	"ko": {"KR", "Korean"},
 }
 
-// exportPair is the language pair a member is listed with on a platform: the session's
-// first floor language other than the booth, into the booth. Zoom and Webex take one
-// pair per interpreter; the other floor languages reach the booth the same way in the
-// room (the platforms' channel is the booth's output).
+// exportPair is the language pair a member is listed with on a platform, one per channel
+// (booth) and the same for all its members: the booth's language and the language it
+// works with, which is the channel it gives retour into when it works both ways (the AR
+// booth into English), else the session's first floor language other than the booth.
+// Zoom and Webex pairs work both ways, so one pair per channel carries the booth.
 type exportPair struct {
 	email    string
 	src, dst Lang
@@ -50,6 +54,15 @@ func exportPairs(s Session, assignments []Assignment, pool []Interpreter) ([]exp
 	people := map[string]*Interpreter{}
 	for i := range pool {
 		people[pool[i].ID] = &pool[i]
+	}
+	partner := map[Lang]Lang{}
+	routesIn := Input{Sessions: []Session{s}, Pool: pool, Policy: Policy{RelayAllowed: true}}
+	for _, r := range InferRoutes(routesIn, assignments) {
+		if r.Mode == RouteRelay && r.From == r.Floor && r.Via != r.From {
+			if _, ok := partner[r.From]; !ok || r.Via < partner[r.From] {
+				partner[r.From] = r.Via
+			}
+		}
 	}
 	var out []exportPair
 	for _, a := range assignments {
@@ -63,11 +76,10 @@ func exportPairs(s Session, assignments []Assignment, pool []Interpreter) ([]exp
 		if strings.TrimSpace(it.Email) == "" {
 			return nil, &Error{Code: CodeExportMissingEmail, Message: fmt.Sprintf("export session %s: interpreter %s has no email", s.ID, it.Name)}
 		}
-		var src Lang
+		src := partner[a.Booth]
 		for _, f := range s.Floor {
-			if f != a.Booth {
+			if src == "" && f != a.Booth {
 				src = f
-				break
 			}
 		}
 		if src == "" {
@@ -82,8 +94,10 @@ func exportPairs(s Session, assignments []Assignment, pool []Interpreter) ([]exp
 }
 
 // ZoomInterpreters lists a session's interpreters in the shape of Zoom's meeting settings
-// (interpreters: [{email, languages}]). It fails with zoom_too_many_interpreters beyond 20
-// entries and zoom_unsupported_language for a language Zoom has no code for.
+// (interpreters: [{email, languages, interpreter_languages}]). It fails with
+// zoom_too_many_interpreters beyond 20 entries and zoom_unsupported_language for a
+// language that is not one of Zoom's system languages (a custom language is the
+// account's to define).
 func ZoomInterpreters(s Session, assignments []Assignment, pool []Interpreter) ([]ZoomInterpreter, error) {
 	pairs, err := exportPairs(s, assignments, pool)
 	if err != nil {
@@ -91,16 +105,17 @@ func ZoomInterpreters(s Session, assignments []Assignment, pool []Interpreter) (
 	}
 	out := make([]ZoomInterpreter, 0, len(pairs))
 	for _, p := range pairs {
-		a, okA := zoomCountry[p.src]
-		b, okB := zoomCountry[p.dst]
+		a, okA := zoomLanguages[p.src]
+		b, okB := zoomLanguages[p.dst]
 		if !okA || !okB {
 			bad := p.src
 			if okA {
 				bad = p.dst
 			}
-			return nil, &Error{Code: CodeZoomUnsupportedLang, Message: fmt.Sprintf("export session %s to Zoom: no Zoom code for language %q", s.ID, bad)}
+			return nil, &Error{Code: CodeZoomUnsupportedLang, Message: fmt.Sprintf(
+				"export session %s to Zoom: %q is not one of Zoom's nine system interpretation languages (en, zh, ja, de, fr, ru, pt, es, ko); add it as a custom interpretation language in the Zoom account and set that channel there, or export to Webex", s.ID, bad)}
 		}
-		out = append(out, ZoomInterpreter{Email: p.email, Languages: a + "," + b})
+		out = append(out, ZoomInterpreter{Email: p.email, Languages: a.country + "," + b.country, InterpreterLanguages: a.name + "," + b.name})
 	}
 	if len(out) > ZoomMaxInterpreters {
 		return nil, &Error{Code: CodeZoomTooMany, Message: fmt.Sprintf("export session %s to Zoom: %d interpreters, Zoom takes at most %d", s.ID, len(out), ZoomMaxInterpreters)}

@@ -167,3 +167,41 @@ func TestAllocatePivotNeedsTwoGivers(t *testing.T) {
 		t.Errorf("hops %+v, want %+v", p.RelayHops, want)
 	}
 }
+
+// InferRoutes reads the same routes off the allocator's seats as the allocator states,
+// for the six-language meeting (where every route is forced by the pool's languages).
+func TestInferRoutesAgreesOnSixLanguages(t *testing.T) {
+	six := "ar zh en fr ru es"
+	s := session(t, "s1", "2026-12-07T10:00:00Z", "2026-12-07T13:00:00Z", six, six)
+	in := Input{Sessions: []Session{s}, Pool: unPool(), Policy: UN()}
+	p := Allocate(in)
+	got := InferRoutes(in, p.Assignments)
+	if len(got) != len(p.Routes) || len(got) != 30 {
+		t.Fatalf("%d inferred routes, %d planned, want 30 (6 booths x 5 floor languages)", len(got), len(p.Routes))
+	}
+	for n, r := range got {
+		q := p.Routes[n]
+		if r.Booth != q.Booth || r.Floor != q.Floor || r.Mode != q.Mode || (r.Mode == RouteRelay && r.Via != q.Via) ||
+			!slices.Equal(r.Direct, q.Direct) {
+			t.Errorf("route %d: inferred %+v, planned %+v", n, r, q)
+		}
+		if r.Mode == RouteRelay && (r.Floor == "ar" || r.Floor == "zh") && r.From != r.Floor {
+			t.Errorf("inferred %+v: Arabic and Chinese come from their own booth", r)
+		}
+	}
+	// A seat taken away from the AR booth leaves two: no longer a two-way pivot.
+	var fewer []Assignment
+	dropped := false
+	for _, a := range p.Assignments {
+		if a.Booth == "ar" && !dropped {
+			dropped = true
+			continue
+		}
+		fewer = append(fewer, a)
+	}
+	for _, r := range InferRoutes(in, fewer) {
+		if r.Floor == "ar" && r.Booth == "fr" && r.Mode != RouteMissing {
+			t.Errorf("ar into fr with a two-member AR booth: %+v", r)
+		}
+	}
+}

@@ -647,14 +647,34 @@ func TestExports(t *testing.T) {
 		world := e.session(mid, "2026-12-08T16:30", "2026-12-08T18:30", []string{"en", "fr", "es", "ar"}, []string{"en", "fr", "es", "ar"})
 		e.plan(mid, true)
 
+		// Arabic is not one of Zoom's system languages: a clear problem, not a payload
+		// Zoom would refuse.
+		p := e.problem(e.do("GET", "/v1/sessions/"+world+"/interpretation/export?platform=zoom", nil), 422, "zoom_unsupported_language")
+		if !strings.Contains(p["detail"].(string), "custom interpretation language") {
+			t.Fatalf("the problem should say how to fix it: %v", p["detail"])
+		}
+		m3 := e.meeting("un")
+		three := e.session(m3, "2026-12-10T09:30", "2026-12-10T11:30", []string{"en", "fr", "es"}, []string{"en", "fr", "es"})
+		// The plan says how each floor language reaches each booth and what sized it.
+		pl := e.plan(m3, true)
+		if len(pl.Routes) != 6 || len(pl.Teams) != 3 || pl.Teams[0].Rule != "team_sizes" {
+			t.Fatalf("plan routes %+v teams %+v", pl.Routes, pl.Teams)
+		}
+		for _, r := range pl.Routes {
+			if r.Mode != "direct" && r.Mode != "relay" {
+				t.Fatalf("route %+v", r)
+			}
+		}
 		var zoom interpretation.ZoomExport
-		e.do("GET", "/v1/sessions/"+world+"/interpretation/export?platform=zoom", nil).into(t, &zoom)
+		e.do("GET", "/v1/sessions/"+three+"/interpretation/export?platform=zoom", nil).into(t, &zoom)
 		zi := zoom.Settings.LanguageInterpretation
-		if !zi.Enable || len(zi.Interpreters) != 9 {
+		if !zi.Enable || len(zi.Interpreters) != 6 {
 			t.Fatalf("zoom: %+v", zoom)
 		}
+		names := map[string]string{"US": "English", "FR": "French", "ES": "Spanish"}
 		for _, z := range zi.Interpreters {
-			if !countryPair.MatchString(z.Languages) || !strings.Contains(z.Email, "@") {
+			c1, c2, _ := strings.Cut(z.Languages, ",")
+			if !countryPair.MatchString(z.Languages) || !strings.Contains(z.Email, "@") || z.InterpreterLanguages != names[c1]+","+names[c2] {
 				t.Fatalf("zoom entry %+v", z)
 			}
 		}
@@ -681,7 +701,7 @@ func TestExports(t *testing.T) {
 		for i := range 21 {
 			e.must(201, e.assign(big, "fr", e.interpreter(fmt.Sprintf("Fr%02d", i), "fr:A en:C", nil)))
 		}
-		p := e.problem(e.do("GET", "/v1/sessions/"+big+"/interpretation/export?platform=zoom", nil), 422, "zoom_too_many_interpreters")
+		p = e.problem(e.do("GET", "/v1/sessions/"+big+"/interpretation/export?platform=zoom", nil), 422, "zoom_too_many_interpreters")
 		if !strings.Contains(p["detail"].(string), "20") {
 			t.Fatalf("the problem should name the limit: %v", p["detail"])
 		}

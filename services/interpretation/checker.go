@@ -30,7 +30,8 @@ func (s *Service) Check(ctx context.Context, meetingID string) (CheckResult, err
 		}
 	}
 	vs := interp.Check(w.input, active)
-	r := CheckResult{MeetingID: meetingID, CheckedAt: s.clock(), Assignments: len(active), OK: len(vs) == 0, Violations: nonNil(vs), Revision: rev}
+	r := CheckResult{MeetingID: meetingID, CheckedAt: s.clock(), Assignments: len(active), OK: len(vs) == 0, Violations: nonNil(vs), Revision: rev,
+		Routes: nonNil(interp.InferRoutes(w.input, active))}
 	prev, had, err := s.store.lastCheck(ctx, s.db, meetingID)
 	if err != nil {
 		return r, err

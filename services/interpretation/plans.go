@@ -159,8 +159,15 @@ type PlanResult struct {
 	Booths      []interp.BoothNeed  `json:"booths"`
 	Assignments []PlannedAssignment `json:"assignments"`
 	RelayHops   []interp.RelayHop   `json:"relay_hops"`
-	Gaps        []interp.Gap        `json:"gaps"`
-	Notes       []string            `json:"notes"`
+	// Routes: how each floor language reaches each staffed booth (direct, or relay from
+	// which pivot, into which language, given by whom).
+	Routes []interp.Route `json:"routes"`
+	// Teams: which rule of the policy sized each booth.
+	Teams []interp.TeamNote `json:"teams"`
+	// PassedOver: interpreters who would have been preferred but for a hard rule.
+	PassedOver []interp.PassedOver `json:"passed_over"`
+	Gaps       []interp.Gap        `json:"gaps"`
+	Notes      []string            `json:"notes"`
 }
 
 type seatKey struct{ session, booth, interpreter string }
@@ -205,7 +212,8 @@ func propose(w world, commit bool, now time.Time) (PlanResult, []Assignment) {
 		}
 	}
 	out := PlanResult{MeetingID: w.meeting.ID, Policy: w.input.Policy.Name, Committed: commit,
-		Booths: []interp.BoothNeed{}, Assignments: []PlannedAssignment{}, RelayHops: nonNil(plan.RelayHops), Gaps: nonNil(plan.Gaps), Notes: nonNil(plan.Notes)}
+		Booths: []interp.BoothNeed{}, Assignments: []PlannedAssignment{}, RelayHops: nonNil(plan.RelayHops), Routes: nonNil(plan.Routes), Teams: nonNil(plan.Teams), PassedOver: nonNil(plan.PassedOver),
+		Gaps: nonNil(plan.Gaps), Notes: nonNil(plan.Notes)}
 	for _, x := range w.input.Sessions {
 		out.Booths = append(out.Booths, interp.PlanBooths(x, w.input.Policy)...)
 	}

@@ -303,6 +303,9 @@ type CheckResult struct {
 	Violations  []interp.Violation `json:"violations"`
 	// Revision is the agenda revision the verdict was computed for.
 	Revision int64 `json:"revision"`
+	// Routes are the language routes read off the seats (interp.InferRoutes); only in a
+	// fresh check, not stored.
+	Routes []interp.Route `json:"routes,omitempty"`
 }
 
 func (s *store) saveCheck(ctx context.Context, q querier, r CheckResult) error {

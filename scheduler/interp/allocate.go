@@ -102,6 +102,8 @@ type person struct {
 	weekMin  map[int]int
 	load     int
 	inSess   int // 1 + index of the session whose booths they were last put in
+	locSess  int // 1 + index of the session locIdx refers to
+	locIdx   int // the person's zone in that session's loc list
 	prefBoot langSet
 }
 
@@ -478,6 +480,21 @@ func firstFrom(busy []span, start int64) int {
 	return lo
 }
 
+// personLoc is locOf for person p, remembering the answer for the session.
+func (a *allocator) personLoc(st *sessState, p *person) *locInfo {
+	if p.locSess == st.idx+1 {
+		return &st.loc[p.locIdx]
+	}
+	a.locOf(st, p.loc)
+	for i := range st.loc {
+		if st.loc[i].loc == p.loc {
+			p.locSess, p.locIdx = st.idx+1, i
+			return &st.loc[i]
+		}
+	}
+	return a.locOf(st, p.loc)
+}
+
 func (a *allocator) locOf(st *sessState, loc *time.Location) *locInfo {
 	for i := range st.loc {
 		if st.loc[i].loc == loc {
@@ -538,7 +555,7 @@ func (a *allocator) timeRules(i int, st *sessState, all bool) []string {
 	if rest && !dbl && fail(RuleRest) {
 		return out
 	}
-	li := a.locOf(st, p.loc)
+	li := a.personLoc(st, p)
 	m := s.Minutes()
 	inSitting := p.sitMin[st.sitting]
 	if p.perDay > 0 && inSitting == 0 && p.daySit[li.sitDay]+1 > p.perDay && fail(RuleSessionsPerDay) {
@@ -757,9 +774,6 @@ func (a *allocator) score(i int, st *sessState, k int, team []int, near int) int
 	if near > 0 && slices.Contains(team, i) {
 		sc -= 100000 * near // the team of the sitting, or of the day
 	}
-	if p.dayMin[a.locOf(st, p.loc).day] > 0 {
-		sc -= dayBonus
-	}
 	if p.bIn.has(b.lang) {
 		sc += 60 // A-language members first; a retour member also makes a pivot booth need three
 	}
@@ -773,6 +787,16 @@ func (a *allocator) score(i int, st *sessState, k int, team []int, near int) int
 	if (len(pr.AvoidSessions) > 0 && slices.Contains(pr.AvoidSessions, st.s.ID)) ||
 		(len(pr.AvoidMeetings) > 0 && slices.Contains(pr.AvoidMeetings, st.s.MeetingID)) {
 		sc += 5000
+	}
+	return sc
+}
+
+// withDay adds the day bonus to a score from score: a map lookup, done only for a
+// candidate who could still win with it.
+func (a *allocator) withDay(i int, st *sessState, sc int) int {
+	p := &a.people[i]
+	if len(p.dayMin) > 0 && p.dayMin[a.personLoc(st, p).day] > 0 {
+		sc -= dayBonus
 	}
 	return sc
 }
@@ -811,6 +835,10 @@ func (a *allocator) best(st *sessState, k int, pk pick) (int, []hop) {
 			return
 		}
 		sc := a.score(i, st, k, team, near)
+		if bi >= 0 && sc-dayBonus > bs {
+			return
+		}
+		sc = a.withDay(i, st, sc)
 		if bi >= 0 && (sc > bs || (sc == bs && i > bi)) {
 			return
 		}

@@ -60,6 +60,10 @@ func FuzzParseWallClock(f *testing.F) {
 
 func FuzzParseNoticeLine(f *testing.F) {
 	f.Add("11:00 EDT / 15:00 UTC / 17:00 CEST", "2021-11-03")
+	for _, line := range []string{"09:30 EST (14:30 GMT)", "7 p.m. (Bangkok time)", "10:00 CET (Vienna time)",
+		"8 a.m. local time in Chile (GMT -4)", "10:00 AM (GMT +5:45/Nepal Time)", "2.15pm SGT | 8.15am CEST", "noon (Geneva time)"} {
+		f.Add(line, "2026-07-01")
+	}
 	f.Fuzz(func(t *testing.T, line, date string) {
 		n, err := ParseNoticeLine(line, date)
 		if err != nil {

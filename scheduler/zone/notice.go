@@ -9,25 +9,36 @@ import (
 	"time"
 )
 
-// NoticeTime is one time a notice prints: "11:00" in "EDT".
+// NoticeTime is one time a notice prints: "11:00" in "EDT", "7 p.m." for "Bangkok", or
+// "10:00" in "CET" for "Vienna" (a zone and the place it is printed for).
 type NoticeTime struct {
-	Time string `json:"time"` // HH:MM, 24-hour
-	Zone string `json:"zone"` // as printed
+	Time  string `json:"time"`            // HH:MM, 24-hour
+	Zone  string `json:"zone,omitempty"`  // as printed: an abbreviation, an offset, an IANA name
+	Place string `json:"place,omitempty"` // as printed: a country or city ("Bangkok", "Chile")
 }
 
 // Notice is the times a published notice gives for one moment, on one date (YYYY-MM-DD,
-// the date as printed beside the first time).
+// the date as printed beside the first time). Venue is the meeting's zone, if known: a
+// notice of one time with a zone but no place is checked against it.
 type Notice struct {
 	Date  string       `json:"date"`
 	Times []NoticeTime `json:"times"`
+	Venue string       `json:"venue,omitempty"`
 }
 
 const maxNoticeLine = 1000
 
-var noticeEntry = regexp.MustCompile(`^(\d{1,2})(?:[:h.](\d{2}))?\s*(?:(?i:(a\.?m\.?|p\.?m\.?))(?:\s+|$))?\s*(.*)$`)
+// noticeClock is a time as notices print it at the start of a piece: 11:00, 11h00,
+// 10 h 30, 2.15pm, 9 am, 7 p.m., 12 noon.
+var noticeClock = regexp.MustCompile(`^(\d{1,2})(?:(?:[:.]|\s?h\s?)(\d{2}))?\s*(?:(?i:(a\.?\s?m\.?|p\.?\s?m\.?|noon|midday))(?:\s+|$|[^\pL]))?\s*(.*)$`)
 
-// ParseNoticeLine reads one line in the usual form "11:00 EDT / 15:00 UTC / 17:00 CEST"
-// (also with |, ",", ";" or " - " between the times; 11h00 and 3:00 pm are accepted).
+var noticeNoon = regexp.MustCompile(`^(?i:(noon|midday|midnight))\b\s*(.*)$`)
+
+// ParseNoticeLine reads one line as notices print it: "11:00 EDT / 15:00 UTC / 17:00 CEST"
+// (also with |, ",", ";" or " - " between the times), the second time in parentheses
+// ("09:30 EST (14:30 GMT)"), a place beside or instead of a zone ("7 p.m. (Bangkok time)",
+// "10:00 CET (Vienna time)", "8 a.m. local time in Chile (GMT -4)", "10:00 AM (GMT
+// +5:45/Nepal Time)"), 12-hour times ("2.15pm SGT"), 11h00 and "noon".
 // date is the date printed with the notice, YYYY-MM-DD.
 func ParseNoticeLine(line, date string) (Notice, error) {
 	bad := func(format string, a ...any) (Notice, error) {
@@ -37,50 +48,115 @@ func ParseNoticeLine(line, date string) (Notice, error) {
 		return Notice{}, &Error{Code: CodeInvalidDate, Input: trunc(date), Message: fmt.Sprintf("the notice date %q is not of the form 2021-11-03 (%s)", trunc(date), err)}
 	}
 	if len(line) > maxNoticeLine {
-		return bad("the notice line is longer than %d characters", maxNoticeLine)
+		return bad("the notice line is longer than %d characters; give one line of times", maxNoticeLine)
 	}
-	parts := splitNotice(line)
 	n := Notice{Date: strings.TrimSpace(date)}
-	for _, p := range parts {
+	for _, p := range splitNotice(line) {
 		p = strings.TrimSpace(p)
 		if p == "" {
 			continue
 		}
-		m := noticeEntry.FindStringSubmatch(p)
-		if m == nil {
-			return bad("%q is not a time followed by a zone, such as \"11:00 EDT\"", trunc(p))
+		tm, rest, ok, err := noticeTime(p)
+		if err != nil {
+			return bad("%s", err.Error())
 		}
-		h, _ := strconv.Atoi(m[1])
-		min := 0
-		if m[2] != "" {
-			min, _ = strconv.Atoi(m[2])
+		if ok {
+			n.Times = append(n.Times, NoticeTime{Time: tm})
+		} else if len(n.Times) == 0 {
+			return bad("%q comes before any time; write the time first, as in \"11:00 EDT\"", trunc(p))
 		}
-		if ap := strings.ToLower(strings.ReplaceAll(m[3], ".", "")); ap != "" {
-			if h < 1 || h > 12 {
-				return bad("%q: with am/pm the hour runs from 1 to 12", trunc(p))
-			}
-			h %= 12
-			if ap == "pm" {
-				h += 12
-			}
+		if err := describe(&n.Times[len(n.Times)-1], rest); err != nil {
+			return bad("%s", err.Error())
 		}
-		if h > 23 || min > 59 {
-			return bad("%q: no such time of day", trunc(p))
-		}
-		zone := strings.TrimSpace(m[4])
-		if zone == "" {
-			return bad("%q has no time zone", trunc(p))
-		}
-		n.Times = append(n.Times, NoticeTime{Time: fmt.Sprintf("%02d:%02d", h, min), Zone: zone})
 	}
 	if len(n.Times) == 0 {
-		return bad("no times found; expected a line such as \"11:00 EDT / 15:00 UTC / 17:00 CEST\"")
+		return bad("no times found; write the times as the notice prints them, e.g. \"11:00 EDT / 15:00 UTC / 17:00 CEST\"")
+	}
+	for _, t := range n.Times {
+		if t.Zone == "" && t.Place == "" {
+			return bad("%s has no time zone or place; add one, e.g. \"%s UTC\" or \"%s (Geneva time)\"", t.Time, t.Time, t.Time)
+		}
 	}
 	return n, nil
 }
 
-// splitNotice cuts a line at its separators. A "/" separates only when spaced or followed
-// by a time (IANA names contain slashes); a hyphen only when spaced (GMT-3 contains one).
+// noticeTime reads the time a piece starts with, if it does, and the text after it.
+func noticeTime(p string) (hm, rest string, ok bool, err error) {
+	if m := noticeNoon.FindStringSubmatch(p); m != nil {
+		if strings.EqualFold(m[1], "midnight") {
+			return "00:00", m[2], true, nil
+		}
+		return "12:00", m[2], true, nil
+	}
+	m := noticeClock.FindStringSubmatch(p)
+	if m == nil || m[1] == "" {
+		return "", p, false, nil
+	}
+	h, _ := strconv.Atoi(m[1])
+	min := 0
+	if m[2] != "" {
+		min, _ = strconv.Atoi(m[2])
+	}
+	rest = m[4]
+	switch ap := strings.ToLower(strings.NewReplacer(".", "", " ", "").Replace(m[3])); ap {
+	case "":
+	case "noon", "midday":
+		if h != 12 || min != 0 {
+			return "", "", false, fmt.Errorf("%q: noon is 12:00", trunc(p))
+		}
+	default:
+		if h < 1 || h > 12 {
+			return "", "", false, fmt.Errorf("%q: with am/pm the hour runs from 1 to 12", trunc(p))
+		}
+		h %= 12
+		if ap == "pm" {
+			h += 12
+		}
+	}
+	if h > 23 || min > 59 {
+		return "", "", false, fmt.Errorf("%q: no such time of day", trunc(p))
+	}
+	return fmt.Sprintf("%02d:%02d", h, min), rest, true, nil
+}
+
+// describe adds what a piece says of the time before it: a zone ("EST", "GMT -4",
+// "Europe/Paris"), a place ("Bangkok time", "local time in Chile"), or both joined by a
+// slash ("GMT +5:45/Nepal Time").
+func describe(t *NoticeTime, text string) error {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return nil
+	}
+	z, err := Parse(text)
+	var ze *Error
+	switch {
+	case err == nil && z.Place != "":
+		return setNotice(&t.Place, text, t.Time)
+	case err == nil, errors.As(err, &ze) && ze.Code == CodeAmbiguousAbbreviation:
+		// An ambiguous abbreviation is kept: checking the notice says what it may mean.
+		return setNotice(&t.Zone, text, t.Time)
+	case strings.Contains(text, "/"):
+		for _, part := range strings.Split(text, "/") {
+			if err := describe(t, part); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("%q after %s is neither a time zone nor a place Plenary knows; write a zone such as \"CET\", \"GMT+1\" or \"Europe/Vienna\", or a country or city", trunc(text), t.Time)
+}
+
+func setNotice(slot *string, text, tm string) error {
+	if *slot != "" {
+		return fmt.Errorf("%s is given two zones or two places (%q and %q); give one of each at most", tm, *slot, trunc(text))
+	}
+	*slot = text
+	return nil
+}
+
+// splitNotice cuts a line at its separators, and around parentheses. A "/" separates only
+// when spaced or followed by a time (IANA names and "GMT+5:45/Nepal Time" contain slashes);
+// a hyphen only when spaced (GMT-3 contains one).
 func splitNotice(line string) []string {
 	var parts []string
 	rs := []rune(line)
@@ -88,7 +164,7 @@ func splitNotice(line string) []string {
 	for i := 0; i < len(rs); i++ {
 		cut := false
 		switch rs[i] {
-		case '|', ',', ';':
+		case '|', ',', ';', '(', ')', '[', ']':
 			cut = true
 		case '/':
 			cut = (i > 0 && rs[i-1] == ' ') || nextIsDigit(rs, i+1)
@@ -115,6 +191,9 @@ const (
 	ReasonAbbreviationNotInEffect = CodeAbbreviationNotInEffect
 	ReasonGMTSignReversed         = "gmt_sign_reversed"
 	ReasonNonexistentLocalTime    = CodeNonexistentLocalTime
+	// ReasonZoneContradictsPlace: the zone printed is not the one the place printed with it
+	// (or the venue) keeps on that date: "10:00 CET (Vienna time)" in July.
+	ReasonZoneContradictsPlace = "zone_contradicts_place"
 )
 
 // NoticeFinding is one entry of a notice that does not say what it should.
@@ -145,7 +224,9 @@ type CheckResult struct {
 
 type printedTime struct {
 	says     string
-	z        Zone
+	z        Zone   // the zone the time is read in: the place's when one is printed
+	printed  *Zone  // the zone printed beside a place, checked against it
+	placeBy  string // the place as named in messages ("Vienna", "the venue (Europe/Zurich)")
 	wall     WallClock
 	cands    []time.Time // on the notice date
 	nearby   []time.Time // on the notice date and the days either side
@@ -164,8 +245,16 @@ func CheckNotice(n Notice) (CheckResult, error) {
 	if err != nil {
 		return CheckResult{}, &Error{Code: CodeInvalidDate, Input: trunc(n.Date), Message: fmt.Sprintf("the notice date %q is not of the form 2021-11-03 (%s)", trunc(n.Date), err)}
 	}
-	if len(n.Times) < 2 {
-		return CheckResult{}, &Error{Code: CodeInvalidNotice, Message: "a notice to check needs at least two times for the same moment"}
+	var venue *Zone
+	if v := strings.TrimSpace(n.Venue); v != "" {
+		vz, err := Parse(v)
+		if err != nil {
+			return CheckResult{}, err
+		}
+		venue = &vz
+	}
+	if len(n.Times) == 0 || len(n.Times) == 1 && n.Times[0].Place == "" && venue == nil {
+		return CheckResult{}, &Error{Code: CodeInvalidNotice, Message: "a notice to check needs two times for the same moment, or one time with the place it is for, such as \"10:00 CET (Vienna time)\", or the meeting's venue"}
 	}
 	if len(n.Times) > 50 {
 		return CheckResult{}, &Error{Code: CodeInvalidNotice, Message: "a notice to check has at most 50 times"}
@@ -173,20 +262,48 @@ func CheckNotice(n Notice) (CheckResult, error) {
 	es := make([]printedTime, len(n.Times))
 	for i, nt := range n.Times {
 		e := &es[i]
-		e.says = strings.TrimSpace(nt.Time) + " " + strings.TrimSpace(nt.Zone)
+		e.says = says(nt)
 		hm, err := ParseWallClock(fmt.Sprintf("%04d-%02d-%02dT%s", y, int(mo), d, strings.TrimSpace(nt.Time)))
 		if err != nil || hm.HasOffset || hm.Second != 0 {
 			return CheckResult{}, &Error{Code: CodeInvalidNotice, Input: trunc(nt.Time), Message: fmt.Sprintf("time %d (%q) is not of the form HH:MM", i+1, trunc(nt.Time))}
 		}
 		e.wall = hm
-		z, err := Parse(nt.Zone)
-		if err != nil {
-			var ze *Error
-			if !errors.As(err, &ze) {
+		parse := func(s string) (Zone, error) {
+			z, err := Parse(s)
+			if err != nil {
+				var ze *Error
+				if !errors.As(err, &ze) {
+					return Zone{}, err
+				}
+				return Zone{}, &Error{Code: ze.Code, Input: ze.Input, Suggestions: ze.Suggestions,
+					Message: fmt.Sprintf("time %d (%q): %s", i+1, trunc(e.says), ze.Message)}
+			}
+			return z, nil
+		}
+		var z Zone
+		if strings.TrimSpace(nt.Zone) != "" {
+			if z, err = parse(nt.Zone); err != nil {
 				return CheckResult{}, err
 			}
-			return CheckResult{}, &Error{Code: ze.Code, Input: ze.Input, Suggestions: ze.Suggestions,
-				Message: fmt.Sprintf("time %d (%q): %s", i+1, trunc(e.says), ze.Message)}
+		}
+		switch {
+		case strings.TrimSpace(nt.Place) != "":
+			pz, err := parse(nt.Place)
+			if err != nil {
+				return CheckResult{}, err
+			}
+			if z.Location != nil {
+				printed := z
+				e.printed = &printed
+			}
+			z, e.placeBy = pz, placeName(pz)
+		case len(n.Times) == 1 && venue != nil && z.Location != nil && z.Name != venue.Name:
+			// One time with a zone, for a meeting at the venue: the zone must be the venue's.
+			printed := z
+			e.printed = &printed
+			z, e.placeBy = *venue, "the venue ("+venue.Name+")"
+		case z.Location == nil:
+			return CheckResult{}, &Error{Code: CodeInvalidNotice, Message: fmt.Sprintf("time %d (%q) has no time zone or place", i+1, trunc(e.says))}
 		}
 		e.z = z
 		e.cands = candidates(hm, z.Location)
@@ -220,6 +337,9 @@ func CheckNotice(n Notice) (CheckResult, error) {
 		ent := NoticeEntry{Says: e.says, Zone: e.z.Name, Instant: append([]time.Time{}, e.cands...), Abbrev: e.z.Abbrev}
 		res.Entries = append(res.Entries, ent)
 		if f, bad := judge(i, e, ref, n.Date); bad {
+			res.Findings = append(res.Findings, f)
+		}
+		if f, bad := judgePlace(i, e, ref); bad {
 			res.Findings = append(res.Findings, f)
 		}
 	}
@@ -288,6 +408,11 @@ func judge(i int, e *printedTime, ref time.Time, date string) (NoticeFinding, bo
 		}
 	case z.Fixed:
 		label = strings.TrimSpace(z.Input)
+	case e.placeBy != "" && e.printed != nil:
+		// A zone printed for a place: the place's own abbreviation or offset then.
+		label = placeLabel(e.printed, z, ref) + " (" + strings.TrimSpace(z.Input) + ")"
+	case z.Place != "":
+		label = strings.TrimSpace(z.Input)
 	}
 	should := lt.Format("15:04") + " " + label
 	if base, err := ParseDate(date); err == nil {
@@ -307,10 +432,10 @@ func judge(i int, e *printedTime, ref time.Time, date string) (NoticeFinding, bo
 		return f, false
 	case matches:
 		f.Reason = ReasonAbbreviationNotInEffect
-		f.Message = fmt.Sprintf("the time is right for %s, but %s", z.Name, nie.Message)
+		f.Message = fmt.Sprintf("The notice prints %s: the time is right for %s, but %s. Print %s.", e.says, z.Name, nie.Message, should)
 	case e.literal != nil && e.literal.Equal(ref) && nie != nil:
 		f.Reason = ReasonAbbreviationNotInEffect
-		f.Message = fmt.Sprintf("%s is %s by the offset %s stands for, but %s: %s is %s there", e.says, refUTC, z.Abbrev, nie.Message, refUTC, should)
+		f.Message = fmt.Sprintf("The notice prints %s, which is %s by the offset %s stands for, as the other times say; but %s, and %s is %s there. Print %s.", e.says, refUTC, z.Abbrev, nie.Message, refUTC, should, should)
 	case e.reversed != nil && e.reversed.Equal(ref):
 		off := z.OffsetAt(ref)
 		dir := "ahead of"
@@ -325,13 +450,13 @@ func judge(i int, e *printedTime, ref time.Time, date string) (NoticeFinding, bo
 		f.Message = gapError(e.wall, z).Message + "; " + refUTC + " is " + should
 	default:
 		f.Reason = ReasonWrongConversion
-		var was string
-		if len(e.cands) > 0 {
-			was = " (" + e.says + " is " + e.cands[0].UTC().Format("15:04") + " UTC)"
+		if z.Name == "UTC" {
+			f.Message = fmt.Sprintf("The notice prints %s, but its other times give %s. Print %s.", e.says, refUTC, should)
+		} else {
+			f.Message = fmt.Sprintf("The notice prints %s, but its other times give %s, which is %s in %s. Print %s.", e.says, refUTC, should, z.Name, should)
 		}
-		f.Message = fmt.Sprintf("%s is %s in %s, not %s%s", refUTC, should, z.Name, e.says, was)
 		if nie != nil {
-			f.Message += "; also, " + nie.Message
+			f.Message += " Also, " + nie.Message + "."
 		}
 	}
 	return f, true
@@ -350,4 +475,113 @@ func hoursText(off int) string {
 		s += fmt.Sprintf(" %d minutes", m)
 	}
 	return s
+}
+
+// says is a printed time as the notice gives it: "11:00 EDT", "19:00 Bangkok time",
+// "10:00 CET (Vienna time)".
+func says(nt NoticeTime) string {
+	t, z, p := strings.TrimSpace(nt.Time), strings.TrimSpace(nt.Zone), strings.TrimSpace(nt.Place)
+	switch {
+	case p == "":
+		return t + " " + z
+	case z == "":
+		return t + " " + p
+	}
+	return t + " " + z + " (" + p + ")"
+}
+
+// placeName names a zone given as a place: the place ("Vienna", "Chile"), or the zone.
+func placeName(z Zone) string {
+	if z.Place != "" {
+		return z.Place
+	}
+	return z.Name
+}
+
+// placeLabel writes the zone a place keeps at t the way the printed zone was written: an
+// abbreviation for an abbreviation (CEST), GMT-3 for GMT-4, else UTC+02:00.
+func placeLabel(printed *Zone, place Zone, t time.Time) string {
+	off := place.OffsetAt(t)
+	if printed.Abbrev != "" {
+		if a := abbrevAt(place.Location, t); a != "" {
+			return a
+		}
+	}
+	if humanSigned(printed.Input) {
+		prefix := strings.ToUpper(strings.TrimSpace(printed.Input))[:3]
+		if off == 0 {
+			return prefix
+		}
+		h, m := off/hour, off%hour/60
+		if m < 0 {
+			m = -m
+		}
+		if m != 0 {
+			return fmt.Sprintf("%s%+d:%02d", prefix, h, m)
+		}
+		return fmt.Sprintf("%s%+d", prefix, h)
+	}
+	return UTCLabel(off)
+}
+
+// printedOffset is the offset the zone printed beside a place stands for at t.
+func printedOffset(z *Zone, t time.Time) int {
+	if off, ok := z.AbbrevOffset(); ok {
+		return off
+	}
+	return z.OffsetAt(t)
+}
+
+// judgePlace checks the zone printed beside a place (or, for a one-time notice, the
+// venue) against the offset the place keeps at that moment on that date. The place is
+// taken as what the notice means (readers look at their own clocks); the message gives
+// the other reading too.
+func judgePlace(i int, e *printedTime, ref time.Time) (NoticeFinding, bool) {
+	if e.printed == nil || len(e.cands) == 0 {
+		return NoticeFinding{}, false
+	}
+	at := e.cands[0]
+	for _, c := range e.cands {
+		if c.Equal(ref) {
+			at = c
+		}
+	}
+	po, want := printedOffset(e.printed, at), e.z.OffsetAt(at)
+	if po == want {
+		return NoticeFinding{}, false
+	}
+	printed := strings.TrimSpace(e.printed.Input)
+	right := placeLabel(e.printed, e.z, at)
+	wall := at.In(e.z.Location).Format("15:04")
+	other := e.wall.local().Add(-time.Duration(po) * time.Second).In(e.z.Location)
+	otherText := other.Format("15:04")
+	if civilDays(other) != civilDays(at.In(e.z.Location)) {
+		otherText += " on " + other.Format("2 January")
+	}
+	rightDesc := right
+	if right != UTCLabel(want) {
+		rightDesc += " (" + UTCLabel(want) + ")"
+	}
+	printedDesc := printed
+	if printed != UTCLabel(po) {
+		printedDesc += " (" + UTCLabel(po) + ")"
+	}
+	place, inPlace := e.placeBy, "in "+e.placeBy
+	if strings.HasPrefix(place, "the venue") {
+		inPlace = "at " + place
+	}
+	msg := fmt.Sprintf("The notice prints %s %s for %s, but on %s %s is on %s, not %s. If %s %s is meant, print %s %s; if %s %s is meant, that is %s %s.",
+		wall, printed, place, at.In(e.z.Location).Format("2 January 2006"), place, rightDesc, printedDesc,
+		wall, inPlace, wall, right, wall, printed, otherText, inPlace)
+	if e.z.PlaceNote != "" {
+		msg += fmt.Sprintf(" (%s %s; read as %s.)", e.z.Place, e.z.PlaceNote, e.z.Name)
+	}
+	return NoticeFinding{Index: i, Says: e.says, ShouldSay: wall + " " + right + placeSuffix(e), Reason: ReasonZoneContradictsPlace, Message: msg}, true
+}
+
+func placeSuffix(e *printedTime) string {
+	if e.z.Place != "" {
+		return " (" + strings.TrimSpace(e.z.Input) + ")"
+	}
+	return ""
 }

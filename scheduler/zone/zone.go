@@ -15,6 +15,10 @@ type Zone struct {
 	Location *time.Location // never nil for a Zone returned by Parse
 	Fixed    bool           // a fixed offset (UTC, +01:00, GMT-3), no DST rules
 	Abbrev   string         // the abbreviation typed (e.g. "EDT"); Name is then its reference zone
+	Place    string         // the country or city typed ("Chile", "Bangkok time"); Name is its zone
+	// PlaceNote says how a place was read when that is a choice, e.g. that Chile spans
+	// several zones (Name is then the zone of its capital or of most of its people).
+	PlaceNote string
 }
 
 // maxOffset bounds fixed offsets: real zones run from UTC-12:00 to UTC+14:00.
@@ -22,7 +26,8 @@ const maxOffset = 14 * hour
 
 // Parse reads a zone as secretariats write it: an IANA name (any case), UTC/Z/GMT, an ISO
 // offset (+01:00, -0330, +05), GMT±H[:MM] or UTC±H[:MM] with the human sign (GMT-3 is three
-// hours behind UTC), or an unambiguous abbreviation from the table in abbrev.go.
+// hours behind UTC), an unambiguous abbreviation from the table in abbrev.go, or a place as
+// notices print it ("Vienna", "Bangkok time", "local time in Chile"; places.tsv).
 func Parse(s string) (Zone, error) {
 	in := s
 	s = strings.TrimSpace(s)
@@ -71,6 +76,14 @@ func Parse(s string) (Zone, error) {
 	if zs, ok := ambiguousAbbreviations[up]; ok {
 		return Zone{}, &Error{Code: CodeAmbiguousAbbreviation, Input: in, Suggestions: append([]string(nil), zs...),
 			Message: fmt.Sprintf("%q is ambiguous: it may mean %s; give the IANA zone name instead", s, quoteList(zs))}
+	}
+	// A place, as notices print it: "Vienna", "Bangkok time", "local time in Chile".
+	if p, ok := lookupPlace(s); ok {
+		loc, err := LoadLocation(p.zone)
+		if err != nil {
+			return Zone{}, err
+		}
+		return Zone{Input: in, Name: p.zone, Location: loc, Place: p.name, PlaceNote: p.note}, nil
 	}
 	sug := suggest(s)
 	msg := fmt.Sprintf("unknown time zone %q; use an IANA name such as Europe/Paris, a UTC offset such as UTC+01:00, or a known abbreviation", s)

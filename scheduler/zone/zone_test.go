@@ -58,7 +58,17 @@ func TestParse(t *testing.T) {
 		{in: "CST", code: CodeAmbiguousAbbreviation},
 		{in: "IST", code: CodeAmbiguousAbbreviation},
 		{in: "AST", code: CodeAmbiguousAbbreviation},
-		{in: "Paris", code: CodeUnknownZone},
+		// Places as notices print them (places.tsv; tz city names).
+		{in: "Paris", name: "Europe/Paris"},
+		{in: "Vienna time", name: "Europe/Vienna"},
+		{in: "Bangkok time", name: "Asia/Bangkok"},
+		{in: "local time in Chile", name: "America/Santiago"},
+		{in: "Nepal Time", name: "Asia/Kathmandu"},
+		{in: "Geneva", name: "Europe/Zurich"},
+		{in: "São Paulo", name: "America/Sao_Paulo"},
+		{in: "the Hague", name: "Europe/Amsterdam"},
+		{in: "United Kingdom", name: "Europe/London"},
+		{in: "Atlantis", code: CodeUnknownZone},
 		{in: "Europe/Pariss", code: CodeUnknownZone},
 		{in: "", code: CodeUnknownZone},
 		{in: "Mars/Olympus", code: CodeUnknownZone},
@@ -97,9 +107,8 @@ func TestParseSuggestions(t *testing.T) {
 	tests := map[string]string{
 		"CST":              "Asia/Shanghai",
 		"IST":              "Asia/Kolkata",
-		"Paris":            "Europe/Paris",
 		"Europe/Pariss":    "Europe/Paris",
-		"Tokyo":            "Asia/Tokyo",
+		"Tokio":            "Asia/Tokyo",
 		"america/new-york": "America/New_York",
 	}
 	for in, want := range tests {
@@ -386,5 +395,31 @@ func TestTZData(t *testing.T) {
 				t.Errorf("suggestion %s: %v", z, err)
 			}
 		}
+	}
+}
+
+// TestPlacesNameRealZones: every place of places.tsv names a zone of the embedded tz
+// database, and no two spellings of one name disagree.
+func TestPlacesNameRealZones(t *testing.T) {
+	seen := map[string]string{}
+	for _, line := range strings.Split(placesTSV, "\n") {
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 3 {
+			t.Fatalf("places.tsv: %q is not name, zone, note", line)
+		}
+		if _, err := LoadLocation(f[1]); err != nil {
+			t.Errorf("places.tsv: %s names %s: %v", f[0], f[1], err)
+		}
+		k := foldPlace(f[0])
+		if z, ok := seen[k]; ok && z != f[1] {
+			t.Errorf("places.tsv: %s is both %s and %s", f[0], z, f[1])
+		}
+		seen[k] = f[1]
+	}
+	if len(seen) < 250 {
+		t.Errorf("only %d places", len(seen))
 	}
 }

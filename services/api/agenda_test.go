@@ -102,6 +102,11 @@ func TestSessionTimesAcrossZones(t *testing.T) {
 				"2026-12-09T22:00:00Z", "2026-12-09T23:00:00Z", "2026-12-09T23:00:00+01:00", "Australia/Sydney"},
 			{"UTC", map[string]any{"start": "2026-12-10T09:00", "end": "2026-12-10T10:00", "tz": "UTC"},
 				"2026-12-10T09:00:00Z", "2026-12-10T10:00:00Z", "2026-12-10T10:00:00+01:00", "UTC"},
+			// Zones spelled as notices print them: a place.
+			{"a place as notices print it", map[string]any{"start": "2026-12-10T19:00", "end": "2026-12-10T20:00", "tz": "Bangkok time"},
+				"2026-12-10T12:00:00Z", "2026-12-10T13:00:00Z", "2026-12-10T13:00:00+01:00", "Asia/Bangkok"},
+			{"a country", map[string]any{"start": "2026-12-10T08:00", "end": "2026-12-10T09:00", "tz": "local time in Chile"},
+				"2026-12-10T11:00:00Z", "2026-12-10T12:00:00Z", "2026-12-10T12:00:00+01:00", "America/Santiago"},
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {

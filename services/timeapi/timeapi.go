@@ -147,6 +147,7 @@ type CheckRequest struct {
 	Date  string            `json:"date"`
 	Times []zone.NoticeTime `json:"times,omitempty"`
 	Text  string            `json:"text,omitempty"`
+	Venue string            `json:"venue,omitempty"` // the meeting's zone, checked against a one-time line
 }
 
 func check(c *gin.Context) {
@@ -170,6 +171,7 @@ func check(c *gin.Context) {
 	default:
 		n = zone.Notice{Date: req.Date, Times: req.Times}
 	}
+	n.Venue = req.Venue
 	res, err := zone.CheckNotice(n)
 	if err != nil {
 		httpx.Fail(c, err)

@@ -188,3 +188,37 @@ func TestSlots(t *testing.T) {
 		t.Errorf("%d %v", st, m)
 	}
 }
+
+// TestCheckNoticesAsPrinted: the forms the API refused ("needs two times") are read, and
+// a zone that contradicts its place or the venue comes back as a finding.
+func TestCheckNoticesAsPrinted(t *testing.T) {
+	s := server(t)
+	tests := []struct {
+		body       string
+		consistent bool
+		should     string
+	}{
+		{`{"date":"2026-01-15","text":"09:30 EST (14:30 GMT)"}`, true, ""},
+		{`{"date":"2026-01-15","text":"7 p.m. (Bangkok time)"}`, true, ""},
+		{`{"date":"2026-07-01","text":"10:00 CET (Vienna time)"}`, false, "10:00 CEST (Vienna time)"},
+		{`{"date":"2026-11-10","text":"8 a.m. local time in Chile (GMT -4)"}`, false, "08:00 GMT-3 (local time in Chile)"},
+		{`{"date":"2026-05-05","text":"10:00 AM (GMT +5:45/Nepal Time)"}`, true, ""},
+		{`{"date":"2026-06-10","text":"2.15pm SGT | 8.15am CEST"}`, true, ""},
+		{`{"date":"2026-12-01","text":"10:00 CEST","venue":"Europe/Zurich"}`, false, "10:00 CET"},
+		{`{"date":"2026-07-01","times":[{"time":"10:00","zone":"CET","place":"Vienna"}]}`, false, "10:00 CEST (Vienna)"},
+	}
+	for _, tt := range tests {
+		st, _, m := call(t, s, "POST", "/v1/time/check", tt.body)
+		if st != 200 || m["consistent"] != tt.consistent {
+			t.Errorf("%s: %d %v", tt.body, st, m)
+			continue
+		}
+		if f, _ := m["findings"].([]any); tt.should != "" && (len(f) != 1 || f[0].(map[string]any)["should_say"] != tt.should) {
+			t.Errorf("%s: findings %v, want one saying %q", tt.body, f, tt.should)
+		}
+	}
+	st, _, m := call(t, s, "POST", "/v1/time/check", `{"date":"2026-07-01","text":"7 p.m. (Atlantis time)"}`)
+	if st != 422 || m["code"] != "invalid_notice" {
+		t.Errorf("unknown place: %d %v", st, m)
+	}
+}

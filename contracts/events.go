@@ -38,6 +38,8 @@ const (
 	AssignmentAccepted  = "assignment.accepted"
 	AssignmentDeclined  = "assignment.declined"
 	AssignmentWithdrawn = "assignment.withdrawn"
+	// AssignmentExpired: an offer was not answered by its deadline.
+	AssignmentExpired = "assignment.expired"
 )
 
 // Subject returns the NATS subject an event type is published on.
@@ -202,9 +204,12 @@ type Assignment struct {
 	Interpreter Interpreter  `json:"interpreter"`
 	Team        []TeamMember `json:"team"`
 	Session     Session      `json:"session"`
+	// Deadline is when an offer expires unanswered (assignment.offered only).
+	Deadline *time.Time `json:"deadline,omitempty"`
 }
 
-// AssignmentEvent is the payload of assignment.offered, .accepted, .declined, .withdrawn.
+// AssignmentEvent is the payload of assignment.offered, .accepted, .declined, .withdrawn,
+// .expired.
 type AssignmentEvent struct {
 	Assignment Assignment `json:"assignment"`
 }

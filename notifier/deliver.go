@@ -497,7 +497,7 @@ func (n *Notifier) invite(d Delivery, a assignment, in render.Input, to mail.Add
 	switch d.Kind {
 	case render.AssignmentOffered, render.AssignmentChanged:
 		method = mail.CalendarRequest
-	case render.AssignmentWithdrawn, render.SessionCancelled:
+	case render.AssignmentWithdrawn, render.AssignmentExpired, render.SessionCancelled:
 		method = mail.CalendarCancel
 	default:
 		return nil, nil

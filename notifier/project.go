@@ -154,7 +154,8 @@ func (n *Notifier) apply(ctx context.Context, tx *sql.Tx, ev contracts.Event, no
 		}
 		return nil
 
-	case contracts.AssignmentOffered, contracts.AssignmentAccepted, contracts.AssignmentDeclined, contracts.AssignmentWithdrawn:
+	case contracts.AssignmentOffered, contracts.AssignmentAccepted, contracts.AssignmentDeclined, contracts.AssignmentWithdrawn,
+		contracts.AssignmentExpired:
 		var p contracts.AssignmentEvent
 		if err := decode(ev, &p); err != nil {
 			return err
@@ -185,10 +186,12 @@ func (n *Notifier) apply(ctx context.Context, tx *sql.Tx, ev contracts.Event, no
 			kind = render.AssignmentOffered
 		case contracts.AssignmentWithdrawn:
 			kind = render.AssignmentWithdrawn
+		case contracts.AssignmentExpired:
+			kind = render.AssignmentExpired
 		default:
 			return nil
 		}
-		if kind == render.AssignmentWithdrawn {
+		if kind == render.AssignmentWithdrawn || kind == render.AssignmentExpired {
 			told, err := n.offerReached(ctx, tx, toAssignment+a.ID, now)
 			if err != nil || !told {
 				return err

@@ -43,11 +43,14 @@ const (
 	AssignmentOffered     Kind = "assignment_offered"
 	AssignmentChanged     Kind = "assignment_changed"
 	AssignmentWithdrawn   Kind = "assignment_withdrawn"
+	// AssignmentExpired tells an interpreter that an offer they did not answer by its
+	// deadline has lapsed and the seat has gone to someone else.
+	AssignmentExpired Kind = "assignment_expired"
 )
 
 // Kinds lists every kind, for tests and previews.
 var Kinds = []Kind{RegistrationPending, RegistrationConfirmed, Reminder, SessionChanged, SessionCancelled,
-	AssignmentOffered, AssignmentChanged, AssignmentWithdrawn}
+	AssignmentOffered, AssignmentChanged, AssignmentWithdrawn, AssignmentExpired}
 
 // Interval is a session's start and end.
 type Interval struct {
@@ -259,9 +262,10 @@ func (r *Renderer) Render(in Input) (Rendered, error) {
 		if reason := strings.TrimSpace(in.Reason); reason != "" {
 			v.Rows = append(v.Rows, row{p.Sprintf("label.reason"), reason})
 		}
-	case AssignmentOffered, AssignmentChanged, AssignmentWithdrawn:
+	case AssignmentOffered, AssignmentChanged, AssignmentWithdrawn, AssignmentExpired:
 		footer = "footer.interpreter"
-		key := map[Kind]string{AssignmentOffered: "offer", AssignmentChanged: "assignment_changed", AssignmentWithdrawn: "withdrawn"}[in.Kind]
+		key := map[Kind]string{AssignmentOffered: "offer", AssignmentChanged: "assignment_changed", AssignmentWithdrawn: "withdrawn",
+			AssignmentExpired: "expired"}[in.Kind]
 		v.Subject = p.Sprintf(key+".subject", session, booth)
 		v.Lead = append(v.Lead, p.Sprintf(key+".lead", session, booth))
 		v.Rows = append(v.Rows, row{p.Sprintf("label.booth"), booth})
@@ -278,7 +282,7 @@ func (r *Renderer) Render(in Input) (Rendered, error) {
 	if venue := strings.TrimSpace(in.Venue); venue != "" {
 		v.Rows = append(v.Rows, row{p.Sprintf("label.venue"), venue})
 	}
-	if in.Links.Join != "" && in.Kind != SessionCancelled && in.Kind != AssignmentWithdrawn {
+	if in.Links.Join != "" && in.Kind != SessionCancelled && in.Kind != AssignmentWithdrawn && in.Kind != AssignmentExpired {
 		v.Links = append(v.Links, link{p.Sprintf("label.join"), in.Links.Join})
 	}
 	if in.Kind == RegistrationPending {

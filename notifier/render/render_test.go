@@ -75,7 +75,7 @@ func sample(t *testing.T, kind Kind, locale string, tz string) Input {
 		in.Links = Links{Confirm: "https://plenary.example/confirm/tok"}
 	case SessionCancelled:
 		in.Reason = "Le quorum n’est pas atteint."
-	case AssignmentOffered, AssignmentChanged, AssignmentWithdrawn:
+	case AssignmentOffered, AssignmentChanged, AssignmentWithdrawn, AssignmentExpired:
 		in.Links = Links{
 			Join:    "https://meet.example.org/j/123",
 			Accept:  "https://plenary.example/a/tok/accept?sig=abc",

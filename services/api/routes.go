@@ -164,6 +164,10 @@ func policy(d Deps) auth.Policy {
 		"POST /v1/assignments/:id/accept":            auth.LinkInQuery(signed.Assignment, "id"),
 		"POST /v1/assignments/:id/decline":           auth.LinkInQuery(signed.Assignment, "id"),
 
+		// Offers in one step, and the staffing board of a meeting.
+		"POST /v1/meetings/:id/interpretation/offers": auth.Planner(meeting),
+		"GET /v1/meetings/:id/interpretation/board":   auth.Viewer(meeting),
+
 		// Tokens and the audit trail.
 		"POST /v1/tokens":       auth.Admin(),
 		"GET /v1/tokens":        auth.Admin(),

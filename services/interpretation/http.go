@@ -47,20 +47,24 @@ func interpreterJSON(it Interpreter) InterpreterJSON {
 
 // AssignmentJSON is the API form of an assignment.
 type AssignmentJSON struct {
-	ID            string    `json:"id"`
-	MeetingID     string    `json:"meeting_id"`
-	SessionID     string    `json:"session_id"`
-	Booth         string    `json:"booth"`
-	InterpreterID string    `json:"interpreter_id"`
-	Role          string    `json:"role"`
-	State         string    `json:"state"`
-	StartUTC      string    `json:"start_utc"`
-	EndUTC        string    `json:"end_utc"`
-	SessionLive   bool      `json:"session_live"`
-	Sequence      int64     `json:"sequence"`
-	Version       int64     `json:"version"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	ID            string `json:"id"`
+	MeetingID     string `json:"meeting_id"`
+	SessionID     string `json:"session_id"`
+	Booth         string `json:"booth"`
+	InterpreterID string `json:"interpreter_id"`
+	// InterpreterName is filled in lists and reads for the secretariat.
+	InterpreterName string    `json:"interpreter_name,omitempty"`
+	Role            string    `json:"role"`
+	State           string    `json:"state"`
+	StartUTC        string    `json:"start_utc"`
+	EndUTC          string    `json:"end_utc"`
+	SessionLive     bool      `json:"session_live"`
+	Sequence        int64     `json:"sequence"`
+	Version         int64     `json:"version"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
+	// Deadline is when an offer expires unanswered (offers only).
+	Deadline *time.Time `json:"deadline,omitempty"`
 }
 
 func assignmentJSON(a Assignment) AssignmentJSON {
@@ -110,6 +114,8 @@ func (h *Handlers) Register(rg gin.IRoutes) {
 	rg.GET("/interpreters/:id", h.getInterpreter)
 	rg.PATCH("/interpreters/:id", h.updateInterpreter)
 	rg.POST("/meetings/:id/interpretation/plan", h.plan)
+	rg.POST("/meetings/:id/interpretation/offers", h.offer)
+	rg.GET("/meetings/:id/interpretation/board", h.board)
 	rg.POST("/interpretation/plan", h.planRange)
 	rg.GET("/meetings/:id/interpretation/check", h.check)
 	rg.GET("/meetings/:id/assignments", h.listAssignments)
@@ -263,9 +269,24 @@ func (h *Handlers) listAssignments(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
+	names, err := h.svc.interpreterNames(c, as)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	deadlines, err := h.svc.Deadlines(c, c.Param("id"))
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
 	out := httpx.List[AssignmentJSON]{Items: []AssignmentJSON{}}
 	for _, a := range as {
-		out.Items = append(out.Items, assignmentJSON(a))
+		j := assignmentJSON(a)
+		j.InterpreterName = names[a.InterpreterID]
+		if d, ok := deadlines[a.ID]; ok && a.State == StateOffered {
+			j.Deadline = &d
+		}
+		out.Items = append(out.Items, j)
 	}
 	httpx.JSON(c, http.StatusOK, out)
 }
@@ -292,8 +313,15 @@ func (h *Handlers) getAssignment(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
+	names, err := h.svc.interpreterNames(c, []Assignment{a})
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	j := assignmentJSON(a)
+	j.InterpreterName = names[a.InterpreterID]
 	httpx.SetVersion(c, a.Version)
-	httpx.JSON(c, http.StatusOK, assignmentJSON(a))
+	httpx.JSON(c, http.StatusOK, j)
 }
 
 // AssignmentPatch changes an assignment's state.
@@ -310,6 +338,11 @@ func (h *Handlers) updateAssignment(c *gin.Context) {
 	var in AssignmentPatch
 	if err := httpx.Bind(c, &in); err != nil {
 		httpx.Fail(c, err)
+		return
+	}
+	if in.State == StateExpired {
+		httpx.Fail(c, problem.Unprocessable("invalid_state", "an offer expires at its deadline; withdraw it to take it back",
+			problem.FieldError{Field: "state", Code: "invalid_state", Message: "offered, accepted, declined or withdrawn"}))
 		return
 	}
 	if in.State == "" {

@@ -1,7 +1,7 @@
 // Package interpretation is the service that staffs interpretation booths: the interpreter
 // pool, the plan of a meeting (scheduler/interp's allocator over the meeting's live
 // sessions, the pool and everyone's commitments elsewhere), assignments with their life
-// (proposed, offered, accepted, declined, withdrawn; each transition an event in the same
+// (proposed, offered, accepted, declined, withdrawn, expired; each transition an event in the same
 // transaction), the independent checker re-run after every change, and the exports Zoom
 // and Webex take.
 //
@@ -38,6 +38,8 @@ const (
 	StateAccepted  = "accepted"
 	StateDeclined  = "declined"
 	StateWithdrawn = "withdrawn"
+	// StateExpired is an offer nobody answered by its deadline: the seat is open again.
+	StateExpired = "expired"
 )
 
 // activeStates hold a seat: they block the interpreter's time and fill the booth.
@@ -46,7 +48,7 @@ var activeStates = []string{StateProposed, StateOffered, StateAccepted}
 // transitions lists the states each state may move to.
 var transitions = map[string][]string{
 	StateProposed: {StateOffered, StateWithdrawn},
-	StateOffered:  {StateAccepted, StateDeclined, StateWithdrawn},
+	StateOffered:  {StateAccepted, StateDeclined, StateWithdrawn, StateExpired},
 	StateAccepted: {StateWithdrawn},
 }
 
@@ -267,8 +269,8 @@ func (in InterpreterInput) applyWork(it *Interpreter, creating bool, add func(fi
 
 // checkTransition says whether an assignment may move from one state to another.
 func checkTransition(id, from, to string) error {
-	if !slices.Contains([]string{StateProposed, StateOffered, StateAccepted, StateDeclined, StateWithdrawn}, to) {
-		return problem.Unprocessable("invalid_state", fmt.Sprintf("state %q is not one of proposed, offered, accepted, declined, withdrawn", to),
+	if !slices.Contains([]string{StateProposed, StateOffered, StateAccepted, StateDeclined, StateWithdrawn, StateExpired}, to) {
+		return problem.Unprocessable("invalid_state", fmt.Sprintf("state %q is not one of proposed, offered, accepted, declined, withdrawn, expired", to),
 			problem.FieldError{Field: "state", Code: "invalid_state", Message: "offered, accepted, declined or withdrawn"})
 	}
 	allowed := transitions[from]

@@ -3,6 +3,7 @@ package interpretation
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"github.com/plenary/plenary/contracts"
 	"github.com/plenary/plenary/scheduler/interp"
@@ -25,11 +26,13 @@ var eventOf = map[string]string{
 	StateAccepted:  contracts.AssignmentAccepted,
 	StateDeclined:  contracts.AssignmentDeclined,
 	StateWithdrawn: contracts.AssignmentWithdrawn,
+	StateExpired:   contracts.AssignmentExpired,
 }
 
 // Transition moves an assignment to state `to` (ifMatch < 0: any version) and emits its
-// event in the same transaction. A decline re-opens the seat: the allocator then
-// proposes a replacement, stored as proposed.
+// event in the same transaction. A decline or an expiry re-opens the seat: the allocator
+// then proposes a replacement, stored as proposed, and offered at once when the meeting
+// auto-escalates.
 func (s *Service) Transition(ctx context.Context, id string, ifMatch int64, to string) (TransitionResult, error) {
 	var res TransitionResult
 	cur, err := s.store.assignment(ctx, s.db, id)
@@ -43,9 +46,25 @@ func (s *Service) Transition(ctx context.Context, id string, ifMatch int64, to s
 	if err != nil {
 		return res, err
 	}
+	var deadline time.Time
+	if to == StateOffered {
+		// An offer made one by one has the answer deadline of the policy, like the offers
+		// of POST .../interpretation/offers.
+		m, err := s.agenda.Meeting(ctx, cur.MeetingID)
+		if err != nil {
+			return res, err
+		}
+		if deadline, err = offerTerms(m.InterpretationPolicy).DeadlineFor(s.clock(), x.StartUTC, nil); err != nil {
+			return res, err
+		}
+	}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		res.Assignment, err = s.assignmentResource(x, to).Update(ctx, tx, id, ifMatch, func(a *Assignment) error {
+		var dl *time.Time
+		if to == StateOffered {
+			dl = &deadline
+		}
+		res.Assignment, err = s.assignmentResource(x, to, dl).Update(ctx, tx, id, ifMatch, func(a *Assignment) error {
 			if err := checkTransition(id, a.State, to); err != nil {
 				return err
 			}
@@ -54,13 +73,16 @@ func (s *Service) Transition(ctx context.Context, id string, ifMatch int64, to s
 			a.UpdatedAt = s.clock()
 			return nil
 		})
+		if err == nil && to == StateOffered {
+			err = s.saveDeadline(ctx, tx, res.Assignment, deadline)
+		}
 		return err
 	})
 	if err != nil {
 		return res, err
 	}
-	if to == StateDeclined {
-		res.Replacements, res.Gaps, err = s.replace(ctx, res.Assignment)
+	if to == StateDeclined || to == StateExpired {
+		res.Replacements, res.Gaps, err = s.escalate(ctx, res.Assignment)
 		if err != nil {
 			s.log.Warn("replacement proposal failed", "assignment", id, "error", err.Error())
 		}
@@ -70,8 +92,9 @@ func (s *Service) Transition(ctx context.Context, id string, ifMatch int64, to s
 }
 
 // assignmentResource is a change of an assignment's state to `to`: written, in the
-// trail, and its event (assignment.offered, ...) carrying what the notifier needs.
-func (s *Service) assignmentResource(x agenda.Session, to string) versioned.Resource[Assignment] {
+// trail, and its event (assignment.offered, ...) carrying what the notifier needs;
+// deadline is the answer deadline an offer's event carries (nil otherwise).
+func (s *Service) assignmentResource(x agenda.Session, to string, deadline *time.Time) versioned.Resource[Assignment] {
 	return versioned.Resource[Assignment]{
 		Name: "assignment",
 		Get: func(ctx context.Context, tx *sql.Tx, id string) (Assignment, error) {
@@ -84,6 +107,7 @@ func (s *Service) assignmentResource(x agenda.Session, to string) versioned.Reso
 			if err != nil {
 				return err
 			}
+			ev.Deadline = deadline
 			if err := audit.Record(ctx, tx, a.UpdatedAt, audit.Change{Action: "assignment." + to, Resource: "assignment", ID: a.ID, MeetingID: a.MeetingID,
 				Before: assignmentJSON(before), After: assignmentJSON(a)}); err != nil {
 				return err

@@ -118,7 +118,9 @@ func (s *Service) load(ctx context.Context, meetingID string, sc scope) (world, 
 		switch a.State {
 		case StateOffered, StateAccepted:
 			w.input.Kept = append(w.input.Kept, a.pure())
-		case StateDeclined:
+		case StateDeclined, StateExpired:
+			// An offer left unanswered counts as a decline: escalating to the same
+			// person again would only wait out another deadline.
 			w.input.Declined = append(w.input.Declined, interp.Declined{InterpreterID: a.InterpreterID, SessionID: a.SessionID, Booth: interp.Lang(a.Booth)})
 		}
 	}

@@ -328,6 +328,7 @@ func runProcesses(ctx context.Context, c config, a *app, ready chan<- string) er
 		g.Go(func() error { return f(gctx) })
 	}
 	g.Go(func() error { purgeIdempotencyKeys(gctx, a.db, a.log, 10*time.Minute); return nil })
+	g.Go(func() error { expireOffers(gctx, a.interp, a.log, time.Minute); return nil })
 	g.Go(func() error { return serveHTTP(gctx, c, a.listener, a.handler, a.log, ready) })
 	return g.Wait()
 }
@@ -344,6 +345,28 @@ func purgeIdempotencyKeys(ctx context.Context, d *db.DB, log *slog.Logger, every
 			log.Warn("purge idempotency keys", "error", err.Error())
 		case n > 0:
 			log.Info("purged idempotency keys", "deleted", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// expireOffers expires the interpreters' offers whose answer deadline has passed (and
+// escalates their seats) at start and then every interval, until ctx ends. Replicas may
+// all run it: an offer expires once, the others find it no longer offered.
+func expireOffers(ctx context.Context, ip *interpretation.Service, log *slog.Logger, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		n, err := ip.ExpireOffers(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("expire offers", "error", err.Error())
+		case n > 0:
+			log.Info("expired unanswered offers", "expired", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -84,6 +84,9 @@ var assignmentMessages = map[string]map[language.Tag]any{
 	"assignment.state.withdrawn": {
 		en: "withdrawn", fr: "retirée", es: "retirada", ar: "مسحوب", zh: "已撤销", ru: "отозвано", pt: "retirada",
 	},
+	"assignment.state.expired": {
+		en: "expired", fr: "expirée", es: "vencida", ar: "منتهي المهلة", zh: "已过期", ru: "истекло", pt: "expirada",
+	},
 	"assignment.role.interpreter": {
 		en: "interpreter", fr: "interprète", es: "intérprete", ar: "مترجم فوري", zh: "口译员", ru: "переводчик", pt: "intérprete",
 	},

@@ -286,4 +286,21 @@ var emailMessages = map[string]map[language.Tag]any{
 		ru: "Ваше назначение в кабину %[2]s на заседании «%[1]s» отозвано. Запись в календаре отменена.",
 		pt: "Sua designação na cabine %[2]s para %[1]s foi retirada. O compromisso da agenda foi cancelado.",
 	},
+
+	// An offer not answered by its deadline.
+	"expired.subject": {
+		en: "Offer expired: %[1]s, %[2]s booth", fr: "Offre expirée : %[1]s, cabine %[2]s",
+		es: "Oferta vencida: %[1]s, cabina %[2]s", ar: "انتهت مهلة العرض: %[1]s، مقصورة %[2]s",
+		zh: "邀请已过期：%[1]s，%[2]s同传箱", ru: "Срок предложения истёк: %[1]s, кабина %[2]s",
+		pt: "Oferta expirada: %[1]s, cabine %[2]s",
+	},
+	"expired.lead": {
+		en: "The offer of the %[2]s booth for %[1]s was not answered by its deadline and has lapsed; the seat is offered to a colleague. The calendar entry is cancelled.",
+		fr: "L’offre de la cabine %[2]s pour %[1]s n’a pas reçu de réponse dans le délai et a expiré ; la place est proposée à un ou une collègue. L’entrée de votre agenda est annulée.",
+		es: "La oferta de la cabina %[2]s para %[1]s no recibió respuesta en el plazo y ha vencido; el puesto se ofrece a otra persona. La entrada de su calendario queda cancelada.",
+		ar: "لم يصل ردّك على عرض مقصورة %[2]s في %[1]s قبل انقضاء المهلة، فانتهى العرض وعُرض المقعد على زميل. وأُلغي الموعد من تقويمك.",
+		zh: "您未在截止时间前答复%[1]s的%[2]s同传箱邀请，该邀请已失效，席位将另行邀请其他同事。日历中的相应日程已取消。",
+		ru: "На предложение работать в кабине %[2]s на заседании «%[1]s» не поступило ответа в срок, и оно истекло; место предложено коллеге. Запись в календаре отменена.",
+		pt: "A oferta da cabine %[2]s para %[1]s não foi respondida no prazo e expirou; a vaga é oferecida a outra pessoa. O compromisso da agenda foi cancelado.",
+	},
 }

@@ -86,6 +86,8 @@ func (n *Notifier) handle(ctx context.Context, msg jetstream.Msg) {
 		_ = msg.NakWithDelay(delay)
 		return
 	}
+	// Real time, not the configured clock: the lag is how long the event took to arrive.
+	n.metrics.applied(ev.OccurredAt, time.Now())
 	if err := msg.Ack(); err != nil {
 		// Redelivered later and recognised as processed.
 		n.log.Warn("ack event", "event", ev.ID, "error", err.Error())

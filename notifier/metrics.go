@@ -16,6 +16,9 @@ type Metrics struct {
 	sent, failed, retried, cancelled, missed prometheus.Counter
 	lag                                      prometheus.Histogram
 	depth                                    prometheus.Gauge
+	// eventLag is the time from an event (an agenda change) to the notifier having
+	// applied it to its projection and plans: what a registrant waits for a new reminder.
+	eventLag prometheus.Histogram
 }
 
 // NewMetrics registers the notifier's series on reg.
@@ -34,13 +37,18 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Help:    "Time from a delivery's due time to the SMTP server's acceptance.",
 			Buckets: []float64{.1, .5, 1, 2.5, 5, 10, 15, 30, 60, 120, 300, 900},
 		}),
+		eventLag: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "plenary_notifier_event_lag_seconds",
+			Help:    "Time from an event's occurred_at to the notifier having applied it.",
+			Buckets: []float64{.001, .002, .005, .01, .015, .02, .03, .05, .075, .1, .25, .5, 1, 2.5, 5, 10, 30},
+		}),
 		depth: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "plenary_notifier_queue_depth",
 			Help: "Deliveries due and not yet sent (planned or sending), counted after each tick.",
 		}),
 	}
 	var errs []error
-	for _, c := range []prometheus.Collector{m.sent, m.failed, m.retried, m.cancelled, m.missed, m.lag, m.depth} {
+	for _, c := range []prometheus.Collector{m.sent, m.failed, m.retried, m.cancelled, m.missed, m.lag, m.depth, m.eventLag} {
 		if err := reg.Register(c); err != nil {
 			errs = append(errs, err)
 		}
@@ -49,6 +57,13 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		return nil, fmt.Errorf("register notifier metrics: %w", err)
 	}
 	return m, nil
+}
+
+// applied observes the lag of an event the consumer has applied.
+func (m *Metrics) applied(occurred, now time.Time) {
+	if m != nil {
+		m.eventLag.Observe(max(now.Sub(occurred), 0).Seconds())
+	}
 }
 
 func (m *Metrics) delivered(state string, lag time.Duration) {

@@ -80,10 +80,7 @@ func (s *Service) CreateMeeting(ctx context.Context, in MeetingInput) (Meeting, 
 		if err := s.store.insertMeeting(ctx, tx, m); err != nil {
 			return err
 		}
-		if err := audit.Record(ctx, tx, now, audit.Change{Action: "meeting.create", Resource: "meeting", ID: m.ID, MeetingID: m.ID, After: meetingContract(m)}); err != nil {
-			return err
-		}
-		return outbox.Emit(ctx, tx, contracts.MeetingCreated, Source, now, contracts.MeetingEvent{Meeting: meetingContract(m)})
+		return audit.Written(ctx, tx, now, audit.Change{Action: "meeting.create", Resource: "meeting", ID: m.ID, MeetingID: m.ID, After: meetingContract(m)}, contracts.MeetingCreated, Source, contracts.MeetingEvent{Meeting: meetingContract(m)})
 	})
 	return m, err
 }
@@ -149,11 +146,8 @@ func (s *Service) meetingResource() versioned.Resource[Meeting] {
 		Version: func(m *Meeting) *int64 { return &m.Version },
 		Put:     func(ctx context.Context, tx *sql.Tx, m Meeting) error { return s.store.updateMeeting(ctx, tx, m) },
 		Record: func(ctx context.Context, tx *sql.Tx, prev, m Meeting) error {
-			if err := audit.Record(ctx, tx, m.UpdatedAt, audit.Change{Action: "meeting.update", Resource: "meeting", ID: m.ID, MeetingID: m.ID,
-				Before: meetingContract(prev), After: meetingContract(m)}); err != nil {
-				return err
-			}
-			return outbox.Emit(ctx, tx, contracts.MeetingUpdated, Source, m.UpdatedAt, contracts.MeetingEvent{Meeting: meetingContract(m)})
+			return audit.Written(ctx, tx, m.UpdatedAt, audit.Change{Action: "meeting.update", Resource: "meeting", ID: m.ID, MeetingID: m.ID,
+				Before: meetingContract(prev), After: meetingContract(m)}, contracts.MeetingUpdated, Source, contracts.MeetingEvent{Meeting: meetingContract(m)})
 		},
 	}
 }
@@ -188,10 +182,7 @@ func (s *Service) DeleteMeeting(ctx context.Context, id string, ifMatch int64) e
 		if err := s.store.deleteMeeting(ctx, tx, id); err != nil {
 			return err
 		}
-		if err := audit.Record(ctx, tx, now, audit.Change{Action: "meeting.delete", Resource: "meeting", ID: id, MeetingID: id, Before: meetingContract(m)}); err != nil {
-			return err
-		}
-		return outbox.Emit(ctx, tx, contracts.MeetingDeleted, Source, now, contracts.MeetingEvent{Meeting: meetingContract(m)})
+		return audit.Written(ctx, tx, now, audit.Change{Action: "meeting.delete", Resource: "meeting", ID: id, MeetingID: id, Before: meetingContract(m)}, contracts.MeetingDeleted, Source, contracts.MeetingEvent{Meeting: meetingContract(m)})
 	})
 	return err
 }

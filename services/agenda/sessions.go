@@ -171,10 +171,7 @@ func (s *Service) CreateSession(ctx context.Context, meetingID string, in Sessio
 			return err
 		}
 		out = x
-		if err := audit.Record(ctx, tx, now, audit.Change{Action: "session.create", Resource: "session", ID: x.ID, MeetingID: meetingID, After: sessionContract(x)}); err != nil {
-			return err
-		}
-		return outbox.Emit(ctx, tx, contracts.SessionScheduled, Source, now, contracts.SessionEvent{Session: sessionContract(x)})
+		return audit.Written(ctx, tx, now, audit.Change{Action: "session.create", Resource: "session", ID: x.ID, MeetingID: meetingID, After: sessionContract(x)}, contracts.SessionScheduled, Source, contracts.SessionEvent{Session: sessionContract(x)})
 	})
 	return out, err
 }
@@ -300,11 +297,8 @@ func (s *Service) CancelSession(ctx context.Context, id string, ifMatch int64, r
 			return err
 		}
 		out = x
-		if err := audit.Record(ctx, tx, now, audit.Change{Action: "session.cancel", Resource: "session", ID: x.ID, MeetingID: x.MeetingID,
-			Before: sessionContract(prev), After: sessionContract(x)}); err != nil {
-			return err
-		}
-		return outbox.Emit(ctx, tx, contracts.SessionCancelled, Source, now, contracts.SessionEvent{Session: sessionContract(x), Reason: reason})
+		return audit.Written(ctx, tx, now, audit.Change{Action: "session.cancel", Resource: "session", ID: x.ID, MeetingID: x.MeetingID,
+			Before: sessionContract(prev), After: sessionContract(x)}, contracts.SessionCancelled, Source, contracts.SessionEvent{Session: sessionContract(x), Reason: reason})
 	})
 	return out, err
 }

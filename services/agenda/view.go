@@ -297,7 +297,9 @@ func readerOf(tz, lang string) (zone.Zone, string, error) {
 }
 
 // Agenda builds the agenda view of a meeting for the reader's zone and language, with
-// the interpretation verdict when staffing is set.
+// the interpretation verdict when staffing is set. It is long because the meeting, its
+// sessions, their items and the verdict are read in one transaction, so that the view
+// (cached by agenda revision) is one snapshot.
 func (s *Service) Agenda(ctx context.Context, meetingID string, reader zone.Zone, lang string, staffing bool) (AgendaView, error) {
 	var v AgendaView
 	tx, err := s.db.BeginTx(ctx, nil)

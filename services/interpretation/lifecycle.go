@@ -9,7 +9,6 @@ import (
 	"github.com/plenary/plenary/scheduler/interp"
 	"github.com/plenary/plenary/services/agenda"
 	"github.com/plenary/plenary/services/audit"
-	"github.com/plenary/plenary/services/platform/outbox"
 	"github.com/plenary/plenary/services/platform/versioned"
 )
 
@@ -108,11 +107,8 @@ func (s *Service) assignmentResource(x agenda.Session, to string, deadline *time
 				return err
 			}
 			ev.Deadline = deadline
-			if err := audit.Record(ctx, tx, a.UpdatedAt, audit.Change{Action: "assignment." + to, Resource: "assignment", ID: a.ID, MeetingID: a.MeetingID,
-				Before: assignmentJSON(before), After: assignmentJSON(a)}); err != nil {
-				return err
-			}
-			return outbox.Emit(ctx, tx, eventOf[to], Source, a.UpdatedAt, contracts.AssignmentEvent{Assignment: ev})
+			return audit.Written(ctx, tx, a.UpdatedAt, audit.Change{Action: "assignment." + to, Resource: "assignment", ID: a.ID, MeetingID: a.MeetingID,
+				Before: assignmentJSON(before), After: assignmentJSON(a)}, eventOf[to], Source, contracts.AssignmentEvent{Assignment: ev})
 		},
 	}
 }

@@ -53,6 +53,8 @@ type scope struct {
 
 // load reads a meeting's sessions (outside any transaction: the agenda has its own),
 // the pool, the meeting's assignments and everyone's commitments elsewhere around them.
+// It is long because it is one snapshot, read in one order (sessions, seats, then only
+// the interpreters those name when sc says so); split up, the reads would drift apart.
 func (s *Service) load(ctx context.Context, meetingID string, sc scope) (world, error) {
 	w := world{sessions: map[string]agenda.Session{}, pool: map[string]Interpreter{}}
 	m, err := s.agenda.Meeting(ctx, meetingID)

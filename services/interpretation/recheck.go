@@ -37,18 +37,20 @@ const (
 	recheckMaxWait = time.Second
 )
 
-// RecheckConsumerConfig is the re-check consumer: session subjects only, explicit ack,
+// RecheckConsumerConfig is the re-check consumer: every change that the verdict or the
+// agenda revision it is shown with depends on (session.*, meeting.updated, which may
+// change the interpretation policy, and agenda.changed), explicit ack,
 // from the start of the stream (a re-check is idempotent, so replaying old events costs
 // time, never correctness), redelivered after AckWait when a process dies holding events.
 func RecheckConsumerConfig() jetstream.ConsumerConfig {
 	return jetstream.ConsumerConfig{
-		Durable:       RecheckConsumer,
-		FilterSubject: contracts.SubjectPrefix + "session.>",
-		AckPolicy:     jetstream.AckExplicitPolicy,
-		DeliverPolicy: jetstream.DeliverAllPolicy,
-		AckWait:       time.Minute,
-		MaxDeliver:    -1,
-		MaxAckPending: 2 * recheckBatch,
+		Durable:        RecheckConsumer,
+		FilterSubjects: []string{contracts.SubjectPrefix + "session.>", contracts.Subject(contracts.MeetingUpdated), contracts.Subject(contracts.AgendaChanged)},
+		AckPolicy:      jetstream.AckExplicitPolicy,
+		DeliverPolicy:  jetstream.DeliverAllPolicy,
+		AckWait:        time.Minute,
+		MaxDeliver:     -1,
+		MaxAckPending:  2 * recheckBatch,
 	}
 }
 
@@ -114,11 +116,25 @@ func (s *Service) ConsumeSessionEvents(ctx context.Context, js jetstream.JetStre
 	}
 }
 
-// sessionMeeting is the part of every session.* payload the re-check needs.
-type sessionMeeting struct {
+// meetingOf names the meeting of an event the re-check follows: session.* and
+// meeting.updated carry it inside their resource, agenda.changed at the top.
+type meetingOf struct {
 	Session struct {
 		MeetingID string `json:"meeting_id"`
 	} `json:"session"`
+	Meeting struct {
+		ID string `json:"id"`
+	} `json:"meeting"`
+	MeetingID string `json:"meeting_id"`
+}
+
+func (m meetingOf) id() string {
+	for _, id := range []string{m.Session.MeetingID, m.Meeting.ID, m.MeetingID} {
+		if id != "" {
+			return id
+		}
+	}
+	return ""
 }
 
 // recheckRound re-syncs each meeting named by the round's events once, then acknowledges
@@ -128,13 +144,13 @@ func (s *Service) recheckRound(ctx context.Context, round []jetstream.Msg) {
 	var order []string
 	for _, m := range round {
 		var ev contracts.Event
-		var p sessionMeeting
-		if err := json.Unmarshal(m.Data(), &ev); err != nil || ev.Decode(&p) != nil || p.Session.MeetingID == "" {
-			s.log.Error("session event that does not decode; dropped", "subject", m.Subject())
+		var p meetingOf
+		if err := json.Unmarshal(m.Data(), &ev); err != nil || ev.Decode(&p) != nil || p.id() == "" {
+			s.log.Error("event that does not decode; dropped", "subject", m.Subject())
 			_ = m.Term()
 			continue
 		}
-		id := p.Session.MeetingID
+		id := p.id()
 		if !slices.Contains(order, id) {
 			order = append(order, id)
 		}

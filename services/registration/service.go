@@ -160,11 +160,8 @@ func (s *Service) writeCreated(ctx context.Context, tx *sql.Tx, r Registration) 
 	if err := s.store.insert(ctx, tx, r); err != nil {
 		return err
 	}
-	if err := audit.Record(ctx, tx, r.CreatedAt, audit.Change{Action: "registration.create", Resource: "registration", ID: r.ID, MeetingID: r.MeetingID,
-		After: contract(r)}); err != nil {
-		return err
-	}
-	return outbox.Emit(ctx, tx, contracts.RegistrationCreated, Source, r.CreatedAt, contracts.RegistrationEvent{Registration: contract(r)})
+	return audit.Written(ctx, tx, r.CreatedAt, audit.Change{Action: "registration.create", Resource: "registration", ID: r.ID, MeetingID: r.MeetingID,
+		After: contract(r)}, contracts.RegistrationCreated, Source, contracts.RegistrationEvent{Registration: contract(r)})
 }
 
 // resource is the update of a registration: written, in the trail, registration.updated.
@@ -178,11 +175,8 @@ func (s *Service) resource() versioned.Resource[Registration] {
 		Version: func(r *Registration) *int64 { return &r.Version },
 		Put:     func(ctx context.Context, tx *sql.Tx, r Registration) error { return s.store.update(ctx, tx, r) },
 		Record: func(ctx context.Context, tx *sql.Tx, before, r Registration) error {
-			if err := audit.Record(ctx, tx, r.UpdatedAt, audit.Change{Action: "registration.update", Resource: "registration", ID: r.ID, MeetingID: r.MeetingID,
-				Before: contract(before), After: contract(r)}); err != nil {
-				return err
-			}
-			return outbox.Emit(ctx, tx, contracts.RegistrationUpdated, Source, r.UpdatedAt, contracts.RegistrationEvent{Registration: contract(r)})
+			return audit.Written(ctx, tx, r.UpdatedAt, audit.Change{Action: "registration.update", Resource: "registration", ID: r.ID, MeetingID: r.MeetingID,
+				Before: contract(before), After: contract(r)}, contracts.RegistrationUpdated, Source, contracts.RegistrationEvent{Registration: contract(r)})
 		},
 		Same: same,
 	}
@@ -346,11 +340,8 @@ func (s *Service) Confirm(ctx context.Context, id string) (Registration, bool, e
 			return err
 		}
 		out, changed = r, true
-		if err := audit.Record(ctx, tx, r.UpdatedAt, audit.Change{Action: "registration.confirm", Resource: "registration", ID: r.ID, MeetingID: r.MeetingID,
-			Before: contract(before), After: contract(r)}); err != nil {
-			return err
-		}
-		return outbox.Emit(ctx, tx, contracts.RegistrationUpdated, Source, r.UpdatedAt, contracts.RegistrationEvent{Registration: contract(r)})
+		return audit.Written(ctx, tx, r.UpdatedAt, audit.Change{Action: "registration.confirm", Resource: "registration", ID: r.ID, MeetingID: r.MeetingID,
+			Before: contract(before), After: contract(r)}, contracts.RegistrationUpdated, Source, contracts.RegistrationEvent{Registration: contract(r)})
 	})
 	return out, changed, err
 }

@@ -114,102 +114,114 @@ func (n *Notifier) apply(ctx context.Context, tx *sql.Tx, ev contracts.Event, no
 		return n.cancellationNotices(ctx, tx, p, at, now)
 
 	case contracts.RegistrationCreated, contracts.RegistrationUpdated, contracts.RegistrationDeleted:
-		var p contracts.RegistrationEvent
-		if err := decode(ev, &p); err != nil {
-			return err
-		}
-		deleted := ev.Type == contracts.RegistrationDeleted
-		applied, err := n.store.upsertRegistrant(ctx, tx, p.Registration, deleted)
-		if err != nil || !applied {
-			return err
-		}
-		r := p.Registration
-		sessions, err := n.store.sessionsOf(ctx, tx, r.MeetingID)
-		if err != nil {
-			return err
-		}
-		for _, x := range sessions {
-			if err := n.reconcile(ctx, tx, x.ID, toRegistration+r.ID, now); err != nil {
-				return err
-			}
-		}
-		if deleted || r.Unsubscribed {
-			// Notices not yet sent are dropped too.
-			pending, err := n.store.deliveries(ctx, tx, `recipient = $1 AND state = 'planned'`, toRegistration+r.ID)
-			if err != nil {
-				return err
-			}
-			return n.store.setState(ctx, tx, ids(pending), Cancelled, "", now)
-		}
-		switch {
-		case r.Pending && ev.Type == contracts.RegistrationCreated:
-			// Double opt-in: only the request to open the confirmation link.
-			d := n.newDelivery(render.RegistrationPending, "pending|"+r.ID, toRegistration+r.ID, r.MeetingID, "", at)
-			return n.store.insert(ctx, tx, d, now)
-		case !r.Pending && ev.Type != contracts.RegistrationDeleted:
-			// Active from creation (the secretariat's) or from its confirmation: one
-			// confirmation, whichever event comes first (the key makes it once).
-			d := n.newDelivery(render.RegistrationConfirmed, "confirm|"+r.ID, toRegistration+r.ID, r.MeetingID, "", at)
-			return n.store.insert(ctx, tx, d, now)
-		}
-		return nil
+		return n.applyRegistration(ctx, tx, ev, at, now)
 
 	case contracts.AssignmentOffered, contracts.AssignmentAccepted, contracts.AssignmentDeclined, contracts.AssignmentWithdrawn,
 		contracts.AssignmentExpired:
-		var p contracts.AssignmentEvent
-		if err := decode(ev, &p); err != nil {
-			return err
-		}
-		a := p.Assignment
-		if a.Session.ID != "" {
-			if _, err := n.store.upsertSession(ctx, tx, a.Session, ""); err != nil {
-				return err
-			}
-		}
-		erased, err := n.store.erasedAmong(ctx, tx, a)
-		if err != nil {
-			return err
-		}
-		a = withoutErased(a, erased)
-		if err := n.store.upsertAssignment(ctx, tx, a); err != nil {
-			return err
-		}
-		if slices.Contains(erased, a.Interpreter.ID) {
-			return nil // nothing is ever sent to an erased interpreter
-		}
-		if err := n.reconcile(ctx, tx, a.SessionID, toAssignment+a.ID, now); err != nil {
-			return err
-		}
-		var kind render.Kind
-		switch ev.Type {
-		case contracts.AssignmentOffered:
-			kind = render.AssignmentOffered
-		case contracts.AssignmentWithdrawn:
-			kind = render.AssignmentWithdrawn
-		case contracts.AssignmentExpired:
-			kind = render.AssignmentExpired
-		default:
-			return nil
-		}
-		if kind == render.AssignmentWithdrawn || kind == render.AssignmentExpired {
-			told, err := n.offerReached(ctx, tx, toAssignment+a.ID, now)
-			if err != nil || !told {
-				return err
-			}
-		}
-		stored, ok, err := n.store.assignment(ctx, tx, a.ID)
-		if err != nil || !ok {
-			return err
-		}
-		seq, err := n.store.nextICSSequence(ctx, tx, stored)
-		if err != nil {
-			return err
-		}
-		d := n.newDelivery(kind, fmt.Sprintf("%s|%s|seq%d", kind, a.ID, seq), toAssignment+a.ID, a.MeetingID, a.SessionID, at)
-		d.Payload.Sequence = seq
-		return n.store.insert(ctx, tx, d, now)
+		return n.applyAssignment(ctx, tx, ev, at, now)
 	}
 	return nil // an event type the notifier has no use for
+}
+
+// applyRegistration projects a registration event, re-plans the registrant's reminders
+// and plans the confirmation (or the request to confirm) once.
+func (n *Notifier) applyRegistration(ctx context.Context, tx *sql.Tx, ev contracts.Event, at, now time.Time) error {
+	var p contracts.RegistrationEvent
+	if err := decode(ev, &p); err != nil {
+		return err
+	}
+	deleted := ev.Type == contracts.RegistrationDeleted
+	applied, err := n.store.upsertRegistrant(ctx, tx, p.Registration, deleted)
+	if err != nil || !applied {
+		return err
+	}
+	r := p.Registration
+	sessions, err := n.store.sessionsOf(ctx, tx, r.MeetingID)
+	if err != nil {
+		return err
+	}
+	for _, x := range sessions {
+		if err := n.reconcile(ctx, tx, x.ID, toRegistration+r.ID, now); err != nil {
+			return err
+		}
+	}
+	if deleted || r.Unsubscribed {
+		// Notices not yet sent are dropped too.
+		pending, err := n.store.deliveries(ctx, tx, `recipient = $1 AND state = 'planned'`, toRegistration+r.ID)
+		if err != nil {
+			return err
+		}
+		return n.store.setState(ctx, tx, ids(pending), Cancelled, "", now)
+	}
+	switch {
+	case r.Pending && ev.Type == contracts.RegistrationCreated:
+		// Double opt-in: only the request to open the confirmation link.
+		d := n.newDelivery(render.RegistrationPending, "pending|"+r.ID, toRegistration+r.ID, r.MeetingID, "", at)
+		return n.store.insert(ctx, tx, d, now)
+	case !r.Pending && ev.Type != contracts.RegistrationDeleted:
+		// Active from creation (the secretariat's) or from its confirmation: one
+		// confirmation, whichever event comes first (the key makes it once).
+		d := n.newDelivery(render.RegistrationConfirmed, "confirm|"+r.ID, toRegistration+r.ID, r.MeetingID, "", at)
+		return n.store.insert(ctx, tx, d, now)
+	}
+	return nil
+}
+
+// applyAssignment projects an assignment event (blanking erased interpreters), re-plans
+// the interpreter's reminders and plans the email the event calls for, with its invite.
+func (n *Notifier) applyAssignment(ctx context.Context, tx *sql.Tx, ev contracts.Event, at, now time.Time) error {
+	var p contracts.AssignmentEvent
+	if err := decode(ev, &p); err != nil {
+		return err
+	}
+	a := p.Assignment
+	if a.Session.ID != "" {
+		if _, err := n.store.upsertSession(ctx, tx, a.Session, ""); err != nil {
+			return err
+		}
+	}
+	erased, err := n.store.erasedAmong(ctx, tx, a)
+	if err != nil {
+		return err
+	}
+	a = withoutErased(a, erased)
+	if err := n.store.upsertAssignment(ctx, tx, a); err != nil {
+		return err
+	}
+	if slices.Contains(erased, a.Interpreter.ID) {
+		return nil // nothing is ever sent to an erased interpreter
+	}
+	if err := n.reconcile(ctx, tx, a.SessionID, toAssignment+a.ID, now); err != nil {
+		return err
+	}
+	var kind render.Kind
+	switch ev.Type {
+	case contracts.AssignmentOffered:
+		kind = render.AssignmentOffered
+	case contracts.AssignmentWithdrawn:
+		kind = render.AssignmentWithdrawn
+	case contracts.AssignmentExpired:
+		kind = render.AssignmentExpired
+	default:
+		return nil
+	}
+	if kind == render.AssignmentWithdrawn || kind == render.AssignmentExpired {
+		told, err := n.offerReached(ctx, tx, toAssignment+a.ID, now)
+		if err != nil || !told {
+			return err
+		}
+	}
+	stored, ok, err := n.store.assignment(ctx, tx, a.ID)
+	if err != nil || !ok {
+		return err
+	}
+	seq, err := n.store.nextICSSequence(ctx, tx, stored)
+	if err != nil {
+		return err
+	}
+	d := n.newDelivery(kind, fmt.Sprintf("%s|%s|seq%d", kind, a.ID, seq), toAssignment+a.ID, a.MeetingID, a.SessionID, at)
+	d.Payload.Sequence = seq
+	return n.store.insert(ctx, tx, d, now)
 }
 
 // offerReached says whether the interpreter was sent the offer of an assignment (or may
@@ -253,69 +265,9 @@ func (n *Notifier) reconcile(ctx context.Context, tx *sql.Tx, sessionID, recipie
 	if err != nil {
 		return err
 	}
-	want := map[string]Delivery{}
-	if ok && !x.cancelled() {
-		m, _, err := n.store.meeting(ctx, tx, x.MeetingID)
-		if err != nil {
-			return err
-		}
-		if !m.Deleted {
-			rules, err := n.store.rules(ctx, tx, x.MeetingID, n.cfg.Rules)
-			if err != nil {
-				return err
-			}
-			var recipients []string
-			var regs []registrant
-			if id, ok := strings.CutPrefix(recipient, toRegistration); ok {
-				// One registrant's change: read only them, not the whole meeting.
-				r, found, err := n.store.registrant(ctx, tx, id)
-				if err != nil {
-					return err
-				}
-				if found && !r.Deleted && r.MeetingID == x.MeetingID {
-					regs = append(regs, r)
-				}
-			} else if recipient == "" {
-				if regs, err = n.store.registrantsOf(ctx, tx, x.MeetingID); err != nil {
-					return err
-				}
-			}
-			for _, r := range regs {
-				if r.Consent && !r.Unsubscribed && !r.Pending && r.covers(x.ID) {
-					recipients = append(recipients, toRegistration+r.ID)
-				}
-			}
-			var asgs []assignment
-			if !strings.HasPrefix(recipient, toRegistration) {
-				if asgs, err = n.store.assignmentsWhere(ctx, tx, `session_id = $1 AND state = 'accepted'`, x.ID); err != nil {
-					return err
-				}
-			}
-			for _, a := range asgs {
-				if a.Email != "" { // an erased interpreter has no address
-					recipients = append(recipients, toAssignment+a.ID)
-				}
-			}
-			for _, rc := range recipients {
-				if recipient != "" && rc != recipient {
-					continue
-				}
-				audience := Registrants
-				if rc[:len(toAssignment)] == toAssignment {
-					audience = Interpreters
-				}
-				for _, rule := range rules {
-					due := x.Start.Add(-rule.Before)
-					if rule.Audience != audience || due.Before(now.Add(-n.cfg.Grace)) {
-						continue // a reminder whose moment passed before it was planned
-					}
-					key := fmt.Sprintf("reminder|%s|%s|%s|v%d", rc, x.ID, rule.Name, x.ScheduleVersion)
-					d := n.newDelivery(render.Reminder, key, rc, x.MeetingID, x.ID, due)
-					d.Rule, d.ScheduleVersion = rule.Name, x.ScheduleVersion
-					want[key] = d
-				}
-			}
-		}
+	want, err := n.wantedReminders(ctx, tx, x, ok, recipient, now)
+	if err != nil {
+		return err
 	}
 	where, args := `session_id = $1 AND kind = 'reminder' AND state = 'planned'`, []any{sessionID}
 	if recipient != "" {
@@ -347,6 +299,78 @@ func (n *Notifier) reconcile(ctx context.Context, tx *sql.Tx, sessionID, recipie
 		}
 	}
 	return nil
+}
+
+// wantedReminders are the reminders the rules want for a session now (for one recipient,
+// or all when recipient is empty), by key: none for a session gone, cancelled, or of a
+// deleted meeting.
+func (n *Notifier) wantedReminders(ctx context.Context, tx *sql.Tx, x session, ok bool, recipient string, now time.Time) (map[string]Delivery, error) {
+	want := map[string]Delivery{}
+	if !ok || x.cancelled() {
+		return want, nil
+	}
+	m, _, err := n.store.meeting(ctx, tx, x.MeetingID)
+	if err != nil {
+		return nil, err
+	}
+	if !m.Deleted {
+		rules, err := n.store.rules(ctx, tx, x.MeetingID, n.cfg.Rules)
+		if err != nil {
+			return nil, err
+		}
+		var recipients []string
+		var regs []registrant
+		if id, ok := strings.CutPrefix(recipient, toRegistration); ok {
+			// One registrant's change: read only them, not the whole meeting.
+			r, found, err := n.store.registrant(ctx, tx, id)
+			if err != nil {
+				return nil, err
+			}
+			if found && !r.Deleted && r.MeetingID == x.MeetingID {
+				regs = append(regs, r)
+			}
+		} else if recipient == "" {
+			if regs, err = n.store.registrantsOf(ctx, tx, x.MeetingID); err != nil {
+				return nil, err
+			}
+		}
+		for _, r := range regs {
+			if r.Consent && !r.Unsubscribed && !r.Pending && r.covers(x.ID) {
+				recipients = append(recipients, toRegistration+r.ID)
+			}
+		}
+		var asgs []assignment
+		if !strings.HasPrefix(recipient, toRegistration) {
+			if asgs, err = n.store.assignmentsWhere(ctx, tx, `session_id = $1 AND state = 'accepted'`, x.ID); err != nil {
+				return nil, err
+			}
+		}
+		for _, a := range asgs {
+			if a.Email != "" { // an erased interpreter has no address
+				recipients = append(recipients, toAssignment+a.ID)
+			}
+		}
+		for _, rc := range recipients {
+			if recipient != "" && rc != recipient {
+				continue
+			}
+			audience := Registrants
+			if rc[:len(toAssignment)] == toAssignment {
+				audience = Interpreters
+			}
+			for _, rule := range rules {
+				due := x.Start.Add(-rule.Before)
+				if rule.Audience != audience || due.Before(now.Add(-n.cfg.Grace)) {
+					continue // a reminder whose moment passed before it was planned
+				}
+				key := fmt.Sprintf("reminder|%s|%s|%s|v%d", rc, x.ID, rule.Name, x.ScheduleVersion)
+				d := n.newDelivery(render.Reminder, key, rc, x.MeetingID, x.ID, due)
+				d.Rule, d.ScheduleVersion = rule.Name, x.ScheduleVersion
+				want[key] = d
+			}
+		}
+	}
+	return want, nil
 }
 
 // noticeRecipients are the people told of a change to a session: registrants who cover it

@@ -11,12 +11,19 @@ import (
 
 	"github.com/plenary/plenary/contracts"
 	"github.com/plenary/plenary/notifier/render"
+	"github.com/plenary/plenary/services/platform/httpx"
 )
 
 // Process applies one event: projection and planning in one transaction with the record
 // of the event's id. An event already processed changes nothing; it reports whether the
 // event was new.
 func (n *Notifier) Process(ctx context.Context, ev contracts.Event) (bool, error) {
+	if err := httpx.Storable(ev); err != nil {
+		// An envelope whose id or type cannot even be recorded (a NUL character) can never
+		// be applied nor remembered: it is dropped, not redelivered for ever.
+		n.log.Error("event envelope cannot be stored; dropped", "error", err.Error())
+		return false, nil
+	}
 	fresh := false
 	err := n.cfg.DB.Tx(ctx, func(tx *sql.Tx) error {
 		now := n.now()
@@ -50,6 +57,11 @@ var errPoison = errors.New("undecodable event")
 
 func decode(ev contracts.Event, v any) error {
 	if err := ev.Decode(v); err != nil {
+		return fmt.Errorf("%w: %w", errPoison, err)
+	}
+	// Text PostgreSQL cannot store would fail the event's transaction at every
+	// redelivery: such an event is as undecodable as malformed JSON.
+	if err := httpx.Storable(v); err != nil {
 		return fmt.Errorf("%w: %w", errPoison, err)
 	}
 	return nil

@@ -50,6 +50,11 @@ func textGuard() gin.HandlerFunc {
 	}
 }
 
+// Storable reports, as a problem naming the field, text in v (a decoded value) that no
+// database can store (NUL characters) and instants outside the years 1 to 9999. Consumers
+// of other input than request bodies (events) use it to refuse such values up front.
+func Storable(v any) error { return checkDecoded(v) }
+
 // checkDecoded walks a decoded body for text with NUL characters (JSON may carry them as
 // \u0000) and for instants outside the years the databases store, and names the first
 // offending field as a JSON path ("sessions/0/title/en").

@@ -10,7 +10,6 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -546,8 +545,6 @@ type row struct {
 	late                             int
 	p99                              time.Duration
 	note                             string
-	dupBound                         int
-	failed                           bool
 }
 
 var (
@@ -598,5 +595,3 @@ func randomHex(n int) string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
-
-var errNoAnswer = errors.New("no answer")

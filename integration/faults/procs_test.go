@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	netmail "net/mail"
@@ -487,6 +488,8 @@ func startSink(t testing.TB) *mailSink {
 	s := &mailSink{addr: ln.Addr().String(), port: ln.Addr().(*net.TCPAddr).Port}
 	s.srv = smtp.NewServer(sinkBackend{s})
 	s.srv.Domain = "sink.test"
+	// A killed notifier resets its connections: expected here, not worth a line each.
+	s.srv.ErrorLog = log.New(io.Discard, "", 0)
 	s.srv.AllowInsecureAuth = true
 	s.srv.MaxMessageBytes = 10 << 20
 	s.srv.ReadTimeout, s.srv.WriteTimeout = time.Minute, time.Minute

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	ical "github.com/emersion/go-ical"
 
 	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/contracts/openapitest"
 	"github.com/plenary/plenary/notifier"
 	"github.com/plenary/plenary/notifier/ics"
 	"github.com/plenary/plenary/services/platform/db"
@@ -102,8 +102,7 @@ func TestRemindersListAndCalendarFeed(t *testing.T) {
 		r.tick(t0)
 		eng := httpx.NewEngine(httpx.Options{})
 		notifier.NewHandlers(r.n).Register(eng.Group("/v1"))
-		srv := httptest.NewServer(eng)
-		defer srv.Close()
+		srv := openapitest.NewServer(t, eng)
 
 		res, err := http.Get(srv.URL + "/v1/registrations/amelie/reminders")
 		if err != nil || res.StatusCode != http.StatusOK {
@@ -188,8 +187,7 @@ func TestMeetingReminderRules(t *testing.T) {
 		r.seed(reg("a", "en", "UTC", true))
 		eng := httpx.NewEngine(httpx.Options{})
 		notifier.NewHandlers(r.n).Register(eng.Group("/v1"))
-		srv := httptest.NewServer(eng)
-		defer srv.Close()
+		srv := openapitest.NewServer(t, eng)
 		put := func(body string) (int, notifier.RulesJSON) {
 			req, _ := http.NewRequest(http.MethodPut, srv.URL+"/v1/meetings/m1/reminder-rules", strings.NewReader(body))
 			req.Header.Set("Content-Type", "application/json")

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/plenary/plenary/contracts/openapitest"
 	"github.com/plenary/plenary/notifier"
 	"github.com/plenary/plenary/notifier/render"
 	"github.com/plenary/plenary/services/agenda"
@@ -79,8 +80,7 @@ func newEnv(t *testing.T, d *db.DB) *env {
 
 func startEnv(t testing.TB, d *db.DB, clock *testClock, deps api.Deps, keys *signed.Keys, links signed.Links) *env {
 	t.Helper()
-	srv := httptest.NewServer(api.NewServer(deps))
-	t.Cleanup(srv.Close)
+	srv := openapitest.NewServer(t, api.NewServer(deps))
 	e := &env{t: t, srv: srv, db: d, clock: clock, deps: deps, tokens: deps.Tokens, keys: keys, links: links}
 	e.planner = e.newToken(auth.NewToken{Name: "test planner", Role: auth.RolePlanner})
 	e.admin = e.newToken(auth.NewToken{Name: "test admin", Role: auth.RoleAdmin})

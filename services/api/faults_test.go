@@ -102,9 +102,11 @@ func TestInstantsOutsideYears1To9999Are422(t *testing.T) {
 				t.Errorf("%s: field %v, want %s", tc.body, fe["field"], tc.field)
 			}
 		}
-		// The last minute that exists is fine.
+		// The last minute that exists is fine: typed in the venue's zone (Paris), so that the
+		// venue times the answer carries stay in year 9999 too (typed in UTC, the venue's end
+		// would be 10000-01-01T00:59+01:00, which is no RFC 3339 date-time).
 		e.must(201, e.do("POST", "/v1/meetings/"+mid+"/sessions", map[string]any{"title": map[string]string{"en": "Last session"},
-			"start": "9999-12-31T22:00", "duration_min": 119, "tz": "UTC", "floor_languages": []string{"en"}}))
+			"start": "9999-12-31T22:00", "duration_min": 119, "tz": "Europe/Paris", "floor_languages": []string{"en"}}))
 	})
 }
 

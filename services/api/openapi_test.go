@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/notifier/devmail"
 	"github.com/plenary/plenary/services/agenda"
 	"github.com/plenary/plenary/services/api"
 	"github.com/plenary/plenary/services/platform/db"
@@ -44,7 +45,10 @@ func TestRoutesMatchOpenAPI(t *testing.T) {
 	}
 
 	d := dbtest.Open(t, db.SQLite)
-	h := api.NewServer(api.Deps{DB: d, Agenda: agenda.NewService(d)})
+	// With the mail page, as `plenary serve` mounts it.
+	mailDir := t.TempDir()
+	h := api.NewServer(api.Deps{DB: d, Agenda: agenda.NewService(d),
+		Mount: []func(*gin.Engine, *gin.RouterGroup){func(r *gin.Engine, _ *gin.RouterGroup) { devmail.Mount(r, mailDir) }}})
 	engine, ok := h.(*gin.Engine)
 	if !ok {
 		t.Fatalf("server is %T, want *gin.Engine", h)

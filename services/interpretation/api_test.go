@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/contracts/openapitest"
 	"github.com/plenary/plenary/scheduler/interp"
 	"github.com/plenary/plenary/services/agenda"
 	"github.com/plenary/plenary/services/api"
@@ -49,8 +50,7 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	tokens := auth.NewStore(d, clock)
 	h := api.NewServer(api.Deps{DB: d, Agenda: ag, Interpretation: svc, Now: clock, LinkKeys: keys, Tokens: tokens,
 		Limits: auth.Limits{PerToken: -1, PerIP: -1}})
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	srv := openapitest.NewServer(t, h)
 	_, secret, err := tokens.Create(context.Background(), auth.NewToken{Name: "planner", Role: auth.RolePlanner})
 	if err != nil {
 		t.Fatal(err)

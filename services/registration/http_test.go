@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/contracts/openapitest"
 	"github.com/plenary/plenary/services/agenda"
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/dbtest"
@@ -58,8 +59,7 @@ func setup(t *testing.T, d *db.DB) fixture {
 	v1 := r.Group("/v1")
 	agenda.NewHandlers(ag).Register(v1)
 	registration.NewHandlers(svc).Register(v1)
-	srv := httptest.NewServer(r)
-	t.Cleanup(srv.Close)
+	srv := openapitest.NewServer(t, r)
 	return fixture{srv: srv, d: d, meeting: m.ID, sessions: ids, keys: keys}
 }
 

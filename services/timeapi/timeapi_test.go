@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plenary/plenary/contracts/openapitest"
 	"github.com/plenary/plenary/scheduler/zone"
 	"github.com/plenary/plenary/services/platform/httpx"
 )
@@ -16,8 +17,7 @@ func server(t *testing.T) *httptest.Server {
 	t.Helper()
 	r := httpx.NewEngine(httpx.Options{})
 	Register(r.Group("/v1"))
-	s := httptest.NewServer(r)
-	t.Cleanup(s.Close)
+	s := openapitest.NewServer(t, r)
 	return s
 }
 

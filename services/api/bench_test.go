@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -198,3 +199,51 @@ func readAll(b *testing.B, res *http.Response) []byte {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// BenchmarkSessionWrites creates 500 sessions in one meeting through the API on
+// PostgreSQL, one POST after another with a planner token, and reports the rate of the
+// first and the last hundred: flat means a write does not grow with the meeting.
+func BenchmarkSessionWrites(b *testing.B) {
+	ctx := context.Background()
+	d := dbtest.Open(b, db.Postgres)
+	svc := agenda.NewService(d)
+	_, secret, err := auth.NewStore(d, nil).Create(ctx, auth.NewToken{Role: auth.RolePlanner, Name: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	url := serveOn(b, api.NewServer(api.Deps{DB: d, Agenda: svc, Limits: auth.Limits{PerToken: -1, PerIP: -1}}))
+	var first, last []float64
+	for b.Loop() {
+		first, last = first[:0], last[:0]
+		for range bench.Rounds() {
+			m := seedMeeting(b, svc, 0)
+			var rates []float64
+			for hundred := range 5 {
+				began := time.Now()
+				for i := range 100 {
+					k := hundred*100 + i
+					body := fmt.Sprintf(`{"title": {"en": "Plenary meeting %d", "fr": "%de séance plénière"}, "start": "2027-%02d-%02dT%02d:00", "duration_min": 120,
+						"floor_languages": ["en", "fr"], "output_languages": ["en", "fr", "es", "ar"], "audience": ["Africa, Europe and the Americas"]}`,
+						k+1, k+1, 3+k/112, 1+(k/4)%28, 8+(k%4)*3)
+					req, _ := http.NewRequest("POST", url+"/v1/meetings/"+m.ID+"/sessions", strings.NewReader(body))
+					req.Header.Set("Authorization", "Bearer "+secret)
+					req.Header.Set("Content-Type", "application/json")
+					res, err := http.DefaultClient.Do(req)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if res.StatusCode != http.StatusCreated {
+						b.Fatalf("session %d: %d %s", k, res.StatusCode, readAll(b, res))
+					}
+					res.Body.Close()
+				}
+				rates = append(rates, 100/time.Since(began).Seconds())
+			}
+			first, last = append(first, rates[0]), append(last, rates[4])
+		}
+		bench.Record(b, bench.AtLeast("session creations through the API, PostgreSQL: sessions 401-500 against 1-100", "req/s", "first 100", bench.Pair{A: last, B: first, MedianA: bench.Median(last), MedianB: bench.Median(first)}, 0.9))
+		rate := bench.Median(first)
+		bench.Record(b, bench.Row{Benchmark: "session creations through the API, PostgreSQL, first 100", Figure: rate, Unit: "req/s",
+			Goal: ">= 300 req/s", Met: rate >= 300, Rounds: len(first), Samples: first})
+	}
+}

@@ -427,6 +427,8 @@ func TestImportRegistrants(t *testing.T) {
 			"\"Núñez, María José\",reg00001@example.org,es-419,America/Mexico_City," + sorted[0] + " " + sorted[1] + ",yes\r\n",
 			"王芳,wang.fang@example.cn,zh-Hans-CN,Asia/Shanghai,,no\r\n",
 			"María José Dupré,reg00002@example.org,fr-CH,Europe/Zurich,,no\r\n",
+			// Zoom's First Name 王 and Last Name 芳 make 王芳, as Chinese is written.
+			"王芳,reg00153@example.org,fr-CH,Europe/Zurich,,no\r\n",
 		} {
 			if !strings.Contains(string(exp.Body), want) {
 				t.Errorf("export lacks %q", want)

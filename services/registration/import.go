@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"unicode"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -110,7 +111,11 @@ func rowOf(r tabular.Row) ImportRow {
 	if in.Name == nil {
 		first, _ := cell("first_name")
 		last, _ := cell("last_name")
-		if n := strings.TrimSpace(first + " " + last); n != "" {
+		sep := " "
+		if hanOnly(first) && hanOnly(last) {
+			sep = "" // Chinese names are written without a space: 王 + 芳 is 王芳
+		}
+		if n := strings.TrimSpace(first + sep + last); n != "" {
 			in.Name = &n
 		}
 	}
@@ -130,6 +135,10 @@ func rowOf(r tabular.Row) ImportRow {
 		out.Skip = "approval status " + v
 	}
 	return out
+}
+
+func hanOnly(s string) bool {
+	return s != "" && !strings.ContainsFunc(s, func(r rune) bool { return !unicode.Is(unicode.Han, r) })
 }
 
 func rowsFromLines(lines []tabular.Line) []ImportRow {

@@ -32,13 +32,6 @@ func serveOn(b *testing.B, h http.Handler) string {
 	return "http://" + ln.Addr().String()
 }
 
-// sitting is one session of a realistic day: title in the meeting's three languages and
-// its agenda items (with a coffee break) as hh:mm in the venue's zone.
-type sitting struct {
-	title contracts.Text
-	items []benchItem
-}
-
 type benchItem struct {
 	title      contracts.Text
 	start, end string

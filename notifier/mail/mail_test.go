@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -464,5 +465,35 @@ func TestFolderSender(t *testing.T) {
 	bad.To.Email = "x\r\n@y"
 	if err := f.Send(ctx, bad); !errors.Is(err, mail.ErrInvalidMessage) {
 		t.Errorf("invalid message: %v", err)
+	}
+}
+
+// TestSubjectAsAReaderDecodesIt: the Subject a mail reader decodes (net/mail and
+// mime.WordDecoder, as Go's and most readers' RFC 2047 decoding) is the subject given: no
+// leading space from a fold before the first encoded word, and a title that looks like an
+// encoded word is encoded itself, not copied raw for the reader to decode into something else.
+func TestSubjectAsAReaderDecodesIt(t *testing.T) {
+	srv := smtptest.Start(t)
+	s := newSender(t, srv)
+	for i, subject := range []string{
+		"Rappel : Forum sur la résilience climatique, séance d'ouverture, mardi 8 décembre 2026 à 16 h 30 (heure de Paris)",
+		"تذكير: منتدى القدرة على الصمود في مواجهة تغير المناخ، الجلسة الافتتاحية",
+		"Reminder: =?utf-8?q?Fake_title?= opening session",
+		"=?UTF-8?B?SGVsbG8=?=",
+		"Напоминание: Форум по вопросам климатической устойчивости",
+	} {
+		m := sample()
+		m.Subject = subject
+		m.MessageID = fmt.Sprintf("<subject-%d@plenary.example.org>", i)
+		if err := s.Send(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+		d := srv.Messages()[len(srv.Messages())-1]
+		msg, _ := parse(t, d.Data)
+		dec := new(mime.WordDecoder)
+		got, err := dec.DecodeHeader(msg.Header.Get("Subject"))
+		if err != nil || got != subject {
+			t.Errorf("Subject decodes to %q (%v), want %q; raw %q", got, err, subject, msg.Header.Get("Subject"))
+		}
 	}
 }

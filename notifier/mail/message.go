@@ -25,6 +25,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base32"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	netmail "net/mail"
@@ -33,6 +34,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	gomail "github.com/wneessen/go-mail"
 )
@@ -121,6 +123,30 @@ func invalid(format string, args ...any) error {
 
 // oneLine makes a header text safe: line breaks and other control characters become
 // spaces, so a name or subject can never start a header field of its own.
+// encodeWords writes s as RFC 2047 B encoded words even when it is ASCII (mime's encoders
+// leave ASCII as it is), each at most 75 characters and split on rune boundaries.
+func encodeWords(s string) string {
+	var words []string
+	for len(s) > 0 {
+		n := 0
+		for i := range s {
+			if i > 45 {
+				break
+			}
+			n = i
+		}
+		if len(s) <= 45 {
+			n = len(s)
+		}
+		if n == 0 {
+			_, n = utf8.DecodeRuneInString(s)
+		}
+		words = append(words, "=?UTF-8?B?"+base64.StdEncoding.EncodeToString([]byte(s[:n]))+"?=")
+		s = s[n:]
+	}
+	return strings.Join(words, " ")
+}
+
 func oneLine(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.Map(func(r rune) rune {
@@ -173,7 +199,13 @@ func (m Message) Msg(now time.Time) (*gomail.Msg, error) {
 		}
 		msg.ReplyToMailAddress(rt)
 	}
-	msg.Subject(oneLine(m.Subject))
+	subject := oneLine(m.Subject)
+	if strings.Contains(subject, "=?") {
+		// Text that looks like an RFC 2047 encoded word would be decoded by the reader
+		// into something else: encode it all, so the reader shows it as typed.
+		subject = encodeWords(subject)
+	}
+	msg.Subject(subject)
 	msg.SetMessageIDWithValue(strings.Trim(m.MessageID, "<>"))
 	date := m.Date
 	if date.IsZero() {

@@ -22,7 +22,10 @@ var owners = map[string]string{
 	"meetings": "services/agenda", "sessions": "services/agenda", "agenda_items": "services/agenda",
 	"registrations": "services/registration", "registration_settings": "services/registration",
 	"interpreters": "services/interpretation", "assignments": "services/interpretation", "interpretation_checks": "services/interpretation",
-	"audit_log": "services/audit", "api_tokens": "services/platform/auth", "idempotency_keys": "services/platform/httpx",
+	"offer_deadlines": "services/interpretation", "offer_settings": "services/interpretation",
+	// assignments_next only lives inside the SQLite migration that rebuilds assignments.
+	"assignments_next": "services/interpretation",
+	"audit_log":        "services/audit", "api_tokens": "services/platform/auth", "idempotency_keys": "services/platform/httpx",
 	"outbox": "services/platform/outbox",
 	// notifier_* below.
 }

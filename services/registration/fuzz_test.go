@@ -40,3 +40,19 @@ func FuzzValidLocale(f *testing.F) {
 		}
 	})
 }
+
+// TestValidEmailRefusesInvisibleCharacters: an address with a bidi control or an invisible
+// character reads like another address, so it is refused rather than sent to.
+func TestValidEmailRefusesInvisibleCharacters(t *testing.T) {
+	for _, s := range []string{
+		"a@example.org\u202e", "\u202ea@example.org", "amelie\u200b@example.ca", "a@exa\u00admple.org",
+		"a@example.org\u2066", "a\u200d@example.org", "a\ufeff@example.org",
+	} {
+		if got, ok := registration.ValidEmail(s); ok {
+			t.Errorf("ValidEmail(%q) = %q, true; want refused", s, got)
+		}
+	}
+	if got, ok := registration.ValidEmail("Amelie.Tremblay@example.ca"); !ok || got != "amelie.tremblay@example.ca" {
+		t.Errorf("a plain address: %q %v", got, ok)
+	}
+}

@@ -167,8 +167,10 @@ func fieldIndex(field string, i int) string { return field + "/" + strconv.Itoa(
 // ValidEmail checks an address with net/mail and returns it lower-cased. Display names
 // ("Ana <ana@example.org>") are refused: the field holds an address only.
 func ValidEmail(s string) (string, bool) {
+	// An address that reads the same as another (bidi controls, zero-width or other
+	// invisible characters) is refused: it must never reach a To: header.
 	s = strings.TrimSpace(s)
-	if s == "" || len(s) > maxEmailLen || strings.ContainsAny(s, "<>\" ,;") {
+	if s == "" || len(s) > maxEmailLen || strings.ContainsAny(s, "<>\" ,;") || strings.ContainsFunc(s, Invisible) {
 		return "", false
 	}
 	a, err := mail.ParseAddress(s)
@@ -176,6 +178,13 @@ func ValidEmail(s string) (string, bool) {
 		return "", false
 	}
 	return strings.ToLower(s), true
+}
+
+// Invisible reports the characters a reader does not see: controls, format characters
+// (bidi controls, zero-width joiners, soft hyphen), line and paragraph separators.
+func Invisible(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Zl, r) || unicode.Is(unicode.Zp, r) ||
+		r == '\u115f' || r == '\u1160' || r == '\u3164' || r == '\uffa0'
 }
 
 // ValidLocale parses a BCP 47 tag and returns its canonical form.

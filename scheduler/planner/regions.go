@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -152,4 +153,28 @@ func regionNames(defs []Region) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// CheckRegions validates a meeting's own regions as the planner will read them: a name,
+// at least one reference zone the tz database knows, positive weights and working hours
+// within the day. A meeting stores its regions only once they pass, so a session's
+// audience, the agenda and the slot planner resolve them alike.
+func CheckRegions(defs []Region) error {
+	if len(defs) == 0 {
+		return nil
+	}
+	seen := map[string]bool{}
+	as := make([]Audience, 0, len(defs))
+	for _, r := range defs {
+		key := strings.ToLower(strings.TrimSpace(r.Name))
+		if seen[key] {
+			return &Error{Code: CodeInvalidRegion, Message: fmt.Sprintf("region %q is defined twice", r.Name)}
+		}
+		seen[key] = true
+		as = append(as, Audience{Name: r.Name})
+	}
+	// Any short period will do: resolving checks zones, weights and hours.
+	from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	_, err := resolveAudiences(as, defs, DefaultHours, from, from.Add(time.Hour))
+	return err
 }

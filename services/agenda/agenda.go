@@ -6,6 +6,7 @@ package agenda
 
 import (
 	"fmt"
+	"github.com/plenary/plenary/scheduler/planner"
 	"regexp"
 	"slices"
 	"strings"
@@ -57,6 +58,9 @@ type Meeting struct {
 	// InterpretationPolicy names the team-size rules for its booths (aiic or un).
 	InterpretationPolicy string
 	Public               bool
+	// Regions are the meeting's own audience regions, looked up before the UN regional
+	// groups by sessions, the agenda and the slot planner.
+	Regions []planner.Region
 	// AgendaRevision rises with every change to the meeting, its sessions or its items;
 	// it keys the rendered-agenda cache and the agenda's ETag.
 	AgendaRevision int64

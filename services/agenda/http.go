@@ -14,6 +14,7 @@ import (
 	"github.com/plenary/plenary/services/platform/auth"
 	"github.com/plenary/plenary/services/platform/httpx"
 	"github.com/plenary/plenary/services/platform/problem"
+	"github.com/plenary/plenary/services/timeapi"
 )
 
 // MeetingJSON is the API form of a meeting.
@@ -26,14 +27,16 @@ type MeetingJSON struct {
 	Platform             string         `json:"platform"`
 	InterpretationPolicy string         `json:"interpretation_policy"`
 	Public               bool           `json:"public"`
-	Version              int64          `json:"version"`
-	CreatedAt            time.Time      `json:"created_at"`
-	UpdatedAt            time.Time      `json:"updated_at"`
+	// Regions are the meeting's own audience regions, in the shape /v1/planning/slots takes.
+	Regions   []timeapi.RegionJSON `json:"regions"`
+	Version   int64                `json:"version"`
+	CreatedAt time.Time            `json:"created_at"`
+	UpdatedAt time.Time            `json:"updated_at"`
 }
 
 func meetingJSON(m Meeting) MeetingJSON {
 	return MeetingJSON{ID: m.ID, Title: m.Title, VenueTZ: m.VenueTZ, Format: m.Format, DefaultLang: m.DefaultLang,
-		Platform: m.Platform, InterpretationPolicy: m.InterpretationPolicy, Public: m.Public, Version: m.Version,
+		Platform: m.Platform, InterpretationPolicy: m.InterpretationPolicy, Public: m.Public, Version: m.Version, Regions: timeapi.RegionsJSON(m.Regions),
 		CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
 }
 
@@ -86,13 +89,13 @@ func rangeIn(start, end time.Time, tz string) TimesJSON {
 	return TimesJSON{TZ: tz, Start: start.In(loc).Format(time.RFC3339), End: end.In(loc).Format(time.RFC3339)}
 }
 
-func sessionJSON(x Session, venueTZ string) SessionJSON {
+func sessionJSON(x Session, m Meeting) SessionJSON {
 	out := SessionJSON{
 		ID: x.ID, MeetingID: x.MeetingID, Title: x.Title, Status: x.Status, CancelReason: x.CancelReason,
 		StartUTC: x.StartUTC.Format(time.RFC3339), EndUTC: x.EndUTC.Format(time.RFC3339),
-		DurationMin: int(x.Duration() / time.Minute), Venue: rangeIn(x.StartUTC, x.EndUTC, venueTZ),
+		DurationMin: int(x.Duration() / time.Minute), Venue: rangeIn(x.StartUTC, x.EndUTC, m.VenueTZ),
 		FloorLanguages: nonNil(x.Floor), OutputLanguages: nonNil(x.Outputs), Audience: nonNil(x.Audience),
-		ScheduleVersion: x.ScheduleVersion, Version: x.Version, Warnings: x.Findings, AudienceFit: AudienceFit(x),
+		ScheduleVersion: x.ScheduleVersion, Version: x.Version, Warnings: x.Findings, AudienceFit: AudienceFit(x, m.Regions),
 	}
 	if out.AudienceFit != nil && out.AudienceFit.MostlyOutside {
 		out.Warnings = append(out.Warnings, zone.Finding{Code: "audience_outside_working_hours",
@@ -237,13 +240,14 @@ func (h *Handlers) deleteMeeting(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-func (h *Handlers) venueOf(c *gin.Context, meetingID string) (string, bool) {
+// meetingOf reads a session's meeting: its venue and its regions shape the session's JSON.
+func (h *Handlers) meetingOf(c *gin.Context, meetingID string) (Meeting, bool) {
 	m, err := h.svc.Meeting(c, meetingID)
 	if err != nil {
 		httpx.Fail(c, err)
-		return "", false
+		return Meeting{}, false
 	}
-	return m.VenueTZ, true
+	return m, true
 }
 
 func (h *Handlers) createSession(c *gin.Context) {
@@ -257,7 +261,7 @@ func (h *Handlers) createSession(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	venue, ok := h.venueOf(c, x.MeetingID)
+	venue, ok := h.meetingOf(c, x.MeetingID)
 	if !ok {
 		return
 	}
@@ -267,7 +271,7 @@ func (h *Handlers) createSession(c *gin.Context) {
 }
 
 func (h *Handlers) listSessions(c *gin.Context) {
-	venue, ok := h.venueOf(c, c.Param("id"))
+	venue, ok := h.meetingOf(c, c.Param("id"))
 	if !ok {
 		return
 	}
@@ -289,7 +293,7 @@ func (h *Handlers) getSession(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	venue, ok := h.venueOf(c, x.MeetingID)
+	venue, ok := h.meetingOf(c, x.MeetingID)
 	if !ok {
 		return
 	}
@@ -313,7 +317,7 @@ func (h *Handlers) updateSession(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	venue, ok := h.venueOf(c, x.MeetingID)
+	venue, ok := h.meetingOf(c, x.MeetingID)
 	if !ok {
 		return
 	}
@@ -341,7 +345,7 @@ func (h *Handlers) cancelSession(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	venue, ok := h.venueOf(c, x.MeetingID)
+	venue, ok := h.meetingOf(c, x.MeetingID)
 	if !ok {
 		return
 	}

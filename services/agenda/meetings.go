@@ -6,11 +6,13 @@ import (
 	"slices"
 
 	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/scheduler/planner"
 	"github.com/plenary/plenary/services/audit"
 	"github.com/plenary/plenary/services/platform/auth"
 	"github.com/plenary/plenary/services/platform/outbox"
 	"github.com/plenary/plenary/services/platform/problem"
 	"github.com/plenary/plenary/services/platform/versioned"
+	"github.com/plenary/plenary/services/timeapi"
 )
 
 // MeetingInput is what the secretariat gives to create a meeting, or (with nil fields
@@ -23,6 +25,9 @@ type MeetingInput struct {
 	Platform             *string        `json:"platform"`
 	InterpretationPolicy *string        `json:"interpretation_policy"`
 	Public               *bool          `json:"public"`
+	// Regions replaces the meeting's own regions (the shape /v1/planning/slots takes);
+	// [] removes them. A region still named by a session's audience cannot be removed.
+	Regions *[]timeapi.RegionJSON `json:"regions"`
 }
 
 func (in MeetingInput) apply(m *Meeting, creating bool) error {
@@ -65,6 +70,16 @@ func (in MeetingInput) apply(m *Meeting, creating bool) error {
 	}
 	if in.Public != nil {
 		m.Public = *in.Public
+	}
+	if in.Regions != nil {
+		rs, ferrs := timeapi.ParseRegions(*in.Regions, "regions")
+		errs = append(errs, ferrs...)
+		if len(ferrs) == 0 {
+			if err := planner.CheckRegions(rs); err != nil {
+				return fieldProblem("regions", err)
+			}
+		}
+		m.Regions = rs
 	}
 	return invalid(errs)
 }
@@ -127,6 +142,11 @@ func (s *Service) UpdateMeeting(ctx context.Context, id string, ifMatch int64, i
 			if err := in.apply(m, false); err != nil {
 				return err
 			}
+			if in.Regions != nil {
+				if err := s.regionsStillNamed(ctx, tx, *m); err != nil {
+					return err
+				}
+			}
 			m.AgendaRevision++
 			m.UpdatedAt = s.clock()
 			return nil
@@ -185,4 +205,24 @@ func (s *Service) DeleteMeeting(ctx context.Context, id string, ifMatch int64) e
 		return audit.Written(ctx, tx, now, audit.Change{Action: "meeting.delete", Resource: "meeting", ID: id, MeetingID: id, Before: meetingContract(m)}, contracts.MeetingDeleted, Source, contracts.MeetingEvent{Meeting: meetingContract(m)})
 	})
 	return err
+}
+
+// regionsStillNamed refuses a change of a meeting's regions that would leave a session's
+// audience naming a region that no longer exists: the session would then be one the API
+// refuses to write.
+func (s *Service) regionsStillNamed(ctx context.Context, tx *sql.Tx, m Meeting) error {
+	sessions, err := s.store.sessionsOf(ctx, tx, m.ID, "", 1<<30)
+	if err != nil {
+		return err
+	}
+	for _, x := range sessions {
+		if len(x.Audience) == 0 {
+			continue
+		}
+		if _, err := planner.Fit(x.StartUTC, x.EndUTC, x.Audience, m.Regions...); err != nil {
+			return problem.New(problem.KindConflict, "region_in_use",
+				"session %s names an audience this change would remove (%v); change its audience first", x.ID, err)
+		}
+	}
+	return nil
 }

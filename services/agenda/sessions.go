@@ -32,7 +32,7 @@ type SessionInput struct {
 	Audience []string `json:"audience"`
 }
 
-func (in SessionInput) apply(x *Session, venueTZ string, creating bool) (timesChanged bool, err error) {
+func (in SessionInput) apply(x *Session, m Meeting, creating bool) (timesChanged bool, err error) {
 	var errs []problem.FieldError
 	if in.Title != nil || creating {
 		errs = append(errs, ValidateText("title", in.Title, true, maxTitleLen)...)
@@ -67,7 +67,7 @@ func (in SessionInput) apply(x *Session, venueTZ string, creating bool) (timesCh
 	}
 
 	if creating || in.Start != nil || in.End != nil || in.DurationMin != nil || in.TZ != nil {
-		if timesChanged, errs, err = in.applyTimes(x, venueTZ, creating, errs); err != nil {
+		if timesChanged, errs, err = in.applyTimes(x, m, creating, errs); err != nil {
 			return false, err
 		}
 	}
@@ -76,13 +76,13 @@ func (in SessionInput) apply(x *Session, venueTZ string, creating bool) (timesCh
 
 // applyTimes re-resolves the session's times from the wall clock as typed; errs are the
 // field errors found so far (times are resolved only when there are none).
-func (in SessionInput) applyTimes(x *Session, venueTZ string, creating bool, errs []problem.FieldError) (timesChanged bool, _ []problem.FieldError, err error) {
+func (in SessionInput) applyTimes(x *Session, m Meeting, creating bool, errs []problem.FieldError) (timesChanged bool, _ []problem.FieldError, err error) {
 	tzIn := x.TZInput
 	if in.TZ != nil {
 		tzIn = *in.TZ
 	}
 	if creating && in.TZ == nil {
-		tzIn = venueTZ
+		tzIn = m.VenueTZ
 	}
 	startIn := x.StartInput
 	if in.Start != nil {
@@ -129,7 +129,7 @@ func (in SessionInput) applyTimes(x *Session, venueTZ string, creating bool, err
 			errs = append(errs, problem.FieldError{Field: "end", Code: "out_of_range", Message: fmt.Sprintf("a session lasts at most %d hours", maxSessionHours)})
 		}
 		if len(x.Audience) > 0 {
-			if _, ferr := planner.Fit(t.Start, t.End, x.Audience); ferr != nil {
+			if _, ferr := planner.Fit(t.Start, t.End, x.Audience, m.Regions...); ferr != nil {
 				return false, errs, fieldProblem("audience", ferr)
 			}
 		}
@@ -161,7 +161,7 @@ func (s *Service) CreateSession(ctx context.Context, meetingID string, in Sessio
 		}
 		now := s.clock()
 		x := Session{ID: newID(), MeetingID: meetingID, Status: StatusScheduled, ScheduleVersion: 1, Version: 1, CreatedAt: now, UpdatedAt: now}
-		if _, err := in.apply(&x, m.VenueTZ, true); err != nil {
+		if _, err := in.apply(&x, m, true); err != nil {
 			return err
 		}
 		if err := s.store.insertSession(ctx, tx, x); err != nil {
@@ -210,7 +210,7 @@ func (s *Service) UpdateSession(ctx context.Context, id string, ifMatch int64, i
 			if err != nil {
 				return err
 			}
-			moved, err := in.apply(x, m.VenueTZ, false)
+			moved, err := in.apply(x, m, false)
 			if err != nil {
 				return err
 			}

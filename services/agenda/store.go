@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"github.com/plenary/plenary/scheduler/planner"
 	"time"
 
 	"github.com/plenary/plenary/contracts"
@@ -34,23 +35,34 @@ func decodeInto(s string, v any) error {
 	return nil
 }
 
-const meetingCols = `id, title, venue_tz, format, default_lang, platform, interpretation_policy, public, agenda_revision, version, created_at, updated_at`
+const meetingCols = `id, title, venue_tz, format, default_lang, platform, interpretation_policy, public, agenda_revision, version, created_at, updated_at, regions`
 
 func scanMeeting(row interface{ Scan(...any) error }) (Meeting, error) {
 	var m Meeting
-	var title string
+	var title, regions string
 	if err := row.Scan(&m.ID, &title, &m.VenueTZ, &m.Format, &m.DefaultLang, &m.Platform, &m.InterpretationPolicy,
-		&m.Public, &m.AgendaRevision, &m.Version, &m.CreatedAt, &m.UpdatedAt); err != nil {
+		&m.Public, &m.AgendaRevision, &m.Version, &m.CreatedAt, &m.UpdatedAt, &regions); err != nil {
 		return m, err
 	}
 	m.CreatedAt, m.UpdatedAt = m.CreatedAt.UTC(), m.UpdatedAt.UTC()
+	if err := decodeInto(regions, &m.Regions); err != nil {
+		return m, err
+	}
 	return m, decodeInto(title, &m.Title)
 }
 
+// encodeRegions writes a meeting's regions; none is an empty list, not null.
+func encodeRegions(rs []planner.Region) string {
+	if rs == nil {
+		rs = []planner.Region{}
+	}
+	return encode(rs)
+}
+
 func (s *store) insertMeeting(ctx context.Context, q querier, m Meeting) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO meetings (`+meetingCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
+	_, err := q.ExecContext(ctx, `INSERT INTO meetings (`+meetingCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
 		m.ID, encode(m.Title), m.VenueTZ, m.Format, m.DefaultLang, m.Platform, m.InterpretationPolicy, m.Public,
-		m.AgendaRevision, m.Version, m.CreatedAt, m.UpdatedAt)
+		m.AgendaRevision, m.Version, m.CreatedAt, m.UpdatedAt, encodeRegions(m.Regions))
 	if err != nil {
 		return fmt.Errorf("insert meeting: %w", err)
 	}
@@ -59,9 +71,9 @@ func (s *store) insertMeeting(ctx context.Context, q querier, m Meeting) error {
 
 func (s *store) updateMeeting(ctx context.Context, q querier, m Meeting) error {
 	_, err := q.ExecContext(ctx, `UPDATE meetings SET title=$2, venue_tz=$3, format=$4, default_lang=$5, platform=$6,
-		interpretation_policy=$7, public=$8, agenda_revision=$9, version=$10, updated_at=$11 WHERE id=$1`,
+		interpretation_policy=$7, public=$8, agenda_revision=$9, version=$10, updated_at=$11, regions=$12 WHERE id=$1`,
 		m.ID, encode(m.Title), m.VenueTZ, m.Format, m.DefaultLang, m.Platform, m.InterpretationPolicy, m.Public,
-		m.AgendaRevision, m.Version, m.UpdatedAt)
+		m.AgendaRevision, m.Version, m.UpdatedAt, encodeRegions(m.Regions))
 	if err != nil {
 		return fmt.Errorf("update meeting %s: %w", m.ID, err)
 	}

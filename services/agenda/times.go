@@ -130,12 +130,12 @@ func fieldProblem(field string, err error) error {
 
 // AudienceFit is how a session's time suits its audience regions: which reference zones
 // fall outside working hours and by how much. MostlyOutside flags a session that most of
-// its audience would attend outside working hours.
-func AudienceFit(x Session) *planner.FitResult {
+// its audience would attend outside working hours. regions are the meeting's own.
+func AudienceFit(x Session, regions []planner.Region) *planner.FitResult {
 	if len(x.Audience) == 0 {
 		return nil
 	}
-	f, err := planner.Fit(x.StartUTC, x.EndUTC, x.Audience)
+	f, err := planner.Fit(x.StartUTC, x.EndUTC, x.Audience, regions...)
 	if err != nil {
 		return nil
 	}

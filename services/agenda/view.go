@@ -349,7 +349,7 @@ func (s *Service) Agenda(ctx context.Context, meetingID string, reader zone.Zone
 			FloorLanguages: nonNil(x.Floor), OutputLanguages: nonNil(x.Outputs), Audience: nonNil(x.Audience),
 			ScheduleVersion: x.ScheduleVersion, Items: []ItemView{},
 		}
-		if f := AudienceFit(x); f != nil {
+		if f := AudienceFit(x, m.Regions); f != nil {
 			sv.OutsideWorkingHours, sv.OutsideShare = f.MostlyOutside, f.OutsideShare
 		}
 		if v.Interpretation != nil {

@@ -225,6 +225,48 @@ type RefZoneJSON struct {
 	Hours   *HoursJSON `json:"hours,omitempty"`
 }
 
+// ParseRegions reads regions as the API writes them (hours as HH:MM), for the slot
+// planner and for a meeting's own regions alike; field prefixes the errors' fields.
+func ParseRegions(rs []RegionJSON, name string) ([]planner.Region, []problem.FieldError) {
+	var fields []problem.FieldError
+	if len(rs) > 20 {
+		fields = append(fields, field(name, "too_many", "at most 20 regions"))
+	}
+	var out []planner.Region
+	for i, r := range rs {
+		pr := planner.Region{Name: r.Name, Hours: parseHours(r.Hours, fmt.Sprintf("%s/%d/hours", name, i), &fields)}
+		if len(r.Zones) > 50 {
+			fields = append(fields, field(fmt.Sprintf("%s/%d/zones", name, i), "too_many", "at most 50 zones per region"))
+		}
+		for j, z := range r.Zones {
+			pr.Zones = append(pr.Zones, planner.RefZone{Zone: z.Zone, Country: z.Country, Weight: z.Weight,
+				Hours: parseHours(z.Hours, fmt.Sprintf("%s/%d/zones/%d/hours", name, i, j), &fields)})
+		}
+		out = append(out, pr)
+	}
+	return out, fields
+}
+
+// RegionsJSON writes regions as the API reads them.
+func RegionsJSON(rs []planner.Region) []RegionJSON {
+	hours := func(h planner.Hours) *HoursJSON {
+		if h.Start == 0 && h.End == 0 {
+			return nil
+		}
+		clock := func(m int) string { return fmt.Sprintf("%02d:%02d", m/60, m%60) }
+		return &HoursJSON{Start: clock(h.Start), End: clock(h.End)}
+	}
+	out := make([]RegionJSON, 0, len(rs))
+	for _, r := range rs {
+		rj := RegionJSON{Name: r.Name, Hours: hours(r.Hours), Zones: []RefZoneJSON{}}
+		for _, z := range r.Zones {
+			rj.Zones = append(rj.Zones, RefZoneJSON{Zone: z.Zone, Country: z.Country, Weight: z.Weight, Hours: hours(z.Hours)})
+		}
+		out = append(out, rj)
+	}
+	return out
+}
+
 func parseHours(h *HoursJSON, name string, fields *[]problem.FieldError) planner.Hours {
 	if h == nil {
 		return planner.Hours{}
@@ -272,20 +314,9 @@ func slots(c *gin.Context) {
 		Audiences: body.Audiences, Limit: body.Limit, MaxSessions: body.MaxSessions,
 		Hours: parseHours(body.Hours, "hours", &fields),
 	}
-	if len(body.Regions) > 20 {
-		fields = append(fields, field("regions", "too_many", "at most 20 regions"))
-	}
-	for i, r := range body.Regions {
-		pr := planner.Region{Name: r.Name, Hours: parseHours(r.Hours, fmt.Sprintf("regions/%d/hours", i), &fields)}
-		if len(r.Zones) > 50 {
-			fields = append(fields, field(fmt.Sprintf("regions/%d/zones", i), "too_many", "at most 50 zones per region"))
-		}
-		for j, z := range r.Zones {
-			pr.Zones = append(pr.Zones, planner.RefZone{Zone: z.Zone, Country: z.Country, Weight: z.Weight,
-				Hours: parseHours(z.Hours, fmt.Sprintf("regions/%d/zones/%d/hours", i, j), &fields)})
-		}
-		req.Regions = append(req.Regions, pr)
-	}
+	regions, rfields := ParseRegions(body.Regions, "regions")
+	fields = append(fields, rfields...)
+	req.Regions = regions
 	if ct := body.Constraints; ct != nil {
 		req.Constraints.Venue = ct.Venue
 		req.Constraints.VenueHours = parseHours(ct.VenueHours, "constraints/venue_hours", &fields)

@@ -317,3 +317,44 @@ func BenchmarkSlots(b *testing.B) {
 		}
 	}
 }
+
+// A meeting's regions are checked as the planner reads them before they are stored.
+func TestCheckRegions(t *testing.T) {
+	sahel := Region{Name: "Sahel", Hours: Hours{Start: 9 * 60, End: 17 * 60},
+		Zones: []RefZone{{Zone: "Africa/Bamako", Country: "ML"}, {Zone: "Africa/Niamey", Country: "NE"}, {Zone: "Africa/Ndjamena", Country: "TD"}}}
+	for _, tc := range []struct {
+		name string
+		defs []Region
+		code string
+	}{
+		{"none", nil, ""},
+		{"sahel", []Region{sahel}, ""},
+		{"twice", []Region{sahel, {Name: "sahel ", Zones: sahel.Zones}}, CodeInvalidRegion},
+		{"no zones", []Region{{Name: "Empty"}}, CodeInvalidRegion},
+		{"unknown zone", []Region{{Name: "Moon", Zones: []RefZone{{Zone: "Moon/Tranquility"}}}}, CodeInvalidRegion},
+		{"empty hours", []Region{{Name: "Never", Hours: Hours{Start: 600, End: 600}, Zones: sahel.Zones}}, CodeInvalidHours},
+		{"negative weight", []Region{{Name: "Light", Zones: []RefZone{{Zone: "Africa/Bamako", Weight: -1}}}}, CodeInvalidWeight},
+	} {
+		err := CheckRegions(tc.defs)
+		var pe *Error
+		switch {
+		case tc.code == "" && err != nil:
+			t.Errorf("%s: %v", tc.name, err)
+		case tc.code != "" && (!errors.As(err, &pe) || pe.Code != tc.code):
+			t.Errorf("%s: %v, want %s", tc.name, err, tc.code)
+		}
+	}
+	// Bamako is UTC+0 all year, Niamey and N'Djamena UTC+1: 08:30 UTC is 08:30 and 09:30 local.
+	start := time.Date(2026, 12, 9, 8, 30, 0, 0, time.UTC)
+	f, err := Fit(start, start.Add(time.Hour), []string{"Sahel"}, sahel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, z := range f.Audiences[0].Zones {
+		got[z.Zone] = z.Inside
+	}
+	if got["Africa/Bamako"] || got["Africa/Niamey"] != true || got["Africa/Ndjamena"] != true {
+		t.Fatalf("Sahel at 08:30 UTC: %v", got)
+	}
+}

@@ -41,7 +41,9 @@ func (e *env) followSessions() {
 // agenda's own revision (every change re-checked) and ok accepts it.
 func (e *env) settledAgenda(path string, ok func(map[string]any) bool) map[string]any {
 	e.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	// Generous: the re-check runs behind the relay and the consumer, and a loaded CI
+	// machine can take seconds; the loop returns as soon as the verdict settles.
+	deadline := time.Now().Add(90 * time.Second)
 	for {
 		a := e.must(200, e.do("GET", path, nil))
 		if v, _ := a["interpretation"].(map[string]any); v != nil && v["revision"] == a["revision"] && ok(a) {

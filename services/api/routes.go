@@ -23,8 +23,15 @@ import (
 // each declares who may call it. A route without a policy entry is refused at runtime
 // and fails TestAuthorizationMatrix.
 func routes(r *gin.Engine, d Deps) {
+	links := d.Links
+	if links.Keys == nil {
+		links.Keys = d.LinkKeys
+	}
+	pages := web.New(web.Deps{Agenda: d.Agenda, Registrations: d.Registrations, Links: links, Organizer: d.Organizer,
+		Now: d.Now, Log: d.Log, Limits: d.WebLimits})
 	r.Use(web.BrowserLinks(), auth.CORS(d.CORSOrigins), auth.Enforce(auth.Config{
 		Policy: policy(d), Tokens: d.Tokens, LinkKeys: d.LinkKeys, Now: d.Now, Limits: d.Limits,
+		Page: pages.Refused,
 	}))
 
 	r.GET("/healthz", healthz)
@@ -43,12 +50,7 @@ func routes(r *gin.Engine, d Deps) {
 	interp := interpretation.NewHandlers(d.Interpretation, d.LinkKeys, d.Now)
 	interp.Register(v1)
 	interp.RegisterSelfService(v1)
-	links := d.Links
-	if links.Keys == nil {
-		links.Keys = d.LinkKeys
-	}
-	web.New(web.Deps{Agenda: d.Agenda, Registrations: d.Registrations, Links: links, Organizer: d.Organizer,
-		Now: d.Now, Log: d.Log, Limits: d.WebLimits}).Register(r)
+	pages.Register(r)
 
 	for _, m := range d.Mount {
 		m(r, v1)

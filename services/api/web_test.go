@@ -13,6 +13,7 @@ import (
 	"github.com/emersion/go-ical"
 	"golang.org/x/net/html"
 
+	"github.com/plenary/plenary/services/platform/auth"
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/dbtest"
 	"github.com/plenary/plenary/services/platform/signed"
@@ -514,4 +515,54 @@ func TestPagesRefuseLinksThatDoNotOpen(t *testing.T) {
 	hop := e.page("GET", "/v1/registrations/"+id+"?token="+url.QueryEscape(tampered), nil, "Accept-Language", "ar")
 	p := e.page("GET", hop.Header.Get("Location"), nil, "Accept-Language", "ar")
 	p.isPage(t, 403, "ar", "rtl")
+}
+
+// The per-address rate limit answers a reader of the pages with a page in their language
+// (and Retry-After), while a program calling the API keeps problem+json.
+func TestRateLimitedPagesAreLocalizedPages(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite)
+	clock := &testClock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
+	deps, keys, links := newDeps(d, clock)
+	deps.Limits = auth.Limits{PerToken: 1, TokenBurst: 100, PerIP: 1, IPBurst: 2}
+	e := startEnv(t, d, clock, deps, keys, links)
+	m, _ := e.publicForum() // with the planner's token: its own bucket
+	e.token = ""
+	// The clock stands still, so the address's bucket never refills.
+	e.page("GET", "/m/"+m+"?lang=fr", nil).isPage(t, 200, "fr", "ltr")
+	e.page("GET", "/m/"+m+"?lang=fr", nil).isPage(t, 200, "fr", "ltr")
+
+	for _, tc := range []struct {
+		path, acceptLanguage, lang, dir, heading, text string
+	}{
+		{"/m/" + m + "?lang=fr", "", "fr", "ltr", "Trop de demandes",
+			"Trop de pages ont été demandées depuis votre connexion. Veuillez patienter un instant, puis réessayer."},
+		{"/r/" + m + "/confirm?token=x", "ar-EG,ar;q=0.9", "ar", "rtl", "طلبات كثيرة جدًا",
+			"طُلب عدد كبير جدًا من الصفحات من اتصالك. يُرجى الانتظار قليلًا ثم المحاولة مجددًا."},
+		{"/m/" + m + "?lang=tlh", "tlh", "en", "ltr", "Too many requests",
+			"Too many pages were requested from your connection. Please wait a moment, then try again."},
+	} {
+		headers := []string{}
+		if tc.acceptLanguage != "" {
+			headers = append(headers, "Accept-Language", tc.acceptLanguage)
+		}
+		p := e.page("GET", tc.path, nil, headers...)
+		p.isPage(t, 429, tc.lang, tc.dir)
+		if p.Header.Get("Retry-After") == "" {
+			t.Errorf("%s: 429 page without Retry-After", tc.path)
+		}
+		if h := textOf(find(p.doc, func(n *html.Node) bool { return n.Data == "h1" })); h != tc.heading {
+			t.Errorf("%s: heading %q, want %q", tc.path, h, tc.heading)
+		}
+		if got := textOf(find(p.doc, func(n *html.Node) bool { return n.Data == "p" && attr(n, "role") == "status" })); got != tc.text {
+			t.Errorf("%s: text %q, want %q", tc.path, got, tc.text)
+		}
+	}
+	// A program asking the page route for the JSON agenda gets problem+json.
+	e.do("GET", "/m/"+m, nil, "Accept", "application/json").Problem(t, 429, "rate_limited")
+	// The API, even asked by a browser, keeps its problem+json.
+	r := e.do("GET", "/v1/meetings/"+m+"/agenda", nil, "Accept", "text/html")
+	r.Problem(t, 429, "rate_limited")
+	if r.Header.Get("Retry-After") == "" {
+		t.Fatal("429 without Retry-After")
+	}
 }

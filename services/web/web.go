@@ -180,6 +180,8 @@ func (h *Handlers) fail(c *gin.Context, lang language.Tag, err error) {
 		m = message{Heading: t.S("page.link_invalid_title"), Text: t.S("page.link_expired")}
 	case p.Code == "link_invalid" || p.Code == "token_required":
 		m = message{Heading: t.S("page.link_invalid_title"), Text: t.S("page.link_invalid")}
+	case p.Kind == problem.KindTooManyRequests:
+		m = message{Heading: t.S("page.rate_title"), Text: t.S("page.rate_limited")}
 	case p.Kind == problem.KindNotFound:
 		m = message{Heading: t.S("page.not_found_title"), Text: t.S("page.not_found")}
 	case p.Kind == problem.KindInternal:
@@ -188,6 +190,30 @@ func (h *Handlers) fail(c *gin.Context, lang language.Tag, err error) {
 	f := h.newFrame(lang, m.Heading, nil)
 	f.Content = m
 	h.render(c, status, "message.html", f, true)
+}
+
+// IsPage reports whether a route (as Gin names it) is one of the pages a browser reads.
+func IsPage(route string) bool {
+	for _, prefix := range []string{"/m/", "/r/", "/u/"} {
+		if strings.HasPrefix(route, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// Refused answers a refusal of the API's access check (the per-address rate limit) on a
+// page route as a page in the reader's language, and reports whether it did: a reader
+// in a browser gets a sentence, not problem+json. API routes, and a client of a page
+// route that asks for JSON, are left to the API. The
+// meeting is not read (the refusal comes before any work), so the chain is ?lang=, the
+// browser's languages, then English.
+func (h *Handlers) Refused(c *gin.Context, err error) bool {
+	if !IsPage(c.FullPath()) || c.NegotiateFormat(gin.MIMEHTML, gin.MIMEJSON) == gin.MIMEJSON {
+		return false // a program asking a page route for JSON (the public agenda) keeps JSON
+	}
+	h.fail(c, readerLanguage(c, ""), err)
+	return true
 }
 
 // readerLanguage is the language of a page for a reader without a registration: the

@@ -187,6 +187,9 @@ type Config struct {
 	LinkKeys *signed.Keys // nil: every signed link is refused
 	Now      func() time.Time
 	Limits   Limits
+	// Page, when set, may answer a refusal as a page for a browser (the page routes of
+	// services/web) and reports whether it did; otherwise the refusal is problem+json.
+	Page func(c *gin.Context, err error) bool
 }
 
 // Enforce is the middleware that applies the policy to every request: it identifies the
@@ -247,7 +250,12 @@ func Enforce(cfg Config) gin.HandlerFunc {
 		}
 		if limited {
 			c.Header("Retry-After", "1")
-			httpx.Fail(c, problem.New(problem.KindTooManyRequests, "rate_limited", "too many requests; slow down and retry"))
+			err := problem.New(problem.KindTooManyRequests, "rate_limited", "too many requests; slow down and retry")
+			if cfg.Page != nil && cfg.Page(c, err) {
+				c.Abort()
+				return
+			}
+			httpx.Fail(c, err)
 			return
 		}
 		if authErr != nil {

@@ -304,4 +304,17 @@ var pageMessages = map[string]map[language.Tag]any{
 		zh: "无法完成您的请求，请稍后再试。", ru: "Не удалось выполнить запрос. Повторите попытку чуть позже.",
 		pt: "Não foi possível concluir sua solicitação. Tente novamente em instantes.",
 	},
+	"page.rate_title": {
+		en: "Too many requests", fr: "Trop de demandes", es: "Demasiadas solicitudes", ar: "طلبات كثيرة جدًا",
+		zh: "请求过于频繁", ru: "Слишком много запросов", pt: "Solicitações demais",
+	},
+	"page.rate_limited": {
+		en: "Too many pages were requested from your connection. Please wait a moment, then try again.",
+		fr: "Trop de pages ont été demandées depuis votre connexion. Veuillez patienter un instant, puis réessayer.",
+		es: "Se solicitaron demasiadas páginas desde su conexión. Espere un momento y vuelva a intentarlo.",
+		ar: "طُلب عدد كبير جدًا من الصفحات من اتصالك. يُرجى الانتظار قليلًا ثم المحاولة مجددًا.",
+		zh: "您的网络请求页面过于频繁，请稍候再试。",
+		ru: "С вашего подключения запрошено слишком много страниц. Подождите немного и повторите попытку.",
+		pt: "Foram solicitadas páginas demais a partir da sua conexão. Aguarde um momento e tente novamente.",
+	},
 }

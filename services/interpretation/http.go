@@ -194,18 +194,6 @@ func (h *Handlers) updateInterpreter(c *gin.Context) {
 	httpx.JSON(c, http.StatusOK, interpreterJSON(it))
 }
 
-// commitParam reads ?commit=true|false; false when absent.
-func commitParam(c *gin.Context) (bool, error) {
-	switch c.Query("commit") {
-	case "", "false":
-		return false, nil
-	case "true":
-		return true, nil
-	}
-	return false, problem.Invalid("invalid_commit", "commit must be true or false",
-		problem.FieldError{Field: "commit", Code: "invalid_boolean", Message: "true or false"})
-}
-
 // planned answers a plan: 201 when it was stored, 200 for a dry run.
 func planned(c *gin.Context, commit bool, res any) {
 	status := http.StatusOK
@@ -216,7 +204,7 @@ func planned(c *gin.Context, commit bool, res any) {
 }
 
 func (h *Handlers) plan(c *gin.Context) {
-	commit, err := commitParam(c)
+	commit, err := httpx.CommitQuery(c)
 	if err != nil {
 		httpx.Fail(c, err)
 		return
@@ -231,7 +219,7 @@ func (h *Handlers) plan(c *gin.Context) {
 
 // planRange plans every meeting's sessions in a date range (body: RangeInput).
 func (h *Handlers) planRange(c *gin.Context) {
-	commit, err := commitParam(c)
+	commit, err := httpx.CommitQuery(c)
 	if err != nil {
 		httpx.Fail(c, err)
 		return

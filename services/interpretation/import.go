@@ -1,7 +1,6 @@
 package interpretation
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -22,26 +21,28 @@ import (
 
 // A roster travels as a spreadsheet: one row per interpreter, the columns below (the
 // export writes them in this order, the import reads them in any order, each spelling
-// tabular.Column accepts). Languages are written as the trade writes them, "fr-A en-B
-// es-C"; working hours as "08:00-20:00" in the interpreter's zone; caps in minutes,
-// empty for the policy's default.
-var rosterColumns = []string{"name", "email", "locale", "tz", "languages", "retour", "remote", "working_hours",
-	"booth_minutes_per_day", "booth_minutes_per_week", "sessions_per_day", "min_rest_minutes"}
-
-// Other spellings a roster uses for a column.
-var rosterAliases = map[string][]string{
-	"name":          {"name", "full_name", "interpreter"},
-	"email":         {"email", "email_address", "e_mail", "mail"},
-	"tz":            {"tz", "zone", "time_zone", "timezone"},
-	"languages":     {"languages", "language_combination", "combination"},
-	"working_hours": {"working_hours", "hours"},
+// tabular.Column accepts, and the other spellings a roster uses for a column). Languages
+// are written as the trade writes them, "fr-A en-B es-C"; working hours as "08:00-20:00"
+// in the interpreter's zone; caps in minutes, empty for the policy's default.
+var rosterColumns = tabular.Columns{
+	Export: []string{"name", "email", "locale", "tz", "languages", "retour", "remote", "working_hours",
+		"booth_minutes_per_day", "booth_minutes_per_week", "sessions_per_day", "min_rest_minutes"},
+	Aliases: map[string][]string{
+		"name":          {"name", "full_name", "interpreter"},
+		"email":         {"email", "email_address", "e_mail", "mail"},
+		"tz":            {"tz", "zone", "time_zone", "timezone"},
+		"languages":     {"languages", "language_combination", "combination"},
+		"working_hours": {"working_hours", "hours"},
+	},
+	Read: []string{"working_hours_start", "working_hours_end"},
 }
 
-func rosterColumn(c string) []string {
-	if a, ok := rosterAliases[c]; ok {
-		return a
-	}
-	return []string{c}
+var rosterReader = tabular.Reader[InterpreterImportRow]{
+	Columns:    rosterColumns,
+	Key:        "email",
+	KeyMissing: "the header has no email column: each row needs the interpreter's email address",
+	Row:        interpreterRow,
+	Line:       interpreterLine,
 }
 
 // InterpreterImportRow is one row of a roster: its line in the file and the input it
@@ -78,59 +79,13 @@ func FormatLanguages(ls []interp.LangSkill) string {
 	return strings.Join(parts, " ")
 }
 
-// parseYesNo reads a spreadsheet's yes/no cell.
-func parseYesNo(s string) (bool, bool) {
-	switch strings.ToLower(s) {
-	case "true", "yes", "y", "1", "x", "oui", "sí", "si", "да", "نعم", "是":
-		return true, true
-	case "false", "no", "n", "0", "non", "нет", "لا", "否":
-		return false, true
-	}
-	return false, false
-}
-
-// interpreterRowsFromSheet maps a roster's columns onto interpreter inputs. An empty
-// cell leaves the field as it is (on a new interpreter: its default).
-func interpreterRowsFromSheet(sh *tabular.Sheet) ([]InterpreterImportRow, []string) {
-	known := map[string]bool{"working_hours_start": true, "working_hours_end": true}
-	for _, c := range rosterColumns {
-		for _, a := range rosterColumn(c) {
-			known[a] = true
-		}
-	}
-	ignored := []string{}
-	for i, c := range sh.Columns {
-		if c != "" && !known[c] {
-			ignored = append(ignored, sh.Header[i])
-		}
-	}
-	rows := make([]InterpreterImportRow, 0, len(sh.Rows))
-	for _, r := range sh.Rows {
-		rows = append(rows, interpreterRow(r))
-	}
-	return rows, ignored
-}
-
+// interpreterRow maps a roster's row onto an interpreter's input. An empty cell leaves
+// the field as it is (on a new interpreter: its default).
 func interpreterRow(r tabular.Row) InterpreterImportRow {
-	out := InterpreterImportRow{Line: r.Line}
-	bad := func(field, code, msg string) {
-		out.Problems = append(out.Problems, problem.FieldError{Field: field, Code: code, Message: msg})
-	}
-	if r.Extra {
-		bad("", "extra_cells", "the row has more cells than the header has columns: put a cell that holds the delimiter in quotes")
-	}
-	cell := func(col string) (string, bool) {
-		v, ok := r.Cell(rosterColumn(col)...)
-		return v, ok && v != ""
-	}
-	str := func(col string) *string {
-		if v, ok := cell(col); ok {
-			return &v
-		}
-		return nil
-	}
-	in := &out.Input
-	in.Name, in.Email, in.Locale, in.TZ = str("name"), str("email"), str("locale"), str("tz")
+	cells := rosterColumns.Cells(r)
+	cell, bad := cells.Get, cells.Bad
+	var in InterpreterInput
+	in.Name, in.Email, in.Locale, in.TZ = cells.String("name"), cells.String("email"), cells.String("locale"), cells.String("tz")
 	if v, ok := cell("languages"); ok {
 		ls, err := ParseLanguages(v)
 		if err != nil {
@@ -139,19 +94,7 @@ func interpreterRow(r tabular.Row) InterpreterImportRow {
 			in.Languages = ls
 		}
 	}
-	for _, f := range []struct {
-		col string
-		dst **bool
-	}{{"retour", &in.Retour}, {"remote", &in.Remote}} {
-		if v, ok := cell(f.col); ok {
-			b, ok := parseYesNo(v)
-			if !ok {
-				bad(f.col, "invalid_boolean", "yes or no (true/false, 1/0)")
-				continue
-			}
-			*f.dst = &b
-		}
-	}
+	in.Retour, in.Remote = cells.Bool("retour"), cells.Bool("remote")
 	if v, ok := cell("working_hours"); ok {
 		start, end, found := strings.Cut(strings.ReplaceAll(strings.ReplaceAll(v, "–", "-"), " ", ""), "-")
 		if !found {
@@ -173,7 +116,7 @@ func interpreterRow(r tabular.Row) InterpreterImportRow {
 		dst *int
 	}{{"booth_minutes_per_day", &caps.BoothMinutesPerDay}, {"booth_minutes_per_week", &caps.BoothMinutesPerWeek},
 		{"sessions_per_day", &caps.SessionsPerDay}, {"min_rest_minutes", &caps.MinRestMinutes}} {
-		if !r.Sheet().Has(f.col) {
+		if !cells.Has(f.col) {
 			continue
 		}
 		anyCap = true
@@ -191,25 +134,14 @@ func interpreterRow(r tabular.Row) InterpreterImportRow {
 	if anyCap {
 		in.Caps = &caps
 	}
-	return out
+	return InterpreterImportRow{Line: r.Line, Input: in, Problems: cells.Problems}
 }
 
-// interpreterRowsFromLines decodes JSON lines, each the body POST /v1/interpreters takes.
-func interpreterRowsFromLines(lines []tabular.Line) []InterpreterImportRow {
-	rows := make([]InterpreterImportRow, 0, len(lines))
-	for _, l := range lines {
-		row := InterpreterImportRow{Line: l.Line}
-		if err := httpx.Decode(bytes.NewReader(l.JSON), &row.Input); err != nil {
-			pe := problem.From(err)
-			if len(pe.Fields) > 0 {
-				row.Problems = pe.Fields
-			} else {
-				row.Problems = []problem.FieldError{{Code: pe.Code, Message: pe.Message}}
-			}
-		}
-		rows = append(rows, row)
-	}
-	return rows
+// interpreterLine decodes a JSON line, the body POST /v1/interpreters takes.
+func interpreterLine(l tabular.Line) InterpreterImportRow {
+	row := InterpreterImportRow{Line: l.Line}
+	row.Problems = l.Decode(&row.Input, httpx.Decode)
+	return row
 }
 
 // ImportInterpreters validates a roster row by row with the rules of CreateInterpreter
@@ -326,28 +258,12 @@ func (s *Service) ImportInterpreters(ctx context.Context, rows []InterpreterImpo
 
 // ReadRoster decodes an import body (CSV or JSON lines) into rows.
 func ReadRoster(format tabular.Format, body []byte) ([]InterpreterImportRow, []string, error) {
-	if format == tabular.JSONLines {
-		lines, err := tabular.ReadJSONLines(body, tabular.MaxRows)
-		if err != nil {
-			return nil, nil, err
-		}
-		return interpreterRowsFromLines(lines), []string{}, nil
-	}
-	sh, err := tabular.ReadCSV(body, tabular.MaxRows)
-	if err != nil {
-		return nil, nil, err
-	}
-	if !sh.Has(rosterColumn("email")...) {
-		return nil, nil, problem.Invalid("missing_column", "the header has no email column: each row needs the interpreter's email address",
-			problem.FieldError{Field: "email", Code: "missing_column", Message: "a column named email"})
-	}
-	rows, ignored := interpreterRowsFromSheet(sh)
-	return rows, ignored, nil
+	return rosterReader.Read(format, body)
 }
 
 // WriteRoster writes the pool as the import reads it.
 func WriteRoster(w io.Writer, pool []Interpreter) error {
-	cw, err := tabular.NewWriter(w, rosterColumns...)
+	cw, err := tabular.NewWriter(w, rosterColumns.Export...)
 	if err != nil {
 		return err
 	}
@@ -359,20 +275,13 @@ func WriteRoster(w io.Writer, pool []Interpreter) error {
 			}
 			return strconv.Itoa(n)
 		}
-		if err := cw.Write(j.Name, j.Email, j.Locale, j.TZ, FormatLanguages(j.Languages), yesNo(j.Retour), yesNo(j.Remote),
+		if err := cw.Write(j.Name, j.Email, j.Locale, j.TZ, FormatLanguages(j.Languages), tabular.YesNo(j.Retour), tabular.YesNo(j.Remote),
 			j.WorkingHours.Start+"-"+j.WorkingHours.End, cap(j.Caps.BoothMinutesPerDay), cap(j.Caps.BoothMinutesPerWeek),
 			cap(j.Caps.SessionsPerDay), cap(j.Caps.MinRestMinutes)); err != nil {
 			return err
 		}
 	}
 	return cw.Flush()
-}
-
-func yesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
 }
 
 // Pool lists every interpreter in id order (the export).
@@ -382,17 +291,12 @@ func (s *Service) Pool(ctx context.Context) ([]Interpreter, error) {
 
 // importInterpreters is POST /v1/interpreters/import: a dry run unless ?commit=true.
 func (h *Handlers) importInterpreters(c *gin.Context) {
-	commit, err := commitParam(c)
+	commit, err := httpx.CommitQuery(c)
 	if err != nil {
 		httpx.Fail(c, err)
 		return
 	}
-	body, err := tabular.ReadBody(c.Request.Body)
-	if err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	format, err := tabular.DetectFormat(c.Query("format"), c.GetHeader("Content-Type"), body)
+	format, body, err := tabular.ReadRequest(c.Request.Body, c.Query("format"), c.GetHeader("Content-Type"))
 	if err != nil {
 		httpx.Fail(c, err)
 		return
@@ -403,11 +307,7 @@ func (h *Handlers) importInterpreters(c *gin.Context) {
 		return
 	}
 	rep, err := h.svc.ImportInterpreters(c, rows, commit)
-	rep.Format, rep.IgnoredColumns = format, ignored
-	if err != nil {
-		if pe := problem.From(err); pe.Code == "import_invalid" {
-			err = rep.Failure() // with the format and columns filled in
-		}
+	if err := rep.Finish(format, ignored, err); err != nil {
 		httpx.Fail(c, err)
 		return
 	}
@@ -421,12 +321,5 @@ func (h *Handlers) exportInterpreters(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	var buf bytes.Buffer
-	if err := WriteRoster(&buf, pool); err != nil {
-		httpx.Fail(c, problem.Internal(err))
-		return
-	}
-	c.Header("Content-Disposition", `attachment; filename="interpreters.csv"`)
-	c.Header("Cache-Control", "no-store")
-	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+	httpx.CSV(c, "interpreters.csv", func(w io.Writer) error { return WriteRoster(w, pool) })
 }

@@ -1,7 +1,6 @@
 package registration
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -26,24 +25,25 @@ import (
 // Status" is not approved is skipped; its other columns (City, Organization, Job Title,
 // custom questions ...) are listed as ignored. Sessions are session ids separated by
 // spaces, empty for every session of the meeting.
-var listColumns = []string{"name", "email", "locale", "tz", "sessions", "consent_reminders"}
-
-var listAliases = map[string][]string{
-	"name":              {"name", "full_name"},
-	"email":             {"email", "email_address", "e_mail"},
-	"locale":            {"locale", "language", "lang"},
-	"tz":                {"tz", "zone", "time_zone", "timezone"},
-	"consent_reminders": {"consent_reminders", "consent"},
+var listColumns = tabular.Columns{
+	Export: []string{"name", "email", "locale", "tz", "sessions", "consent_reminders"},
+	Aliases: map[string][]string{
+		"name":              {"name", "full_name"},
+		"email":             {"email", "email_address", "e_mail"},
+		"locale":            {"locale", "language", "lang"},
+		"tz":                {"tz", "zone", "time_zone", "timezone"},
+		"consent_reminders": {"consent_reminders", "consent"},
+	},
+	// Zoom's columns that the import reads.
+	Read: []string{"first_name", "last_name", "approval_status"},
 }
 
-// Zoom's columns that the import reads.
-var zoomColumns = []string{"first_name", "last_name", "approval_status"}
-
-func listColumn(c string) []string {
-	if a, ok := listAliases[c]; ok {
-		return a
-	}
-	return []string{c}
+var listReader = tabular.Reader[ImportRow]{
+	Columns:    listColumns,
+	Key:        "email",
+	KeyMissing: "the header has no email column: each row needs the registrant's email address",
+	Row:        rowOf,
+	Line:       lineOf,
 }
 
 // ImportRow is one row of a registrant list: its line in the file and the input it
@@ -56,58 +56,14 @@ type ImportRow struct {
 	Skip string
 }
 
-func yesNo(s string) (bool, bool) {
-	switch strings.ToLower(s) {
-	case "true", "yes", "y", "1", "x", "oui", "sí", "si", "да", "نعم", "是":
-		return true, true
-	case "false", "no", "n", "0", "non", "нет", "لا", "否":
-		return false, true
-	}
-	return false, false
-}
-
-// rowsFromSheet maps a list's columns onto registration inputs; an empty cell leaves the
-// field as it is (on a new registration: the meeting's default).
-func rowsFromSheet(sh *tabular.Sheet) ([]ImportRow, []string) {
-	known := map[string]bool{}
-	for _, c := range append(append([]string{}, listColumns...), zoomColumns...) {
-		for _, a := range listColumn(c) {
-			known[a] = true
-		}
-	}
-	ignored := []string{}
-	for i, c := range sh.Columns {
-		if c != "" && !known[c] {
-			ignored = append(ignored, sh.Header[i])
-		}
-	}
-	out := make([]ImportRow, 0, len(sh.Rows))
-	for _, r := range sh.Rows {
-		out = append(out, rowOf(r))
-	}
-	return out, ignored
-}
-
+// rowOf maps a list's row onto a registration's input; an empty cell leaves the field as
+// it is (on a new registration: the meeting's default).
 func rowOf(r tabular.Row) ImportRow {
+	cells := listColumns.Cells(r)
+	cell := cells.Get
 	out := ImportRow{Line: r.Line}
-	bad := func(field, code, msg string) {
-		out.Problems = append(out.Problems, problem.FieldError{Field: field, Code: code, Message: msg})
-	}
-	if r.Extra {
-		bad("", "extra_cells", "the row has more cells than the header has columns: put a cell that holds the delimiter in quotes")
-	}
-	cell := func(col string) (string, bool) {
-		v, ok := r.Cell(listColumn(col)...)
-		return v, ok && v != ""
-	}
-	str := func(col string) *string {
-		if v, ok := cell(col); ok {
-			return &v
-		}
-		return nil
-	}
 	in := &out.Input
-	in.Name, in.Email, in.Locale, in.TZ = str("name"), str("email"), str("locale"), str("tz")
+	in.Name, in.Email, in.Locale, in.TZ = cells.String("name"), cells.String("email"), cells.String("locale"), cells.String("tz")
 	if in.Name == nil {
 		first, _ := cell("first_name")
 		last, _ := cell("last_name")
@@ -123,17 +79,11 @@ func rowOf(r tabular.Row) ImportRow {
 		ids := strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' || r == ';' || r == '\n' })
 		in.Sessions = &ids
 	}
-	if v, ok := cell("consent_reminders"); ok {
-		b, ok := yesNo(v)
-		if !ok {
-			bad("consent_reminders", "invalid_boolean", "yes or no (true/false, 1/0)")
-		} else {
-			in.ConsentReminders = &b
-		}
-	}
+	in.ConsentReminders = cells.Bool("consent_reminders")
 	if v, ok := cell("approval_status"); ok && !strings.EqualFold(v, "approved") {
 		out.Skip = "approval status " + v
 	}
+	out.Problems = cells.Problems
 	return out
 }
 
@@ -141,43 +91,16 @@ func hanOnly(s string) bool {
 	return s != "" && !strings.ContainsFunc(s, func(r rune) bool { return !unicode.Is(unicode.Han, r) })
 }
 
-func rowsFromLines(lines []tabular.Line) []ImportRow {
-	out := make([]ImportRow, 0, len(lines))
-	for _, l := range lines {
-		row := ImportRow{Line: l.Line}
-		if err := httpx.Decode(bytes.NewReader(l.JSON), &row.Input); err != nil {
-			pe := problem.From(err)
-			if len(pe.Fields) > 0 {
-				row.Problems = pe.Fields
-			} else {
-				row.Problems = []problem.FieldError{{Code: pe.Code, Message: pe.Message}}
-			}
-		}
-		out = append(out, row)
-	}
-	return out
+// lineOf decodes a JSON line, the body POST /v1/meetings/{id}/registrations takes.
+func lineOf(l tabular.Line) ImportRow {
+	row := ImportRow{Line: l.Line}
+	row.Problems = l.Decode(&row.Input, httpx.Decode)
+	return row
 }
 
-// ReadList decodes an import body (CSV or JSON lines, each line the body of POST
-// /v1/meetings/{id}/registrations) into rows.
+// ReadList decodes an import body (CSV or JSON lines) into rows.
 func ReadList(format tabular.Format, body []byte) ([]ImportRow, []string, error) {
-	if format == tabular.JSONLines {
-		lines, err := tabular.ReadJSONLines(body, tabular.MaxRows)
-		if err != nil {
-			return nil, nil, err
-		}
-		return rowsFromLines(lines), []string{}, nil
-	}
-	sh, err := tabular.ReadCSV(body, tabular.MaxRows)
-	if err != nil {
-		return nil, nil, err
-	}
-	if !sh.Has(listColumn("email")...) {
-		return nil, nil, problem.Invalid("missing_column", "the header has no email column: each row needs the registrant's email address",
-			problem.FieldError{Field: "email", Code: "missing_column", Message: "a column named email"})
-	}
-	rows, ignored := rowsFromSheet(sh)
-	return rows, ignored, nil
+	return listReader.Read(format, body)
 }
 
 // ImportDefaults fill the locale and zone of a new registrant whose row has none; empty
@@ -353,16 +276,12 @@ func (s *store) ofMeeting(ctx context.Context, q interface {
 
 // WriteList writes registrations as the import reads them.
 func WriteList(w io.Writer, regs []Registration) error {
-	cw, err := tabular.NewWriter(w, listColumns...)
+	cw, err := tabular.NewWriter(w, listColumns.Export...)
 	if err != nil {
 		return err
 	}
 	for _, r := range regs {
-		consent := "no"
-		if r.ConsentReminders {
-			consent = "yes"
-		}
-		if err := cw.Write(r.Name, r.Email, r.Locale, r.TZ, strings.Join(r.Sessions, " "), consent); err != nil {
+		if err := cw.Write(r.Name, r.Email, r.Locale, r.TZ, strings.Join(r.Sessions, " "), tabular.YesNo(r.ConsentReminders)); err != nil {
 			return err
 		}
 	}
@@ -372,22 +291,12 @@ func WriteList(w io.Writer, regs []Registration) error {
 // importList is POST /v1/meetings/{id}/registrations/import: a dry run unless
 // ?commit=true; ?locale= and ?tz= are the defaults of rows without their own.
 func (h *Handlers) importList(c *gin.Context) {
-	commit := false
-	switch c.Query("commit") {
-	case "", "false":
-	case "true":
-		commit = true
-	default:
-		httpx.Fail(c, problem.Invalid("invalid_commit", "commit must be true or false",
-			problem.FieldError{Field: "commit", Code: "invalid_boolean", Message: "true or false"}))
-		return
-	}
-	body, err := tabular.ReadBody(c.Request.Body)
+	commit, err := httpx.CommitQuery(c)
 	if err != nil {
 		httpx.Fail(c, err)
 		return
 	}
-	format, err := tabular.DetectFormat(c.Query("format"), c.GetHeader("Content-Type"), body)
+	format, body, err := tabular.ReadRequest(c.Request.Body, c.Query("format"), c.GetHeader("Content-Type"))
 	if err != nil {
 		httpx.Fail(c, err)
 		return
@@ -398,11 +307,7 @@ func (h *Handlers) importList(c *gin.Context) {
 		return
 	}
 	rep, err := h.svc.Import(c, c.Param("id"), rows, ImportDefaults{Locale: c.Query("locale"), TZ: c.Query("tz")}, commit)
-	rep.Format, rep.IgnoredColumns = format, ignored
-	if err != nil {
-		if pe := problem.From(err); pe.Code == "import_invalid" {
-			err = rep.Failure()
-		}
+	if err := rep.Finish(format, ignored, err); err != nil {
 		httpx.Fail(c, err)
 		return
 	}
@@ -416,12 +321,5 @@ func (h *Handlers) exportList(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	var buf bytes.Buffer
-	if err := WriteList(&buf, regs); err != nil {
-		httpx.Fail(c, problem.Internal(err))
-		return
-	}
-	c.Header("Content-Disposition", `attachment; filename="registrations.csv"`)
-	c.Header("Cache-Control", "no-store")
-	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+	httpx.CSV(c, "registrations.csv", func(w io.Writer) error { return WriteList(w, regs) })
 }

@@ -309,6 +309,33 @@ func JSON(c *gin.Context, status int, v any) {
 	c.Data(status, "application/json; charset=utf-8", buf.Bytes())
 }
 
+// CSV answers an export: a spreadsheet file to save as filename, written by write,
+// never cached (it holds people's names and addresses). A write that fails is a clean
+// 500, not half a file.
+func CSV(c *gin.Context, filename string, write func(io.Writer) error) {
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		Fail(c, problem.Internal(fmt.Errorf("write %s: %w", filename, err)))
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="`+filename+`"`)
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}
+
+// CommitQuery reads ?commit=true|false, false when absent: without it an import or a
+// plan is a dry run.
+func CommitQuery(c *gin.Context) (bool, error) {
+	switch c.Query("commit") {
+	case "", "false":
+		return false, nil
+	case "true":
+		return true, nil
+	}
+	return false, problem.Invalid("invalid_commit", "commit must be true or false",
+		problem.FieldError{Field: "commit", Code: "invalid_boolean", Message: "true or false"})
+}
+
 // ETag formats a resource version as a strong entity tag.
 func ETag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
 

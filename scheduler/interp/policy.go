@@ -39,6 +39,55 @@ type Policy struct {
 	// against Caps.SessionsPerDay (which counts sittings), and one team covers at most
 	// MaxSessionMinutes of its booth time. Zero means DefaultBreakMaxMinutes.
 	BreakMaxMinutes int `json:"break_max_minutes,omitempty"`
+	// Offers are the terms of the offers made to interpreters; a zero field takes the
+	// default (DefaultOfferTerms).
+	Offers OfferTerms `json:"offers"`
+}
+
+// OfferTerms are a policy's terms for offering seats, in minutes: how long an interpreter
+// has to answer an offer; how long before the session every answer must be in, so that a
+// seat re-opened by a decline or by silence can still be offered to someone else; and how
+// long before the session the secretariat is told of seats still open.
+type OfferTerms struct {
+	AnswerWithinMinutes    int `json:"answer_within_minutes,omitempty"`
+	MinNoticeMinutes       int `json:"min_notice_minutes,omitempty"`
+	OpenSeatsNoticeMinutes int `json:"open_seats_notice_minutes,omitempty"`
+}
+
+// DefaultOfferTerms are the terms of a policy that gives none: two days to answer, every
+// answer in three days before the session (time to offer a seat twice more), and the
+// secretariat told of open seats three days before. Neither AIIC nor the UN publishes
+// answer deadlines; these are the secretariat's own working terms.
+var DefaultOfferTerms = OfferTerms{AnswerWithinMinutes: 48 * 60, MinNoticeMinutes: 72 * 60, OpenSeatsNoticeMinutes: 72 * 60}
+
+// MaxOfferTermMinutes bounds each offer term (14 days).
+const MaxOfferTermMinutes = 14 * 24 * 60
+
+// OfferTerms are the policy's offer terms with the defaults filled in.
+func (p Policy) OfferTerms() OfferTerms {
+	t := p.Offers
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&t.AnswerWithinMinutes, DefaultOfferTerms.AnswerWithinMinutes)
+	def(&t.MinNoticeMinutes, DefaultOfferTerms.MinNoticeMinutes)
+	def(&t.OpenSeatsNoticeMinutes, DefaultOfferTerms.OpenSeatsNoticeMinutes)
+	return t
+}
+
+// AnswerWithin is how long an interpreter has to answer an offer.
+func (t OfferTerms) AnswerWithin() time.Duration {
+	return time.Duration(t.AnswerWithinMinutes) * time.Minute
+}
+
+// MinNotice is how long before the session every answer must be in.
+func (t OfferTerms) MinNotice() time.Duration { return time.Duration(t.MinNoticeMinutes) * time.Minute }
+
+// OpenSeatsNotice is how long before the session the secretariat is told of open seats.
+func (t OfferTerms) OpenSeatsNotice() time.Duration {
+	return time.Duration(t.OpenSeatsNoticeMinutes) * time.Minute
 }
 
 // DefaultBreakMaxMinutes is the longest break inside a sitting when a policy sets none.
@@ -71,6 +120,7 @@ func AIIC() Policy {
 		},
 		RemoteBoothMinutesPerDay: 180,
 		BreakMaxMinutes:          DefaultBreakMaxMinutes,
+		Offers:                   DefaultOfferTerms,
 	}
 }
 
@@ -92,6 +142,7 @@ func UN() Policy {
 			MinRest:             time.Hour,
 		},
 		BreakMaxMinutes: DefaultBreakMaxMinutes,
+		Offers:          DefaultOfferTerms,
 	}
 }
 
@@ -147,6 +198,18 @@ func (p Policy) Validate() []FieldError {
 	}
 	if p.BreakMaxMinutes < 0 {
 		add("break_max_minutes", "negative", "cannot be negative (zero means 45 minutes)")
+	}
+	for _, o := range []struct {
+		field string
+		v     int
+	}{{"offers.answer_within_minutes", p.Offers.AnswerWithinMinutes}, {"offers.min_notice_minutes", p.Offers.MinNoticeMinutes},
+		{"offers.open_seats_notice_minutes", p.Offers.OpenSeatsNoticeMinutes}} {
+		switch {
+		case o.v < 0:
+			add(o.field, "negative", "cannot be negative (zero means the default)")
+		case o.v > MaxOfferTermMinutes:
+			add(o.field, "too_long", fmt.Sprintf("at most %d minutes (14 days)", MaxOfferTermMinutes))
+		}
 	}
 	if c.MinRest < 0 || p.RemoteBoothMinutesPerDay < 0 {
 		add("caps", "negative", "caps cannot be negative")

@@ -25,14 +25,23 @@ type OfferTerms struct {
 	MinNotice    time.Duration
 }
 
-// offerTerms are the terms of a meeting's policy. Both standard policies give two days
-// to answer and want every answer three days before the session: time to offer the seat
-// twice more.
-func offerTerms(policy string) OfferTerms {
-	switch policy {
-	case "un", "aiic":
+// termsOf are the offer terms of a staffing policy (scheduler/interp: the policy's data,
+// with its defaults filled in).
+func termsOf(p interp.Policy) OfferTerms {
+	t := p.OfferTerms()
+	return OfferTerms{AnswerWithin: t.AnswerWithin(), MinNotice: t.MinNotice()}
+}
+
+// offerTerms are the terms of a meeting's policy (named aiic or un); an unknown name is
+// staffed under AIIC, as the plans are.
+func offerTerms(policy string) OfferTerms { return termsOf(meetingPolicy(policy)) }
+
+// meetingPolicy is the staffing policy a meeting names; AIIC when it names none known.
+func meetingPolicy(name string) interp.Policy {
+	if p, ok := interp.PolicyByName(name); ok {
+		return p
 	}
-	return OfferTerms{AnswerWithin: 48 * time.Hour, MinNotice: 72 * time.Hour}
+	return interp.AIIC()
 }
 
 // DeadlineFor is the answer deadline of an offer made at now for a session starting at

@@ -66,11 +66,7 @@ func (s *Service) load(ctx context.Context, meetingID string, sc scope) (world, 
 	if err != nil {
 		return w, err
 	}
-	policy, ok := interp.PolicyByName(m.InterpretationPolicy)
-	if !ok {
-		policy = interp.AIIC()
-	}
-	w.input.Policy = policy
+	w.input.Policy = meetingPolicy(m.InterpretationPolicy)
 	var from, to time.Time
 	for _, x := range xs {
 		w.sessions[x.ID] = x

@@ -121,22 +121,26 @@ func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalidMessage, fmt.Sprintf(format, args...))
 }
 
-// oneLine makes a header text safe: line breaks and other control characters become
-// spaces, so a name or subject can never start a header field of its own.
+// subjectWordBytes is how many bytes of text one encoded word of the Subject carries: 36
+// bytes are 48 base64 characters, a word of 60 with "=?UTF-8?B?" and "?=". go-mail folds
+// a header before any word that does not fit the rest of its line; "Subject: " leaves 63
+// characters for the first word, so the first word always stays on the Subject line. A
+// fold right after "Subject:" is shown by many readers (Python's email package among
+// them) as a leading space.
+const subjectWordBytes = 36
+
 // encodeWords writes s as RFC 2047 B encoded words even when it is ASCII (mime's encoders
-// leave ASCII as it is), each at most 75 characters and split on rune boundaries.
+// leave ASCII as it is), each of at most subjectWordBytes bytes of text, split on rune
+// boundaries (a word holds whole characters, RFC 2047 section 5).
 func encodeWords(s string) string {
 	var words []string
 	for len(s) > 0 {
 		n := 0
-		for i := range s {
-			if i > 45 {
+		for i, r := range s {
+			if i+utf8.RuneLen(r) > subjectWordBytes {
 				break
 			}
-			n = i
-		}
-		if len(s) <= 45 {
-			n = len(s)
+			n = i + utf8.RuneLen(r)
 		}
 		if n == 0 {
 			_, n = utf8.DecodeRuneInString(s)
@@ -147,6 +151,15 @@ func encodeWords(s string) string {
 	return strings.Join(words, " ")
 }
 
+// needsWords: a Subject is sent as encoded words when it is not printable ASCII, or when
+// it holds text that looks like an encoded word (a reader would decode it into something
+// else).
+func needsWords(s string) bool {
+	return strings.Contains(s, "=?") || strings.ContainsFunc(s, func(r rune) bool { return r < ' ' || r > '~' })
+}
+
+// oneLine makes a header text safe: line breaks and other control characters become
+// spaces, so a name or subject can never start a header field of its own.
 func oneLine(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.Map(func(r rune) rune {
@@ -200,9 +213,10 @@ func (m Message) Msg(now time.Time) (*gomail.Msg, error) {
 		msg.ReplyToMailAddress(rt)
 	}
 	subject := oneLine(m.Subject)
-	if strings.Contains(subject, "=?") {
-		// Text that looks like an RFC 2047 encoded word would be decoded by the reader
-		// into something else: encode it all, so the reader shows it as typed.
+	if needsWords(subject) {
+		// Encoded here rather than by go-mail, whose first word is too long for the
+		// Subject line (see subjectWordBytes), and which copies raw text that looks like
+		// an encoded word.
 		subject = encodeWords(subject)
 	}
 	msg.Subject(subject)

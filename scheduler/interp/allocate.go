@@ -271,7 +271,14 @@ func newAllocator(in Input) *allocator {
 		for _, l := range uniqueLangs(s.Floor) {
 			st.floor = append(st.floor, a.langs.intern(l))
 		}
-		for _, need := range PlanBooths(*s, a.p) {
+		for _, need := range PlanChannels(*s, a.p) {
+			if need.StaffedBy != "" {
+				// Not the organiser's booth (see Session.staffedOutputs): said once, and
+				// left out of every team, count, cost, gap and pivot.
+				a.notes = append(a.notes, fmt.Sprintf("the %s channel of %s is staffed by the %s: not staffed or costed here, and not used as a pivot",
+					need.Booth.Upper(), s.ID, need.StaffedBy))
+				continue
+			}
 			b := boothState{need: need, lang: a.langs.intern(need.Booth), target: need.Size}
 			for _, l := range need.Sources {
 				id := a.langs.intern(l)

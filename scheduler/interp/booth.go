@@ -12,14 +12,25 @@ type BoothNeed struct {
 	Booth     Lang   `json:"booth"`
 	Sources   []Lang `json:"sources"` // every floor language other than the booth's own
 	Size      int    `json:"size"`
+	// StaffedBy is set on a channel staffed by others (StaffedByDelegation,
+	// StaffedByPartner): the organiser staffs none of it, so Size is 0.
+	StaffedBy string `json:"staffed_by,omitempty"`
 }
 
 // PlanBooths lists the booths of a session: one per output language that some floor
 // language differs from. A floor language that is also an output still gets a booth when
 // the floor has other languages (its listeners need those interpreted); an output whose
 // listeners already understand the whole floor (English floor, English output) needs none.
-// A cancelled session needs no booth. Booths come sorted by language.
+// A cancelled session needs no booth. Booths come sorted by language. A channel staffed
+// by others (Session.StaffedChannels) is not the organiser's booth: PlanChannels lists it.
 func PlanBooths(s Session, p Policy) []BoothNeed {
+	return slices.DeleteFunc(PlanChannels(s, p), func(b BoothNeed) bool { return b.StaffedBy != "" })
+}
+
+// PlanChannels is the session's language plan: the booths of PlanBooths and, in language
+// order among them, the channels staffed by others that need a booth, marked StaffedBy
+// with Size 0.
+func PlanChannels(s Session, p Policy) []BoothNeed {
 	if s.Cancelled || !s.Start.Before(s.End) {
 		return nil
 	}
@@ -35,6 +46,10 @@ func PlanBooths(s Session, p Policy) []BoothNeed {
 			}
 		}
 		if len(src) == 0 {
+			continue
+		}
+		if by := s.StaffedBy(o); by != "" {
+			needs = append(needs, BoothNeed{SessionID: s.ID, Booth: o, Sources: src, StaffedBy: by})
 			continue
 		}
 		n := size

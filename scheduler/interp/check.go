@@ -130,7 +130,7 @@ func (c *checker) boothsNeeded(s *Session) map[Lang]int {
 		size = 2
 	}
 	size *= blocks
-	for _, o := range s.Outputs {
+	for _, o := range s.staffedOutputs() {
 		for _, f := range s.Floor {
 			if f != o {
 				n := size
@@ -175,6 +175,10 @@ func (c *checker) admit(as []Assignment) []seat {
 		it, ok := c.people[a.InterpreterID]
 		if !ok {
 			c.flag(a, RuleUnknownPerson, "interpreter %s is not in the pool", a.InterpreterID)
+			continue
+		}
+		if by := s.StaffedBy(a.Booth); by != "" {
+			c.flag(a, RuleStaffedByOthers, "the %s channel of %s is staffed by the %s: withdraw the assignment", a.Booth.Upper(), a.SessionID, by)
 			continue
 		}
 		if _, ok := c.boothsNeeded(s)[a.Booth]; !ok {
@@ -287,7 +291,7 @@ func (c *checker) relay(seats []seat) {
 	for k, ss := range seatsOf {
 		s := ss[0].s
 		outputs := map[Lang]bool{}
-		for _, o := range s.Outputs {
+		for _, o := range s.staffedOutputs() {
 			outputs[o] = true
 		}
 		done := map[Lang]bool{}
@@ -328,7 +332,7 @@ func (c *checker) relay(seats []seat) {
 				vias := []Lang{x}
 				if x == f {
 					vias = vias[:0]
-					for _, o := range s.Outputs {
+					for _, o := range s.staffedOutputs() {
 						if o != x && !slices.Contains(vias, o) {
 							vias = append(vias, o)
 						}
@@ -646,7 +650,7 @@ func checkRoutes(in Input, p Plan) []Violation {
 		s := sessions[k.session]
 		team := teams[k]
 		outputs := map[Lang]bool{}
-		for _, o := range s.Outputs {
+		for _, o := range s.staffedOutputs() {
 			outputs[o] = true
 		}
 		seen := map[Lang]bool{}
@@ -791,7 +795,7 @@ func InferRoutes(in Input, assignments []Assignment) []Route {
 		s := c.sessions[k.session]
 		team := teams[k]
 		floor := uniqueLangs(s.Floor)
-		outs := uniqueLangs(s.Outputs)
+		outs := uniqueLangs(s.staffedOutputs())
 		for _, f := range floor {
 			if f == k.booth {
 				continue

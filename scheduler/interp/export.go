@@ -87,6 +87,25 @@ func exportPairs(s Session, assignments []Assignment, pool []Interpreter) ([]exp
 		}
 		out = append(out, exportPair{email: strings.ToLower(strings.TrimSpace(it.Email)), src: src, dst: a.Booth})
 	}
+	// A channel staffed by others is on the platform too: its interpreters (those with an
+	// email) are listed on it, paired with the session's first floor language other than
+	// the channel (how they work, retour or not, is their team's business).
+	for _, c := range s.StaffedChannels {
+		var src Lang
+		for _, f := range s.Floor {
+			if src == "" && f != c.Lang {
+				src = f
+			}
+		}
+		if src == "" {
+			continue // its listeners hear the floor: no channel to open
+		}
+		for _, it := range c.Interpreters {
+			if e := strings.ToLower(strings.TrimSpace(it.Email)); e != "" {
+				out = append(out, exportPair{email: e, src: src, dst: c.Lang})
+			}
+		}
+	}
 	slices.SortFunc(out, func(x, y exportPair) int {
 		return cmp.Or(cmp.Compare(x.dst, y.dst), cmp.Compare(x.email, y.email), cmp.Compare(x.src, y.src))
 	})

@@ -21,7 +21,8 @@ const (
 	RuleDeclined         = "declined"
 	RuleCancelled        = "cancelled_session"
 	RuleUnknownSession   = "unknown_session"
-	RuleUnknownBooth     = "unknown_booth" // the session needs no such booth
+	RuleUnknownBooth     = "unknown_booth"     // the session needs no such booth
+	RuleStaffedByOthers  = "staffed_by_others" // a seat in a channel a delegation or partner staffs
 	RuleUnknownPerson    = "unknown_interpreter"
 	RuleDuplicate        = "duplicate_assignment"
 )

@@ -19,6 +19,7 @@ import (
 
 	"github.com/plenary/plenary/contracts"
 	"github.com/plenary/plenary/notifier"
+	"github.com/plenary/plenary/notifier/ics/icaljstest"
 	"github.com/plenary/plenary/notifier/mail"
 	"github.com/plenary/plenary/notifier/mail/smtptest"
 	"github.com/plenary/plenary/notifier/render"
@@ -98,8 +99,23 @@ func newRig(t *testing.T, d *db.DB, mutate ...func(*notifier.Config)) *rig {
 		m(&cfg)
 	}
 	r := &rig{t: t, d: d, clock: c, smtp: srv, js: js, cfg: cfg}
+	// Every invite the test made the notifier send is read by ical.js, in the order the
+	// mail server received them (a SEQUENCE that goes back for a UID fails the test).
+	t.Cleanup(func() { r.checkInvites() })
 	r.start()
 	return r
+}
+
+// checkInvites has ical.js read the calendar part of every email received so far.
+func (r *rig) checkInvites() {
+	r.t.Helper()
+	var cals [][]byte
+	for _, e := range r.emails() {
+		if len(e.Calendar) > 0 {
+			cals = append(cals, e.Calendar)
+		}
+	}
+	icaljstest.Check(r.t, cals...)
 }
 
 // start runs a fresh notifier (consumer) on the rig's database and stream.

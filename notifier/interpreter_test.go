@@ -3,6 +3,7 @@ package notifier_test
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/plenary/plenary/contracts/openapitest"
 	"github.com/plenary/plenary/notifier"
 	"github.com/plenary/plenary/notifier/ics"
+	"github.com/plenary/plenary/notifier/ics/icaljstest"
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/dbtest"
 	"github.com/plenary/plenary/services/platform/httpx"
@@ -141,8 +143,10 @@ func TestRemindersListAndCalendarFeed(t *testing.T) {
 		if err != nil || res.StatusCode != http.StatusOK {
 			t.Fatalf("feed: %v %v", err, res)
 		}
-		cal, err := ical.NewDecoder(res.Body).Decode()
+		body, _ := io.ReadAll(res.Body)
 		res.Body.Close()
+		icaljstest.Check(t, body)
+		cal, err := ical.NewDecoder(bytes.NewReader(body)).Decode()
 		if err != nil {
 			t.Fatalf("feed does not parse: %v", err)
 		}

@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	ical "github.com/emersion/go-ical"
+
+	"github.com/plenary/plenary/notifier/ics/icaljstest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -394,5 +396,60 @@ func TestInvalidInput(t *testing.T) {
 	}
 	if _, err := Request(sampleEvent(), time.Time{}); err == nil {
 		t.Error("zero DTSTAMP accepted")
+	}
+}
+
+// TestGoldenObjectsReadByICALJS has Mozilla's ical.js read the golden objects: the same
+// UID, SEQUENCE, times, attendee and text as this package meant to write.
+func TestGoldenObjectsReadByICALJS(t *testing.T) {
+	var objs [][]byte
+	for _, name := range []string{"request.ics", "cancel.ics", "feed.ics", "request-ar.ics"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		objs = append(objs, b)
+	}
+	reports := icaljstest.Parse(t, objs...)
+	for i, r := range reports {
+		if !r.OK {
+			t.Fatalf("object %d: ical.js: %s", i, r.Error)
+		}
+	}
+	ev := sampleEvent()
+	uid := UID(ev.SessionID, ev.RecipientID)
+	req := reports[0]
+	if req.Method != "REQUEST" || len(req.Events) != 1 {
+		t.Fatalf("request: METHOD %s, %d events", req.Method, len(req.Events))
+	}
+	e := req.Events[0]
+	if e.UID != uid || e.Sequence == nil || *e.Sequence != 3 {
+		t.Errorf("request: UID %s SEQUENCE %v, want %s 3", e.UID, e.Sequence, uid)
+	}
+	// 16:30-18:30 in Paris on 6 December 2025 (UTC+1) is 15:30-17:30 UTC.
+	if e.DTStart.UTC != "2025-12-06T15:30:00.000Z" || e.DTEnd.UTC != "2025-12-06T17:30:00.000Z" || e.DTStart.Zone != "UTC" {
+		t.Errorf("request: DTSTART %+v DTEND %+v", e.DTStart, e.DTEnd)
+	}
+	if e.Description == nil || e.Description.Value != "Booth: FR\nTeam: Anne Martin, Karim Haddad\nJoin: see link" {
+		t.Errorf("request: DESCRIPTION %+v (CRLF inside a value must read as one line break)", e.Description)
+	}
+	if e.URL != "https://meet.example.org/j/123?pwd=a,b" || e.URLType != "uri" {
+		t.Errorf("request: URL %q (%s)", e.URL, e.URLType)
+	}
+	if len(e.Attendees) != 1 || e.Attendees[0].Value != "mailto:anne@example.org" || e.Attendees[0].CN != "Anne Martin" ||
+		e.Attendees[0].PartStat != "NEEDS-ACTION" || e.Attendees[0].RSVP != "TRUE" {
+		t.Errorf("request: ATTENDEE %+v", e.Attendees)
+	}
+	if e.Organizer == nil || e.Organizer.Value != "mailto:secretariat@plenary.example" {
+		t.Errorf("request: ORGANIZER %+v", e.Organizer)
+	}
+	if c := reports[1]; c.Method != "CANCEL" || len(c.Events) != 1 || c.Events[0].Status != "CANCELLED" || c.Events[0].UID != uid {
+		t.Errorf("cancel: %+v", c)
+	}
+	if f := reports[2]; f.Method != "PUBLISH" || len(f.Events) != 2 || f.Calendar.RefreshInterval != "PT3600S" {
+		t.Errorf("feed: METHOD %s, %d events, REFRESH-INTERVAL %q", f.Method, len(f.Events), f.Calendar.RefreshInterval)
+	}
+	for _, o := range objs { // independent objects: no SEQUENCE order between them
+		icaljstest.Check(t, o)
 	}
 }

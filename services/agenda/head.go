@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -21,14 +22,90 @@ type AgendaHead struct {
 	Revision int64
 }
 
-// AgendaHead reads a meeting's public flag and agenda revision in one indexed read.
-// Concurrent readers of one meeting share reads (see headReads): under load the public
-// agenda costs a fraction of a read per request, and never an answer older than the
-// request.
+// AgendaHead is a meeting's public flag and agenda revision: from memory while no agenda
+// write of this process has happened since it was read and it is younger than the
+// service's head freshness (see keptHeads), else from one indexed read that concurrent
+// readers of one meeting share (see headReads). So a public agenda or its 304 costs no
+// database work at all under load, a write made through this process is seen by the next
+// request, and one made through another process (another API replica) by the next
+// request once its event has arrived (ForgetHeads) or the freshness has run out.
 func (s *Service) AgendaHead(ctx context.Context, meetingID string) (AgendaHead, error) {
-	return s.cache.heads.read(ctx, meetingID, func(ctx context.Context, id string) (AgendaHead, error) {
+	if h, ok := s.cache.kept.get(meetingID, s.headFreshness); ok {
+		return h, nil
+	}
+	// Both taken before the read starts: the read sees every write that ended before
+	// them, and a later write changes the generation, which retires what this read keeps.
+	gen, began := agendaWrites.Load(), time.Now()
+	h, err := s.cache.heads.read(ctx, meetingID, func(ctx context.Context, id string) (AgendaHead, error) {
 		return s.cache.heads.fetch(ctx, s.db, id)
 	})
+	if err == nil && s.headFreshness > 0 {
+		s.cache.kept.put(meetingID, h, gen, began)
+	}
+	return h, err
+}
+
+// agendaWrites counts the agenda writes of this process, by every Service over any
+// database (tests run several over one). A write raises it after its transaction ends,
+// committed or not (a commit whose answer was lost may still have happened), and before
+// its caller hears of it.
+var agendaWrites atomic.Uint64
+
+// agendaWritten retires every head kept in memory.
+func agendaWritten() { agendaWrites.Add(1) }
+
+// ForgetHeads retires every meeting head kept in memory, for a change this process did not
+// make: main calls it for each meeting, session and agenda event that reaches this
+// process from the stream, so another replica's write is seen as soon as its event is.
+func (s *Service) ForgetHeads() { agendaWritten() }
+
+// DefaultHeadFreshness bounds how long a head read is served from memory without a new
+// read: the longest another process's change can stay unseen here when its event does
+// not arrive (NATS down, the relay behind).
+const DefaultHeadFreshness = time.Second
+
+// WithHeadFreshness sets how long a meeting's head may be served from memory (0: read it
+// for every request).
+func WithHeadFreshness(d time.Duration) Option { return func(s *Service) { s.headFreshness = d } }
+
+// keptHeads are meeting heads read earlier, each with the write generation at which its
+// read began. A head is served only while that generation is current and it is younger
+// than the freshness: lock-free, so a 304 costs a map lookup.
+type keptHeads struct {
+	m sync.Map // meeting id -> *keptHead
+	n atomic.Int64
+}
+
+type keptHead struct {
+	head  AgendaHead
+	gen   uint64
+	began time.Time
+}
+
+// maxKeptHeads bounds the heads kept (one per meeting read; only existing meetings are
+// kept, so only the meetings there are can fill it).
+const maxKeptHeads = 16384
+
+func (k *keptHeads) get(id string, freshness time.Duration) (AgendaHead, bool) {
+	v, ok := k.m.Load(id)
+	if !ok {
+		return AgendaHead{}, false
+	}
+	e := v.(*keptHead)
+	if e.gen != agendaWrites.Load() || time.Since(e.began) >= freshness {
+		return AgendaHead{}, false
+	}
+	return e.head, true
+}
+
+func (k *keptHeads) put(id string, h AgendaHead, gen uint64, began time.Time) {
+	if gen != agendaWrites.Load() {
+		return // a write happened during the read: keep nothing
+	}
+	if _, loaded := k.m.Swap(id, &keptHead{head: h, gen: gen, began: began}); !loaded && k.n.Add(1) > maxKeptHeads {
+		k.m.Clear()
+		k.n.Store(0)
+	}
 }
 
 const headQuery = `SELECT public, agenda_revision FROM meetings WHERE id = $1`
@@ -72,8 +149,8 @@ func (g *headReads) stmt(ctx context.Context, d *db.DB) *sql.Stmt {
 // the request arrived and may predate a write the request must see. It joins the next
 // read instead, which starts as soon as the one in flight ends and serves every request
 // that arrived meanwhile. So at most two reads per meeting are ever outstanding, however
-// many requests wait, and each answer is at least as new as its request (on every
-// replica: nothing is kept between reads, so no invalidation is needed).
+// many requests wait, and each answer is at least as new as its request. (What is kept
+// after a read is keptHeads' business.)
 type headReads struct {
 	mu       sync.Mutex
 	meetings map[string]*headQueue

@@ -6,6 +6,13 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/services/platform/db"
+	"github.com/plenary/plenary/services/platform/dbtest"
+	"github.com/plenary/plenary/services/platform/natsx/natstest"
 )
 
 // fakeHeads is a meeting whose revision a test raises, read through a fetch the test can
@@ -129,5 +136,127 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("timed out waiting")
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestKeptHeadsAndOtherProcesses: a write made elsewhere (another replica: here an UPDATE
+// this process's services do not see) stays unseen while the kept head is fresh, is seen
+// at once after ForgetHeads (its event arriving), and always with no freshness; a write
+// through any Service of this process is seen by the next read.
+func TestKeptHeadsAndOtherProcesses(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := NewService(d, WithHeadFreshness(time.Hour))
+		tz := "America/Bogota"
+		m, err := s.CreateMeeting(ctx, MeetingInput{Title: contracts.Text{"es": "Consulta regional"}, VenueTZ: &tz, Public: ptrTo(true)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		head := func(s *Service) AgendaHead {
+			t.Helper()
+			h, err := s.AgendaHead(ctx, m.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return h
+		}
+		h0 := head(s)
+		elsewhere := func() {
+			t.Helper()
+			if _, err := d.ExecContext(ctx, `UPDATE meetings SET agenda_revision = agenda_revision + 1, public = NOT public WHERE id = $1`, m.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		elsewhere()
+		if h := head(s); h != h0 {
+			t.Fatalf("kept head %+v changed without a write of this process or its event (was %+v): nothing is kept", h, h0)
+		}
+		s.ForgetHeads()
+		h1 := head(s)
+		if h1.Revision != h0.Revision+1 || h1.Public {
+			t.Fatalf("after ForgetHeads: %+v, want revision %d, not public", h1, h0.Revision+1)
+		}
+
+		uncached := NewService(d, WithHeadFreshness(0))
+		elsewhere()
+		if h := head(uncached); h.Revision != h1.Revision+1 || !h.Public {
+			t.Fatalf("without freshness: %+v, want revision %d, public", h, h1.Revision+1)
+		}
+
+		// A second Service of this process writes: the first sees it on its next read.
+		other := NewService(d)
+		if _, err := other.TouchAgenda(ctx, m.ID); err != nil {
+			t.Fatal(err)
+		}
+		if h := head(s); h.Revision != h1.Revision+2 {
+			t.Fatalf("after another Service's write: revision %d, want %d", h.Revision, h1.Revision+2)
+		}
+	})
+}
+
+// TestKeptHeadsIgnoreReadsOverlappingAWrite: a read that began before a write ended keeps
+// nothing (it may have read the state before the write).
+func TestKeptHeadsIgnoreReadsOverlappingAWrite(t *testing.T) {
+	var k keptHeads
+	gen := agendaWrites.Load()
+	agendaWritten() // a write ends while the read is in flight
+	k.put("m", AgendaHead{Public: true, Revision: 3}, gen, time.Now())
+	if _, ok := k.get("m", time.Hour); ok {
+		t.Fatal("a head read across a write was kept")
+	}
+	gen = agendaWrites.Load()
+	k.put("m", AgendaHead{Public: true, Revision: 4}, gen, time.Now())
+	if h, ok := k.get("m", time.Hour); !ok || h.Revision != 4 {
+		t.Fatalf("head read without a write: %+v %v, want revision 4 kept", h, ok)
+	}
+	agendaWritten()
+	if _, ok := k.get("m", time.Hour); ok {
+		t.Fatal("a head kept across a later write was served")
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }
+
+// TestHeadsForgottenOnAnotherReplicasEvent: a session event published on NATS (as another
+// replica's relay publishes it) makes this process read the head again.
+func TestHeadsForgottenOnAnotherReplicasEvent(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s := NewService(d, WithHeadFreshness(time.Hour))
+	tz := "Asia/Manila"
+	m, err := s.CreateMeeting(ctx, MeetingInput{Title: contracts.Text{"en": "Asia/Pacific briefing"}, VenueTZ: &tz, Public: ptrTo(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := natstest.Start(t)
+	nc, err := nats.Connect(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	done := make(chan error, 1)
+	go func() { done <- s.ForgetHeadsOnEvents(ctx, nc) }()
+
+	h0, err := s.AgendaHead(ctx, m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another replica's write: this process's services do not see it.
+	if _, err := d.ExecContext(ctx, `UPDATE meetings SET agenda_revision = agenda_revision + 1 WHERE id = $1`, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	// ... and its event, published until the subscription (started concurrently) hears it.
+	waitFor(t, func() bool {
+		if err := nc.Publish(contracts.Subject(contracts.SessionRescheduled), []byte(`{}`)); err != nil {
+			t.Fatal(err)
+		}
+		_ = nc.Flush()
+		h, err := s.AgendaHead(ctx, m.ID)
+		return err == nil && h.Revision == h0.Revision+1
+	})
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }

@@ -19,6 +19,8 @@ type Service struct {
 	// committed is called after each committed write, to wake the outbox relay.
 	committed func()
 	cache     *agendaCache
+	// headFreshness bounds how long a meeting's head is served from memory.
+	headFreshness time.Duration
 	// interpretation, when set, gives the agenda the interpretation checker's verdict.
 	interpretation InterpretationStatusFunc
 }
@@ -34,7 +36,8 @@ func WithCommitHook(f func()) Option { return func(s *Service) { s.committed = f
 
 // NewService returns the agenda service over d.
 func NewService(d *db.DB, opts ...Option) *Service {
-	s := &Service{db: d, store: &store{db: d}, now: time.Now, committed: func() {}, cache: newAgendaCache(512)}
+	s := &Service{db: d, store: &store{db: d}, now: time.Now, committed: func() {}, cache: newAgendaCache(512),
+		headFreshness: DefaultHeadFreshness}
 	for _, o := range opts {
 		o(s)
 	}
@@ -46,8 +49,11 @@ func newID() string { return uuid.Must(uuid.NewV7()).String() }
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
 // tx runs fn in a transaction and signals the relay after a commit.
+// Every write retires the meeting heads kept in memory, before its caller hears of it.
 func (s *Service) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	if err := s.db.Tx(ctx, fn); err != nil {
+	err := s.db.Tx(ctx, fn)
+	agendaWritten()
+	if err != nil {
 		return err
 	}
 	s.committed()

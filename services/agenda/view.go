@@ -154,7 +154,9 @@ func (s *Service) SetInterpretationStatus(f InterpretationStatusFunc) { s.interp
 // TouchAgenda raises a meeting's agenda revision after a change the agenda shows that is
 // not the agenda's own (the interpretation verdict), and returns the new revision.
 func (s *Service) TouchAgenda(ctx context.Context, meetingID string) (int64, error) {
-	if err := s.store.bumpAgenda(ctx, s.db, meetingID, s.clock()); err != nil {
+	err := s.store.bumpAgenda(ctx, s.db, meetingID, s.clock())
+	agendaWritten()
+	if err != nil {
 		return 0, err
 	}
 	return s.store.agendaRevision(ctx, meetingID)
@@ -170,6 +172,7 @@ func (s *Service) AgendaRevision(ctx context.Context, meetingID string) (int64, 
 type agendaCache struct {
 	lru   *lru.Cache[string, []byte]
 	heads *headReads
+	kept  keptHeads
 	// readers are parsed (tz, lang) pairs: a reader's zone and language tag are parsed once.
 	readers sync.Map
 	nreader atomic.Int64

@@ -168,6 +168,14 @@ func newApp(c config, d *db.DB, js jetstream.JetStream, log *slog.Logger, links 
 	}
 	h := api.NewServer(deps)
 	a := &app{log: log, db: d, relay: relay, agenda: ag, interp: ip, handler: h, reg: reg}
+	// The public agenda is served from the meeting heads this process keeps; another
+	// replica's write retires them when its event goes by (every replica hears it).
+	a.background = append(a.background, func(ctx context.Context) error {
+		if err := ag.ForgetHeadsOnEvents(ctx, js.Conn()); err != nil {
+			log.Warn("agenda heads will follow other replicas' writes within their freshness only", "error", err.Error())
+		}
+		return nil
+	})
 	// Interpretation re-checks staffing after session changes from their events (a durable
 	// consumer), so a crash between a session's commit and its re-check loses nothing.
 	a.background = append(a.background, func(ctx context.Context) error {

@@ -14,7 +14,6 @@ package interpretation
 
 import (
 	"fmt"
-	"net/mail"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,6 +23,7 @@ import (
 
 	"github.com/plenary/plenary/scheduler/interp"
 	"github.com/plenary/plenary/scheduler/zone"
+	"github.com/plenary/plenary/services/platform/contact"
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/problem"
 )
@@ -58,7 +58,6 @@ func Active(state string) bool { return slices.Contains(activeStates, state) }
 // Limits on one interpreter's profile.
 const (
 	maxNameLen     = 200
-	maxEmailLen    = 254
 	maxLanguages   = 12
 	maxUnavailable = 200
 	maxPrefs       = 100
@@ -156,15 +155,25 @@ func (in InterpreterInput) apply(it *Interpreter, creating bool) error {
 		errs = append(errs, problem.FieldError{Field: field, Code: code, Message: msg})
 	}
 	if in.Name != nil {
-		it.Name = strings.TrimSpace(*in.Name)
-		if len([]rune(it.Name)) > maxNameLen {
+		// Line breaks and invisible characters would reach the From/To display names and
+		// the pages: the shared rule normalises them (contact.Name).
+		name, clean := contact.Name(*in.Name)
+		it.Name = name
+		switch {
+		case !clean:
+			add("name", "invalid_name", "a name without control characters")
+		case len([]rune(it.Name)) > maxNameLen:
 			add("name", "too_long", fmt.Sprintf("at most %d characters", maxNameLen))
 		}
 	}
 	if in.Email != nil {
-		it.Email = strings.TrimSpace(*in.Email)
-		if a, err := mail.ParseAddress(it.Email); err != nil || a.Address != it.Email || len(it.Email) > maxEmailLen {
-			add("email", "invalid_email", "an email address such as name@example.org")
+		// The registrants' rule (contact.Email): an address with a bidi control or an
+		// invisible character reads like another and must never reach To:.
+		e, ok := contact.Email(*in.Email)
+		it.Email = e
+		if !ok {
+			it.Email = strings.TrimSpace(*in.Email)
+			add("email", "invalid_email", "an email address such as name@example.org, without a display name")
 		}
 	} else if creating {
 		add("email", "required", "an interpreter needs an email address for offers")

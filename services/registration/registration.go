@@ -7,18 +7,17 @@ package registration
 
 import (
 	"errors"
-	"net/mail"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/language"
 
 	"github.com/plenary/plenary/contracts"
 	"github.com/plenary/plenary/scheduler/zone"
+	"github.com/plenary/plenary/services/platform/contact"
 	"github.com/plenary/plenary/services/platform/problem"
 )
 
@@ -28,7 +27,6 @@ const Source = "registration"
 // Limits on input.
 const (
 	maxNameLen   = 200
-	maxEmailLen  = 254
 	maxSessions  = 500
 	maxLocaleLen = 35
 )
@@ -73,14 +71,14 @@ func (in Input) apply(r *Registration, meetingSessions []string, creating bool) 
 		errs = append(errs, problem.FieldError{Field: field, Code: code, Message: msg})
 	}
 	if in.Name != nil || creating {
-		name := ""
+		name, clean := "", true
 		if in.Name != nil {
-			name = strings.Join(strings.Fields(*in.Name), " ")
+			name, clean = contact.Name(*in.Name)
 		}
 		switch {
 		case name == "":
 			add("name", "required", "the registrant's name")
-		case utf8.RuneCountInString(name) > maxNameLen || strings.ContainsFunc(name, unicode.IsControl):
+		case utf8.RuneCountInString(name) > maxNameLen || !clean:
 			add("name", "invalid_name", "at most 200 characters, without control characters")
 		default:
 			r.Name = name
@@ -164,27 +162,11 @@ func (in Input) apply(r *Registration, meetingSessions []string, creating bool) 
 
 func fieldIndex(field string, i int) string { return field + "/" + strconv.Itoa(i) }
 
-// ValidEmail checks an address with net/mail and returns it lower-cased. Display names
-// ("Ana <ana@example.org>") are refused: the field holds an address only.
+// ValidEmail checks an address by the shared rule (contact.Email: no display name, no
+// invisible or bidi characters) and returns it lower-cased.
 func ValidEmail(s string) (string, bool) {
-	// An address that reads the same as another (bidi controls, zero-width or other
-	// invisible characters) is refused: it must never reach a To: header.
-	s = strings.TrimSpace(s)
-	if s == "" || len(s) > maxEmailLen || strings.ContainsAny(s, "<>\" ,;") || strings.ContainsFunc(s, Invisible) {
-		return "", false
-	}
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Address != s || a.Name != "" || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") {
-		return "", false
-	}
-	return strings.ToLower(s), true
-}
-
-// Invisible reports the characters a reader does not see: controls, format characters
-// (bidi controls, zero-width joiners, soft hyphen), line and paragraph separators.
-func Invisible(r rune) bool {
-	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Zl, r) || unicode.Is(unicode.Zp, r) ||
-		r == '\u115f' || r == '\u1160' || r == '\u3164' || r == '\uffa0'
+	e, ok := contact.Email(s)
+	return strings.ToLower(e), ok
 }
 
 // ValidLocale parses a BCP 47 tag and returns its canonical form.

@@ -41,18 +41,47 @@ func registrantLanguage(c *gin.Context, r registration.Registration, m agenda.Me
 	return i18n.Choose(c.Query("lang"), r.Locale, m.DefaultLang)
 }
 
+// registrantPage is the handler of a page of /r/{id}: it verifies the manage link and
+// reads the registration and its meeting, then runs page with them and the registrant's
+// language. A link that does not open is a page in the reader's language.
+func (h *Handlers) registrantPage(page func(c *gin.Context, r registration.Registration, m agenda.Meeting, lang language.Tag)) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		r, m, err := h.registrant(c)
+		if err != nil {
+			h.fail(c, readerLanguage(c, ""), err)
+			return
+		}
+		page(c, r, m, registrantLanguage(c, r, m))
+	}
+}
+
 // registrant verifies the manage link of /r/{id} and reads the registration and meeting.
 func (h *Handlers) registrant(c *gin.Context) (registration.Registration, agenda.Meeting, error) {
 	id := c.Param("id")
 	if _, err := h.verify(c.Query("token"), signed.Registration, id); err != nil {
 		return registration.Registration{}, agenda.Meeting{}, err
 	}
+	return h.registrationOf(c, id)
+}
+
+// registrationOf reads a registration whose link was verified, and its meeting.
+func (h *Handlers) registrationOf(c *gin.Context, id string) (registration.Registration, agenda.Meeting, error) {
 	r, err := h.d.Registrations.Get(c, id)
 	if err != nil {
 		return r, agenda.Meeting{}, err
 	}
 	m, err := h.d.Agenda.Meeting(c, r.MeetingID)
 	return r, m, err
+}
+
+// manageURL is a link of the registrant's pages, /r/{id}{sub}, carrying the manage
+// link's token (first, as the emails write it) and then the other query pairs.
+func manageURL(id, token, sub string, query ...string) string {
+	u := "/r/" + url.PathEscape(id) + sub + "?token=" + url.QueryEscape(token)
+	for i := 0; i+1 < len(query); i += 2 {
+		u += "&" + query[i] + "=" + url.QueryEscape(query[i+1])
+	}
+	return u
 }
 
 func (h *Handlers) manageFrame(c *gin.Context, r registration.Registration, m agenda.Meeting, notice string, errs map[string]string) (frame, error) {
@@ -67,15 +96,14 @@ func (h *Handlers) manageFrame(c *gin.Context, r registration.Registration, m ag
 		venue = time.UTC
 	}
 	token := c.Query("token")
-	q := "?token=" + url.QueryEscape(token)
 	mv := manageView{Notice: notice, Unsubscribed: r.Unsubscribed, Name: r.Name, Email: r.Email, Meeting: localized(v.Meeting.Title, lang),
 		All: len(r.Sessions) == 0, Consent: r.ConsentReminders, Languages: languageOptions(lang, r.Locale), Zones: h.zoneOptions(r.TZ),
-		Errors: errs, Action: "/r/" + url.PathEscape(r.ID) + q, Unregister: "/r/" + url.PathEscape(r.ID) + "/unregister" + q,
+		Errors: errs, Action: manageURL(r.ID, token, ""), Unregister: manageURL(r.ID, token, "/unregister"),
 		Feed: h.d.Links.Calendar(signed.CalendarRegistration+r.ID, h.d.Now()), ShownIn: tr{lang}.S("page.shown_in", z.Name)}
 	for _, x := range sessionRows(v, z.Location, venue, lang, r.Locale) {
 		x.Checked = mv.All || slices.Contains(r.Sessions, x.ID)
 		if x.Checked && !x.Cancelled {
-			x.ICS = "/r/" + url.PathEscape(r.ID) + "/ics/" + url.PathEscape(x.ID) + q
+			x.ICS = manageURL(r.ID, token, "/ics/"+url.PathEscape(x.ID))
 			details := mv.Meeting.Text
 			x.Google = googleLink(x.Title.Text, x.Start, x.End, details)
 			x.Outlook = outlookLink(x.Title.Text, x.Start, x.End, details)
@@ -83,59 +111,44 @@ func (h *Handlers) manageFrame(c *gin.Context, r registration.Registration, m ag
 		mv.Sessions = append(mv.Sessions, x)
 	}
 	f := h.newFrame(lang, tr{lang}.S("page.manage_title"), func(code string) string {
-		return "/r/" + url.PathEscape(r.ID) + "?token=" + url.QueryEscape(token) + "&lang=" + code
+		return manageURL(r.ID, token, "", "lang", code)
 	})
 	f.Content = mv
 	return f, nil
 }
 
 // managePage is GET /r/{id}?token=: the registrant's registration, to change or cancel.
-func (h *Handlers) managePage(c *gin.Context) {
-	r, m, err := h.registrant(c)
-	if err != nil {
-		h.fail(c, readerLanguage(c, ""), err)
-		return
-	}
+func (h *Handlers) managePage(c *gin.Context, r registration.Registration, m agenda.Meeting, lang language.Tag) {
 	notice := ""
 	if c.Query("saved") == "1" {
-		notice = tr{registrantLanguage(c, r, m)}.S("page.saved")
+		notice = tr{lang}.S("page.saved")
 	}
-	f, err := h.manageFrame(c, r, m, notice, nil)
-	if err != nil {
-		h.fail(c, registrantLanguage(c, r, m), err)
-		return
-	}
-	h.render(c, http.StatusOK, "manage.html", f, true)
+	h.showManage(c, r, m, lang, notice)
 }
 
 // confirm is GET /r/{id}/confirm?token=, the double opt-in link of the first email:
 // opening it makes the registration active (the reminders start from then).
-func (h *Handlers) confirm(c *gin.Context) {
-	r, m, err := h.registrant(c)
+func (h *Handlers) confirm(c *gin.Context, r registration.Registration, m agenda.Meeting, lang language.Tag) {
+	r, _, err := h.d.Registrations.Confirm(c, r.ID)
 	if err != nil {
-		h.fail(c, readerLanguage(c, ""), err)
+		h.fail(c, lang, err)
 		return
 	}
-	if r, _, err = h.d.Registrations.Confirm(c, r.ID); err != nil {
-		h.fail(c, registrantLanguage(c, r, m), err)
-		return
-	}
-	f, err := h.manageFrame(c, r, m, tr{registrantLanguage(c, r, m)}.S("page.confirmed"), nil)
+	h.showManage(c, r, m, lang, tr{lang}.S("page.confirmed"))
+}
+
+// showManage answers the manage page with a notice above it.
+func (h *Handlers) showManage(c *gin.Context, r registration.Registration, m agenda.Meeting, lang language.Tag, notice string) {
+	f, err := h.manageFrame(c, r, m, notice, nil)
 	if err != nil {
-		h.fail(c, registrantLanguage(c, r, m), err)
+		h.fail(c, lang, err)
 		return
 	}
 	h.render(c, http.StatusOK, "manage.html", f, true)
 }
 
 // update is POST /r/{id}?token=, the manage page's form.
-func (h *Handlers) update(c *gin.Context) {
-	r, m, err := h.registrant(c)
-	if err != nil {
-		h.fail(c, readerLanguage(c, ""), err)
-		return
-	}
-	lang := registrantLanguage(c, r, m)
+func (h *Handlers) update(c *gin.Context, r registration.Registration, m agenda.Meeting, lang language.Tag) {
 	t := tr{lang}
 	locale, tz := c.PostForm("locale"), c.PostForm("tz")
 	consent := c.PostForm("consent") == "yes"
@@ -154,9 +167,9 @@ func (h *Handlers) update(c *gin.Context) {
 		in.Unsubscribed = &no
 	}
 	if len(errs) == 0 {
-		_, err = h.d.Registrations.Update(c, r.ID, -1, in)
+		_, err := h.d.Registrations.Update(c, r.ID, -1, in)
 		if err == nil {
-			c.Redirect(http.StatusSeeOther, "/r/"+url.PathEscape(r.ID)+"?token="+url.QueryEscape(c.Query("token"))+"&saved=1")
+			c.Redirect(http.StatusSeeOther, manageURL(r.ID, c.Query("token"), "", "saved", "1"))
 			return
 		}
 		if problem.From(err).Code != "validation_failed" {
@@ -185,13 +198,7 @@ func (h *Handlers) update(c *gin.Context) {
 }
 
 // unregister is POST /r/{id}/unregister?token=: the registration is deleted.
-func (h *Handlers) unregister(c *gin.Context) {
-	r, m, err := h.registrant(c)
-	if err != nil {
-		h.fail(c, readerLanguage(c, ""), err)
-		return
-	}
-	lang := registrantLanguage(c, r, m)
+func (h *Handlers) unregister(c *gin.Context, r registration.Registration, m agenda.Meeting, lang language.Tag) {
 	if err := h.d.Registrations.Delete(c, r.ID, -1); err != nil {
 		h.fail(c, lang, err)
 		return
@@ -209,13 +216,7 @@ func (h *Handlers) unregister(c *gin.Context) {
 
 // sessionICS is GET /r/{id}/ics/{session}?token=: one session of the registration as an
 // .ics file to open in any calendar.
-func (h *Handlers) sessionICS(c *gin.Context) {
-	r, m, err := h.registrant(c)
-	if err != nil {
-		h.fail(c, readerLanguage(c, ""), err)
-		return
-	}
-	lang := registrantLanguage(c, r, m)
+func (h *Handlers) sessionICS(c *gin.Context, r registration.Registration, m agenda.Meeting, lang language.Tag) {
 	x, err := h.d.Agenda.Session(c, c.Param("session"))
 	if err == nil && (x.MeetingID != r.MeetingID || (len(r.Sessions) > 0 && !slices.Contains(r.Sessions, x.ID))) {
 		err = problem.NotFound("session", c.Param("session"))
@@ -253,12 +254,7 @@ func (h *Handlers) unsubscribed(c *gin.Context) (registration.Registration, agen
 	if err != nil {
 		return registration.Registration{}, agenda.Meeting{}, err
 	}
-	r, err := h.d.Registrations.Get(c, id)
-	if err != nil {
-		return r, agenda.Meeting{}, err
-	}
-	m, err := h.d.Agenda.Meeting(c, r.MeetingID)
-	return r, m, err
+	return h.registrationOf(c, id)
 }
 
 // unsubscribePage is GET /u/{token}: it names the meeting and asks to confirm in one

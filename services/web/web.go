@@ -97,11 +97,11 @@ var funcs = template.FuncMap{
 func (h *Handlers) Register(r gin.IRoutes) {
 	r.GET("/m/:id", h.publicPage)
 	r.POST("/m/:id/register", h.register)
-	r.GET("/r/:id", h.managePage)
-	r.POST("/r/:id", h.update)
-	r.GET("/r/:id/confirm", h.confirm)
-	r.POST("/r/:id/unregister", h.unregister)
-	r.GET("/r/:id/ics/:session", h.sessionICS)
+	r.GET("/r/:id", h.registrantPage(h.managePage))
+	r.POST("/r/:id", h.registrantPage(h.update))
+	r.GET("/r/:id/confirm", h.registrantPage(h.confirm))
+	r.POST("/r/:id/unregister", h.registrantPage(h.unregister))
+	r.GET("/r/:id/ics/:session", h.registrantPage(h.sessionICS))
 	r.GET("/u/:token", h.unsubscribePage)
 	r.POST("/u/:token", h.unsubscribe)
 	r.GET("/static/:file", h.static)
@@ -284,7 +284,7 @@ func BrowserLinks() gin.HandlerFunc {
 		var to string
 		switch c.FullPath() {
 		case "/v1/registrations/:id":
-			to = "/r/" + url.PathEscape(c.Param("id")) + "?token=" + url.QueryEscape(c.Query("token"))
+			to = manageURL(c.Param("id"), c.Query("token"), "")
 		case "/v1/unsubscribe/:token":
 			to = "/u/" + url.PathEscape(c.Param("token"))
 		default:

@@ -159,6 +159,47 @@ func (h *Handlers) Register(rg gin.IRoutes) {
 	rg.DELETE("/sessions/:id/items/:item", h.deleteItem)
 }
 
+// meeting answers a meeting read or written (err is the service's), its version as ETag.
+func meeting(c *gin.Context, status int, m Meeting, err error) {
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.Versioned(c, status, m.Version, meetingJSON(m))
+}
+
+// session answers a session read or written (err is the service's), in the zone of its
+// meeting's venue and with the fit of the meeting's regions.
+func (h *Handlers) session(c *gin.Context, status int, x Session, err error) {
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	venue, ok := h.meetingOf(c, x.MeetingID)
+	if !ok {
+		return
+	}
+	httpx.Versioned(c, status, x.Version, sessionJSON(x, venue))
+}
+
+// item answers an agenda item read or written (err is the service's).
+func item(c *gin.Context, status int, it Item, err error) {
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.Versioned(c, status, it.Version, itemJSON(it))
+}
+
+// noContent answers a delete (err is the service's).
+func noContent(c *gin.Context, err error) {
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
 func (h *Handlers) createMeeting(c *gin.Context) {
 	var in MeetingInput
 	if err := httpx.Bind(c, &in); err != nil {
@@ -166,13 +207,10 @@ func (h *Handlers) createMeeting(c *gin.Context) {
 		return
 	}
 	m, err := h.svc.CreateMeeting(c, in)
-	if err != nil {
-		httpx.Fail(c, err)
-		return
+	if err == nil {
+		c.Header("Location", "/v1/meetings/"+m.ID)
 	}
-	c.Header("Location", "/v1/meetings/"+m.ID)
-	httpx.SetVersion(c, m.Version)
-	httpx.JSON(c, http.StatusCreated, meetingJSON(m))
+	meeting(c, http.StatusCreated, m, err)
 }
 
 func (h *Handlers) listMeetings(c *gin.Context) {
@@ -191,53 +229,26 @@ func (h *Handlers) listMeetings(c *gin.Context) {
 
 func (h *Handlers) getMeeting(c *gin.Context) {
 	m, err := h.svc.Meeting(c, c.Param("id"))
-	if err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	httpx.SetVersion(c, m.Version)
-	httpx.JSON(c, http.StatusOK, meetingJSON(m))
+	meeting(c, http.StatusOK, m, err)
 }
 
 func (h *Handlers) updateMeeting(c *gin.Context) {
-	v, err := httpx.IfMatch(c)
-	if err != nil {
-		httpx.Fail(c, err)
-		return
-	}
 	var in MeetingInput
-	if err := httpx.Bind(c, &in); err != nil {
-		httpx.Fail(c, err)
+	v, ok := httpx.BindUpdate(c, &in)
+	if !ok {
 		return
 	}
 	m, err := h.svc.UpdateMeeting(c, c.Param("id"), v, in)
-	if err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	httpx.SetVersion(c, m.Version)
-	httpx.JSON(c, http.StatusOK, meetingJSON(m))
-}
-
-// optionalIfMatch reads If-Match when given (deletes and cancellations accept it).
-func optionalIfMatch(c *gin.Context) (int64, error) {
-	if c.GetHeader("If-Match") == "" {
-		return -1, nil
-	}
-	return httpx.IfMatch(c)
+	meeting(c, http.StatusOK, m, err)
 }
 
 func (h *Handlers) deleteMeeting(c *gin.Context) {
-	v, err := optionalIfMatch(c)
+	v, err := httpx.IfMatchOrAny(c)
 	if err != nil {
 		httpx.Fail(c, err)
 		return
 	}
-	if err := h.svc.DeleteMeeting(c, c.Param("id"), v); err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
+	noContent(c, h.svc.DeleteMeeting(c, c.Param("id"), v))
 }
 
 // meetingOf reads a session's meeting: its venue and its regions shape the session's JSON.
@@ -257,17 +268,10 @@ func (h *Handlers) createSession(c *gin.Context) {
 		return
 	}
 	x, err := h.svc.CreateSession(c, c.Param("id"), in)
-	if err != nil {
-		httpx.Fail(c, err)
-		return
+	if err == nil {
+		c.Header("Location", "/v1/sessions/"+x.ID)
 	}
-	venue, ok := h.meetingOf(c, x.MeetingID)
-	if !ok {
-		return
-	}
-	c.Header("Location", "/v1/sessions/"+x.ID)
-	httpx.SetVersion(c, x.Version)
-	httpx.JSON(c, http.StatusCreated, sessionJSON(x, venue))
+	h.session(c, http.StatusCreated, x, err)
 }
 
 func (h *Handlers) listSessions(c *gin.Context) {
@@ -289,44 +293,21 @@ func (h *Handlers) listSessions(c *gin.Context) {
 
 func (h *Handlers) getSession(c *gin.Context) {
 	x, err := h.svc.Session(c, c.Param("id"))
-	if err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	venue, ok := h.meetingOf(c, x.MeetingID)
-	if !ok {
-		return
-	}
-	httpx.SetVersion(c, x.Version)
-	httpx.JSON(c, http.StatusOK, sessionJSON(x, venue))
+	h.session(c, http.StatusOK, x, err)
 }
 
 func (h *Handlers) updateSession(c *gin.Context) {
-	v, err := httpx.IfMatch(c)
-	if err != nil {
-		httpx.Fail(c, err)
-		return
-	}
 	var in SessionInput
-	if err := httpx.Bind(c, &in); err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	x, err := h.svc.UpdateSession(c, c.Param("id"), v, in)
-	if err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	venue, ok := h.meetingOf(c, x.MeetingID)
+	v, ok := httpx.BindUpdate(c, &in)
 	if !ok {
 		return
 	}
-	httpx.SetVersion(c, x.Version)
-	httpx.JSON(c, http.StatusOK, sessionJSON(x, venue))
+	x, err := h.svc.UpdateSession(c, c.Param("id"), v, in)
+	h.session(c, http.StatusOK, x, err)
 }
 
 func (h *Handlers) cancelSession(c *gin.Context) {
-	v, err := optionalIfMatch(c)
+	v, err := httpx.IfMatchOrAny(c)
 	if err != nil {
 		httpx.Fail(c, err)
 		return
@@ -341,16 +322,7 @@ func (h *Handlers) cancelSession(c *gin.Context) {
 		}
 	}
 	x, err := h.svc.CancelSession(c, c.Param("id"), v, strings.TrimSpace(in.Reason))
-	if err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	venue, ok := h.meetingOf(c, x.MeetingID)
-	if !ok {
-		return
-	}
-	httpx.SetVersion(c, x.Version)
-	httpx.JSON(c, http.StatusOK, sessionJSON(x, venue))
+	h.session(c, http.StatusOK, x, err)
 }
 
 func (h *Handlers) addItem(c *gin.Context) {
@@ -360,13 +332,10 @@ func (h *Handlers) addItem(c *gin.Context) {
 		return
 	}
 	it, err := h.svc.AddItem(c, c.Param("id"), in)
-	if err != nil {
-		httpx.Fail(c, err)
-		return
+	if err == nil {
+		c.Header("Location", "/v1/sessions/"+it.SessionID+"/items/"+it.ID)
 	}
-	c.Header("Location", "/v1/sessions/"+it.SessionID+"/items/"+it.ID)
-	httpx.SetVersion(c, it.Version)
-	httpx.JSON(c, http.StatusCreated, itemJSON(it))
+	item(c, http.StatusCreated, it, err)
 }
 
 func (h *Handlers) listItems(c *gin.Context) {
@@ -396,39 +365,26 @@ func (h *Handlers) itemOf(c *gin.Context) (Item, bool) {
 }
 
 func (h *Handlers) getItem(c *gin.Context) {
-	it, ok := h.itemOf(c)
-	if !ok {
-		return
+	if it, ok := h.itemOf(c); ok {
+		item(c, http.StatusOK, it, nil)
 	}
-	httpx.SetVersion(c, it.Version)
-	httpx.JSON(c, http.StatusOK, itemJSON(it))
 }
 
 func (h *Handlers) updateItem(c *gin.Context) {
-	v, err := httpx.IfMatch(c)
-	if err != nil {
-		httpx.Fail(c, err)
-		return
-	}
 	var in ItemInput
-	if err := httpx.Bind(c, &in); err != nil {
-		httpx.Fail(c, err)
+	v, ok := httpx.BindUpdate(c, &in)
+	if !ok {
 		return
 	}
 	if _, ok := h.itemOf(c); !ok {
 		return
 	}
 	it, err := h.svc.UpdateItem(c, c.Param("item"), v, in)
-	if err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	httpx.SetVersion(c, it.Version)
-	httpx.JSON(c, http.StatusOK, itemJSON(it))
+	item(c, http.StatusOK, it, err)
 }
 
 func (h *Handlers) deleteItem(c *gin.Context) {
-	v, err := optionalIfMatch(c)
+	v, err := httpx.IfMatchOrAny(c)
 	if err != nil {
 		httpx.Fail(c, err)
 		return
@@ -436,11 +392,7 @@ func (h *Handlers) deleteItem(c *gin.Context) {
 	if _, ok := h.itemOf(c); !ok {
 		return
 	}
-	if err := h.svc.DeleteItem(c, c.Param("item"), v); err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
+	noContent(c, h.svc.DeleteItem(c, c.Param("item"), v))
 }
 
 func (h *Handlers) agenda(c *gin.Context) {

@@ -164,34 +164,28 @@ func (h *Handlers) listInterpreters(c *gin.Context) {
 	httpx.JSON(c, http.StatusOK, httpx.PageOf(p, its, func(it Interpreter) string { return it.ID }, interpreterJSON))
 }
 
-func (h *Handlers) getInterpreter(c *gin.Context) {
-	it, err := h.svc.Interpreter(c, c.Param("id"))
+// interpreter answers an interpreter read or written (err is the service's).
+func interpreter(c *gin.Context, it Interpreter, err error) {
 	if err != nil {
 		httpx.Fail(c, err)
 		return
 	}
-	httpx.SetVersion(c, it.Version)
-	httpx.JSON(c, http.StatusOK, interpreterJSON(it))
+	httpx.Versioned(c, http.StatusOK, it.Version, interpreterJSON(it))
+}
+
+func (h *Handlers) getInterpreter(c *gin.Context) {
+	it, err := h.svc.Interpreter(c, c.Param("id"))
+	interpreter(c, it, err)
 }
 
 func (h *Handlers) updateInterpreter(c *gin.Context) {
-	v, err := httpx.IfMatch(c)
-	if err != nil {
-		httpx.Fail(c, err)
-		return
-	}
 	var in InterpreterInput
-	if err := httpx.Bind(c, &in); err != nil {
-		httpx.Fail(c, err)
+	v, ok := httpx.BindUpdate(c, &in)
+	if !ok {
 		return
 	}
 	it, err := h.svc.UpdateInterpreter(c, c.Param("id"), v, in)
-	if err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	httpx.SetVersion(c, it.Version)
-	httpx.JSON(c, http.StatusOK, interpreterJSON(it))
+	interpreter(c, it, err)
 }
 
 // planned answers a plan: 201 when it was stored, 200 for a dry run.
@@ -318,14 +312,9 @@ type AssignmentPatch struct {
 }
 
 func (h *Handlers) updateAssignment(c *gin.Context) {
-	v, err := httpx.IfMatch(c)
-	if err != nil {
-		httpx.Fail(c, err)
-		return
-	}
 	var in AssignmentPatch
-	if err := httpx.Bind(c, &in); err != nil {
-		httpx.Fail(c, err)
+	v, ok := httpx.BindUpdate(c, &in)
+	if !ok {
 		return
 	}
 	if in.State == StateExpired {

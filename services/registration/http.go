@@ -130,14 +130,9 @@ func (h *Handlers) update(c *gin.Context) {
 	if !h.authorized(c) {
 		return
 	}
-	v, err := httpx.IfMatch(c)
-	if err != nil {
-		httpx.Fail(c, err)
-		return
-	}
 	var in Input
-	if err := httpx.Bind(c, &in); err != nil {
-		httpx.Fail(c, err)
+	v, ok := httpx.BindUpdate(c, &in)
+	if !ok {
 		return
 	}
 	r, err := h.svc.Update(c, c.Param("id"), v, in)
@@ -145,21 +140,17 @@ func (h *Handlers) update(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	httpx.SetVersion(c, r.Version)
-	httpx.JSON(c, http.StatusOK, toJSON(r, nil))
+	httpx.Versioned(c, http.StatusOK, r.Version, toJSON(r, nil))
 }
 
 func (h *Handlers) delete(c *gin.Context) {
 	if !h.authorized(c) {
 		return
 	}
-	v := int64(-1)
-	if c.GetHeader("If-Match") != "" {
-		var err error
-		if v, err = httpx.IfMatch(c); err != nil {
-			httpx.Fail(c, err)
-			return
-		}
+	v, err := httpx.IfMatchOrAny(c)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
 	}
 	if err := h.svc.Delete(c, c.Param("id"), v); err != nil {
 		httpx.Fail(c, err)

@@ -361,6 +361,35 @@ func IfMatch(c *gin.Context) (int64, error) {
 	return v, nil
 }
 
+// IfMatchOrAny returns the version named by If-Match, or -1 (any version) without one:
+// deletes and cancellations accept it and do not require it.
+func IfMatchOrAny(c *gin.Context) (int64, error) {
+	if c.GetHeader("If-Match") == "" {
+		return -1, nil
+	}
+	return IfMatch(c)
+}
+
+// BindUpdate reads an update: its If-Match version (required) and its JSON body into
+// in. When it answers false it has answered the request with the problem.
+func BindUpdate(c *gin.Context, in any) (int64, bool) {
+	v, err := IfMatch(c)
+	if err == nil {
+		err = Bind(c, in)
+	}
+	if err != nil {
+		Fail(c, err)
+		return 0, false
+	}
+	return v, true
+}
+
+// Versioned answers a resource with its version as the ETag.
+func Versioned(c *gin.Context, status int, version int64, body any) {
+	SetVersion(c, version)
+	JSON(c, status, body)
+}
+
 // Page is a cursor page request.
 type Page struct {
 	Limit int

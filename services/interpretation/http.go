@@ -109,7 +109,7 @@ func NewHandlers(svc *Service, keys *signed.Keys, now func() time.Time) *Handler
 func (h *Handlers) Register(rg gin.IRoutes) {
 	rg.POST("/interpreters", h.createInterpreter)
 	rg.GET("/interpreters", h.listInterpreters)
-	rg.POST("/interpreters/import", h.importInterpreters)
+	rg.POST("/interpreters/import", h.importInterpreters())
 	rg.GET("/interpreters/export.csv", h.exportInterpreters)
 	rg.GET("/interpreters/:id", h.getInterpreter)
 	rg.PATCH("/interpreters/:id", h.updateInterpreter)

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
-	"net/http"
 	"reflect"
 	"strconv"
 	"strings"
@@ -290,28 +289,10 @@ func (s *Service) Pool(ctx context.Context) ([]Interpreter, error) {
 }
 
 // importInterpreters is POST /v1/interpreters/import: a dry run unless ?commit=true.
-func (h *Handlers) importInterpreters(c *gin.Context) {
-	commit, err := httpx.CommitQuery(c)
-	if err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	format, body, err := tabular.ReadRequest(c.Request.Body, c.Query("format"), c.GetHeader("Content-Type"))
-	if err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	rows, ignored, err := ReadRoster(format, body)
-	if err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	rep, err := h.svc.ImportInterpreters(c, rows, commit)
-	if err := rep.Finish(format, ignored, err); err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	httpx.JSON(c, http.StatusOK, rep)
+func (h *Handlers) importInterpreters() gin.HandlerFunc {
+	return tabular.Handler(ReadRoster, func(c *gin.Context, rows []InterpreterImportRow, commit bool) (tabular.Report, error) {
+		return h.svc.ImportInterpreters(c, rows, commit)
+	})
 }
 
 // exportInterpreters is GET /v1/interpreters/export.csv: the pool as the import reads it.

@@ -49,7 +49,7 @@ func NewHandlers(svc *Service) *Handlers { return &Handlers{svc: svc} }
 // secretariat's (or a public form's); the others check the signed token themselves.
 func (h *Handlers) Register(rg gin.IRoutes) {
 	rg.POST("/meetings/:id/registrations", h.create)
-	rg.POST("/meetings/:id/registrations/import", h.importList)
+	rg.POST("/meetings/:id/registrations/import", h.importList())
 	rg.GET("/meetings/:id/registrations/export.csv", h.exportList)
 	rg.GET("/registrations/:id", h.get)
 	rg.PATCH("/registrations/:id", h.update)

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
 	"strings"
 	"unicode"
 
@@ -290,28 +289,10 @@ func WriteList(w io.Writer, regs []Registration) error {
 
 // importList is POST /v1/meetings/{id}/registrations/import: a dry run unless
 // ?commit=true; ?locale= and ?tz= are the defaults of rows without their own.
-func (h *Handlers) importList(c *gin.Context) {
-	commit, err := httpx.CommitQuery(c)
-	if err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	format, body, err := tabular.ReadRequest(c.Request.Body, c.Query("format"), c.GetHeader("Content-Type"))
-	if err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	rows, ignored, err := ReadList(format, body)
-	if err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	rep, err := h.svc.Import(c, c.Param("id"), rows, ImportDefaults{Locale: c.Query("locale"), TZ: c.Query("tz")}, commit)
-	if err := rep.Finish(format, ignored, err); err != nil {
-		httpx.Fail(c, err)
-		return
-	}
-	httpx.JSON(c, http.StatusOK, rep)
+func (h *Handlers) importList() gin.HandlerFunc {
+	return tabular.Handler(ReadList, func(c *gin.Context, rows []ImportRow, commit bool) (tabular.Report, error) {
+		return h.svc.Import(c, c.Param("id"), rows, ImportDefaults{Locale: c.Query("locale"), TZ: c.Query("tz")}, commit)
+	})
 }
 
 // exportList is GET /v1/meetings/{id}/registrations/export.csv.

@@ -25,7 +25,6 @@ import (
 	"github.com/plenary/plenary/notifier/mail"
 	"github.com/plenary/plenary/notifier/render"
 	"github.com/plenary/plenary/services/platform/db"
-	"github.com/plenary/plenary/services/platform/natsx"
 	"github.com/plenary/plenary/services/platform/signed"
 )
 
@@ -127,35 +126,20 @@ func notifierLoops(n *notifier.Notifier, js jetstream.JetStream) []func(ctx cont
 
 func runNotifier(ctx context.Context, c config) error {
 	log := newLogger(c, os.Stderr)
-	d, err := db.Open(ctx, c.DatabaseURL)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := db.Migrate(ctx, d, log); err != nil {
-		return err
-	}
 	if c.SMTP.Host == "" {
 		return errors.New("notifier needs --smtp-host or PLENARY_SMTP_HOST")
 	}
+	p, err := connect(ctx, c, "plenary-notifier", log)
+	if err != nil {
+		return err
+	}
+	defer p.close()
+	d, nc, js, links := p.db, p.nc, p.js, p.links
 	sender, err := c.SMTP.sender()
 	if err != nil {
 		return err
 	}
 	defer sender.Close()
-	nc, err := natsx.Connect(ctx, c.NATSURL, "plenary-notifier", log.With("component", "nats"))
-	if err != nil {
-		return err
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return fmt.Errorf("jetstream: %w", err)
-	}
-	links, err := linker(c, log)
-	if err != nil {
-		return err
-	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m, err := notifier.NewMetrics(reg)

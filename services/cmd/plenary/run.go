@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -384,6 +385,52 @@ func expireOffers(ctx context.Context, ip *interpretation.Service, log *slog.Log
 	}
 }
 
+// process is what a production process (plenary api, plenary notifier) runs on: the
+// database, migrated, NATS JetStream under the process's connection name, and the keys
+// of the signed links.
+type process struct {
+	db    *db.DB
+	nc    *nats.Conn
+	js    jetstream.JetStream
+	links signed.Links
+}
+
+// connect opens what a production process runs on; close releases it.
+func connect(ctx context.Context, c config, name string, log *slog.Logger) (*process, error) {
+	p := &process{}
+	if err := p.open(ctx, c, name, log); err != nil {
+		p.close()
+		return nil, err
+	}
+	return p, nil
+}
+
+func (p *process) open(ctx context.Context, c config, name string, log *slog.Logger) (err error) {
+	if p.db, err = db.Open(ctx, c.DatabaseURL); err != nil {
+		return err
+	}
+	if err = db.Migrate(ctx, p.db, log); err != nil {
+		return err
+	}
+	if p.nc, err = natsx.Connect(ctx, c.NATSURL, name, log.With("component", "nats")); err != nil {
+		return err
+	}
+	if p.js, err = jetstream.New(p.nc); err != nil {
+		return fmt.Errorf("jetstream: %w", err)
+	}
+	p.links, err = linker(c, log)
+	return err
+}
+
+func (p *process) close() {
+	if p.nc != nil {
+		p.nc.Close()
+	}
+	if p.db != nil {
+		p.db.Close()
+	}
+}
+
 func runAPI(ctx context.Context, c config) error { return apiProcess(ctx, c, nil) }
 
 // apiProcess is runAPI with a channel told the listen address (for tests).
@@ -394,27 +441,12 @@ func apiProcess(ctx context.Context, c config, ready chan<- string) error {
 		return err
 	}
 	defer ln.Close()
-	d, err := db.Open(ctx, c.DatabaseURL)
+	p, err := connect(ctx, c, "plenary-api", log)
 	if err != nil {
 		return err
 	}
-	defer d.Close()
-	if err := db.Migrate(ctx, d, log); err != nil {
-		return err
-	}
-	nc, err := natsx.Connect(ctx, c.NATSURL, "plenary-api", log.With("component", "nats"))
-	if err != nil {
-		return err
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return fmt.Errorf("jetstream: %w", err)
-	}
-	links, err := linker(c, log)
-	if err != nil {
-		return err
-	}
+	defer p.close()
+	d, nc, js, links := p.db, p.nc, p.js, p.links
 	a, err := newApp(c, d, js, log, links, []api.Check{{Name: "nats", Fn: func(context.Context) error {
 		if !nc.IsConnected() {
 			return errors.New("not connected")

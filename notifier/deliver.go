@@ -144,7 +144,7 @@ func (n *Notifier) claim(ctx context.Context) ([]Delivery, int, error) {
 		var late, claim []string
 		for _, d := range ds {
 			grace := n.cfg.Grace
-			if d.Kind != render.Reminder {
+			if !isReminder(d.Kind) {
 				grace = n.cfg.NoticeGrace
 			}
 			if d.State == Planned && d.DueAt.Before(now.Add(-grace)) {
@@ -464,14 +464,17 @@ func (n *Notifier) input(d Delivery, w world, now time.Time, check bool) (render
 	}
 	id, _ := strings.CutPrefix(d.Recipient, toAssignment)
 	a := w.assignments[id]
-	if a.ID == "" || skip(d.Kind == render.Reminder && a.State != "accepted") {
+	if a.ID == "" || skip(d.Kind == render.Reminder && a.State != "accepted") || skip(d.Kind == render.OfferReminder && !offerStillOpen(d, a, now)) {
 		return in, mail.Address{}, nil, "", errSkip
+	}
+	if dl := d.Payload.Deadline; dl != nil {
+		in.Deadline = *dl
 	}
 	in.RecipientName, in.Locale, in.Zone, in.Booth = a.Name, a.Locale, location(a.TZ), a.Booth
 	for _, t := range a.Team {
 		in.Team = append(in.Team, t.Name)
 	}
-	if d.Kind == render.AssignmentOffered {
+	if d.Kind == render.AssignmentOffered || d.Kind == render.OfferReminder {
 		in.Links.Accept = links.AssignmentRespond(a.ID, now) + "&action=accept"
 		in.Links.Decline = links.AssignmentRespond(a.ID, now) + "&action=decline"
 	}

@@ -54,6 +54,8 @@ type Payload struct {
 	Previous *contracts.Interval `json:"previous,omitempty"` // a change notice's old times
 	Reason   string              `json:"reason,omitempty"`
 	Sequence int64               `json:"sequence,omitempty"` // SEQUENCE of the attached invite
+	// Deadline is the answer deadline of an offer (an offer and its reminders).
+	Deadline *time.Time `json:"deadline,omitempty"`
 }
 
 func (n *Notifier) newDelivery(kind render.Kind, key, recipient, meetingID, sessionID string, due time.Time) Delivery {

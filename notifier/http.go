@@ -237,7 +237,7 @@ func (h *Handlers) putRules(c *gin.Context) {
 	}
 	rules, err := ParseRules(strings.Join(spec, ","))
 	if err != nil || len(in.Rules) > 10 {
-		httpx.Fail(c, problem.Unprocessable("invalid_rules", "rules are {audience: registrant or interpreter, before: a lead time from 1m to 1440h such as 24h}, at most 10, none twice"))
+		httpx.Fail(c, problem.Unprocessable("invalid_rules", "rules are {audience: registrant, interpreter or offer, before: a lead time from 1m to 1440h such as 24h}, at most 10, none twice"))
 		return
 	}
 	if err := h.n.SetRules(c, c.Param("id"), rules); err != nil {

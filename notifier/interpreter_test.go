@@ -222,7 +222,7 @@ func TestMeetingReminderRules(t *testing.T) {
 		if st := r.tick(start.Add(-2 * time.Hour)); st.Sent != 1 {
 			t.Fatalf("2 h reminder: %+v", st)
 		}
-		if code, out := put(`{"rules":[]}`); code != http.StatusOK || !out.Default || len(out.Rules) != 3 {
+		if code, out := put(`{"rules":[]}`); code != http.StatusOK || !out.Default || len(out.Rules) != 4 { // registrant 24h and 1h, interpreter 48h, offer 24h
 			t.Fatalf("back to defaults: %d %+v", code, out)
 		}
 		// Both changes are in the audit trail, with the rules before and after; the

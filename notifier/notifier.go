@@ -53,9 +53,13 @@ import (
 const (
 	Registrants  = "registrant"
 	Interpreters = "interpreter"
+	// Offers are interpreters with an offer they have not answered: their rules count
+	// back from the offer's answer deadline, not from the session's start.
+	Offers = "offer"
 )
 
-// ReminderRule sends a reminder Before a session's start to an audience.
+// ReminderRule sends a reminder Before a session's start to an audience (Before the
+// answer deadline for Offers).
 type ReminderRule struct {
 	Audience string
 	Name     string // e.g. "24h"; part of the delivery's unique key
@@ -67,10 +71,12 @@ var DefaultRules = []ReminderRule{
 	{Audience: Registrants, Name: "24h", Before: 24 * time.Hour},
 	{Audience: Registrants, Name: "1h", Before: time.Hour},
 	{Audience: Interpreters, Name: "48h", Before: 48 * time.Hour},
+	{Audience: Offers, Name: "24h", Before: 24 * time.Hour},
 }
 
 // ParseRules reads reminder rules from configuration: "audience:lead,..." such as
-// "registrant:24h,registrant:1h,interpreter:48h". Each rule is named by its lead time.
+// "registrant:24h,registrant:1h,interpreter:48h,offer:24h". Each rule is named by its
+// lead time.
 func ParseRules(s string) ([]ReminderRule, error) {
 	var out []ReminderRule
 	seen := map[string]bool{}
@@ -80,8 +86,8 @@ func ParseRules(s string) ([]ReminderRule, error) {
 			continue
 		}
 		audience, lead, ok := strings.Cut(part, ":")
-		if !ok || (audience != Registrants && audience != Interpreters) {
-			return nil, fmt.Errorf("reminder rule %q: want registrant:LEAD or interpreter:LEAD", part)
+		if !ok || (audience != Registrants && audience != Interpreters && audience != Offers) {
+			return nil, fmt.Errorf("reminder rule %q: want registrant:LEAD, interpreter:LEAD or offer:LEAD", part)
 		}
 		d, err := time.ParseDuration(lead)
 		if err != nil || d < time.Minute || d > 60*24*time.Hour {

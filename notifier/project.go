@@ -206,6 +206,13 @@ func (n *Notifier) applyAssignment(ctx context.Context, tx *sql.Tx, ev contracts
 	if err := n.reconcile(ctx, tx, a.SessionID, toAssignment+a.ID, now); err != nil {
 		return err
 	}
+	stored, ok, err := n.store.assignment(ctx, tx, a.ID)
+	if err != nil || !ok {
+		return err
+	}
+	if err := n.reconcileOffer(ctx, tx, stored, now); err != nil {
+		return err
+	}
 	var kind render.Kind
 	switch ev.Type {
 	case contracts.AssignmentOffered:
@@ -223,16 +230,15 @@ func (n *Notifier) applyAssignment(ctx context.Context, tx *sql.Tx, ev contracts
 			return err
 		}
 	}
-	stored, ok, err := n.store.assignment(ctx, tx, a.ID)
-	if err != nil || !ok {
-		return err
-	}
 	seq, err := n.store.nextICSSequence(ctx, tx, stored)
 	if err != nil {
 		return err
 	}
 	d := n.newDelivery(kind, fmt.Sprintf("%s|%s|seq%d", kind, a.ID, seq), toAssignment+a.ID, a.MeetingID, a.SessionID, at)
 	d.Payload.Sequence = seq
+	if kind == render.AssignmentOffered && !stored.Deadline.IsZero() {
+		d.Payload.Deadline = &stored.Deadline
+	}
 	return n.store.insert(ctx, tx, d, now)
 }
 

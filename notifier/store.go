@@ -99,6 +99,8 @@ type assignment struct {
 	Sequence                 int64
 	ICSSequence              int64 // the last SEQUENCE sent in an invite
 	Team                     []contracts.TeamMember
+	// Deadline is when the offer lapses unanswered (an offered assignment; zero otherwise).
+	Deadline time.Time
 }
 
 func (s *store) upsertMeeting(ctx context.Context, q querier, m contracts.Meeting, deleted bool) error {
@@ -281,31 +283,39 @@ func (s *store) registrantsOf(ctx context.Context, q querier, meetingID string) 
 }
 
 func (s *store) upsertAssignment(ctx context.Context, q querier, a contracts.Assignment) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO notifier_assignments (id, meeting_id, session_id, interpreter_id, name, email, locale, tz, booth, role, state, sequence, ics_sequence, team)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, -1, $13)
+	var deadline sql.NullTime
+	if a.Deadline != nil && a.State == "offered" {
+		deadline = sql.NullTime{Time: a.Deadline.UTC(), Valid: true}
+	}
+	_, err := q.ExecContext(ctx, `INSERT INTO notifier_assignments (id, meeting_id, session_id, interpreter_id, name, email, locale, tz, booth, role, state, sequence, ics_sequence, team, deadline)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, -1, $13, $14)
 		ON CONFLICT (id) DO UPDATE SET meeting_id = excluded.meeting_id, session_id = excluded.session_id,
 			interpreter_id = excluded.interpreter_id, name = excluded.name, email = excluded.email, locale = excluded.locale,
 			tz = excluded.tz, booth = excluded.booth, role = excluded.role, state = excluded.state,
-			sequence = excluded.sequence, team = excluded.team
+			sequence = excluded.sequence, team = excluded.team, deadline = excluded.deadline
 		WHERE notifier_assignments.sequence <= excluded.sequence`,
 		a.ID, a.MeetingID, a.SessionID, a.Interpreter.ID, a.Interpreter.Name, a.Interpreter.Email, a.Interpreter.Locale,
-		a.Interpreter.TZ, a.Booth, a.Role, a.State, a.Sequence, jsonText(a.Team))
+		a.Interpreter.TZ, a.Booth, a.Role, a.State, a.Sequence, jsonText(a.Team), deadline)
 	if err != nil {
 		return fmt.Errorf("project assignment %s: %w", a.ID, err)
 	}
 	return nil
 }
 
-const assignmentCols = `id, meeting_id, session_id, interpreter_id, name, email, locale, tz, booth, role, state, sequence, ics_sequence, team`
+const assignmentCols = `id, meeting_id, session_id, interpreter_id, name, email, locale, tz, booth, role, state, sequence, ics_sequence, team, deadline`
 
 func scanAssignment(row interface{ Scan(...any) error }) (assignment, error) {
 	var a assignment
 	var team string
+	var deadline sql.NullTime
 	if err := row.Scan(&a.ID, &a.MeetingID, &a.SessionID, &a.InterpreterID, &a.Name, &a.Email, &a.Locale, &a.TZ,
-		&a.Booth, &a.Role, &a.State, &a.Sequence, &a.ICSSequence, &team); err != nil {
+		&a.Booth, &a.Role, &a.State, &a.Sequence, &a.ICSSequence, &team, &deadline); err != nil {
 		return assignment{}, err
 	}
 	_ = json.Unmarshal([]byte(team), &a.Team)
+	if deadline.Valid {
+		a.Deadline = deadline.Time.UTC()
+	}
 	return a, nil
 }
 
@@ -384,7 +394,7 @@ func (n *Notifier) SetRules(ctx context.Context, meetingID string, rules []Remin
 			return fmt.Errorf("clear reminder rules: %w", err)
 		}
 		for _, r := range rules {
-			if r.Before < time.Minute || (r.Audience != Registrants && r.Audience != Interpreters) || strings.TrimSpace(r.Name) == "" {
+			if r.Before < time.Minute || (r.Audience != Registrants && r.Audience != Interpreters && r.Audience != Offers) || strings.TrimSpace(r.Name) == "" {
 				return fmt.Errorf("reminder rule %+v: want a name, an audience and a lead time of a minute or more", r)
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO notifier_reminder_rules (meeting_id, audience, name, before_minutes) VALUES ($1, $2, $3, $4)`,
@@ -409,7 +419,7 @@ func (n *Notifier) SetRules(ctx context.Context, meetingID string, rules []Remin
 				return err
 			}
 		}
-		return nil
+		return n.reconcileOffersOf(ctx, tx, meetingID, now)
 	})
 }
 

@@ -46,11 +46,14 @@ const (
 	// AssignmentExpired tells an interpreter that an offer they did not answer by its
 	// deadline has lapsed and the seat has gone to someone else.
 	AssignmentExpired Kind = "assignment_expired"
+	// OfferReminder reminds an interpreter, before the deadline, of an offer they have not
+	// answered yet.
+	OfferReminder Kind = "offer_reminder"
 )
 
 // Kinds lists every kind, for tests and previews.
 var Kinds = []Kind{RegistrationPending, RegistrationConfirmed, Reminder, SessionChanged, SessionCancelled,
-	AssignmentOffered, AssignmentChanged, AssignmentWithdrawn, AssignmentExpired}
+	AssignmentOffered, AssignmentChanged, AssignmentWithdrawn, AssignmentExpired, OfferReminder}
 
 // Interval is a session's start and end.
 type Interval struct {
@@ -90,6 +93,9 @@ type Input struct {
 	Booth    string   // output language of the booth, e.g. "FR"
 	Team     []string // colleagues in the booth
 	Reason   string   // cancellation reason as the secretariat wrote it
+	// Deadline is when an offer lapses unanswered (AssignmentOffered, OfferReminder); an
+	// offer without one says nothing of a deadline.
+	Deadline time.Time
 	Links    Links
 }
 
@@ -262,13 +268,24 @@ func (r *Renderer) Render(in Input) (Rendered, error) {
 		if reason := strings.TrimSpace(in.Reason); reason != "" {
 			v.Rows = append(v.Rows, row{p.Sprintf("label.reason"), reason})
 		}
-	case AssignmentOffered, AssignmentChanged, AssignmentWithdrawn, AssignmentExpired:
+	case AssignmentOffered, AssignmentChanged, AssignmentWithdrawn, AssignmentExpired, OfferReminder:
 		footer = "footer.interpreter"
 		key := map[Kind]string{AssignmentOffered: "offer", AssignmentChanged: "assignment_changed", AssignmentWithdrawn: "withdrawn",
-			AssignmentExpired: "expired"}[in.Kind]
+			AssignmentExpired: "expired", OfferReminder: "offer_reminder"}[in.Kind]
 		v.Subject = p.Sprintf(key+".subject", session, booth)
-		v.Lead = append(v.Lead, p.Sprintf(key+".lead", session, booth))
+		if in.Kind == OfferReminder {
+			v.Lead = append(v.Lead, p.Sprintf(key+".lead", session, booth, relative(p, in.Deadline.Sub(in.Now))))
+		} else {
+			v.Lead = append(v.Lead, p.Sprintf(key+".lead", session, booth))
+		}
 		v.Rows = append(v.Rows, row{p.Sprintf("label.booth"), booth})
+		if (in.Kind == AssignmentOffered || in.Kind == OfferReminder) && !in.Deadline.IsZero() {
+			// The deadline in the interpreter's own zone, in the forms of their locale.
+			v.Rows = append(v.Rows, row{p.Sprintf("label.answer_by", loc.String()), zone.FormatDateTime(in.Deadline, loc, dateLang)})
+			if in.Kind == AssignmentOffered {
+				v.Lead = append(v.Lead, p.Sprintf("offer.deadline_note"))
+			}
+		}
 		if len(in.Team) > 0 {
 			v.Rows = append(v.Rows, row{p.Sprintf("label.team"), strings.Join(in.Team, p.Sprintf("sep.list"))})
 		}
@@ -291,7 +308,7 @@ func (r *Renderer) Render(in Input) (Rendered, error) {
 		v.Links = []link{{p.Sprintf("link.confirm"), in.Links.Confirm}}
 		in.Links.Manage, in.Links.Unsubscribe = "", ""
 	}
-	if in.Kind == AssignmentOffered {
+	if in.Kind == AssignmentOffered || in.Kind == OfferReminder {
 		v.Links = append(v.Links, link{p.Sprintf("link.accept"), in.Links.Accept}, link{p.Sprintf("link.decline"), in.Links.Decline})
 	}
 	if in.Links.Manage != "" {
@@ -342,8 +359,11 @@ func validate(in Input) error {
 	if in.Kind == RegistrationPending && in.Links.Confirm == "" {
 		return fmt.Errorf("%w: a pending registration needs its confirmation link", ErrInvalidInput)
 	}
-	if in.Kind == AssignmentOffered && (in.Links.Accept == "" || in.Links.Decline == "") {
+	if (in.Kind == AssignmentOffered || in.Kind == OfferReminder) && (in.Links.Accept == "" || in.Links.Decline == "") {
 		return fmt.Errorf("%w: an offer needs accept and decline links", ErrInvalidInput)
+	}
+	if in.Kind == OfferReminder && (in.Deadline.IsZero() || in.Now.IsZero()) {
+		return fmt.Errorf("%w: an offer reminder needs the deadline and the clock", ErrInvalidInput)
 	}
 	for _, u := range []string{in.Links.Join, in.Links.Manage, in.Links.Unsubscribe, in.Links.Confirm, in.Links.Accept, in.Links.Decline} {
 		if u == "" {

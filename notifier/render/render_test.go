@@ -75,7 +75,11 @@ func sample(t *testing.T, kind Kind, locale string, tz string) Input {
 		in.Links = Links{Confirm: "https://plenary.example/confirm/tok"}
 	case SessionCancelled:
 		in.Reason = "Le quorum n’est pas atteint."
-	case AssignmentOffered, AssignmentChanged, AssignmentWithdrawn, AssignmentExpired:
+	case AssignmentOffered, AssignmentChanged, AssignmentWithdrawn, AssignmentExpired, OfferReminder:
+		if kind == AssignmentOffered || kind == OfferReminder {
+			// Answer by 11:30 UTC on the day, 20 hours after the clock.
+			in.Deadline = start.Add(-4 * time.Hour)
+		}
 		in.Links = Links{
 			Join:    "https://meet.example.org/j/123",
 			Accept:  "https://plenary.example/a/tok/accept?sig=abc",

@@ -208,7 +208,7 @@ func parseConfig(cmd string, args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.MailFrom, "mail-from", env("SMTP_FROM", "Plenary <notices@plenary.invalid>"), "sender of notification emails and organizer of calendar feeds (PLENARY_SMTP_FROM)")
 	if cmd == "serve" || cmd == "notifier" {
 		fs.StringVar(&c.NotifierSchedule, "notifier-schedule", env("NOTIFIER_SCHEDULE", "@every 10s"), "cron schedule of the delivery ticker (PLENARY_NOTIFIER_SCHEDULE)")
-		fs.StringVar(&c.ReminderRules, "reminder-rules", env("REMINDER_RULES", "registrant:24h,registrant:1h,interpreter:48h"), "default reminder rules, audience:lead,... (PLENARY_REMINDER_RULES)")
+		fs.StringVar(&c.ReminderRules, "reminder-rules", env("REMINDER_RULES", "registrant:24h,registrant:1h,interpreter:48h,offer:24h"), "default reminder rules, audience:lead,... (PLENARY_REMINDER_RULES)")
 	}
 	if cmd == "api" || cmd == "notifier" {
 		fs.IntVar(&c.StreamReplicas, "stream-replicas", envInt("STREAM_REPLICAS", 1), "replicas of the event stream: 1 on one NATS server, 3 on a cluster; the same for the API and the notifier (PLENARY_STREAM_REPLICAS)")

@@ -54,9 +54,7 @@ func ResolveTimes(startIn, endIn string, dur time.Duration, tzIn, fold string) (
 		t    time.Time
 	}{{"start", start}, {"end", end}} {
 		if !db.StorableTime(f.t) {
-			return Times{}, problem.Unprocessable("instant_out_of_range",
-				fmt.Sprintf("the session's %s falls outside the years 1 to 9999 (UTC)", f.name),
-				problem.FieldError{Field: f.name, Code: "instant_out_of_range", Message: "between the years 1 and 9999"})
+			return Times{}, db.OutOfRange(f.name)
 		}
 	}
 	if !end.After(start) {

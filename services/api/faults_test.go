@@ -83,8 +83,11 @@ func TestNULInBodyIs400NamingTheField(t *testing.T) {
 	})
 }
 
-// Instants outside the years 1 to 9999 (UTC) are a 422 on both databases: a session that
-// would end in the year 10000, or start before the year 1 in UTC.
+// Instants that some zone would show outside the years 1 to 9999 are a 422 on both
+// databases (RFC 3339 and JSON have four-digit years, and an agenda shows each instant in
+// the venue's zone and in any reader's): a session that would end in the year 10000, or
+// start before the year 1, in UTC or in the venue's zone (Paris) or in Pacific/Kiritimati
+// (UTC+14:00), where 9999-12-31T10:00Z is already 10000-01-01.
 func TestInstantsOutsideYears1To9999Are422(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, e *env) {
 		mid := e.createMeeting()
@@ -92,9 +95,13 @@ func TestInstantsOutsideYears1To9999Are422(t *testing.T) {
 			body  string
 			field string
 		}{
-			{`{"title": {"en": "Last session"}, "start": "9999-12-31T22:00", "duration_min": 180, "tz": "UTC", "floor_languages": ["en"]}`, "end"},
+			{`{"title": {"en": "Last session"}, "start": "9999-12-31T22:00", "duration_min": 180, "tz": "UTC", "floor_languages": ["en"]}`, "start"},
 			{`{"title": {"en": "Last session"}, "start": "9999-12-31T23:30", "end": "9999-12-31T23:45", "tz": "GMT-3", "floor_languages": ["en"]}`, "start"},
 			{`{"title": {"en": "First session"}, "start": "0001-01-01T01:00", "duration_min": 60, "tz": "Asia/Tokyo", "floor_languages": ["en"]}`, "start"},
+			// Stored, this one's venue end was 10000-01-01T00:30+01:00.
+			{`{"title": {"en": "Last session"}, "start": "9999-12-31T22:30", "duration_min": 60, "tz": "UTC", "floor_languages": ["en"]}`, "start"},
+			{`{"title": {"en": "Last session"}, "start": "9999-12-31T09:30", "duration_min": 60, "tz": "UTC", "floor_languages": ["en"]}`, "end"},
+			{`{"title": {"en": "First session"}, "start": "0001-01-01T14:00", "duration_min": 60, "tz": "UTC", "floor_languages": ["en"]}`, "start"},
 		} {
 			r := e.do("POST", "/v1/meetings/"+mid+"/sessions", tc.body)
 			m := r.Problem(t, 422, "instant_out_of_range")
@@ -102,11 +109,17 @@ func TestInstantsOutsideYears1To9999Are422(t *testing.T) {
 				t.Errorf("%s: field %v, want %s", tc.body, fe["field"], tc.field)
 			}
 		}
-		// The last minute that exists is fine: typed in the venue's zone (Paris), so that the
-		// venue times the answer carries stay in year 9999 too (typed in UTC, the venue's end
-		// would be 10000-01-01T00:59+01:00, which is no RFC 3339 date-time).
+		// The last minutes every zone shows within the year 9999 are fine, and the agenda
+		// read from the far east of the date line stays RFC 3339 (the contract checks it).
 		e.must(201, e.do("POST", "/v1/meetings/"+mid+"/sessions", map[string]any{"title": map[string]string{"en": "Last session"},
-			"start": "9999-12-31T22:00", "duration_min": 119, "tz": "Europe/Paris", "floor_languages": []string{"en"}}))
+			"start": "9999-12-31T09:00", "duration_min": 59, "tz": "UTC", "floor_languages": []string{"en"}}))
+		a := e.must(200, e.do("GET", "/v1/meetings/"+mid+"/agenda?tz=Pacific/Kiritimati", nil))
+		if local := a["sessions"].([]any)[0].(map[string]any)["local"].(map[string]any); local["end"] != "9999-12-31T23:59:00+14:00" {
+			t.Errorf("local end %v", local["end"])
+		}
+		e.must(201, e.do("POST", "/v1/meetings/"+mid+"/sessions", map[string]any{"title": map[string]string{"en": "First session"},
+			"start": "0001-01-01T16:00", "duration_min": 60, "tz": "UTC", "floor_languages": []string{"en"}}))
+		e.must(200, e.do("GET", "/v1/meetings/"+mid+"/agenda?tz=America/Los_Angeles", nil))
 	})
 }
 

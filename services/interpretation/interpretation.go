@@ -262,7 +262,7 @@ func (in InterpreterInput) applyWork(it *Interpreter, creating bool, add func(fi
 				add(fmt.Sprintf("unavailable[%d].end", i), "invalid_instant", "an RFC 3339 instant such as 2026-12-01T18:00:00Z")
 			}
 			if (err1 == nil && !db.StorableTime(s)) || (err2 == nil && !db.StorableTime(e)) {
-				add(fmt.Sprintf("unavailable[%d]", i), "instant_out_of_range", "between the years 1 and 9999")
+				add(fmt.Sprintf("unavailable[%d]", i), "instant_out_of_range", db.TimeRange)
 			}
 			it.Unavailable = append(it.Unavailable, interp.Interval{Start: s.UTC(), End: e.UTC()})
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/plenary/plenary/scheduler/planner"
 	"github.com/plenary/plenary/scheduler/zone"
+	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/httpx"
 	"github.com/plenary/plenary/services/platform/problem"
 )
@@ -136,6 +137,16 @@ func convert(c *gin.Context) {
 			return
 		}
 		zs = append(zs, z)
+	}
+	// An instant some zone shows past the year 9999 (or before the year 1) has no RFC
+	// 3339 form there: refused, with the same bounds as every stored instant.
+	if !db.StorableTime(out.Instant) {
+		f := "instant"
+		if req.Instant == "" {
+			f = "wall_clock"
+		}
+		httpx.Fail(c, db.OutOfRange(f))
+		return
 	}
 	out.Times = zone.Convert(out.Instant, zs, req.Lang, venue)
 	out.TZData = zone.TZDataVersion()
@@ -302,8 +313,11 @@ func slots(c *gin.Context) {
 	var fields []problem.FieldError
 	instant := func(s, name string) time.Time {
 		t, err := time.Parse(time.RFC3339, s)
-		if err != nil {
+		switch {
+		case err != nil:
 			fields = append(fields, field(name, "invalid_instant", "expected an RFC 3339 instant such as 2022-12-05T00:00:00+01:00"))
+		case !db.StorableTime(t):
+			fields = append(fields, field(name, "instant_out_of_range", db.TimeRange))
 		}
 		return t
 	}

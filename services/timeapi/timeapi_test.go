@@ -222,3 +222,36 @@ func TestCheckNoticesAsPrinted(t *testing.T) {
 		t.Errorf("unknown place: %d %v", st, m)
 	}
 }
+
+// An instant that some zone shows past the year 9999 or before the year 1 has no RFC 3339
+// form there (four-digit years): refused as instant_out_of_range with the bounds every
+// stored instant has, whichever zones the request names. 9999-12-31T10:00Z is
+// 10000-01-01T00:00 at UTC+14:00 (Pacific/Kiritimati); 0001-01-01T01:00Z is year 0 in Los
+// Angeles's local mean time (UTC-07:52:58).
+func TestInstantsEveryZoneCanShow(t *testing.T) {
+	s := server(t)
+	for _, body := range []string{
+		`{"instant":"9999-12-31T23:00:00Z","to":["Pacific/Kiritimati"]}`,
+		`{"instant":"9999-12-31T10:00:00Z","to":["UTC"]}`,
+		`{"instant":"0001-01-01T01:00:00Z","to":["America/Los_Angeles"]}`,
+		`{"wall_clock":"9999-12-31T23:30","zone":"Europe/Paris","to":["UTC"]}`,
+	} {
+		st, _, m := call(t, s, "POST", "/v1/time/convert", body)
+		if st != 422 || m["code"] != "instant_out_of_range" {
+			t.Errorf("%s: %d %v", body, st, m)
+		}
+	}
+	st, _, m := call(t, s, "POST", "/v1/time/convert", `{"instant":"9999-12-31T09:59:59Z","to":["Pacific/Kiritimati","Pacific/Pago_Pago"]}`)
+	if st != 200 {
+		t.Fatalf("the last instant: %d %v", st, m)
+	}
+	for i, want := range []string{"9999-12-31", "9999-12-30"} {
+		if d := m["times"].([]any)[i].(map[string]any)["date"]; d != want {
+			t.Errorf("times[%d] date %v, want %s", i, d, want)
+		}
+	}
+	st, _, m = call(t, s, "POST", "/v1/planning/slots", `{"from":"9999-12-31T00:00:00Z","to":"9999-12-31T12:00:00Z","duration_minutes":60,"audiences":[{"name":"WEOG"}]}`)
+	if errs, _ := m["errors"].([]any); st != 400 || len(errs) != 1 || errs[0].(map[string]any)["field"] != "to" || errs[0].(map[string]any)["code"] != "instant_out_of_range" {
+		t.Errorf("slots: %d %v", st, m)
+	}
+}

@@ -22,6 +22,8 @@ import (
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/plenary/plenary/services/platform/problem"
 )
 
 // Dialect names the SQL engine behind a DB.
@@ -237,13 +239,29 @@ type Querier interface {
 	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
 }
 
-// The instants both engines store and give back unchanged: years 1 to 9999 in UTC
-// (PostgreSQL's text form and SQLite's stored text have four-digit years). Input outside
-// them is refused before it reaches a statement.
+// The instants Plenary accepts: both engines store them and give them back unchanged
+// (PostgreSQL's text form and SQLite's stored text have four-digit years), and every zone
+// renders them within the years 1 to 9999, as RFC 3339 (and JSON's time encoding) needs:
+// an agenda shows each instant in the venue's zone and the reader's. The far future keeps
+// today's offsets, at most UTC+14:00 (Pacific/Kiritimati; fixed offsets are bounded the
+// same, scheduler/zone), so the last instant is 9999-12-31T09:59:59Z; year 1 has local
+// mean times down to UTC-15:56 (Asia/Manila), so the first is 0001-01-01T16:00:00Z.
+// TestTimeBoundsRenderInEveryZone checks both against the tz database. Input outside
+// them is refused before it reaches a statement (instant_out_of_range).
 var (
-	MinTime = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
-	MaxTime = time.Date(9999, 12, 31, 23, 59, 59, 999999000, time.UTC)
+	MinTime = time.Date(1, 1, 1, 16, 0, 0, 0, time.UTC)
+	MaxTime = time.Date(9999, 12, 31, 9, 59, 59, 999999000, time.UTC)
 )
+
+// TimeRange says the accepted instants in a field error: what to do, in the bounds' terms.
+const TimeRange = "between 0001-01-01T16:00:00Z and 9999-12-31T09:59:59Z, so that every time zone shows it within the years 1 to 9999"
+
+// OutOfRange is the problem for an instant of field outside MinTime and MaxTime (the
+// field's name as the input has it: "start", "unavailable[0]").
+func OutOfRange(field string) *problem.Error {
+	return problem.Unprocessable("instant_out_of_range", "field "+field+" falls outside the instants every time zone can show (years 1 to 9999)",
+		problem.FieldError{Field: field, Code: "instant_out_of_range", Message: TimeRange})
+}
 
 // StorableTime reports whether t is within MinTime and MaxTime.
 func StorableTime(t time.Time) bool { return !t.Before(MinTime) && !t.After(MaxTime) }

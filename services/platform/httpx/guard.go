@@ -88,8 +88,7 @@ func walk(v reflect.Value, path string, depth int) error {
 		if v.Type() == timeType {
 			t := v.Interface().(time.Time)
 			if !t.IsZero() && !db.StorableTime(t.UTC()) {
-				return problem.Unprocessable("instant_out_of_range", fmt.Sprintf("field %s falls outside the years 1 to 9999 (UTC)", field()),
-					problem.FieldError{Field: field(), Code: "instant_out_of_range", Message: "between the years 1 and 9999"})
+				return db.OutOfRange(field())
 			}
 			return nil
 		}

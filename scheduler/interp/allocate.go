@@ -105,6 +105,7 @@ type person struct {
 	locSess  int // 1 + index of the session locIdx refers to
 	locIdx   int // the person's zone in that session's loc list
 	prefBoot langSet
+	subs     []int32 // the candidate sub-lists (a.subs) they are in
 }
 
 // hop: a member takes floor language floor from booth index from, interpreted into via.
@@ -161,7 +162,11 @@ type locInfo struct {
 	week     int
 	startMin int
 	endMin   int // minutes of the start's local day; -1 when the session ends on a later day
-	local    string
+}
+
+// localSpan is the session's time in zone li.loc, "15:04-16:30", for messages.
+func localSpan(st *sessState, li *locInfo) string {
+	return st.s.Start.In(li.loc).Format("15:04") + "-" + st.s.End.In(li.loc).Format("15:04")
 }
 
 type declKey struct {
@@ -175,12 +180,20 @@ type passedKey struct {
 }
 
 type allocator struct {
-	in       Input
-	p        Policy
-	langs    langTable
-	people   []person
-	byID     map[string]int
-	cands    [][]int // by language: who works into it, sorted by (load, index)
+	in     Input
+	p      Policy
+	langs  langTable
+	people []person
+	byID   map[string]int
+	cands  [][]int // by language: who works into it, sorted by (load, index)
+	// subs are sub-lists of cands, made on first use, kept in the same order: the
+	// candidates of a booth language who have a set of languages and work into another
+	// (a booth's direct candidates, a pivot's retour givers), so that a search for them
+	// never walks past the rest of the pool.
+	subs     []subList
+	subOf    map[subKey]int
+	candMax  []int // by language: the most score takes off the load of any of cands
+	giverN   map[giverKey]int
 	sessions []sessState
 	order    []int
 	declined map[declKey]bool
@@ -194,12 +207,15 @@ type allocator struct {
 	pairs    map[langID][]int32 // by booth language: candidates having both of two languages
 	passed   map[passedKey]*PassedOver
 	passedLs []passedKey
+	// passedBuf is best's scratch list of the candidates it passes over.
+	passedBuf []passedEvent
 }
 
 func newAllocator(in Input) *allocator {
 	a := &allocator{in: in, p: in.Policy, byID: map[string]int{}, langs: langTable{ids: map[Lang]langID{}},
 		declined: map[declKey]bool{}, prev: map[string]int{}, patterns: map[[2]langSet][]pivotPlan{},
-		pairs: map[langID][]int32{}, passed: map[passedKey]*PassedOver{}}
+		pairs: map[langID][]int32{}, passed: map[passedKey]*PassedOver{}, subOf: map[subKey]int{},
+		giverN: map[giverKey]int{}}
 	// Only the languages sessions use matter; intern them first.
 	for i := range in.Sessions {
 		for _, l := range in.Sessions[i].Floor {
@@ -213,6 +229,7 @@ func newAllocator(in Input) *allocator {
 		a.langs.intern(k.Booth)
 	}
 	a.cands = make([][]int, int(noLang)+1)
+	zones := newZoneSet(in)
 	pool := slices.Clone(in.Pool)
 	slices.SortFunc(pool, func(x, y Interpreter) int { return cmp.Compare(x.ID, y.ID) })
 	a.people = make([]person, 0, len(pool))
@@ -223,7 +240,7 @@ func newAllocator(in Input) *allocator {
 		}
 		idx := len(a.people)
 		a.byID[it.ID] = idx
-		pc := person{in: it, idx: idx, loc: it.Zone(), hours: it.WorkingHoursOrDefault(),
+		pc := person{in: it, idx: idx, loc: zones.canonical(it.Zone()), hours: it.WorkingHoursOrDefault(),
 			dayCap:  stricter(a.p.Caps.BoothMinutesPerDay, it.Caps.BoothMinutesPerDay),
 			weekCap: stricter(a.p.Caps.BoothMinutesPerWeek, it.Caps.BoothMinutesPerWeek),
 			perDay:  stricter(a.p.Caps.SessionsPerDay, it.Caps.SessionsPerDay),
@@ -259,6 +276,13 @@ func newAllocator(in Input) *allocator {
 			}
 		}
 		a.people = append(a.people, pc)
+	}
+	a.candMax = make([]int, len(a.cands))
+	for l, c := range a.cands {
+		a.candMax[l] = dayBonus
+		for _, i := range c {
+			a.candMax[l] = max(a.candMax[l], a.people[i].bonusMax(langID(l)))
+		}
 	}
 	for _, d := range in.Declined {
 		a.declined[declKey{d.InterpreterID, d.SessionID, d.Booth}] = true
@@ -356,6 +380,65 @@ func newAllocator(in Input) *allocator {
 	return a
 }
 
+// zoneSet gives one *time.Location to the zones that tell the same time over the input's
+// horizon (a pool loaded zone by zone has a Location value per interpreter), so that
+// a session's local times are computed once per zone, not once per interpreter.
+type zoneSet struct {
+	lo, hi time.Time
+	byKey  map[string]*time.Location
+	seen   map[*time.Location]*time.Location
+}
+
+func newZoneSet(in Input) *zoneSet {
+	z := &zoneSet{byKey: map[string]*time.Location{}, seen: map[*time.Location]*time.Location{}}
+	see := func(t time.Time) {
+		if z.lo.IsZero() || t.Before(z.lo) {
+			z.lo = t
+		}
+		if z.hi.IsZero() || t.After(z.hi) {
+			z.hi = t
+		}
+	}
+	for i := range in.Sessions {
+		see(in.Sessions[i].Start)
+		see(in.Sessions[i].End)
+	}
+	for _, c := range in.Commitments {
+		see(c.Start)
+		see(c.End)
+	}
+	// A margin of two days: local days, weeks and "a minute before the end" stay inside.
+	z.lo, z.hi = z.lo.Add(-48*time.Hour), z.hi.Add(48*time.Hour)
+	return z
+}
+
+// canonical is the first zone seen with loc's name and the same UTC offsets over the
+// horizon (the same transitions at the same instants).
+func (z *zoneSet) canonical(loc *time.Location) *time.Location {
+	if c, ok := z.seen[loc]; ok {
+		return c
+	}
+	key := []byte(loc.String())
+	for t, n := z.lo, 0; n < 1000; n++ {
+		lt := t.In(loc)
+		_, off := lt.Zone()
+		key = fmt.Appendf(key, "|%d", off)
+		_, end := lt.ZoneBounds()
+		if end.IsZero() || !end.Before(z.hi) {
+			break
+		}
+		key = fmt.Appendf(key, "@%d", end.Unix())
+		t = end
+	}
+	c, ok := z.byKey[string(key)]
+	if !ok {
+		c = loc
+		z.byKey[string(key)] = loc
+	}
+	z.seen[loc] = c
+	return c
+}
+
 func (st *sessState) boothOf(l langID) int {
 	for k := range st.booths {
 		if st.booths[k].lang == l {
@@ -432,45 +515,89 @@ func (a *allocator) unbook(i int, start, end time.Time, sitting int) {
 // found near the front.
 func (a *allocator) resort(i, old int) {
 	p := &a.people[i]
-	nw := p.load
-	if nw == old {
+	if p.load == old {
 		return
 	}
+	for _, l := range p.intoList {
+		a.resortIn(a.cands[l], i, old)
+	}
+	for _, n := range p.subs {
+		a.resortIn(a.subs[n].ids, i, old)
+	}
+}
+
+// resortIn moves i, whose load was old, to its place in c, sorted by (load, index).
+func (a *allocator) resortIn(c []int, i, old int) {
+	nw := a.people[i].load
 	key := func(x int) int {
 		if x == i {
 			return old
 		}
 		return a.people[x].load
 	}
-	for _, l := range p.intoList {
-		c := a.cands[l]
-		k := sort.Search(len(c), func(h int) bool {
-			x := c[h]
-			lx := key(x)
-			return lx > old || (lx == old && x >= i)
+	k := sort.Search(len(c), func(h int) bool {
+		x := c[h]
+		lx := key(x)
+		return lx > old || (lx == old && x >= i)
+	})
+	if k >= len(c) || c[k] != i {
+		return // not in this list (cannot happen)
+	}
+	if nw > old {
+		rest := c[k+1:]
+		n := k + 1 + sort.Search(len(rest), func(h int) bool {
+			x := rest[h]
+			lx := a.people[x].load
+			return lx > nw || (lx == nw && x > i)
 		})
-		if k >= len(c) || c[k] != i {
-			continue // not in this list (cannot happen)
-		}
-		if nw > old {
-			rest := c[k+1:]
-			n := k + 1 + sort.Search(len(rest), func(h int) bool {
-				x := rest[h]
-				lx := a.people[x].load
-				return lx > nw || (lx == nw && x > i)
-			})
-			copy(c[k:n-1], c[k+1:n])
-			c[n-1] = i
-		} else {
-			n := sort.Search(k, func(h int) bool {
-				x := c[h]
-				lx := a.people[x].load
-				return lx > nw || (lx == nw && x > i)
-			})
-			copy(c[n+1:k+1], c[n:k])
-			c[n] = i
+		copy(c[k:n-1], c[k+1:n])
+		c[n-1] = i
+	} else {
+		n := sort.Search(k, func(h int) bool {
+			x := c[h]
+			lx := a.people[x].load
+			return lx > nw || (lx == nw && x > i)
+		})
+		copy(c[n+1:k+1], c[n:k])
+		c[n] = i
+	}
+}
+
+// subKey names a sub-list of cands[lang]: the candidates who have every language of has
+// and work into every language of into.
+type subKey struct {
+	lang      langID
+	has, into langSet
+}
+
+type subList struct {
+	ids  []int
+	most int // the largest bonusMax of its members
+}
+
+// candidates is cands[lang] restricted to those who have has and work into into, in the
+// same (load, index) order, and the largest bonusMax among them.
+func (a *allocator) candidates(lang langID, has, into langSet) ([]int, int) {
+	if has == (langSet{}) && into == (langSet{}) {
+		return a.cands[lang], a.candMax[lang]
+	}
+	key := subKey{lang, has, into}
+	if n, ok := a.subOf[key]; ok {
+		return a.subs[n].ids, a.subs[n].most
+	}
+	n := len(a.subs)
+	sl := subList{most: dayBonus}
+	for _, i := range a.cands[lang] {
+		p := &a.people[i]
+		if p.has.hasAll(has) && p.into.hasAll(into) {
+			sl.ids = append(sl.ids, i)
+			sl.most = max(sl.most, p.bonusMax(lang))
+			p.subs = append(p.subs, int32(n))
 		}
 	}
+	a.subs = append(a.subs, sl)
+	a.subOf[key] = n
+	return sl.ids, sl.most
 }
 
 // firstFrom returns the index of the first span starting at or after start.
@@ -510,7 +637,7 @@ func (a *allocator) locOf(st *sessState, loc *time.Location) *locInfo {
 	}
 	ls, le := st.s.Start.In(loc), st.s.End.In(loc)
 	li := locInfo{loc: loc, day: dayKey(ls), sitDay: dayKey(a.sitStart[st.sitting].In(loc)), week: weekKey(ls),
-		startMin: ls.Hour()*60 + ls.Minute(), endMin: -1, local: ls.Format("15:04") + "-" + le.Format("15:04")}
+		startMin: ls.Hour()*60 + ls.Minute(), endMin: -1}
 	switch {
 	case dayKey(le) == li.day:
 		li.endMin = le.Hour()*60 + le.Minute()
@@ -525,9 +652,22 @@ func (a *allocator) locOf(st *sessState, loc *time.Location) *locInfo {
 // fixed order (working hours last, so that "only working hours" is easy to see). With
 // all=false it stops at the first.
 func (a *allocator) timeRules(i int, st *sessState, all bool) []string {
+	return a.appendTimeRules(nil, i, st, all)
+}
+
+// firstTimeRule is the first rule of timeRules, "" when none is broken; it allocates
+// nothing.
+func (a *allocator) firstTimeRule(i int, st *sessState) string {
+	var buf [1]string
+	if r := a.appendTimeRules(buf[:0], i, st, false); len(r) > 0 {
+		return r[0]
+	}
+	return ""
+}
+
+func (a *allocator) appendTimeRules(out []string, i int, st *sessState, all bool) []string {
 	p := &a.people[i]
 	s := st.s
-	var out []string
 	fail := func(r string) bool {
 		out = append(out, r)
 		return !all
@@ -745,9 +885,20 @@ func (a *allocator) canJoin(i int, st *sessState, k int) bool {
 // (the same day), more weakly than inside a sitting.
 const sameSittingWithin = 6 * time.Hour
 
-// maxBonus bounds what preferences take off a candidate's load in score, so that the scan
-// over candidates sorted by load can stop early.
-const maxBonus = 120 + 240 + dayBonus
+// bonusMax bounds what score (outside the team bonus) and withDay take off person p's
+// load in a booth of language l, so that the scan over candidates sorted by load can stop
+// at the first whose load, less the most any candidate of the list can gain, is beyond
+// the best score.
+func (p *person) bonusMax(l langID) int {
+	n := dayBonus
+	if p.prefBoot.has(l) {
+		n += 120
+	}
+	if len(p.in.Preferences.Sessions) > 0 {
+		n += 240
+	}
+	return n
+}
 
 // prevTeam is the booth's team in the meeting's previous session and how close it is:
 // 2 in the same sitting, 1 the same day (within sameSittingWithin), 0 otherwise.
@@ -815,13 +966,33 @@ type pick struct {
 }
 
 // best picks the best candidate for booth k: the previous team first, then candidates by
-// load until no later one can score better.
+// load until no later one can score better. The interpreters who would have been
+// preferred but for a time-bound rule are added to st.passed.
 func (a *allocator) best(st *sessState, k int, pk pick) (int, []hop) {
+	bi, bh, passed := a.search(st, k, pk, false)
+	if verifySearch != nil {
+		passed = slices.Clone(passed) // the reference search reuses the scratch list
+		verifySearch(a, st, k, pk, bi, bh, passed)
+	}
+	st.passed = append(st.passed, passed...)
+	return bi, bh
+}
+
+// verifySearch, set by tests, is called after every search with its outcome, to repeat
+// it over the whole pool (search with everyone) and compare.
+var verifySearch func(a *allocator, st *sessState, k int, pk pick, bi int, bh []hop, passed []passedEvent)
+
+// search finds the best candidate for booth k and those passed over for it (in the order
+// of the scan: the team, then by load). Candidates are taken from the sub-list of those
+// the pick can admit, in order of load, and the scan stops at the first whose load, less
+// the most any of them can gain in score, is beyond the best score found. With everyone,
+// it considers every candidate of the booth's language instead (the reference the tests
+// compare with). passed is only valid until the next search.
+func (a *allocator) search(st *sessState, k int, pk pick, everyone bool) (bi int, bh []hop, passed []passedEvent) {
 	b := &st.booths[k]
 	bi, bs := -1, 0
-	var bh []hop
 	mark := st.idx + 1
-	var passed []passedEvent
+	passed = a.passedBuf[:0]
 	team, near := a.prevTeam(st, k)
 	consider := func(i int) {
 		p := &a.people[i]
@@ -856,8 +1027,8 @@ func (a *allocator) best(st *sessState, k int, pk pick) (int, []hop) {
 				return
 			}
 		}
-		if r := a.timeRules(i, st, false); len(r) > 0 {
-			passed = append(passed, passedEvent{i: i, rule: r[0], booth: k, score: sc})
+		if r := a.firstTimeRule(i, st); r != "" {
+			passed = append(passed, passedEvent{i: i, rule: r, booth: k, score: sc})
 			return
 		}
 		bi, bs, bh = i, sc, hops
@@ -865,20 +1036,48 @@ func (a *allocator) best(st *sessState, k int, pk pick) (int, []hop) {
 	for _, i := range team {
 		consider(i)
 	}
-	for _, i := range a.cands[b.lang] {
-		if bi >= 0 && a.people[i].load-maxBonus > bs {
-			break
+	if everyone {
+		for _, i := range a.cands[b.lang] {
+			consider(i)
 		}
-		consider(i)
-	}
-	if bi >= 0 {
-		for _, e := range passed {
-			if e.score < bs || (e.score == bs && e.i < bi) {
-				st.passed = append(st.passed, e)
+	} else {
+		// Only candidates consider could admit: those with every floor language for a
+		// direct-only pick, a pivot's givers for a giver pick, and for a booth that
+		// gives relay, those who have the languages it gives (canJoin).
+		var has, into langSet
+		if pk.direct && !pk.relay {
+			has = b.srcSet
+		}
+		if g := pk.giver; g != nil {
+			has.add(g.floor)
+			into.add(g.via)
+		}
+		for _, f := range b.giveLs {
+			if f != b.lang {
+				has.add(f)
 			}
 		}
+		list, most := a.candidates(b.lang, has, into)
+		for _, i := range list {
+			if bi >= 0 && a.people[i].load-most > bs {
+				break
+			}
+			consider(i)
+		}
 	}
-	return bi, bh
+	a.passedBuf = passed[:0]
+	if bi < 0 {
+		return bi, nil, passed[:0]
+	}
+	// Those passed over are the ones who would have been preferred to the best.
+	n := 0
+	for _, e := range passed {
+		if e.score < bs || (e.score == bs && e.i < bi) {
+			passed[n] = e
+			n++
+		}
+	}
+	return bi, bh, passed[:n]
 }
 
 func (a *allocator) add(st *sessState, k int, i int, hops []hop) {
@@ -979,12 +1178,7 @@ func (a *allocator) planPivots(st *sessState) []pivotPlan {
 				// Givers: for a booth's own language, its A-language candidates who
 				// have f (a B member would make it two-way); for retour, the
 				// candidates who also work into via.
-				var givers int
-				if via == X.lang {
-					givers = a.countCands(X.lang, func(q *person) bool { return q.aIn.has(X.lang) && q.has.has(f) })
-				} else {
-					givers = a.countCands(X.lang, func(q *person) bool { return q.into.has(via) })
-				}
+				givers := a.giverCount(X.lang, f, via)
 				if givers < 2 {
 					continue
 				}
@@ -1033,6 +1227,29 @@ func (a *allocator) pairCount(y, f, v langID) int {
 	}
 	return int(m[int(f)*n+int(v)])
 }
+
+// giverCount: the candidates of booth language y who could give relay of f into via:
+// for y's own language, its A-language candidates who have f; for retour, those who also
+// work into via. Counted once per question: it depends on the pool only.
+func (a *allocator) giverCount(y, f, via langID) int {
+	key := giverKey{y, f, via}
+	if via != y {
+		key.f = noLang // retour: any candidate working into via
+	}
+	if n, ok := a.giverN[key]; ok {
+		return n
+	}
+	var n int
+	if via == y {
+		n = a.countCands(y, func(q *person) bool { return q.aIn.has(y) && q.has.has(f) })
+	} else {
+		n = a.countCands(y, func(q *person) bool { return q.into.has(via) })
+	}
+	a.giverN[key] = n
+	return n
+}
+
+type giverKey struct{ y, f, via langID }
 
 func (a *allocator) countCands(y langID, keep func(*person) bool) int {
 	n := 0
@@ -1140,7 +1357,7 @@ func (a *allocator) exact(st *sessState) {
 			}
 			bs = append(bs, k)
 		}
-		if len(bs) == 0 || len(a.timeRules(pi, st, false)) > 0 {
+		if len(bs) == 0 || a.firstTimeRule(pi, st) != "" {
 			continue
 		}
 		opts = append(opts, option{pi, bs})
@@ -1472,7 +1689,7 @@ func (a *allocator) recordPassed(st *sessState) {
 		var why string
 		switch e.rule {
 		case RuleWorkingHours:
-			why = fmt.Sprintf("%s local, outside working hours %s", li.local, hoursString(p.hours))
+			why = fmt.Sprintf("%s local, outside working hours %s", localSpan(st, li), hoursString(p.hours))
 		case RuleDailyCap:
 			why = fmt.Sprintf("the daily cap: %d booth minutes that day with this session, cap %d", p.dayMin[li.day]+st.s.Minutes(), p.dayCap)
 		case RuleWeeklyCap:
@@ -1587,7 +1804,7 @@ func (a *allocator) diagnose(st *sessState, k int, missing int) Gap {
 		var hint string
 		switch g.Rule {
 		case RuleWorkingHours:
-			hint = fmt.Sprintf("%s (%s) would serve at %s local, outside working hours %s", p.in.Name, p.loc, li.local, hoursString(p.hours))
+			hint = fmt.Sprintf("%s (%s) would serve at %s local, outside working hours %s", p.in.Name, p.loc, localSpan(st, li), hoursString(p.hours))
 		case RuleDailyCap:
 			hint = fmt.Sprintf("raise %s's daily cap to %d booth minutes", p.in.Name, p.dayMin[li.day]+st.s.Minutes())
 		case RuleWeeklyCap:

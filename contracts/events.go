@@ -96,9 +96,27 @@ type Session struct {
 	FloorLanguages  []string  `json:"floor_languages"`
 	OutputLanguages []string  `json:"output_languages"`
 	Audience        []string  `json:"audience"`
-	Status          string    `json:"status"`
-	ScheduleVersion int64     `json:"schedule_version"`
-	Version         int64     `json:"version"`
+	// StaffedChannels are output channels a delegation or partner staffs with its own
+	// interpreters (the organiser does not staff them).
+	StaffedChannels []StaffedChannel `json:"staffed_channels"`
+	Status          string           `json:"status"`
+	ScheduleVersion int64            `json:"schedule_version"`
+	Version         int64            `json:"version"`
+}
+
+// StaffedChannel is an output channel of a session staffed by others: StaffedBy is
+// "delegation" or "partner"; Interpreters are theirs, when given (the platform exports
+// invite those with an email onto the channel).
+type StaffedChannel struct {
+	Language     string               `json:"language"`
+	StaffedBy    string               `json:"staffed_by"`
+	Interpreters []ChannelInterpreter `json:"interpreters"`
+}
+
+// ChannelInterpreter is an interpreter of a channel staffed by others.
+type ChannelInterpreter struct {
+	Name  string `json:"name"`
+	Email string `json:"email,omitempty"`
 }
 
 // SessionEvent is the payload of session.scheduled, session.updated and session.cancelled.

@@ -28,7 +28,10 @@ func session() Session {
 		Title:    Text{"en": "Session for Africa, Europe and the Americas", "fr": "Séance pour l'Afrique, l'Europe et les Amériques"},
 		StartUTC: at("2026-12-08T15:30:00Z"), EndUTC: at("2026-12-08T17:30:00Z"), TZ: "Europe/Paris",
 		FloorLanguages: []string{"en", "fr", "es", "ar"}, OutputLanguages: []string{"en", "fr", "es", "ar"},
-		Audience: []string{"Africa, Europe and the Americas"}, Status: "scheduled", ScheduleVersion: 2, Version: 3,
+		Audience: []string{"Africa, Europe and the Americas"},
+		StaffedChannels: []StaffedChannel{{Language: "ar", StaffedBy: "delegation", Interpreters: []ChannelInterpreter{
+			{Name: "Layla Mansour", Email: "layla.mansour@delegation.example.org"}, {Name: "Karim Nasser"}}}},
+		Status: "scheduled", ScheduleVersion: 2, Version: 3,
 	}
 }
 

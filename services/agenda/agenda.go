@@ -78,13 +78,16 @@ type Session struct {
 	StartUTC time.Time
 	EndUTC   time.Time
 	// TZ is the canonical zone; TZInput, StartInput and EndInput are kept as typed.
-	TZ              string
-	TZInput         string
-	StartInput      string
-	EndInput        string
-	Floor           []string
-	Outputs         []string
-	Audience        []string
+	TZ         string
+	TZInput    string
+	StartInput string
+	EndInput   string
+	Floor      []string
+	Outputs    []string
+	Audience   []string
+	// StaffedChannels are outputs a delegation or partner staffs with its own
+	// interpreters: listed, exported, never staffed by the organiser.
+	StaffedChannels []StaffedChannel
 	Status          string
 	CancelReason    string
 	ScheduleVersion int64
@@ -101,6 +104,9 @@ func (s Session) Duration() time.Duration { return s.EndUTC.Sub(s.StartUTC) }
 
 // Speaker is a speaker on an agenda item.
 type Speaker = contracts.Speaker
+
+// StaffedChannel is an output channel staffed by a delegation or partner.
+type StaffedChannel = contracts.StaffedChannel
 
 // Item is an agenda item of a session.
 type Item struct {

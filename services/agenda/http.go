@@ -69,12 +69,14 @@ type SessionJSON struct {
 			End   string `json:"end,omitempty"`
 		} `json:"input"`
 	} `json:"planned"`
-	FloorLanguages  []string       `json:"floor_languages"`
-	OutputLanguages []string       `json:"output_languages"`
-	Audience        []string       `json:"audience"`
-	ScheduleVersion int64          `json:"schedule_version"`
-	Version         int64          `json:"version"`
-	Warnings        []zone.Finding `json:"warnings,omitempty"`
+	FloorLanguages  []string `json:"floor_languages"`
+	OutputLanguages []string `json:"output_languages"`
+	Audience        []string `json:"audience"`
+	// StaffedChannels: outputs a delegation or partner staffs, with its interpreters.
+	StaffedChannels []StaffedChannel `json:"staffed_channels"`
+	ScheduleVersion int64            `json:"schedule_version"`
+	Version         int64            `json:"version"`
+	Warnings        []zone.Finding   `json:"warnings,omitempty"`
 	// AudienceFit says how the time suits each audience region's working hours.
 	AudienceFit *planner.FitResult `json:"audience_fit,omitempty"`
 }
@@ -95,6 +97,7 @@ func sessionJSON(x Session, m Meeting) SessionJSON {
 		StartUTC: x.StartUTC.Format(time.RFC3339), EndUTC: x.EndUTC.Format(time.RFC3339),
 		DurationMin: int(x.Duration() / time.Minute), Venue: rangeIn(x.StartUTC, x.EndUTC, m.VenueTZ),
 		FloorLanguages: nonNil(x.Floor), OutputLanguages: nonNil(x.Outputs), Audience: nonNil(x.Audience),
+		StaffedChannels: nonNilChannels(x.StaffedChannels),
 		ScheduleVersion: x.ScheduleVersion, Version: x.Version, Warnings: x.Findings, AudienceFit: AudienceFit(x, m.Regions),
 	}
 	if out.AudienceFit != nil && out.AudienceFit.MostlyOutside {

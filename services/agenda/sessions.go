@@ -4,12 +4,16 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/scheduler/interp"
 	"github.com/plenary/plenary/scheduler/planner"
 	"github.com/plenary/plenary/services/audit"
+	"github.com/plenary/plenary/services/platform/contact"
 	"github.com/plenary/plenary/services/platform/outbox"
 	"github.com/plenary/plenary/services/platform/problem"
 	"github.com/plenary/plenary/services/platform/versioned"
@@ -30,6 +34,58 @@ type SessionInput struct {
 	Floor    []string `json:"floor_languages"`
 	Outputs  []string `json:"output_languages"`
 	Audience []string `json:"audience"`
+	// StaffedChannels replaces the channels staffed by a delegation or partner ([] clears
+	// them); each names one of the output languages.
+	StaffedChannels *[]StaffedChannel `json:"staffed_channels"`
+}
+
+// Limits on a session's staffed channels.
+const maxChannelInterpreters = 20 // Zoom's limit for a whole meeting
+
+// validateStaffed checks the session's staffed channels against its outputs: field is
+// where a mismatch is reported (staffed_channels when they were given, output_languages
+// when only the outputs changed). Names and emails follow the rule for everyone Plenary writes to (contact).
+func validateStaffed(x *Session, given bool) []problem.FieldError {
+	var errs []problem.FieldError
+	add := func(field, code, msg string) {
+		errs = append(errs, problem.FieldError{Field: field, Code: code, Message: msg})
+	}
+	seen := map[string]bool{}
+	for i, c := range x.StaffedChannels {
+		f := fmt.Sprintf("staffed_channels/%d", i)
+		switch {
+		case !slices.Contains(x.Outputs, c.Language) && given:
+			add(f+"/language", "not_an_output", fmt.Sprintf("%q is not one of the session's output languages (%s)", c.Language, strings.Join(x.Outputs, ", ")))
+		case !slices.Contains(x.Outputs, c.Language):
+			add("output_languages", "staffed_channel", fmt.Sprintf("the %s channel is staffed by the %s (staffed_channels): remove it there too, in the same request", strings.ToUpper(c.Language), c.StaffedBy))
+		case seen[c.Language]:
+			add(f+"/language", "duplicate", fmt.Sprintf("the %s channel is listed twice", strings.ToUpper(c.Language)))
+		}
+		seen[c.Language] = true
+		if !slices.Contains(interp.StaffedByValues, c.StaffedBy) {
+			add(f+"/staffed_by", "invalid_value", "must be one of "+strings.Join(interp.StaffedByValues, ", "))
+		}
+		if len(c.Interpreters) > maxChannelInterpreters {
+			add(f+"/interpreters", "too_many", fmt.Sprintf("at most %d interpreters", maxChannelInterpreters))
+		}
+		for k, it := range c.Interpreters {
+			g := fmt.Sprintf("%s/interpreters/%d", f, k)
+			name, ok := contact.Name(it.Name)
+			if !ok || name == "" || utf8.RuneCountInString(name) > maxNameLen {
+				add(g+"/name", "invalid_value", "a name of 1 to 200 characters, without control characters")
+			}
+			x.StaffedChannels[i].Interpreters[k].Name = name
+			if it.Email == "" {
+				continue
+			}
+			if e, ok := contact.Email(it.Email); ok {
+				x.StaffedChannels[i].Interpreters[k].Email = strings.ToLower(e)
+			} else {
+				add(g+"/email", "invalid_email", "an email address such as name@example.org, without a display name")
+			}
+		}
+	}
+	return errs
 }
 
 func (in SessionInput) apply(x *Session, m Meeting, creating bool) (timesChanged bool, err error) {
@@ -64,6 +120,17 @@ func (in SessionInput) apply(x *Session, m Meeting, creating bool) (timesChanged
 		x.Audience = in.Audience
 	} else if creating {
 		x.Audience = []string{}
+	}
+	if in.StaffedChannels != nil {
+		// A copy: validation normalises names and emails in place.
+		x.StaffedChannels = make([]StaffedChannel, len(*in.StaffedChannels))
+		for i, c := range *in.StaffedChannels {
+			c.Interpreters = slices.Clone(c.Interpreters)
+			x.StaffedChannels[i] = c
+		}
+	}
+	if in.StaffedChannels != nil || in.Outputs != nil {
+		errs = append(errs, validateStaffed(x, in.StaffedChannels != nil)...)
 	}
 
 	if creating || in.Start != nil || in.End != nil || in.DurationMin != nil || in.TZ != nil {

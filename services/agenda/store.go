@@ -149,13 +149,13 @@ func (s *store) deleteMeeting(ctx context.Context, q querier, id string) error {
 }
 
 const sessionCols = `id, meeting_id, title, start_utc, end_utc, tz, tz_input, start_input, end_input, floor_languages,
-	output_languages, audience, status, cancel_reason, schedule_version, version, created_at, updated_at`
+	output_languages, audience, status, cancel_reason, schedule_version, version, created_at, updated_at, staffed_channels`
 
 func scanSession(row interface{ Scan(...any) error }) (Session, error) {
 	var x Session
-	var title, floor, outputs, audience string
+	var title, floor, outputs, audience, staffed string
 	if err := row.Scan(&x.ID, &x.MeetingID, &title, &x.StartUTC, &x.EndUTC, &x.TZ, &x.TZInput, &x.StartInput, &x.EndInput,
-		&floor, &outputs, &audience, &x.Status, &x.CancelReason, &x.ScheduleVersion, &x.Version, &x.CreatedAt, &x.UpdatedAt); err != nil {
+		&floor, &outputs, &audience, &x.Status, &x.CancelReason, &x.ScheduleVersion, &x.Version, &x.CreatedAt, &x.UpdatedAt, &staffed); err != nil {
 		return x, err
 	}
 	x.StartUTC, x.EndUTC = x.StartUTC.UTC(), x.EndUTC.UTC()
@@ -163,7 +163,7 @@ func scanSession(row interface{ Scan(...any) error }) (Session, error) {
 	for _, p := range []struct {
 		s string
 		v any
-	}{{title, &x.Title}, {floor, &x.Floor}, {outputs, &x.Outputs}, {audience, &x.Audience}} {
+	}{{title, &x.Title}, {floor, &x.Floor}, {outputs, &x.Outputs}, {audience, &x.Audience}, {staffed, &x.StaffedChannels}} {
 		if err := decodeInto(p.s, p.v); err != nil {
 			return x, err
 		}
@@ -172,9 +172,10 @@ func scanSession(row interface{ Scan(...any) error }) (Session, error) {
 }
 
 func (s *store) insertSession(ctx context.Context, q querier, x Session) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO sessions (`+sessionCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)`,
+	_, err := q.ExecContext(ctx, `INSERT INTO sessions (`+sessionCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)`,
 		x.ID, x.MeetingID, encode(x.Title), x.StartUTC, x.EndUTC, x.TZ, x.TZInput, x.StartInput, x.EndInput,
-		encode(x.Floor), encode(x.Outputs), encode(x.Audience), x.Status, x.CancelReason, x.ScheduleVersion, x.Version, x.CreatedAt, x.UpdatedAt)
+		encode(x.Floor), encode(x.Outputs), encode(x.Audience), x.Status, x.CancelReason, x.ScheduleVersion, x.Version, x.CreatedAt, x.UpdatedAt,
+		encode(nonNilChannels(x.StaffedChannels)))
 	if err != nil {
 		return fmt.Errorf("insert session: %w", err)
 	}
@@ -184,9 +185,10 @@ func (s *store) insertSession(ctx context.Context, q querier, x Session) error {
 func (s *store) updateSession(ctx context.Context, q querier, x Session) error {
 	_, err := q.ExecContext(ctx, `UPDATE sessions SET title=$2, start_utc=$3, end_utc=$4, tz=$5, tz_input=$6, start_input=$7,
 		end_input=$8, floor_languages=$9, output_languages=$10, audience=$11, status=$12, cancel_reason=$13,
-		schedule_version=$14, version=$15, updated_at=$16 WHERE id=$1`,
+		schedule_version=$14, version=$15, updated_at=$16, staffed_channels=$17 WHERE id=$1`,
 		x.ID, encode(x.Title), x.StartUTC, x.EndUTC, x.TZ, x.TZInput, x.StartInput, x.EndInput,
-		encode(x.Floor), encode(x.Outputs), encode(x.Audience), x.Status, x.CancelReason, x.ScheduleVersion, x.Version, x.UpdatedAt)
+		encode(x.Floor), encode(x.Outputs), encode(x.Audience), x.Status, x.CancelReason, x.ScheduleVersion, x.Version, x.UpdatedAt,
+		encode(nonNilChannels(x.StaffedChannels)))
 	if err != nil {
 		return fmt.Errorf("update session %s: %w", x.ID, err)
 	}
@@ -370,8 +372,21 @@ func sessionContract(x Session) contracts.Session {
 	return contracts.Session{
 		ID: x.ID, MeetingID: x.MeetingID, Title: x.Title, StartUTC: x.StartUTC, EndUTC: x.EndUTC, TZ: x.TZ,
 		FloorLanguages: nonNil(x.Floor), OutputLanguages: nonNil(x.Outputs), Audience: nonNil(x.Audience),
-		Status: x.Status, ScheduleVersion: x.ScheduleVersion, Version: x.Version,
+		StaffedChannels: nonNilChannels(x.StaffedChannels), Status: x.Status, ScheduleVersion: x.ScheduleVersion, Version: x.Version,
 	}
+}
+
+// nonNilChannels is the session's staffed channels with every list non-nil, as JSON
+// carries them ([] rather than null).
+func nonNilChannels(cs []StaffedChannel) []StaffedChannel {
+	out := make([]StaffedChannel, len(cs))
+	for i, c := range cs {
+		out[i] = c
+		if c.Interpreters == nil {
+			out[i].Interpreters = []contracts.ChannelInterpreter{}
+		}
+	}
+	return out
 }
 
 func meetingContract(m Meeting) contracts.Meeting {

@@ -92,7 +92,10 @@ type SessionView struct {
 	FloorLanguages  []string   `json:"floor_languages"`
 	OutputLanguages []string   `json:"output_languages"`
 	Audience        []string   `json:"audience"`
-	ScheduleVersion int64      `json:"schedule_version"`
+	// StaffedChannels are the outputs a delegation or partner staffs (who, not their
+	// interpreters: the agenda may be public).
+	StaffedChannels []ChannelView `json:"staffed_channels"`
+	ScheduleVersion int64         `json:"schedule_version"`
 	// OutsideWorkingHours flags a session most of its audience would attend outside
 	// working hours; OutsideShare is the weighted share.
 	OutsideWorkingHours bool    `json:"outside_working_hours"`
@@ -100,6 +103,12 @@ type SessionView struct {
 	// Interpretation is the session's part of the checker's verdict, when planned.
 	Interpretation *SessionInterpretation `json:"interpretation,omitempty"`
 	Items          []ItemView             `json:"items"`
+}
+
+// ChannelView is an output channel staffed by others, as the agenda shows it.
+type ChannelView struct {
+	Language  string `json:"language"`
+	StaffedBy string `json:"staffed_by"`
 }
 
 // ItemView is one agenda item in the agenda.
@@ -127,6 +136,34 @@ type InterpretationStatus struct {
 	Assignments int                     `json:"assignments"`
 	OK          bool                    `json:"ok"`
 	Violations  []InterpretationProblem `json:"violations"`
+	// Routes: how each floor language reaches each staffed booth; shown per session.
+	Routes []InterpretationRoute `json:"-"`
+}
+
+// InterpretationRoute is how one floor language reaches one booth of a session: direct
+// (Direct: who has it first-hand), relay (from the pivot booth From, interpreted into Via,
+// given by Givers), or missing (the violations say why).
+type InterpretationRoute struct {
+	SessionID string           `json:"-"`
+	Booth     string           `json:"-"`
+	Floor     string           `json:"floor"`
+	Mode      string           `json:"mode"`
+	Direct    []InterpreterRef `json:"direct"`
+	From      string           `json:"from,omitempty"`
+	Via       string           `json:"via,omitempty"`
+	Givers    []InterpreterRef `json:"givers,omitempty"`
+}
+
+// InterpreterRef names an interpreter in the verdict.
+type InterpreterRef struct {
+	ID   string `json:"interpreter_id"`
+	Name string `json:"interpreter_name"`
+}
+
+// BoothRoutes is how the floor languages reach one booth of a session.
+type BoothRoutes struct {
+	Booth  string                `json:"booth"`
+	Routes []InterpretationRoute `json:"routes"`
 }
 
 // InterpretationProblem is one rule a staffed booth breaks.
@@ -141,6 +178,8 @@ type InterpretationProblem struct {
 type SessionInterpretation struct {
 	OK         bool                    `json:"ok"`
 	Violations []InterpretationProblem `json:"violations"`
+	// Booths: per staffed booth, in language order, how each floor language reaches it.
+	Booths []BoothRoutes `json:"booths"`
 }
 
 // InterpretationStatusFunc returns a meeting's latest verdict, false when never checked.
@@ -342,6 +381,13 @@ func (s *Service) Agenda(ctx context.Context, meetingID string, reader zone.Zone
 			v.Interpretation = &st
 		}
 	}
+	// Routes by session, in booth and floor order as the checker states them.
+	routes := map[string][]InterpretationRoute{}
+	if v.Interpretation != nil {
+		for _, r := range v.Interpretation.Routes {
+			routes[r.SessionID] = append(routes[r.SessionID], r)
+		}
+	}
 	v.Sessions = make([]SessionView, 0, len(sessions))
 	for _, x := range sessions {
 		sv := SessionView{
@@ -350,18 +396,27 @@ func (s *Service) Agenda(ctx context.Context, meetingID string, reader zone.Zone
 			Venue:          localTimes(x.StartUTC, x.EndUTC, venue, lang, venue.Location),
 			Local:          localTimes(x.StartUTC, x.EndUTC, reader, lang, venue.Location),
 			FloorLanguages: nonNil(x.Floor), OutputLanguages: nonNil(x.Outputs), Audience: nonNil(x.Audience),
-			ScheduleVersion: x.ScheduleVersion, Items: []ItemView{},
+			ScheduleVersion: x.ScheduleVersion, Items: []ItemView{}, StaffedChannels: make([]ChannelView, 0, len(x.StaffedChannels)),
+		}
+		for _, c := range x.StaffedChannels {
+			sv.StaffedChannels = append(sv.StaffedChannels, ChannelView{Language: c.Language, StaffedBy: c.StaffedBy})
 		}
 		if f := AudienceFit(x, m.Regions); f != nil {
 			sv.OutsideWorkingHours, sv.OutsideShare = f.MostlyOutside, f.OutsideShare
 		}
 		if v.Interpretation != nil {
-			si := &SessionInterpretation{OK: true, Violations: []InterpretationProblem{}}
+			si := &SessionInterpretation{OK: true, Violations: []InterpretationProblem{}, Booths: []BoothRoutes{}}
 			for _, p := range v.Interpretation.Violations {
 				if p.SessionID == x.ID {
 					si.OK = false
 					si.Violations = append(si.Violations, p)
 				}
+			}
+			for _, r := range routes[x.ID] {
+				if n := len(si.Booths); n == 0 || si.Booths[n-1].Booth != r.Booth {
+					si.Booths = append(si.Booths, BoothRoutes{Booth: r.Booth, Routes: []InterpretationRoute{}})
+				}
+				si.Booths[len(si.Booths)-1].Routes = append(si.Booths[len(si.Booths)-1].Routes, r)
 			}
 			sv.Interpretation = si
 		}

@@ -32,8 +32,11 @@ func TestServicesEmitTheGoldenEvents(t *testing.T) {
 			"start": "2026-12-08T10:00", "end": "2026-12-08T13:00", "floor_languages": []string{"en", "fr"},
 			"output_languages": []string{"en", "fr", "ar"}, "audience": []string{"African Group"}})
 		sid := x["id"].(string)
+		// A Chinese delegation brings its own interpreters for a Chinese channel.
 		x = e.must(200, e.do("PATCH", "/v1/sessions/"+sid, map[string]any{"title": map[string]string{"en": "Plenary, morning sitting (opening)",
-			"fr": "Séance plénière du matin (ouverture)"}}, ifMatch(x["version"])...))
+			"fr": "Séance plénière du matin (ouverture)"}, "output_languages": []string{"en", "fr", "ar", "zh"},
+			"staffed_channels": []map[string]any{{"language": "zh", "staffed_by": "delegation", "interpreters": []map[string]string{
+				{"name": "Li Wei", "email": "li.wei@delegation.example.cn"}, {"name": "Zhang Min"}}}}}, ifMatch(x["version"])...))
 		e.must(200, e.do("PATCH", "/v1/sessions/"+sid, map[string]any{"start": "2026-12-08T10:30", "end": "2026-12-08T13:30"}, ifMatch(x["version"])...))
 		e.must(201, e.do("POST", "/v1/sessions/"+sid+"/items", map[string]any{"title": map[string]string{"en": "Adoption of the agenda", "fr": "Adoption de l’ordre du jour"},
 			"start": "10:30", "end": "10:45"}))

@@ -73,6 +73,12 @@ func (s *Service) CreateAssignment(ctx context.Context, in AssignmentInput) (Ass
 		return Assignment{}, problem.Unprocessable(interp.RuleUnknownBooth, fmt.Sprintf("session %s offers no %s channel", x.ID, strings.ToUpper(in.Booth)),
 			problem.FieldError{Field: "booth", Code: interp.RuleUnknownBooth, Message: "one of the session's output languages: " + strings.Join(x.Outputs, ", ")})
 	}
+	for _, c := range x.StaffedChannels {
+		if c.Language == in.Booth {
+			return Assignment{}, problem.Unprocessable(interp.RuleStaffedByOthers, fmt.Sprintf("the %s channel of session %s is staffed by the %s, not by the organiser", strings.ToUpper(in.Booth), x.ID, c.StaffedBy),
+				problem.FieldError{Field: "booth", Code: interp.RuleStaffedByOthers, Message: "a channel the organiser staffs, not one in staffed_channels"})
+		}
+	}
 	now := s.clock()
 	a := Assignment{ID: newID(), MeetingID: x.MeetingID, SessionID: x.ID, Booth: in.Booth, InterpreterID: in.InterpreterID, Role: in.Role,
 		State: StateProposed, StartUTC: x.StartUTC, EndUTC: x.EndUTC, Live: true, Version: 1, CreatedAt: now, UpdatedAt: now}

@@ -32,13 +32,16 @@ func (s *Service) Check(ctx context.Context, meetingID string) (CheckResult, err
 	vs := interp.Check(w.input, active)
 	r := CheckResult{MeetingID: meetingID, CheckedAt: s.clock(), Assignments: len(active), OK: len(vs) == 0, Violations: nonNil(vs), Revision: rev,
 		Routes: nonNil(interp.InferRoutes(w.input, active))}
+	for i := range r.Routes {
+		r.Routes[i].Direct = nonNil(r.Routes[i].Direct) // [] when nobody has it first-hand
+	}
 	prev, had, err := s.store.lastCheck(ctx, s.db, meetingID)
 	if err != nil {
 		return r, err
 	}
 	// The agenda shows the verdict: a new verdict is a new agenda revision. When nothing
 	// else changed the agenda meanwhile, the verdict is that of the new revision too.
-	if !had || prev.Assignments != r.Assignments || !slices.Equal(prev.Violations, r.Violations) {
+	if !had || prev.Assignments != r.Assignments || !slices.Equal(prev.Violations, r.Violations) || !sameRoutes(prev.Routes, r.Routes) {
 		now, err := s.agenda.TouchAgenda(ctx, meetingID)
 		if err != nil {
 			return r, err
@@ -51,6 +54,14 @@ func (s *Service) Check(ctx context.Context, meetingID string) (CheckResult, err
 		return r, err
 	}
 	return r, nil
+}
+
+// sameRoutes: the agenda shows the routes, so a change of route is a new verdict.
+func sameRoutes(a, b []interp.Route) bool {
+	return slices.EqualFunc(a, b, func(x, y interp.Route) bool {
+		return x.SessionID == y.SessionID && x.Booth == y.Booth && x.Floor == y.Floor && x.Mode == y.Mode && x.From == y.From &&
+			x.Via == y.Via && slices.Equal(x.Direct, y.Direct) && slices.Equal(x.Givers, y.Givers)
+	})
 }
 
 // LastCheck is the stored result of the latest check, if any.

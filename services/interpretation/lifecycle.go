@@ -190,7 +190,17 @@ func (s *Service) eventPayload(ctx context.Context, q querier, a Assignment, x a
 		Interpreter: contracts.Interpreter{ID: it.ID, Name: it.Name, Email: it.Email, Locale: it.Locale, TZ: it.TZ},
 		Team:        team,
 		Session: contracts.Session{ID: x.ID, MeetingID: x.MeetingID, Title: x.Title, StartUTC: x.StartUTC, EndUTC: x.EndUTC, TZ: x.TZ,
-			FloorLanguages: nonNil(x.Floor), OutputLanguages: nonNil(x.Outputs), Audience: nonNil(x.Audience), Status: x.Status,
+			FloorLanguages: nonNil(x.Floor), OutputLanguages: nonNil(x.Outputs), Audience: nonNil(x.Audience), StaffedChannels: staffedContract(x.StaffedChannels), Status: x.Status,
 			ScheduleVersion: x.ScheduleVersion, Version: x.Version},
 	}, nil
+}
+
+// staffedContract is a session's staffed channels as events carry them (lists never null).
+func staffedContract(cs []agenda.StaffedChannel) []contracts.StaffedChannel {
+	out := make([]contracts.StaffedChannel, len(cs))
+	for i, c := range cs {
+		out[i] = c
+		out[i].Interpreters = nonNil(c.Interpreters)
+	}
+	return out
 }

@@ -30,6 +30,13 @@ func pureSession(x agenda.Session) interp.Session {
 	for _, l := range x.Outputs {
 		ps.Outputs = append(ps.Outputs, interp.Lang(l))
 	}
+	for _, c := range x.StaffedChannels {
+		sc := interp.StaffedChannel{Lang: interp.Lang(c.Language), StaffedBy: c.StaffedBy}
+		for _, it := range c.Interpreters {
+			sc.Interpreters = append(sc.Interpreters, interp.ChannelInterpreter{Name: it.Name, Email: it.Email})
+		}
+		ps.StaffedChannels = append(ps.StaffedChannels, sc)
+	}
 	return ps
 }
 
@@ -215,7 +222,8 @@ func propose(w world, commit bool, now time.Time) (PlanResult, []Assignment) {
 		Booths: []interp.BoothNeed{}, Assignments: []PlannedAssignment{}, RelayHops: nonNil(plan.RelayHops), Routes: nonNil(plan.Routes), Teams: nonNil(plan.Teams), PassedOver: nonNil(plan.PassedOver),
 		Gaps: nonNil(plan.Gaps), Notes: nonNil(plan.Notes)}
 	for _, x := range w.input.Sessions {
-		out.Booths = append(out.Booths, interp.PlanBooths(x, w.input.Policy)...)
+		// The language plan: the organiser's booths and the channels others staff.
+		out.Booths = append(out.Booths, interp.PlanChannels(x, w.input.Policy)...)
 	}
 	var fresh []Assignment
 	for _, pa := range plan.Assignments {

@@ -5,10 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/plenary/plenary/scheduler/interp"
 	"github.com/plenary/plenary/services/agenda"
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/problem"
@@ -68,6 +70,41 @@ func (s *Service) agendaStatus(ctx context.Context, q db.Querier, meetingID stri
 	st := agenda.InterpretationStatus{CheckedAt: r.CheckedAt, Revision: r.Revision, Assignments: r.Assignments, OK: r.OK, Violations: []agenda.InterpretationProblem{}}
 	for _, v := range r.Violations {
 		st.Violations = append(st.Violations, agenda.InterpretationProblem{SessionID: v.SessionID, Booth: string(v.Booth), Rule: v.Rule, Message: v.Message})
+	}
+	// The routes name interpreters by id; the agenda shows their names too, read now (a
+	// renamed or erased interpreter shows as the pool has them).
+	var ids []string
+	for _, rt := range r.Routes {
+		for _, id := range slices.Concat(rt.Direct, rt.Givers) {
+			if !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	names := map[string]string{}
+	if len(ids) > 0 {
+		people, err := s.store.interpretersIn(ctx, q, ids)
+		if err != nil {
+			return st, false, err
+		}
+		for _, it := range people {
+			names[it.ID] = it.Name
+		}
+	}
+	who := func(ids []string) []agenda.InterpreterRef {
+		out := make([]agenda.InterpreterRef, 0, len(ids))
+		for _, id := range ids {
+			out = append(out, agenda.InterpreterRef{ID: id, Name: names[id]})
+		}
+		return out
+	}
+	for _, rt := range r.Routes {
+		ar := agenda.InterpretationRoute{SessionID: rt.SessionID, Booth: string(rt.Booth), Floor: string(rt.Floor), Mode: rt.Mode,
+			Direct: who(rt.Direct), From: string(rt.From), Via: string(rt.Via)}
+		if rt.Mode == interp.RouteRelay {
+			ar.Givers = who(rt.Givers)
+		}
+		st.Routes = append(st.Routes, ar)
 	}
 	return st, true, nil
 }

@@ -303,9 +303,9 @@ type CheckResult struct {
 	Violations  []interp.Violation `json:"violations"`
 	// Revision is the agenda revision the verdict was computed for.
 	Revision int64 `json:"revision"`
-	// Routes are the language routes read off the seats (interp.InferRoutes); only in a
-	// fresh check, not stored.
-	Routes []interp.Route `json:"routes,omitempty"`
+	// Routes are the language routes read off the seats (interp.InferRoutes), stored
+	// with the verdict: the agenda shows them per session and booth.
+	Routes []interp.Route `json:"routes"`
 }
 
 func (s *store) saveCheck(ctx context.Context, q querier, r CheckResult) error {
@@ -313,10 +313,14 @@ func (s *store) saveCheck(ctx context.Context, q querier, r CheckResult) error {
 	if err != nil {
 		return err
 	}
-	_, err = q.ExecContext(ctx, `INSERT INTO interpretation_checks (meeting_id, checked_at, assignments, violations, agenda_revision) VALUES ($1,$2,$3,$4,$5)
+	routes, err := encode(nonNil(r.Routes))
+	if err != nil {
+		return err
+	}
+	_, err = q.ExecContext(ctx, `INSERT INTO interpretation_checks (meeting_id, checked_at, assignments, violations, agenda_revision, routes) VALUES ($1,$2,$3,$4,$5,$6)
 		ON CONFLICT (meeting_id) DO UPDATE SET checked_at = excluded.checked_at, assignments = excluded.assignments, violations = excluded.violations,
-			agenda_revision = excluded.agenda_revision`,
-		r.MeetingID, r.CheckedAt, r.Assignments, v, r.Revision)
+			agenda_revision = excluded.agenda_revision, routes = excluded.routes`,
+		r.MeetingID, r.CheckedAt, r.Assignments, v, r.Revision, routes)
 	if err != nil {
 		return fmt.Errorf("save check of %s: %w", r.MeetingID, err)
 	}
@@ -325,9 +329,9 @@ func (s *store) saveCheck(ctx context.Context, q querier, r CheckResult) error {
 
 func (s *store) lastCheck(ctx context.Context, q querier, meetingID string) (CheckResult, bool, error) {
 	r := CheckResult{MeetingID: meetingID}
-	var v string
-	err := q.QueryRowContext(ctx, `SELECT checked_at, assignments, violations, agenda_revision FROM interpretation_checks WHERE meeting_id = $1`, meetingID).
-		Scan(&r.CheckedAt, &r.Assignments, &v, &r.Revision)
+	var v, routes string
+	err := q.QueryRowContext(ctx, `SELECT checked_at, assignments, violations, agenda_revision, routes FROM interpretation_checks WHERE meeting_id = $1`, meetingID).
+		Scan(&r.CheckedAt, &r.Assignments, &v, &r.Revision, &routes)
 	if db.NotFound(err) {
 		return r, false, nil
 	}
@@ -338,6 +342,10 @@ func (s *store) lastCheck(ctx context.Context, q querier, meetingID string) (Che
 	if err := decodeInto(v, &r.Violations); err != nil {
 		return r, false, err
 	}
+	if err := decodeInto(routes, &r.Routes); err != nil {
+		return r, false, err
+	}
+	r.Routes = nonNil(r.Routes)
 	r.OK = len(r.Violations) == 0
 	return r, true, nil
 }

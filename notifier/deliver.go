@@ -29,14 +29,26 @@ type TickStats struct {
 var errSkip = errors.New("delivery no longer wanted")
 
 // Tick claims every due delivery and sends it. Each of Concurrency workers claims a few
-// rows at a time (Batch), sends them one by one and marks each row as soon as the mail
-// server has accepted its message, so a crash can leave at most the one message each
-// worker had in flight sent but unmarked. A heartbeat renews the short leases of the
-// rows this process holds for as long as the tick runs; the rows of a process that died
-// are claimed again once their lease (seconds) has run out.
+// rows at a time (Batch), renders and transfers them one by one, and hands each message
+// over (the end-of-data dot and the server's reply) through one gate for the whole
+// process, marking the row sent before it leaves the gate. So at any instant at most one
+// message is accepted by the mail server and not yet marked: a crash at any point
+// repeats at most one message. A heartbeat renews the short leases of the rows this
+// process holds for as long as the tick runs; the rows of a process that died are
+// claimed again once their lease (seconds) has run out.
+//
+// The gate is the cost of that bound: hand-overs and marks run one at a time, so the
+// process sends at most one message per (server's reply to the dot + one row update).
+// Ticks of a Notifier never overlap and a process runs one Notifier, so a gate per tick
+// is a gate per process.
 func (n *Notifier) Tick(ctx context.Context) (TickStats, error) {
 	n.tick.Lock()
 	defer n.tick.Unlock()
+	gate := mail.NewGate()
+	// A simulated crash (AfterSend) stops the other workers where they are, as a kill
+	// would: cancelled before the gate, their messages never reach the server.
+	ctx, crash := context.WithCancel(ctx)
+	defer crash()
 	hbCtx, stopHeartbeat := context.WithCancel(ctx)
 	hbDone := make(chan struct{})
 	go func() {
@@ -64,7 +76,7 @@ func (n *Notifier) Tick(ctx context.Context) (TickStats, error) {
 				batch, missed, err := n.claim(ctx)
 				local.Missed = missed
 				if err == nil && len(batch) > 0 {
-					err = n.sendBatch(ctx, batch, &local, &stop)
+					err = n.sendBatch(ctx, batch, gate, &local, &stop)
 				}
 				mu.Lock()
 				st.add(local)
@@ -74,6 +86,9 @@ func (n *Notifier) Tick(ctx context.Context) (TickStats, error) {
 				mu.Unlock()
 				if err != nil {
 					stop.Store(true)
+					if errors.Is(err, errCrashed) {
+						crash()
+					}
 					return
 				}
 				if len(batch) == 0 && missed == 0 {
@@ -291,10 +306,14 @@ func (n *Notifier) load(ctx context.Context, q querier, ds []Delivery) (world, e
 	return w, nil
 }
 
+// errCrashed wraps the error of AfterSend: the tick stops as a killed process would.
+var errCrashed = errors.New("stopped after send")
+
 // sendBatch sends the claimed rows one after the other and marks each as soon as its
-// outcome is known. It stops early, leaving the rest claimed, when stop is set (a peer
-// worker failed) or AfterSend reports a crash.
-func (n *Notifier) sendBatch(ctx context.Context, batch []Delivery, st *TickStats, stop *atomic.Bool) error {
+// outcome is known: a message the server accepted is marked before the gate is left. It
+// stops early, leaving the rest claimed, when stop is set (a peer worker failed) or
+// AfterSend reports a crash.
+func (n *Notifier) sendBatch(ctx context.Context, batch []Delivery, gate *mail.Gate, st *TickStats, stop *atomic.Bool) error {
 	w, err := n.load(ctx, n.cfg.DB, batch)
 	if err != nil {
 		return err
@@ -305,18 +324,41 @@ func (n *Notifier) sendBatch(ctx context.Context, batch []Delivery, st *TickStat
 		}
 		now := n.now()
 		msg, err := n.compose(d, w, now)
+		held := false
 		if err == nil {
-			err = n.cfg.Sender.Send(ctx, msg)
+			err = n.send(ctx, msg, gate)
+			held = err == nil
 			if err == nil && n.cfg.AfterSend != nil {
 				if herr := n.cfg.AfterSend(ctx, d); herr != nil {
-					// Stop as a crash would: this row stays in sending, unmarked.
-					return fmt.Errorf("stopped after send: %w", herr)
+					// Stop as a crash would: this row stays in sending, unmarked, and the
+					// gate stays taken, so no other message is handed over after it.
+					return fmt.Errorf("%w: %w", errCrashed, herr)
 				}
 			}
 		}
-		if err := n.mark(ctx, d, err, st); err != nil {
+		err = n.mark(ctx, d, err, st)
+		if held {
+			gate.Leave()
+		}
+		if err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// send hands msg to the Sender through gate; on nil the gate is held. A Sender that
+// cannot pass its hand-over through the gate is sent to entirely inside it.
+func (n *Notifier) send(ctx context.Context, msg mail.Message, gate *mail.Gate) error {
+	if gs, ok := n.cfg.Sender.(mail.GatedSender); ok {
+		return gs.SendGated(ctx, msg, gate)
+	}
+	if err := gate.Enter(ctx); err != nil {
+		return err
+	}
+	if err := n.cfg.Sender.Send(ctx, msg); err != nil {
+		gate.Leave()
+		return err
 	}
 	return nil
 }

@@ -34,6 +34,12 @@ func FileName(messageID string) string {
 // Send writes m to Dir atomically: a temporary file in the same directory, synced, then
 // renamed over the final name, so a reader never sees half a message.
 func (f FolderSender) Send(ctx context.Context, m Message) error {
+	return f.SendGated(ctx, m, nil)
+}
+
+// SendGated is Send with the rename, the instant the message is in the folder, passed
+// through g; on a nil error g is held (see GatedSender).
+func (f FolderSender) SendGated(ctx context.Context, m Message, g *Gate) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -65,7 +71,11 @@ func (f FolderSender) Send(ctx context.Context, m Message) error {
 		return fmt.Errorf("close %s: %w", tmp.Name(), err)
 	}
 	final := filepath.Join(f.Dir, FileName(m.MessageID))
+	if err := g.Enter(ctx); err != nil {
+		return err
+	}
 	if err := os.Rename(tmp.Name(), final); err != nil {
+		g.Leave()
 		return fmt.Errorf("mail folder: %w", err)
 	}
 	return nil

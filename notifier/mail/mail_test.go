@@ -321,6 +321,27 @@ func TestConnectionsAreReused(t *testing.T) {
 	}
 }
 
+// A pooled connection the server has dropped while idle is replaced without a NOOP
+// first: the message goes out on a new connection, once, and the drop does not count as
+// a failed attempt.
+func TestDroppedIdleConnectionIsRedialled(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.WithIdleTimeout(50*time.Millisecond))
+	s := newSender(t, srv, func(c *mail.SMTPConfig) { c.Attempts = 1 })
+	first := sample()
+	if err := s.Send(context.Background(), first); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond) // the server drops the pooled connection meanwhile
+	second := sample()
+	second.MessageID = mail.MessageID("second", "plenary.example")
+	if err := s.Send(context.Background(), second); err != nil {
+		t.Fatalf("after the server dropped the idle connection: %v", err)
+	}
+	if n, all, sessions := len(srv.Messages()), len(srv.Deliveries()), srv.Sessions(); n != 2 || all != 2 || sessions != 2 {
+		t.Errorf("%d accepted of %d received over %d connections, want 2 of 2 over 2", n, all, sessions)
+	}
+}
+
 func TestAuth(t *testing.T) {
 	srv := smtptest.Start(t, smtptest.WithAuth("plenary", "s3cret"))
 	ok := newSender(t, srv, func(c *mail.SMTPConfig) {

@@ -167,6 +167,12 @@ func IsTemporary(err error) bool {
 // carries the same Message-ID and Date. It returns a *DeliveryError, an error wrapping
 // ErrInvalidMessage, or the context's error.
 func (s *SMTPSender) Send(ctx context.Context, m Message) error {
+	return s.SendGated(ctx, m, nil)
+}
+
+// SendGated is Send with the hand-over of each attempt (the end-of-data dot and the
+// server's reply) passed through g; on a nil error g is held (see GatedSender).
+func (s *SMTPSender) SendGated(ctx context.Context, m Message, g *Gate) error {
 	if m.Date.IsZero() {
 		m.Date = s.cfg.Now()
 	}
@@ -183,7 +189,7 @@ func (s *SMTPSender) Send(ctx context.Context, m Message) error {
 		if err != nil {
 			return err
 		}
-		code, temporary, err := s.attempt(ctx, msg)
+		code, temporary, err := s.attempt(ctx, msg, g)
 		if err == nil {
 			return nil
 		}
@@ -198,41 +204,116 @@ func (s *SMTPSender) Send(ctx context.Context, m Message) error {
 	return last
 }
 
-// attempt makes one delivery on a pooled or fresh connection.
-func (s *SMTPSender) attempt(ctx context.Context, msg *gomail.Msg) (code int, temporary bool, err error) {
+// attempt makes one delivery on a pooled or fresh connection. On success g is held.
+func (s *SMTPSender) attempt(ctx context.Context, msg *gomail.Msg, g *Gate) (code int, temporary bool, err error) {
+	from, err := msg.GetSender(false)
+	if err != nil {
+		return 0, false, fmt.Errorf("sender: %w", err)
+	}
+	rcpts, err := msg.GetRecipients()
+	if err != nil {
+		return 0, false, fmt.Errorf("recipients: %w", err)
+	}
 	conn, pooled, err := s.conn(ctx)
 	if err != nil {
 		code, temporary := classify(err)
 		return code, temporary, fmt.Errorf("connect to %s: %w", s.client.ServerAddr(), err)
 	}
-	err = s.client.SendWithSMTPClient(conn, msg)
-	var se *gomail.SendError
-	if err != nil && pooled && errors.As(err, &se) && se.Reason == gomail.ErrConnCheck {
-		// An idle connection the server has dropped meanwhile: not a failure of this
-		// message, so it does not use up an attempt.
+	stage, err := s.transfer(ctx, conn, msg, from, rcpts, g)
+	if err != nil && pooled && stage == atMail {
+		// An idle connection the server has dropped (or is closing, 421) meanwhile: not a
+		// failure of this message, which has not reached the server, so it does not use
+		// up an attempt.
 		_ = conn.Close()
 		if conn, err = s.client.DialToSMTPClientWithContext(ctx); err != nil {
 			code, temporary := classify(err)
 			return code, temporary, fmt.Errorf("connect to %s: %w", s.client.ServerAddr(), err)
 		}
-		err = s.client.SendWithSMTPClient(conn, msg)
+		stage, err = s.transfer(ctx, conn, msg, from, rcpts, g)
 	}
 	if err != nil {
-		_ = conn.Close()
-		if errors.As(err, &se) && se.Reason == gomail.ErrSMTPReset && msg.IsDelivered() {
-			// The server took the message (250 after DATA); only the RSET that follows
-			// failed. Retrying would deliver it twice.
-			return 0, false, nil
+		if stage >= inData || conn.Reset() != nil {
+			// From DATA on the connection cannot carry another message; closed without
+			// the dot, the server drops what it got of this one.
+			_ = conn.Close()
+		} else {
+			s.putIdle(conn)
 		}
 		code, temporary := classify(err)
 		return code, temporary, err
 	}
+	s.putIdle(conn)
+	return 0, false, nil
+}
+
+// The stages of a transfer, for what a failure means.
+const (
+	atMail  = iota // MAIL FROM: on a pooled connection, a dropped connection shows here
+	atRcpt         // RCPT TO or DATA refused: the connection is still usable after RSET
+	inData         // writing the body: the server has part of it, the connection is spent
+	atEnd          // the dot is written: the server's reply decides
+)
+
+// transfer sends one message on conn: MAIL, RCPT, DATA and the body in parallel with
+// other senders, then, inside g, the end-of-data dot and the server's reply. It needs
+// no NOOP before (a dropped connection fails at MAIL) nor RSET after (a 250 to the dot
+// ends the transaction, RFC 5321 4.1.1.4), two round trips a message that go-mail's
+// Send spends. On success g is held.
+func (s *SMTPSender) transfer(ctx context.Context, conn *smtp.Client, msg *gomail.Msg, from string, rcpts []string, g *Gate) (int, error) {
+	if msg.Encoding() == gomail.NoEncoding.String() {
+		if ok, _ := conn.Extension("8BITMIME"); !ok {
+			return atMail, errNoUnencoded
+		}
+	}
+	if err := conn.UpdateDeadline(s.cfg.Timeout); err != nil {
+		return atMail, err
+	}
+	if err := conn.Mail(from); err != nil {
+		return atMail, err
+	}
+	for _, rcpt := range rcpts {
+		if err := conn.Rcpt(rcpt); err != nil {
+			return atRcpt, err
+		}
+	}
+	w, err := conn.Data()
+	if err != nil {
+		return atRcpt, err
+	}
+	if _, err := msg.WriteTo(w); err != nil {
+		return inData, err
+	}
+	// Everything but the dot is on the wire before the gate, so that the hand-over is
+	// one short write and one reply.
+	if err := conn.Text.W.Flush(); err != nil {
+		return inData, err
+	}
+	if err := g.Enter(ctx); err != nil {
+		return inData, err
+	}
+	// The wait for the gate may have been long: the dot and its reply get a full timeout.
+	if err := conn.UpdateDeadline(s.cfg.Timeout); err != nil {
+		g.Leave()
+		return inData, err
+	}
+	if err := w.Close(); err != nil {
+		g.Leave()
+		return atEnd, err
+	}
+	return atEnd, nil
+}
+
+// errNoUnencoded is a message in 8-bit encoding for a server without 8BITMIME: no retry
+// helps.
+var errNoUnencoded = errors.New("server does not support 8BITMIME for an unencoded message")
+
+// putIdle keeps conn for reuse, or ends it when the pool is full.
+func (s *SMTPSender) putIdle(conn *smtp.Client) {
 	select {
 	case s.idle <- conn:
 	default:
 		_ = conn.Quit()
 	}
-	return 0, false, nil
 }
 
 // conn takes an idle connection, or dials a new one; pooled says which.
@@ -269,6 +350,9 @@ func (s *SMTPSender) Close() error {
 // (5xx replies). go-mail reports a reply code when the server gave one; errors without
 // a code come from the connection and are worth another try.
 func classify(err error) (code int, temporary bool) {
+	if errors.Is(err, errNoUnencoded) {
+		return 0, false
+	}
 	var se *gomail.SendError
 	if errors.As(err, &se) {
 		switch se.Reason {

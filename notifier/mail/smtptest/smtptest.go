@@ -41,6 +41,8 @@ type Server struct {
 	user, pass string
 	sessions   int
 	discard    bool
+	onData     func(data []byte)
+	idle       time.Duration
 }
 
 // Option configures a Server.
@@ -56,6 +58,19 @@ func WithAuth(user, pass string) Option {
 // benchmarks with many messages.
 func WithDiscard() Option {
 	return func(s *Server) { s.discard = true }
+}
+
+// WithOnData calls f with each message's content once its data has ended (the dot has
+// arrived) and before the server replies to it: the instant the server takes the
+// message. Calls may run concurrently, one per connection.
+func WithOnData(f func(data []byte)) Option {
+	return func(s *Server) { s.onData = f }
+}
+
+// WithIdleTimeout makes the server drop a connection idle for d (10 s by default), as
+// real servers drop the idle connections of a client's pool.
+func WithIdleTimeout(d time.Duration) Option {
+	return func(s *Server) { s.idle = d }
 }
 
 // Start runs a server on 127.0.0.1 on a free port until the test ends.
@@ -75,6 +90,9 @@ func Start(tb testing.TB, opts ...Option) *Server {
 	s.srv.Domain = "smtptest.local"
 	s.srv.AllowInsecureAuth = true
 	s.srv.ReadTimeout = 10 * time.Second
+	if s.idle > 0 {
+		s.srv.ReadTimeout = s.idle
+	}
 	s.srv.WriteTimeout = 10 * time.Second
 	s.srv.MaxMessageBytes = 10 << 20
 	s.srv.MaxRecipients = 50
@@ -187,6 +205,9 @@ func (ss *session) Data(r io.Reader) error {
 	var buf bytes.Buffer
 	if _, err := io.Copy(&buf, r); err != nil {
 		return err
+	}
+	if ss.s.onData != nil {
+		ss.s.onData(buf.Bytes())
 	}
 	d := Delivery{From: ss.from, To: append([]string(nil), ss.to...), User: ss.authed, Code: 250, Accepted: true}
 	if !ss.s.discard {

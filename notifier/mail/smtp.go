@@ -248,10 +248,10 @@ func (s *SMTPSender) attempt(ctx context.Context, msg *gomail.Msg, g *Gate) (cod
 
 // The stages of a transfer, for what a failure means.
 const (
-	atMail  = iota // MAIL FROM: on a pooled connection, a dropped connection shows here
-	atRcpt         // RCPT TO or DATA refused: the connection is still usable after RSET
-	inData         // writing the body: the server has part of it, the connection is spent
-	atEnd          // the dot is written: the server's reply decides
+	atMail = iota // MAIL FROM: on a pooled connection, a dropped connection shows here
+	atRcpt        // RCPT TO or DATA refused: the connection is still usable after RSET
+	inData        // writing the body: the server has part of it, the connection is spent
+	atEnd         // the dot is written: the server's reply decides
 )
 
 // transfer sends one message on conn: MAIL, RCPT, DATA and the body in parallel with

@@ -18,15 +18,18 @@
 //     the name of this process (lease_owner); a heartbeat renews the process's leases
 //     while it lives. Their Message-ID was fixed when they were planned (a digest of the
 //     unique key);
-//  2. send one row through the mail.Sender;
-//  3. mark that row sent as soon as the mail server has accepted it, then send the next.
+//  2. render one row and transfer it through the mail.Sender up to its hand-over (for
+//     SMTP: MAIL, RCPT, DATA and the body, all but the end-of-data dot), in parallel with
+//     the other workers;
+//  3. inside the process's one hand-over gate (mail.Gate): the dot, the server's reply,
+//     and the row marked sent; then the gate is free for the next worker's message.
 //
 // A process killed at any point leaves its claimed rows in sending; once their lease has
 // run out (seconds, not minutes) a peer or the restarted process claims them again. Only
-// the message each worker had between 2 and 3 at the instant of the kill can arrive twice
-// (with the SAME Message-ID, so the receiving side can collapse the copies): at most one
-// duplicate per kill per sending worker. A row whose due time has passed by more than the
-// grace period is marked missed instead of being sent late.
+// the one message inside the gate at the instant of the kill can arrive twice (with the
+// SAME Message-ID, so the receiving side can collapse the copies): at most one duplicate
+// per kill. A row whose due time has passed by more than the grace period is marked
+// missed instead of being sent late.
 package notifier
 
 import (

@@ -23,7 +23,59 @@ import (
 // 8,192 templates of a few KB each stay well inside the notifier's memory budget.
 type reminderCache struct {
 	mu      sync.Mutex
-	entries *lru.Cache[string, render.Rendered]
+	entries *lru.Cache[string, *reminderTemplate]
+}
+
+// reminderTemplate is a rendered reminder cut at its placeholders once, so that filling
+// it in per recipient is a few appends (two strings.Replacers per email, built for each
+// recipient, cost more than the rest of the cached path).
+type reminderTemplate struct {
+	out                 render.Rendered
+	subject, text, html []piece
+}
+
+// piece is literal text followed by the placeholder ph (-1: none).
+type piece struct {
+	lit string
+	ph  int
+}
+
+var placeholders = []string{phName, phManage, phUnsubscribe}
+
+func cut(s string) []piece {
+	var out []piece
+	for {
+		at, which := -1, -1
+		for i, p := range placeholders {
+			if j := strings.Index(s, p); j >= 0 && (at < 0 || j < at) {
+				at, which = j, i
+			}
+		}
+		if at < 0 {
+			return append(out, piece{lit: s, ph: -1})
+		}
+		out = append(out, piece{lit: s[:at], ph: which})
+		s = s[at+len(placeholders[which]):]
+	}
+}
+
+func fill(ps []piece, values *[3]string) string {
+	size := 0
+	for _, p := range ps {
+		size += len(p.lit)
+		if p.ph >= 0 {
+			size += len(values[p.ph])
+		}
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for _, p := range ps {
+		b.WriteString(p.lit)
+		if p.ph >= 0 {
+			b.WriteString(values[p.ph])
+		}
+	}
+	return b.String()
 }
 
 const reminderTemplates = 8192
@@ -48,7 +100,7 @@ func (c *reminderCache) render(r *render.Renderer, in render.Input, sessionID st
 		in.Now.Truncate(time.Minute).Unix(), in.Links.Manage != "", in.Links.Unsubscribe != "")
 	c.mu.Lock()
 	if c.entries == nil {
-		c.entries, _ = lru.New[string, render.Rendered](reminderTemplates)
+		c.entries, _ = lru.New[string, *reminderTemplate](reminderTemplates)
 	}
 	entries := c.entries
 	c.mu.Unlock()
@@ -63,19 +115,19 @@ func (c *reminderCache) render(r *render.Renderer, in render.Input, sessionID st
 		if gen.Links.Unsubscribe != "" {
 			gen.Links.Unsubscribe = phUnsubscribe
 		}
-		var err error
-		if tpl, err = r.Render(gen); err != nil {
+		out, err := r.Render(gen)
+		if err != nil {
 			return render.Rendered{}, err
 		}
+		tpl = &reminderTemplate{out: out, subject: cut(out.Subject), text: cut(out.Text), html: cut(out.HTML)}
 		entries.Add(key, tpl)
 	}
 	name := strings.Join(strings.Fields(in.RecipientName), " ")
-	plain := strings.NewReplacer(phName, name, phManage, in.Links.Manage, phUnsubscribe, in.Links.Unsubscribe)
-	escaped := strings.NewReplacer(phName, html.EscapeString(name), phManage, html.EscapeString(in.Links.Manage),
-		phUnsubscribe, html.EscapeString(in.Links.Unsubscribe))
-	out := tpl
-	out.Subject = plain.Replace(tpl.Subject)
-	out.Text = plain.Replace(tpl.Text)
-	out.HTML = escaped.Replace(tpl.HTML)
+	plain := [3]string{name, in.Links.Manage, in.Links.Unsubscribe}
+	escaped := [3]string{html.EscapeString(name), html.EscapeString(in.Links.Manage), html.EscapeString(in.Links.Unsubscribe)}
+	out := tpl.out
+	out.Subject = fill(tpl.subject, &plain)
+	out.Text = fill(tpl.text, &plain)
+	out.HTML = fill(tpl.html, &escaped)
 	return out, nil
 }

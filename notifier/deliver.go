@@ -144,6 +144,11 @@ func (n *Notifier) claim(ctx context.Context) ([]Delivery, int, error) {
 	err := n.cfg.DB.Tx(ctx, func(tx *sql.Tx) error {
 		out, missed = nil, 0
 		now := n.now()
+		// Rows of a process that died after the server accepted their email and the
+		// gate recorded it (sent_at), before the row moved to sent: sent, not claimed.
+		if _, err := tx.ExecContext(ctx, finishSentSQL+` AND lease_until <= $1`, now); err != nil {
+			return fmt.Errorf("finish deliveries sent by a stopped notifier: %w", err)
+		}
 		// Two reads, each in the order of the index (state, due_at, id), merged: one read
 		// with OR sorted every due row on every claim (100,000 due rows, 5,000 claims).
 		limit := ` ORDER BY due_at, id LIMIT ` + fmt.Sprint(n.cfg.Batch) + n.cfg.DB.SkipLocked()
@@ -318,6 +323,20 @@ func (n *Notifier) sendBatch(ctx context.Context, batch []Delivery, gate *mail.G
 	if err != nil {
 		return err
 	}
+	// The rows whose email the server accepted (recorded inside the gate) move to sent
+	// together once the batch is over; a failure here leaves them in sending with their
+	// sent_at, and the next claim after their lease finishes them.
+	var accepted []string
+	defer func() {
+		if len(accepted) == 0 {
+			return
+		}
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dbTimeout)
+		defer cancel()
+		if err := n.store.finishSent(dctx, n.cfg.DB, accepted); err != nil {
+			n.log.Warn("move sent deliveries to sent; a later claim will", "error", err.Error())
+		}
+	}()
 	for _, d := range batch {
 		if stop.Load() {
 			return nil
@@ -331,12 +350,17 @@ func (n *Notifier) sendBatch(ctx context.Context, batch []Delivery, gate *mail.G
 			if err == nil && n.cfg.AfterSend != nil {
 				if herr := n.cfg.AfterSend(ctx, d); herr != nil {
 					// Stop as a crash would: this row stays in sending, unmarked, and the
-					// gate stays taken, so no other message is handed over after it.
+					// gate stays taken, so no other message is handed over after it; the
+					// rows recorded sent before it stay as a killed process leaves them.
+					accepted = nil
 					return fmt.Errorf("%w: %w", errCrashed, herr)
 				}
 			}
 		}
 		err = n.mark(ctx, d, err, st)
+		if err == nil && held {
+			accepted = append(accepted, d.ID)
+		}
 		if held {
 			gate.Leave()
 		}
@@ -363,7 +387,9 @@ func (n *Notifier) send(ctx context.Context, msg mail.Message, gate *mail.Gate) 
 	return nil
 }
 
-// mark records one delivery's outcome. A mark that fails (the database is away) is tried
+// mark records one delivery's outcome: a sent one by its sent_at only (inside the gate,
+// the shortest write there is; sendBatch moves the batch's sent rows to sent after the
+// gate), the others by their state. A mark that fails (the database is away) is tried
 // again for up to a lease, while the heartbeat keeps the row ours: giving up early would
 // let a peer send an accepted message again.
 func (n *Notifier) mark(ctx context.Context, d Delivery, sendErr error, st *TickStats) error {
@@ -383,7 +409,12 @@ func (n *Notifier) mark(ctx context.Context, d Delivery, sendErr error, st *Tick
 	deadline := time.Now().Add(n.cfg.Lease)
 	for {
 		dctx, cancel := context.WithTimeout(ctx, dbTimeout)
-		err := n.store.markOne(dctx, d.ID, state, lastError, n.now())
+		var err error
+		if state == Sent {
+			err = n.store.recordSent(dctx, d.ID, n.now())
+		} else {
+			err = n.store.markOne(dctx, d.ID, state, lastError, n.now())
+		}
 		cancel()
 		if err == nil {
 			break

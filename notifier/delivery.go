@@ -118,6 +118,51 @@ func (s *store) deliveries(ctx context.Context, q querier, where string, args ..
 const setStateSQL = `UPDATE notifier_deliveries SET state = $1, last_error = $2, updated_at = $3, lease_until = NULL, lease_owner = NULL
 	WHERE id IN (`
 
+// recordSent notes that the mail server accepted d's email at: one column, no index, so
+// that the statement inside the hand-over gate is as short as a write can be. The row is
+// still in sending until finishSent (or a later claim) moves it to sent.
+func (s *store) recordSent(ctx context.Context, id string, at time.Time) error {
+	s.markMu.Lock()
+	if s.sentStmt == nil {
+		if st, err := s.db.PrepareContext(ctx, `UPDATE notifier_deliveries SET sent_at = $1 WHERE id = $2`); err == nil {
+			s.sentStmt = st
+		}
+	}
+	st := s.sentStmt
+	s.markMu.Unlock()
+	var err error
+	if st != nil {
+		_, err = st.ExecContext(ctx, at, id)
+	} else { // not prepared (the database is away): the plain statement says why
+		_, err = s.db.ExecContext(ctx, `UPDATE notifier_deliveries SET sent_at = $1 WHERE id = $2`, at, id)
+	}
+	if err != nil {
+		return fmt.Errorf("record delivery %s sent: %w", id, err)
+	}
+	return nil
+}
+
+// finishSentSQL moves rows whose email was accepted (sent_at) from sending to sent.
+const finishSentSQL = `UPDATE notifier_deliveries SET state = 'sent', last_error = '', updated_at = sent_at,
+	lease_until = NULL, lease_owner = NULL WHERE state = 'sending' AND sent_at IS NOT NULL`
+
+// finishSent moves the given rows, recorded sent, to the state sent in one statement.
+func (s *store) finishSent(ctx context.Context, q querier, ids []string) error {
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 500)]
+		ids = ids[len(chunk):]
+		args := make([]any, len(chunk))
+		ph := make([]string, len(chunk))
+		for i, id := range chunk {
+			args[i], ph[i] = id, fmt.Sprintf("$%d", i+1)
+		}
+		if _, err := q.ExecContext(ctx, finishSentSQL+` AND id IN (`+strings.Join(ph, ",")+`)`, args...); err != nil {
+			return fmt.Errorf("mark deliveries sent: %w", err)
+		}
+	}
+	return nil
+}
+
 // markOne moves one row to state outside any transaction, with a prepared statement.
 func (s *store) markOne(ctx context.Context, id, state, lastError string, now time.Time) error {
 	s.markMu.Lock()

@@ -36,11 +36,13 @@ func TestAtMostOneMessageAcceptedAndUnmarked(t *testing.T) {
 			mu.Lock()
 			still := pending[:0]
 			for _, id := range pending {
-				var state string
-				if err := d.QueryRowContext(context.Background(), `SELECT state FROM notifier_deliveries WHERE message_id = $1`, id).Scan(&state); err != nil {
+				// Recorded sent: moved to sent, or its sent_at written inside the gate.
+				var recorded int
+				if err := d.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM notifier_deliveries
+					WHERE message_id = $1 AND (state = 'sent' OR sent_at IS NOT NULL)`, id).Scan(&recorded); err != nil {
 					readErr = err
 				}
-				if state != Sent {
+				if recorded == 0 {
 					still = append(still, id)
 				}
 			}
@@ -80,6 +82,48 @@ func TestAtMostOneMessageAcceptedAndUnmarked(t *testing.T) {
 		}
 		if worst != 1 {
 			t.Fatalf("up to %d messages were accepted by the server and not yet marked sent at once, want 1", worst)
+		}
+	})
+}
+
+// A row left in sending by a process that died after the server accepted its email and
+// the gate recorded it (sent_at), but before the row moved to sent: once its lease has
+// run out, the next claim moves it to sent without sending it again.
+func TestRecordedButUnfinishedRowIsNotSentAgain(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		due := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+		seedDue(t, d, 3, due, "plenary.test")
+		if _, err := d.Exec(`UPDATE notifier_deliveries SET state = 'sending', lease_owner = 'dead', lease_until = $1, sent_at = $2, attempts = 1
+			WHERE id = 'dr000001'`, due.Add(-time.Second), due.Add(-20*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		sink := smtptest.Start(t)
+		sender, err := mail.NewSMTPSender(mail.SMTPConfig{Host: sink.Host, Port: sink.Port, TLS: mail.TLSNone, HELO: "plenary.test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sender.Close()
+		r, err := render.New()
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys, _ := signed.NewRandomKeys()
+		nt, err := New(Config{DB: d, Sender: sender, Renderer: r, Links: signed.Links{Keys: keys, BaseURL: "https://plenary.example.org"},
+			From: mail.Address{Email: "notices@plenary.example.org"}, MessageDomain: "plenary.test", Now: func() time.Time { return due }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := nt.Tick(context.Background())
+		if err != nil || st.Sent != 2 || len(sink.Messages()) != 2 {
+			t.Fatalf("tick: %+v, %d messages, %v; want the two others sent", st, len(sink.Messages()), err)
+		}
+		var state string
+		var owner *string
+		if err := d.QueryRow(`SELECT state, lease_owner FROM notifier_deliveries WHERE id = 'dr000001'`).Scan(&state, &owner); err != nil {
+			t.Fatal(err)
+		}
+		if state != Sent || owner != nil {
+			t.Fatalf("the recorded row is %s (owner %v), want sent and released", state, owner)
 		}
 	})
 }

@@ -27,6 +27,8 @@ type store struct {
 	// every email on its own, and on SQLite parsing the statement cost a third of it.
 	markMu   sync.Mutex
 	markStmt *sql.Stmt
+	// sentStmt is recordSent's statement, prepared once (under markMu).
+	sentStmt *sql.Stmt
 }
 
 func jsonText(v any) string {

@@ -152,7 +152,8 @@ func (n *Notifier) claim(ctx context.Context) ([]Delivery, int, error) {
 		// Two reads, each in the order of the index (state, due_at, id), merged: one read
 		// with OR sorted every due row on every claim (100,000 due rows, 5,000 claims).
 		limit := ` ORDER BY due_at, id LIMIT ` + fmt.Sprint(n.cfg.Batch) + n.cfg.DB.SkipLocked()
-		due, err := n.store.deliveries(ctx, tx, `state = 'planned' AND due_at <= $1`+limit, now)
+		// A planned row with a lease is a retry that waits until then (retryDelay).
+		due, err := n.store.deliveries(ctx, tx, `state = 'planned' AND due_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)`+limit, now)
 		if err != nil {
 			return err
 		}
@@ -211,6 +212,10 @@ func earliest(a, b []Delivery, n int) []Delivery {
 	}
 	return out
 }
+
+// retryDelay is how long an email refused for now waits before it is claimed again: not
+// in the same tick, which would only repeat the sender's own retries at once.
+const retryDelay = time.Minute
 
 // dbTimeout bounds each statement of the delivery loop, so a hung database stalls a tick
 // for seconds, not for ever.
@@ -401,7 +406,7 @@ func (n *Notifier) mark(ctx context.Context, d Delivery, sendErr error, st *Tick
 	default:
 		state, lastError = Failed, sendErr.Error()
 		// A temporary failure (the sender has already retried with backoff) is tried
-		// again at a later tick, up to three claims.
+		// again at a later tick, retryDelay on, up to three claims.
 		if mail.IsTemporary(sendErr) && d.Attempts+1 < 3 {
 			state = Planned
 		}
@@ -410,9 +415,12 @@ func (n *Notifier) mark(ctx context.Context, d Delivery, sendErr error, st *Tick
 	for {
 		dctx, cancel := context.WithTimeout(ctx, dbTimeout)
 		var err error
-		if state == Sent {
+		switch state {
+		case Sent:
 			err = n.store.recordSent(dctx, d.ID, n.now())
-		} else {
+		case Planned:
+			err = n.store.markRetry(dctx, d.ID, lastError, n.now(), n.now().Add(retryDelay))
+		default:
 			err = n.store.markOne(dctx, d.ID, state, lastError, n.now())
 		}
 		cancel()

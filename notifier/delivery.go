@@ -182,6 +182,17 @@ func (s *store) markOne(ctx context.Context, id, state, lastError string, now ti
 	return nil
 }
 
+// markRetry puts one row back to planned, not to be claimed before notBefore (held in
+// lease_until, with no owner).
+func (s *store) markRetry(ctx context.Context, id, lastError string, now, notBefore time.Time) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE notifier_deliveries SET state = 'planned', last_error = $1, updated_at = $2,
+		lease_until = $3, lease_owner = NULL WHERE id = $4`, lastError, now, notBefore, id)
+	if err != nil {
+		return fmt.Errorf("put delivery %s back for a retry: %w", id, err)
+	}
+	return nil
+}
+
 // setState moves the rows to state (with an error text for failures).
 func (s *store) setState(ctx context.Context, q querier, ids []string, state, lastError string, now time.Time) error {
 	for len(ids) > 0 {

@@ -1712,7 +1712,11 @@ func (a *allocator) recordPassed(st *sessState) {
 		if p.in.Remote {
 			who = fmt.Sprintf("%s (%s)", p.in.Name, p.loc)
 		}
-		msg := fmt.Sprintf("%s not chosen for the %s booth of %s: %s; chosen: %s", who, b.need.Booth.Upper(), st.s.ID, why, strings.Join(names, ", "))
+		chosen := "chosen: " + strings.Join(names, ", ")
+		if len(names) == 0 {
+			chosen = "nobody else could take the seat"
+		}
+		msg := fmt.Sprintf("%s not chosen for the %s booth of %s: %s; %s", who, b.need.Booth.Upper(), st.s.ID, why, chosen)
 		a.passed[pk] = &PassedOver{InterpreterID: p.in.ID, Rule: e.rule, Count: 1, SessionID: st.s.ID, Booth: b.need.Booth, Message: msg}
 		a.passedLs = append(a.passedLs, pk)
 	}
@@ -1774,7 +1778,14 @@ func (a *allocator) diagnose(st *sessState, k int, missing int) Gap {
 		if a.people[i].inSess == mark {
 			rules = append(rules, RuleDoubleBooking)
 		} else {
-			rules = append(rules, a.timeRules(i, st, true)...)
+			tr := a.timeRules(i, st, true)
+			if len(tr) > 0 && len(rules) == 0 {
+				// Kept out of a short booth by a time-bound rule alone: passed over like
+				// those a filled booth would have preferred, so that the notes name
+				// everyone who could have taken the seat, not only the closest.
+				st.passed = append(st.passed, passedEvent{i: i, rule: tr[0], booth: k})
+			}
+			rules = append(rules, tr...)
 		}
 		if bestI < 0 || len(rules) < bestN {
 			bestI, bestN, bestRules, bestHops = i, len(rules), rules, lacking

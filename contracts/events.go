@@ -40,6 +40,9 @@ const (
 	AssignmentWithdrawn = "assignment.withdrawn"
 	// AssignmentExpired: an offer was not answered by its deadline.
 	AssignmentExpired = "assignment.expired"
+	// InterpretationSeatsOpen: a set time before a meeting's first session ahead, seats
+	// are still open; the secretariat is told once per meeting and notice time.
+	InterpretationSeatsOpen = "interpretation.seats_open"
 )
 
 // Subject returns the NATS subject an event type is published on.
@@ -75,7 +78,10 @@ type Meeting struct {
 	Format      string `json:"format"`
 	DefaultLang string `json:"default_lang"`
 	Platform    string `json:"platform"`
-	Version     int64  `json:"version"`
+	// SecretariatEmail is where notices for the secretariat go (seats still open); empty
+	// when the meeting names none.
+	SecretariatEmail string `json:"secretariat_email,omitempty"`
+	Version          int64  `json:"version"`
 }
 
 // MeetingEvent is the payload of meeting.created, meeting.updated and meeting.deleted.
@@ -230,6 +236,36 @@ type Assignment struct {
 // .expired.
 type AssignmentEvent struct {
 	Assignment Assignment `json:"assignment"`
+}
+
+// OpenSeat is a booth of a session with fewer accepted interpreters than the policy needs,
+// and where its other seats stand: offered and not answered yet (the earliest answer
+// deadline), proposed and not offered, declined or expired with no one in their place.
+type OpenSeat struct {
+	SessionID    string    `json:"session_id"`
+	SessionTitle Text      `json:"session_title"`
+	StartUTC     time.Time `json:"start_utc"`
+	EndUTC       time.Time `json:"end_utc"`
+	Booth        string    `json:"booth"`
+	// Needed is the booth's team size under the policy; Accepted the seats confirmed.
+	Needed   int `json:"needed"`
+	Accepted int `json:"accepted"`
+	Offered  int `json:"offered"`
+	Proposed int `json:"proposed"`
+	// Unstaffed are the missing seats nobody holds, not even as an offer or a proposal.
+	Unstaffed    int        `json:"unstaffed"`
+	Declined     int        `json:"declined"`
+	Expired      int        `json:"expired"`
+	NextDeadline *time.Time `json:"next_deadline,omitempty"`
+}
+
+// SeatsOpenEvent is the payload of interpretation.seats_open: the meeting's open seats
+// NoticeMinutes before its first session ahead, as they stood at CheckedAt.
+type SeatsOpenEvent struct {
+	MeetingID     string     `json:"meeting_id"`
+	NoticeMinutes int        `json:"notice_minutes"`
+	CheckedAt     time.Time  `json:"checked_at"`
+	Seats         []OpenSeat `json:"seats"`
 }
 
 // Subject is the NATS subject the event travels on.

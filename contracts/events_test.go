@@ -40,9 +40,10 @@ func session() Session {
 // subject version, never an edit.
 func goldenEvents() map[string]any {
 	meeting := Meeting{ID: "01938a2e-0000-7000-8000-000000000001", Title: Text{"en": "Inter-Parliamentary Forum", "fr": "Forum interparlementaire"},
-		VenueTZ: "Europe/Paris", Format: "virtual", DefaultLang: "en", Platform: "zoom", Version: 1}
+		VenueTZ: "Europe/Paris", Format: "virtual", DefaultLang: "en", Platform: "zoom", SecretariatEmail: "interpretation@example.org", Version: 1}
 	start := at("2026-12-08T15:30:00Z")
 	end := at("2026-12-08T15:45:00Z")
+	deadline := at("2026-12-06T09:00:00Z")
 	reg := Registration{ID: "01938a2e-0000-7000-8000-000000000003", MeetingID: meeting.ID, Name: "Léa Tremblay", Email: "lea@example.org",
 		Locale: "fr-CA", TZ: "America/Montreal", Sessions: []string{}, ConsentReminders: true, Version: 1}
 	asg := Assignment{ID: "01938a2e-0000-7000-8000-000000000004", MeetingID: meeting.ID, SessionID: session().ID, Booth: "ar", Role: "interpreter",
@@ -64,6 +65,9 @@ func goldenEvents() map[string]any {
 		AssignmentAccepted:  AssignmentEvent{Assignment: asg},
 		AssignmentDeclined:  AssignmentEvent{Assignment: asg},
 		AssignmentWithdrawn: AssignmentEvent{Assignment: asg},
+		InterpretationSeatsOpen: SeatsOpenEvent{MeetingID: meeting.ID, NoticeMinutes: 72 * 60, CheckedAt: at("2026-12-05T15:30:00Z"),
+			Seats: []OpenSeat{{SessionID: session().ID, SessionTitle: session().Title, StartUTC: session().StartUTC, EndUTC: session().EndUTC,
+				Booth: "ar", Needed: 3, Accepted: 1, Offered: 1, Unstaffed: 1, Declined: 1, NextDeadline: &deadline}}},
 	}
 }
 

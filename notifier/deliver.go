@@ -517,6 +517,9 @@ func (n *Notifier) input(d Delivery, w world, now time.Time, check bool) (render
 	if skip(in.Previous != nil && in.Previous.Start.Equal(x.Start) && in.Previous.End.Equal(x.End)) {
 		return in, mail.Address{}, nil, "", errSkip
 	}
+	if _, ok := strings.CutPrefix(d.Recipient, toSecretariat); ok {
+		return secretariatInput(d, m, in, check)
+	}
 	links := n.cfg.Links
 	if id, ok := strings.CutPrefix(d.Recipient, toRegistration); ok {
 		r := w.registrants[id]

@@ -29,6 +29,8 @@ const (
 const (
 	toRegistration = "registration:"
 	toAssignment   = "assignment:"
+	// toSecretariat is a meeting's secretariat ("secretariat:<meeting id>").
+	toSecretariat = "secretariat:"
 )
 
 // Delivery is one planned email.
@@ -56,6 +58,8 @@ type Payload struct {
 	Sequence int64               `json:"sequence,omitempty"` // SEQUENCE of the attached invite
 	// Deadline is the answer deadline of an offer (an offer and its reminders).
 	Deadline *time.Time `json:"deadline,omitempty"`
+	// Seats are the open seats a notice to the secretariat lists.
+	Seats []contracts.OpenSeat `json:"seats,omitempty"`
 }
 
 func (n *Notifier) newDelivery(kind render.Kind, key, recipient, meetingID, sessionID string, due time.Time) Delivery {

@@ -131,6 +131,9 @@ func (n *Notifier) apply(ctx context.Context, tx *sql.Tx, ev contracts.Event, no
 	case contracts.AssignmentOffered, contracts.AssignmentAccepted, contracts.AssignmentDeclined, contracts.AssignmentWithdrawn,
 		contracts.AssignmentExpired:
 		return n.applyAssignment(ctx, tx, ev, at, now)
+
+	case contracts.InterpretationSeatsOpen:
+		return n.applySeatsOpen(ctx, tx, ev, at, now)
 	}
 	return nil // an event type the notifier has no use for
 }

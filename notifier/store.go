@@ -45,8 +45,10 @@ type meeting struct {
 	Title       contracts.Text
 	VenueTZ     string
 	DefaultLang string
-	Deleted     bool
-	Version     int64
+	// SecretariatEmail is where notices for the secretariat go; empty: nowhere.
+	SecretariatEmail string
+	Deleted          bool
+	Version          int64
 }
 
 // session is the projection of a session.
@@ -106,12 +108,13 @@ type assignment struct {
 }
 
 func (s *store) upsertMeeting(ctx context.Context, q querier, m contracts.Meeting, deleted bool) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO notifier_meetings (id, title, venue_tz, default_lang, deleted, version)
-		VALUES ($1, $2, $3, $4, $5, $6)
+	_, err := q.ExecContext(ctx, `INSERT INTO notifier_meetings (id, title, venue_tz, default_lang, deleted, version, secretariat_email)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (id) DO UPDATE SET title = excluded.title, venue_tz = excluded.venue_tz,
-			default_lang = excluded.default_lang, deleted = excluded.deleted, version = excluded.version
+			default_lang = excluded.default_lang, deleted = excluded.deleted, version = excluded.version,
+			secretariat_email = excluded.secretariat_email
 		WHERE notifier_meetings.version <= excluded.version`,
-		m.ID, jsonText(m.Title), m.VenueTZ, m.DefaultLang, deleted, m.Version)
+		m.ID, jsonText(m.Title), m.VenueTZ, m.DefaultLang, deleted, m.Version, m.SecretariatEmail)
 	if err != nil {
 		return fmt.Errorf("project meeting %s: %w", m.ID, err)
 	}
@@ -121,8 +124,8 @@ func (s *store) upsertMeeting(ctx context.Context, q querier, m contracts.Meetin
 func (s *store) meeting(ctx context.Context, q querier, id string) (meeting, bool, error) {
 	var m meeting
 	var title string
-	err := q.QueryRowContext(ctx, `SELECT id, title, venue_tz, default_lang, deleted, version FROM notifier_meetings WHERE id = $1`, id).
-		Scan(&m.ID, &title, &m.VenueTZ, &m.DefaultLang, &m.Deleted, &m.Version)
+	err := q.QueryRowContext(ctx, `SELECT id, title, venue_tz, default_lang, deleted, version, secretariat_email FROM notifier_meetings WHERE id = $1`, id).
+		Scan(&m.ID, &title, &m.VenueTZ, &m.DefaultLang, &m.Deleted, &m.Version, &m.SecretariatEmail)
 	if db.NotFound(err) {
 		return meeting{}, false, nil
 	}

@@ -49,11 +49,14 @@ const (
 	// OfferReminder reminds an interpreter, before the deadline, of an offer they have not
 	// answered yet.
 	OfferReminder Kind = "offer_reminder"
+	// OpenSeats tells a meeting's secretariat of interpretation seats still open before
+	// its first session ahead (in the meeting's language and the venue's zone).
+	OpenSeats Kind = "open_seats"
 )
 
 // Kinds lists every kind, for tests and previews.
 var Kinds = []Kind{RegistrationPending, RegistrationConfirmed, Reminder, SessionChanged, SessionCancelled,
-	AssignmentOffered, AssignmentChanged, AssignmentWithdrawn, AssignmentExpired, OfferReminder}
+	AssignmentOffered, AssignmentChanged, AssignmentWithdrawn, AssignmentExpired, OfferReminder, OpenSeats}
 
 // Interval is a session's start and end.
 type Interval struct {
@@ -96,7 +99,26 @@ type Input struct {
 	// Deadline is when an offer lapses unanswered (AssignmentOffered, OfferReminder); an
 	// offer without one says nothing of a deadline.
 	Deadline time.Time
-	Links    Links
+	// OpenSeats are the booths still short of interpreters (OpenSeats).
+	OpenSeats []OpenSeat
+	Links     Links
+}
+
+// OpenSeat is a booth of a session with fewer accepted interpreters than it needs, and
+// where its seats stand.
+type OpenSeat struct {
+	SessionTitle contracts.Text
+	Session      Interval
+	Booth        string
+	Needed       int
+	Accepted     int
+	Offered      int
+	Proposed     int
+	Unstaffed    int
+	// Lapsed are the offers declined or expired so far.
+	Lapsed int
+	// NextDeadline is the earliest answer deadline of the offered seats.
+	NextDeadline time.Time
 }
 
 // Rendered is a notice ready for a mail.Message.
@@ -268,6 +290,33 @@ func (r *Renderer) Render(in Input) (Rendered, error) {
 		if reason := strings.TrimSpace(in.Reason); reason != "" {
 			v.Rows = append(v.Rows, row{p.Sprintf("label.reason"), reason})
 		}
+	case OpenSeats:
+		footer = "footer.secretariat"
+		v.Greeting = p.Sprintf("greeting.secretariat")
+		v.Subject = p.Sprintf("open_seats.subject", meeting)
+		v.Lead = append(v.Lead, p.Sprintf("open_seats.lead", meeting))
+		list := p.Sprintf("sep.list")
+		for _, st := range in.OpenSeats {
+			title, _ := pickText(st.SessionTitle, in.Locale, in.DefaultLang)
+			if title == "" {
+				title = meeting
+			}
+			parts := []string{p.Sprintf("open_seats.missing", st.Needed-st.Accepted, st.Needed)}
+			if st.Offered > 0 {
+				parts = append(parts, p.Sprintf("open_seats.offered", st.Offered, zone.FormatDateTime(st.NextDeadline, loc, dateLang)))
+			}
+			if st.Proposed > 0 {
+				parts = append(parts, p.Sprintf("open_seats.proposed", st.Proposed))
+			}
+			if st.Unstaffed > 0 {
+				parts = append(parts, p.Sprintf("open_seats.unstaffed", st.Unstaffed))
+			}
+			if st.Lapsed > 0 {
+				parts = append(parts, p.Sprintf("open_seats.declined", st.Lapsed))
+			}
+			v.Rows = append(v.Rows, row{oneLine(title) + " · " + p.Sprintf("label.booth") + " " + strings.ToUpper(oneLine(st.Booth)),
+				when(st.Session, loc) + " — " + strings.Join(parts, list)})
+		}
 	case AssignmentOffered, AssignmentChanged, AssignmentWithdrawn, AssignmentExpired, OfferReminder:
 		footer = "footer.interpreter"
 		key := map[Kind]string{AssignmentOffered: "offer", AssignmentChanged: "assignment_changed", AssignmentWithdrawn: "withdrawn",
@@ -347,7 +396,10 @@ func validate(in Input) error {
 	if !known {
 		return fmt.Errorf("%w: unknown kind %q", ErrInvalidInput, in.Kind)
 	}
-	if in.Session.Start.IsZero() && in.Kind != RegistrationConfirmed && in.Kind != RegistrationPending {
+	if in.Kind == OpenSeats && len(in.OpenSeats) == 0 {
+		return fmt.Errorf("%w: a notice of open seats needs a seat", ErrInvalidInput)
+	}
+	if in.Session.Start.IsZero() && in.Kind != RegistrationConfirmed && in.Kind != RegistrationPending && in.Kind != OpenSeats {
 		return fmt.Errorf("%w: %s needs the session's start", ErrInvalidInput, in.Kind)
 	}
 	if in.Kind == Reminder && in.Now.IsZero() {

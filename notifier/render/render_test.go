@@ -75,6 +75,17 @@ func sample(t *testing.T, kind Kind, locale string, tz string) Input {
 		in.Links = Links{Confirm: "https://plenary.example/confirm/tok"}
 	case SessionCancelled:
 		in.Reason = "Le quorum n’est pas atteint."
+	case OpenSeats:
+		// The secretariat reads the meeting's notice in the venue's zone: two booths of
+		// the session short of interpreters.
+		in.RecipientName, in.SessionTitle, in.VenueZone, in.Links = "", nil, nil, Links{}
+		in.OpenSeats = []OpenSeat{
+			{SessionTitle: in.SessionTitle, Session: in.Session, Booth: "ar", Needed: 3, Accepted: 1, Offered: 1, Unstaffed: 1, Lapsed: 1,
+				NextDeadline: start.Add(-4 * time.Hour)},
+			{SessionTitle: contracts.Text{"en": "Session 3: Asia and the Pacific", "fr": "Séance 3 : Asie et Pacifique"},
+				Session: Interval{Start: start.Add(24 * time.Hour), End: start.Add(26 * time.Hour)}, Booth: "fr", Needed: 2, Proposed: 2},
+		}
+		in.OpenSeats[0].SessionTitle = contracts.Text{"en": "Session 2: Africa, Europe and the Americas", "fr": "Séance 2 : Afrique, Europe et Amériques"}
 	case AssignmentOffered, AssignmentChanged, AssignmentWithdrawn, AssignmentExpired, OfferReminder:
 		if kind == AssignmentOffered || kind == OfferReminder {
 			// Answer by 11:30 UTC on the day, 20 hours after the clock.

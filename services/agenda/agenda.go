@@ -61,6 +61,11 @@ type Meeting struct {
 	// Regions are the meeting's own audience regions, looked up before the UN regional
 	// groups by sessions, the agenda and the slot planner.
 	Regions []planner.Region
+	// SecretariatEmail is where the secretariat is told of seats still open; empty: nobody.
+	SecretariatEmail string
+	// OpenSeatsNoticeHours is how long before the meeting's first session ahead that
+	// notice goes; 0: the staffing policy's default.
+	OpenSeatsNoticeHours int
 	// AgendaRevision rises with every change to the meeting, its sessions or its items;
 	// it keys the rendered-agenda cache and the agenda's ETag.
 	AgendaRevision int64

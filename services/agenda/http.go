@@ -28,14 +28,22 @@ type MeetingJSON struct {
 	InterpretationPolicy string         `json:"interpretation_policy"`
 	Public               bool           `json:"public"`
 	// Regions are the meeting's own audience regions, in the shape /v1/planning/slots takes.
-	Regions   []timeapi.RegionJSON `json:"regions"`
-	Version   int64                `json:"version"`
-	CreatedAt time.Time            `json:"created_at"`
-	UpdatedAt time.Time            `json:"updated_at"`
+	Regions []timeapi.RegionJSON `json:"regions"`
+	// SecretariatEmail is where seats still open are reported; OpenSeatsNoticeHours how
+	// long before the first session ahead (null: the staffing policy's default).
+	SecretariatEmail     string    `json:"secretariat_email"`
+	OpenSeatsNoticeHours *int      `json:"open_seats_notice_hours"`
+	Version              int64     `json:"version"`
+	CreatedAt            time.Time `json:"created_at"`
+	UpdatedAt            time.Time `json:"updated_at"`
 }
 
 func meetingJSON(m Meeting) MeetingJSON {
-	return MeetingJSON{ID: m.ID, Title: m.Title, VenueTZ: m.VenueTZ, Format: m.Format, DefaultLang: m.DefaultLang,
+	var notice *int
+	if m.OpenSeatsNoticeHours > 0 {
+		notice = &m.OpenSeatsNoticeHours
+	}
+	return MeetingJSON{SecretariatEmail: m.SecretariatEmail, OpenSeatsNoticeHours: notice, ID: m.ID, Title: m.Title, VenueTZ: m.VenueTZ, Format: m.Format, DefaultLang: m.DefaultLang,
 		Platform: m.Platform, InterpretationPolicy: m.InterpretationPolicy, Public: m.Public, Version: m.Version, Regions: timeapi.RegionsJSON(m.Regions),
 		CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
 }

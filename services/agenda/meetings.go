@@ -3,12 +3,15 @@ package agenda
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/plenary/plenary/contracts"
 	"github.com/plenary/plenary/scheduler/planner"
 	"github.com/plenary/plenary/services/audit"
 	"github.com/plenary/plenary/services/platform/auth"
+	"github.com/plenary/plenary/services/platform/contact"
 	"github.com/plenary/plenary/services/platform/outbox"
 	"github.com/plenary/plenary/services/platform/problem"
 	"github.com/plenary/plenary/services/platform/versioned"
@@ -28,7 +31,15 @@ type MeetingInput struct {
 	// Regions replaces the meeting's own regions (the shape /v1/planning/slots takes);
 	// [] removes them. A region still named by a session's audience cannot be removed.
 	Regions *[]timeapi.RegionJSON `json:"regions"`
+	// SecretariatEmail is where the secretariat is told of seats still open ("" clears it).
+	SecretariatEmail *string `json:"secretariat_email"`
+	// OpenSeatsNoticeHours is how long before the first session ahead (1 to 336 hours; 0
+	// returns to the staffing policy's default).
+	OpenSeatsNoticeHours *int `json:"open_seats_notice_hours"`
 }
+
+// MaxOpenSeatsNoticeHours is the longest notice of open seats (14 days).
+const MaxOpenSeatsNoticeHours = 14 * 24
 
 func (in MeetingInput) apply(m *Meeting, creating bool) error {
 	var errs []problem.FieldError
@@ -70,6 +81,25 @@ func (in MeetingInput) apply(m *Meeting, creating bool) error {
 	}
 	if in.Public != nil {
 		m.Public = *in.Public
+	}
+	if in.SecretariatEmail != nil {
+		// The registrants' rule (contact.Email): no display name, nothing invisible.
+		m.SecretariatEmail = strings.TrimSpace(*in.SecretariatEmail)
+		if m.SecretariatEmail != "" {
+			e, ok := contact.Email(m.SecretariatEmail)
+			if !ok {
+				errs = append(errs, problem.FieldError{Field: "secretariat_email", Code: "invalid_email", Message: "an email address such as interpretation@example.org, without a display name"})
+			}
+			m.SecretariatEmail = e
+		}
+	}
+	if in.OpenSeatsNoticeHours != nil {
+		h := *in.OpenSeatsNoticeHours
+		if h < 0 || h > MaxOpenSeatsNoticeHours {
+			errs = append(errs, problem.FieldError{Field: "open_seats_notice_hours", Code: "out_of_range",
+				Message: fmt.Sprintf("from 1 to %d hours, or 0 for the staffing policy's default", MaxOpenSeatsNoticeHours)})
+		}
+		m.OpenSeatsNoticeHours = h
 	}
 	if in.Regions != nil {
 		rs, ferrs := timeapi.ParseRegions(*in.Regions, "regions")

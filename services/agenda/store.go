@@ -35,13 +35,13 @@ func decodeInto(s string, v any) error {
 	return nil
 }
 
-const meetingCols = `id, title, venue_tz, format, default_lang, platform, interpretation_policy, public, agenda_revision, version, created_at, updated_at, regions`
+const meetingCols = `id, title, venue_tz, format, default_lang, platform, interpretation_policy, public, agenda_revision, version, created_at, updated_at, regions, secretariat_email, open_seats_notice_hours`
 
 func scanMeeting(row interface{ Scan(...any) error }) (Meeting, error) {
 	var m Meeting
 	var title, regions string
 	if err := row.Scan(&m.ID, &title, &m.VenueTZ, &m.Format, &m.DefaultLang, &m.Platform, &m.InterpretationPolicy,
-		&m.Public, &m.AgendaRevision, &m.Version, &m.CreatedAt, &m.UpdatedAt, &regions); err != nil {
+		&m.Public, &m.AgendaRevision, &m.Version, &m.CreatedAt, &m.UpdatedAt, &regions, &m.SecretariatEmail, &m.OpenSeatsNoticeHours); err != nil {
 		return m, err
 	}
 	m.CreatedAt, m.UpdatedAt = m.CreatedAt.UTC(), m.UpdatedAt.UTC()
@@ -60,9 +60,9 @@ func encodeRegions(rs []planner.Region) string {
 }
 
 func (s *store) insertMeeting(ctx context.Context, q querier, m Meeting) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO meetings (`+meetingCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
+	_, err := q.ExecContext(ctx, `INSERT INTO meetings (`+meetingCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)`,
 		m.ID, encode(m.Title), m.VenueTZ, m.Format, m.DefaultLang, m.Platform, m.InterpretationPolicy, m.Public,
-		m.AgendaRevision, m.Version, m.CreatedAt, m.UpdatedAt, encodeRegions(m.Regions))
+		m.AgendaRevision, m.Version, m.CreatedAt, m.UpdatedAt, encodeRegions(m.Regions), m.SecretariatEmail, m.OpenSeatsNoticeHours)
 	if err != nil {
 		return fmt.Errorf("insert meeting: %w", err)
 	}
@@ -71,9 +71,10 @@ func (s *store) insertMeeting(ctx context.Context, q querier, m Meeting) error {
 
 func (s *store) updateMeeting(ctx context.Context, q querier, m Meeting) error {
 	_, err := q.ExecContext(ctx, `UPDATE meetings SET title=$2, venue_tz=$3, format=$4, default_lang=$5, platform=$6,
-		interpretation_policy=$7, public=$8, agenda_revision=$9, version=$10, updated_at=$11, regions=$12 WHERE id=$1`,
+		interpretation_policy=$7, public=$8, agenda_revision=$9, version=$10, updated_at=$11, regions=$12,
+		secretariat_email=$13, open_seats_notice_hours=$14 WHERE id=$1`,
 		m.ID, encode(m.Title), m.VenueTZ, m.Format, m.DefaultLang, m.Platform, m.InterpretationPolicy, m.Public,
-		m.AgendaRevision, m.Version, m.UpdatedAt, encodeRegions(m.Regions))
+		m.AgendaRevision, m.Version, m.UpdatedAt, encodeRegions(m.Regions), m.SecretariatEmail, m.OpenSeatsNoticeHours)
 	if err != nil {
 		return fmt.Errorf("update meeting %s: %w", m.ID, err)
 	}
@@ -391,7 +392,7 @@ func nonNilChannels(cs []StaffedChannel) []StaffedChannel {
 
 func meetingContract(m Meeting) contracts.Meeting {
 	return contracts.Meeting{ID: m.ID, Title: m.Title, VenueTZ: m.VenueTZ, Format: m.Format, DefaultLang: m.DefaultLang,
-		Platform: m.Platform, Version: m.Version}
+		Platform: m.Platform, SecretariatEmail: m.SecretariatEmail, Version: m.Version}
 }
 
 func nonNil(s []string) []string {

@@ -364,7 +364,8 @@ func purgeIdempotencyKeys(ctx context.Context, d *db.DB, log *slog.Logger, every
 }
 
 // expireOffers expires the interpreters' offers whose answer deadline has passed (and
-// escalates their seats) at start and then every interval, until ctx ends. Replicas may
+// escalates their seats), and tells secretariats of seats still open when their notice
+// time has come, at start and then every interval, until ctx ends. Replicas may
 // all run it: an offer expires once, the others find it no longer offered.
 func expireOffers(ctx context.Context, ip *interpretation.Service, log *slog.Logger, every time.Duration) {
 	t := time.NewTicker(every)
@@ -376,6 +377,14 @@ func expireOffers(ctx context.Context, ip *interpretation.Service, log *slog.Log
 			log.Warn("expire offers", "error", err.Error())
 		case n > 0:
 			log.Info("expired unanswered offers", "expired", n)
+		}
+		// The same minute tells secretariats of seats still open before their meetings.
+		n, err = ip.NoticeOpenSeats(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("notice open seats", "error", err.Error())
+		case n > 0:
+			log.Info("told secretariats of open seats", "meetings", n)
 		}
 		select {
 		case <-ctx.Done():

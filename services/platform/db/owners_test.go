@@ -22,7 +22,7 @@ var owners = map[string]string{
 	"meetings": "services/agenda", "sessions": "services/agenda", "agenda_items": "services/agenda",
 	"registrations": "services/registration", "registration_settings": "services/registration",
 	"interpreters": "services/interpretation", "assignments": "services/interpretation", "interpretation_checks": "services/interpretation",
-	"offer_deadlines": "services/interpretation", "offer_settings": "services/interpretation",
+	"offer_deadlines": "services/interpretation", "offer_settings": "services/interpretation", "open_seat_notices": "services/interpretation",
 	// assignments_next only lives inside the SQLite migration that rebuilds assignments.
 	"assignments_next": "services/interpretation",
 	"audit_log":        "services/audit", "api_tokens": "services/platform/auth", "idempotency_keys": "services/platform/httpx",

@@ -215,7 +215,7 @@ func baseOf(locale string) string {
 
 var cat = func() catalog.Catalog {
 	b := catalog.NewBuilder(catalog.Fallback(language.English))
-	for _, set := range []map[string]map[language.Tag]any{emailMessages, assignmentMessages, pageMessages, offerMessages} {
+	for _, set := range []map[string]map[language.Tag]any{emailMessages, assignmentMessages, pageMessages, offerMessages, secretariatMessages} {
 		for key, byLang := range set {
 			for tag, msg := range byLang {
 				var err error
@@ -244,7 +244,7 @@ func Printer(tag language.Tag) *message.Printer {
 // Keys lists every message key, sorted (for tests and previews).
 func Keys() []string {
 	var out []string
-	for _, set := range []map[string]map[language.Tag]any{emailMessages, assignmentMessages, pageMessages, offerMessages} {
+	for _, set := range []map[string]map[language.Tag]any{emailMessages, assignmentMessages, pageMessages, offerMessages, secretariatMessages} {
 		for k := range set {
 			out = append(out, k)
 		}
@@ -255,7 +255,7 @@ func Keys() []string {
 
 // Translated reports whether key is written in tag (rather than falling back to English).
 func Translated(tag language.Tag, key string) bool {
-	for _, set := range []map[string]map[language.Tag]any{emailMessages, assignmentMessages, pageMessages, offerMessages} {
+	for _, set := range []map[string]map[language.Tag]any{emailMessages, assignmentMessages, pageMessages, offerMessages, secretariatMessages} {
 		if byLang, ok := set[key]; ok {
 			_, ok := byLang[tag]
 			return ok

@@ -127,6 +127,27 @@ func TestChannelsStaffedByADelegation(t *testing.T) {
 			t.Errorf("EN and FR staffed, ZH the delegation's: %v", check["violations"])
 		}
 
+		// The board shows the channel as the delegation's, with nothing to decide on it.
+		board := e.must(200, e.do("GET", "/v1/meetings/"+mid+"/interpretation/board", nil))
+		var zhBooth map[string]any
+		for _, bb := range board["sessions"].([]any)[0].(map[string]any)["booths"].([]any) {
+			if bb.(map[string]any)["booth"] == "zh" {
+				zhBooth = bb.(map[string]any)
+			}
+		}
+		if zhBooth == nil || zhBooth["staffed_by"] != "delegation" || zhBooth["active"] != float64(0) || len(zhBooth["violations"].([]any)) != 0 {
+			t.Errorf("board ZH booth %v", zhBooth)
+		}
+		for _, d := range board["decisions"].([]any) {
+			if d.(map[string]any)["booth"] == "zh" {
+				t.Errorf("a decision on the delegation's channel: %v", d)
+			}
+		}
+		csv := e.do("GET", "/v1/meetings/"+mid+"/interpretation/board?format=csv", nil)
+		if !strings.Contains(string(csv.Body), ",zh,,staffed by the delegation,") {
+			t.Errorf("board CSV:\n%s", csv.Body)
+		}
+
 		// Zoom's API takes the pair by country codes, source first (US English, FR
 		// French, CN Chinese); Webex by ISO 639-1 codes. The delegation's interpreter
 		// without an email is not listed.

@@ -43,6 +43,9 @@ type BoardBooth struct {
 	// (relay_giver, relay_taker, retour), empty when it works from the floor.
 	Relay      []string           `json:"relay"`
 	Violations []interp.Violation `json:"violations"`
+	// StaffedBy is set on a channel a delegation or partner staffs: the organiser seats
+	// nobody in it.
+	StaffedBy string `json:"staffed_by,omitempty"`
 }
 
 // BoardSession is one session of the meeting.
@@ -126,6 +129,11 @@ func (s *Service) Board(ctx context.Context, meetingID string) (Board, error) {
 		slices.Sort(booths)
 		for _, booth := range booths {
 			bb := BoardBooth{Booth: booth, Seats: []BoardSeat{}, Relay: []string{}, Violations: []interp.Violation{}}
+			for _, c := range x.StaffedChannels {
+				if c.Language == booth {
+					bb.StaffedBy = c.StaffedBy
+				}
+			}
 			var reopened []Assignment
 			for _, a := range as {
 				if a.SessionID != x.ID || a.Booth != booth {
@@ -234,7 +242,11 @@ func writeBoard(w *bytes.Buffer, b Board) error {
 		start := x.StartUTC.Format(time.RFC3339)
 		for _, bb := range x.Booths {
 			if len(bb.Seats) == 0 || len(bb.Violations) > 0 {
-				if err := cw.Write(start, x.Title, bb.Booth, "", "", "", "", needs(x.SessionID, bb.Booth, "")); err != nil {
+				role := ""
+				if bb.StaffedBy != "" {
+					role = "staffed by the " + bb.StaffedBy
+				}
+				if err := cw.Write(start, x.Title, bb.Booth, "", role, "", "", needs(x.SessionID, bb.Booth, "")); err != nil {
 					return err
 				}
 			}

@@ -50,25 +50,11 @@ func (l Load) Run(ctx context.Context) (LoadResult, error) {
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
 
-	// Warm the connections up so that dialling is not measured.
-	var wg sync.WaitGroup
-	warm := make(chan error, l.Conns)
-	for range l.Conns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, _, err := l.one(ctx, client)
-			warm <- err
-		}()
-	}
-	wg.Wait()
-	close(warm)
-	for err := range warm {
-		if err != nil {
-			return LoadResult{}, fmt.Errorf("warm-up: %w", err)
-		}
+	if err := l.warm(ctx, client); err != nil {
+		return LoadResult{}, err
 	}
 
+	var wg sync.WaitGroup
 	lat := make([]time.Duration, l.Requests)
 	var next, done atomic.Int64
 	var bytes atomic.Int64
@@ -118,6 +104,28 @@ func (l Load) Run(ctx context.Context) (LoadResult, error) {
 	slices.Sort(got)
 	return LoadResult{Requests: n, Elapsed: elapsed, RPS: float64(n) / elapsed.Seconds(),
 		P50: percentile(got, 50), P99: percentile(got, 99), Bytes: bytes.Load()}, nil
+}
+
+// warm opens every connection with one request first, so that dialling is not measured.
+func (l Load) warm(ctx context.Context, client *http.Client) error {
+	var wg sync.WaitGroup
+	warm := make(chan error, l.Conns)
+	for range l.Conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, err := l.one(ctx, client)
+			warm <- err
+		}()
+	}
+	wg.Wait()
+	close(warm)
+	for err := range warm {
+		if err != nil {
+			return fmt.Errorf("warm-up: %w", err)
+		}
+	}
+	return nil
 }
 
 func (l Load) one(ctx context.Context, client *http.Client) (int64, int, error) {

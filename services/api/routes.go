@@ -64,6 +64,9 @@ func routes(r *gin.Engine, d Deps) {
 // a session"), a resolver of your service (auth.ResourceParam), auth.Filtered() when your
 // service lists only the caller's meetings or reads no meeting data, or
 // auth.AllMeetings() to refuse limited tokens.
+//
+// Long: one table with a line per route; split, a route's access could no longer be
+// read beside its neighbours' or checked against the route list at a glance.
 func policy(d Deps) auth.Policy {
 	meeting := auth.MeetingParam("id")
 	session := auth.ResourceParam("session", "id", sessionMeeting(d.Agenda))

@@ -106,24 +106,31 @@ func Seed(ctx context.Context, svc *agenda.Service, now time.Time) (Seeded, erro
 		}
 	}
 
-	// A regional webinar whose draft agenda was written in "GMT-3": three hours behind UTC.
+	if out.WebinarID, err = seedWebinar(ctx, svc, now); err != nil {
+		return out, err
+	}
+	return out, nil
+}
+
+// seedWebinar creates a regional webinar whose draft agenda was written in "GMT-3":
+// three hours behind UTC.
+func seedWebinar(ctx context.Context, svc *agenda.Service, now time.Time) (string, error) {
 	w, err := svc.CreateMeeting(ctx, agenda.MeetingInput{
 		Title:   contracts.Text{"en": "Regional webinar series: Latin American edition", "es": "Serie de seminarios web regionales: edición latinoamericana"},
 		VenueTZ: ptr("America/Sao_Paulo"), Format: ptr("virtual"), DefaultLang: ptr("es"), Platform: ptr("webex"),
 	})
 	if err != nil {
-		return out, fmt.Errorf("demo webinar: %w", err)
+		return "", fmt.Errorf("demo webinar: %w", err)
 	}
-	out.WebinarID = w.ID
 	wday := Day(now).AddDate(0, 0, 2).Format("2006-01-02")
 	if _, err := svc.CreateSession(ctx, w.ID, agenda.SessionInput{
 		Title: contracts.Text{"en": "Parliaments and the energy transition", "es": "Los parlamentos y la transición energética"},
 		Start: ptr(wday + "T10:00"), DurationMin: ptr(90), TZ: ptr("GMT-3"),
 		Floor: []string{"es", "en"}, Outputs: []string{"es", "en"}, Audience: []string{"Latin American and Caribbean Group"},
 	}); err != nil {
-		return out, fmt.Errorf("demo webinar session: %w", err)
+		return "", fmt.Errorf("demo webinar session: %w", err)
 	}
-	return out, nil
+	return w.ID, nil
 }
 
 // Interpreter is one member of the demo pool.

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -154,63 +155,13 @@ func (s *Service) ImportInterpreters(ctx context.Context, rows []InterpreterImpo
 	if err != nil {
 		return rep, err
 	}
-	byEmail := map[string][]Interpreter{}
+	p := rosterPlan{rep: &rep, now: s.clock(), byEmail: map[string][]Interpreter{}, firstLine: map[string]int{}}
 	for _, it := range pool {
 		k := strings.ToLower(strings.TrimSpace(it.Email))
-		byEmail[k] = append(byEmail[k], it)
+		p.byEmail[k] = append(p.byEmail[k], it)
 	}
-	type change struct {
-		it     Interpreter
-		before *InterpreterJSON
-	}
-	var changes []change
-	firstLine := map[string]int{}
-	now := s.clock()
 	for _, row := range rows {
-		if len(row.Problems) > 0 {
-			rep.Add(row.Line, row.Problems...)
-			continue
-		}
-		if row.Input.Email == nil || strings.TrimSpace(*row.Input.Email) == "" {
-			rep.Add(row.Line, problem.FieldError{Field: "email", Code: "required", Message: "each row needs the interpreter's email address: it is how an import finds them"})
-			continue
-		}
-		key := strings.ToLower(strings.TrimSpace(*row.Input.Email))
-		if first, dup := firstLine[key]; dup {
-			rep.Add(row.Line, problem.FieldError{Field: "email", Code: "duplicate_in_file", Message: fmt.Sprintf("%s is also on row %d; keep one row per interpreter", key, first)})
-			continue
-		}
-		firstLine[key] = row.Line
-		existing := byEmail[key]
-		switch len(existing) {
-		case 0:
-			it := Interpreter{Version: 1, CreatedAt: now, UpdatedAt: now}
-			it.ID = newID()
-			if err := row.Input.apply(&it, true); err != nil {
-				rep.AddError(row.Line, err)
-				continue
-			}
-			rep.Created++
-			changes = append(changes, change{it: it})
-		case 1:
-			it := existing[0]
-			before := interpreterJSON(it)
-			if err := row.Input.apply(&it, false); err != nil {
-				rep.AddError(row.Line, err)
-				continue
-			}
-			if after := interpreterJSON(it); reflect.DeepEqual(before, after) {
-				rep.Unchanged++
-				continue
-			}
-			it.Version++
-			it.UpdatedAt = now
-			rep.Updated++
-			changes = append(changes, change{it: it, before: &before})
-		default:
-			rep.Add(row.Line, problem.FieldError{Field: "email", Code: "ambiguous_email",
-				Message: fmt.Sprintf("%d interpreters of the pool have this address; update them one by one", len(existing))})
-		}
+		p.add(row)
 	}
 	if !commit {
 		return rep, nil
@@ -218,8 +169,92 @@ func (s *Service) ImportInterpreters(ctx context.Context, rows []InterpreterImpo
 	if rep.Invalid > 0 {
 		return rep, rep.Failure()
 	}
+	updated, err := s.writeRoster(ctx, p.changes, p.now)
+	if err != nil {
+		return rep, fmt.Errorf("import interpreters: %w", err)
+	}
+	rep.Committed = true
+	if len(updated) > 0 {
+		if err := s.recheckInterpreters(ctx, updated, ""); err != nil {
+			// The import has committed; the next change or check judges again.
+			s.log.Warn("interpretation re-check failed", "error", err.Error())
+		}
+	}
+	return rep, nil
+}
+
+// rosterPlan is what a roster import would write, row by row: the interpreters it
+// creates and those it updates (with what they were), and in the report every row's
+// outcome.
+type rosterPlan struct {
+	rep       *tabular.Report
+	now       time.Time
+	byEmail   map[string][]Interpreter
+	firstLine map[string]int
+	changes   []rosterChange
+}
+
+type rosterChange struct {
+	it     Interpreter
+	before *InterpreterJSON
+}
+
+// add plans one row: an interpreter of the pool (by address) is updated unless nothing
+// changes, anyone else created; a bad row, or an address two interpreters share, only
+// reported.
+func (p *rosterPlan) add(row InterpreterImportRow) {
+	rep := p.rep
+	if len(row.Problems) > 0 {
+		rep.Add(row.Line, row.Problems...)
+		return
+	}
+	if row.Input.Email == nil || strings.TrimSpace(*row.Input.Email) == "" {
+		rep.Add(row.Line, problem.FieldError{Field: "email", Code: "required", Message: "each row needs the interpreter's email address: it is how an import finds them"})
+		return
+	}
+	key := strings.ToLower(strings.TrimSpace(*row.Input.Email))
+	if first, dup := p.firstLine[key]; dup {
+		rep.Add(row.Line, problem.FieldError{Field: "email", Code: "duplicate_in_file", Message: fmt.Sprintf("%s is also on row %d; keep one row per interpreter", key, first)})
+		return
+	}
+	p.firstLine[key] = row.Line
+	existing := p.byEmail[key]
+	switch len(existing) {
+	case 0:
+		it := Interpreter{Version: 1, CreatedAt: p.now, UpdatedAt: p.now}
+		it.ID = newID()
+		if err := row.Input.apply(&it, true); err != nil {
+			rep.AddError(row.Line, err)
+			return
+		}
+		rep.Created++
+		p.changes = append(p.changes, rosterChange{it: it})
+	case 1:
+		it := existing[0]
+		before := interpreterJSON(it)
+		if err := row.Input.apply(&it, false); err != nil {
+			rep.AddError(row.Line, err)
+			return
+		}
+		if after := interpreterJSON(it); reflect.DeepEqual(before, after) {
+			rep.Unchanged++
+			return
+		}
+		it.Version++
+		it.UpdatedAt = p.now
+		rep.Updated++
+		p.changes = append(p.changes, rosterChange{it: it, before: &before})
+	default:
+		rep.Add(row.Line, problem.FieldError{Field: "email", Code: "ambiguous_email",
+			Message: fmt.Sprintf("%d interpreters of the pool have this address; update them one by one", len(existing))})
+	}
+}
+
+// writeRoster stores an import's changes in one transaction, each with its audit entry,
+// and answers the ids of the interpreters it updated (their staffing is judged again).
+func (s *Service) writeRoster(ctx context.Context, changes []rosterChange, now time.Time) ([]string, error) {
 	var updated []string
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
 		updated = updated[:0]
 		for _, c := range changes {
 			if c.before == nil {
@@ -242,17 +277,7 @@ func (s *Service) ImportInterpreters(ctx context.Context, rows []InterpreterImpo
 		}
 		return nil
 	})
-	if err != nil {
-		return rep, fmt.Errorf("import interpreters: %w", err)
-	}
-	rep.Committed = true
-	if len(updated) > 0 {
-		if err := s.recheckInterpreters(ctx, updated, ""); err != nil {
-			// The import has committed; the next change or check judges again.
-			s.log.Warn("interpretation re-check failed", "error", err.Error())
-		}
-	}
-	return rep, nil
+	return updated, err
 }
 
 // ReadRoster decodes an import body (CSV or JSON lines) into rows.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/gin-gonic/gin"
@@ -121,97 +122,20 @@ func (s *Service) Import(ctx context.Context, meetingID string, rows []ImportRow
 	if err != nil {
 		return rep, err
 	}
-	if def.Locale == "" || def.TZ == "" {
-		lang, tz, err := s.meetings.Defaults(ctx, meetingID)
-		if err != nil {
-			return rep, err
-		}
-		if def.Locale == "" {
-			def.Locale = lang
-		}
-		if def.TZ == "" {
-			def.TZ = tz
-		}
-	}
-	if _, ok := ValidLocale(def.Locale); !ok {
-		return rep, problem.Invalid("invalid_locale", fmt.Sprintf("the default locale %q is not a BCP 47 language tag such as fr-CA, ar or en", def.Locale),
-			problem.FieldError{Field: "locale", Code: "invalid_locale", Message: "a BCP 47 language tag"})
-	}
-	if _, err := zone.Parse(def.TZ); err != nil {
-		fe := zoneFieldError("tz", err)
-		return rep, problem.Invalid(fe.Code, fmt.Sprintf("the default zone %q: %s", def.TZ, fe.Message), fe)
+	if def, err = s.importDefaults(ctx, meetingID, def); err != nil {
+		return rep, err
 	}
 	existing, err := s.store.ofMeeting(ctx, s.db, meetingID)
 	if err != nil {
 		return rep, err
 	}
-	byEmail := make(map[string]Registration, len(existing))
+	p := importPlan{rep: &rep, meetingID: meetingID, ids: ids, def: def, now: s.clock(),
+		byEmail: make(map[string]Registration, len(existing)), firstLine: map[string]int{}}
 	for _, r := range existing {
-		byEmail[r.Email] = r
+		p.byEmail[r.Email] = r
 	}
-	type change struct {
-		r      Registration
-		before *Registration
-	}
-	var changes []change
-	firstLine := map[string]int{}
-	now := s.clock()
 	for _, row := range rows {
-		if len(row.Problems) > 0 {
-			rep.Add(row.Line, row.Problems...)
-			continue
-		}
-		if row.Skip != "" {
-			rep.Skipped++
-			continue
-		}
-		if row.Input.Unsubscribed != nil {
-			rep.Add(row.Line, problem.FieldError{Field: "unsubscribed", Code: "not_allowed", Message: "an import cannot change a registrant's unsubscription"})
-			continue
-		}
-		if row.Input.Email == nil || strings.TrimSpace(*row.Input.Email) == "" {
-			rep.Add(row.Line, problem.FieldError{Field: "email", Code: "required", Message: "each row needs the registrant's email address: it is how an import finds them"})
-			continue
-		}
-		key, ok := ValidEmail(*row.Input.Email)
-		if !ok {
-			key = strings.ToLower(strings.TrimSpace(*row.Input.Email))
-		}
-		if first, dup := firstLine[key]; dup {
-			rep.Add(row.Line, problem.FieldError{Field: "email", Code: "duplicate_in_file", Message: fmt.Sprintf("%s is also on row %d; keep one row per registrant", key, first)})
-			continue
-		}
-		firstLine[key] = row.Line
-		if old, ok := byEmail[key]; ok {
-			r := old
-			if err := row.Input.apply(&r, ids, false); err != nil {
-				rep.AddError(row.Line, err)
-				continue
-			}
-			if same(old, r) {
-				rep.Unchanged++
-				continue
-			}
-			r.Version++
-			r.UpdatedAt = now
-			rep.Updated++
-			changes = append(changes, change{r: r, before: &old})
-			continue
-		}
-		in := row.Input
-		if in.Locale == nil {
-			in.Locale = &def.Locale
-		}
-		if in.TZ == nil {
-			in.TZ = &def.TZ
-		}
-		r := Registration{ID: uuid.Must(uuid.NewV7()).String(), MeetingID: meetingID, Version: 1, CreatedAt: now, UpdatedAt: now}
-		if err := in.apply(&r, ids, true); err != nil {
-			rep.AddError(row.Line, err)
-			continue
-		}
-		rep.Created++
-		changes = append(changes, change{r: r})
+		p.add(row)
 	}
 	if !commit {
 		return rep, nil
@@ -220,7 +144,7 @@ func (s *Service) Import(ctx context.Context, meetingID string, rows []ImportRow
 		return rep, rep.Failure()
 	}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		for _, c := range changes {
+		for _, c := range p.changes {
 			var err error
 			if c.before == nil {
 				err = s.writeCreated(ctx, tx, c.r)
@@ -238,6 +162,111 @@ func (s *Service) Import(ctx context.Context, meetingID string, rows []ImportRow
 	}
 	rep.Committed = true
 	return rep, nil
+}
+
+// importDefaults completes the defaults of an import with the meeting's language and
+// venue zone, and refuses a default that is not a locale or a zone.
+func (s *Service) importDefaults(ctx context.Context, meetingID string, def ImportDefaults) (ImportDefaults, error) {
+	if def.Locale == "" || def.TZ == "" {
+		lang, tz, err := s.meetings.Defaults(ctx, meetingID)
+		if err != nil {
+			return def, err
+		}
+		if def.Locale == "" {
+			def.Locale = lang
+		}
+		if def.TZ == "" {
+			def.TZ = tz
+		}
+	}
+	if _, ok := ValidLocale(def.Locale); !ok {
+		return def, problem.Invalid("invalid_locale", fmt.Sprintf("the default locale %q is not a BCP 47 language tag such as fr-CA, ar or en", def.Locale),
+			problem.FieldError{Field: "locale", Code: "invalid_locale", Message: "a BCP 47 language tag"})
+	}
+	if _, err := zone.Parse(def.TZ); err != nil {
+		fe := zoneFieldError("tz", err)
+		return def, problem.Invalid(fe.Code, fmt.Sprintf("the default zone %q: %s", def.TZ, fe.Message), fe)
+	}
+	return def, nil
+}
+
+// importPlan is what an import would write, row by row: the registrations it creates
+// and those it updates (with what they were), and in the report every row's outcome.
+type importPlan struct {
+	rep       *tabular.Report
+	meetingID string
+	ids       []string
+	def       ImportDefaults
+	now       time.Time
+	byEmail   map[string]Registration
+	firstLine map[string]int
+	changes   []importChange
+}
+
+type importChange struct {
+	r      Registration
+	before *Registration
+}
+
+// add plans one row: a registrant already registered for the meeting (by address) is
+// updated unless nothing changes, anyone else registered; a bad row only reported.
+func (p *importPlan) add(row ImportRow) {
+	rep := p.rep
+	if len(row.Problems) > 0 {
+		rep.Add(row.Line, row.Problems...)
+		return
+	}
+	if row.Skip != "" {
+		rep.Skipped++
+		return
+	}
+	if row.Input.Unsubscribed != nil {
+		rep.Add(row.Line, problem.FieldError{Field: "unsubscribed", Code: "not_allowed", Message: "an import cannot change a registrant's unsubscription"})
+		return
+	}
+	if row.Input.Email == nil || strings.TrimSpace(*row.Input.Email) == "" {
+		rep.Add(row.Line, problem.FieldError{Field: "email", Code: "required", Message: "each row needs the registrant's email address: it is how an import finds them"})
+		return
+	}
+	key, ok := ValidEmail(*row.Input.Email)
+	if !ok {
+		key = strings.ToLower(strings.TrimSpace(*row.Input.Email))
+	}
+	if first, dup := p.firstLine[key]; dup {
+		rep.Add(row.Line, problem.FieldError{Field: "email", Code: "duplicate_in_file", Message: fmt.Sprintf("%s is also on row %d; keep one row per registrant", key, first)})
+		return
+	}
+	p.firstLine[key] = row.Line
+	if old, ok := p.byEmail[key]; ok {
+		r := old
+		if err := row.Input.apply(&r, p.ids, false); err != nil {
+			rep.AddError(row.Line, err)
+			return
+		}
+		if same(old, r) {
+			rep.Unchanged++
+			return
+		}
+		r.Version++
+		r.UpdatedAt = p.now
+		rep.Updated++
+		p.changes = append(p.changes, importChange{r: r, before: &old})
+		return
+	}
+	in := row.Input
+	if in.Locale == nil {
+		in.Locale = &p.def.Locale
+	}
+	if in.TZ == nil {
+		in.TZ = &p.def.TZ
+	}
+	r := Registration{ID: uuid.Must(uuid.NewV7()).String(), MeetingID: p.meetingID, Version: 1, CreatedAt: p.now, UpdatedAt: p.now}
+	if err := in.apply(&r, p.ids, true); err != nil {
+		rep.AddError(row.Line, err)
+		return
+	}
+	rep.Created++
+	p.changes = append(p.changes, importChange{r: r})
 }
 
 // Registrations lists a meeting's registrations in id order (the export).

@@ -66,10 +66,38 @@ type Input struct {
 // apply validates in and writes it into r. meetingSessions are the ids of the meeting's
 // sessions, against which the chosen sessions are checked.
 func (in Input) apply(r *Registration, meetingSessions []string, creating bool) error {
-	var errs []problem.FieldError
-	add := func(field, code, msg string) {
-		errs = append(errs, problem.FieldError{Field: field, Code: code, Message: msg})
+	var errs fieldErrors
+	in.applyPerson(r, creating, &errs)
+	in.applyReading(r, creating, &errs)
+	if in.Sessions != nil {
+		applySessions(r, *in.Sessions, meetingSessions, &errs)
 	}
+	if in.ConsentReminders != nil {
+		r.ConsentReminders = *in.ConsentReminders
+	}
+	if in.Unsubscribed != nil {
+		if creating {
+			errs.add("unsubscribed", "not_allowed", "set only on an existing registration")
+		} else {
+			r.Unsubscribed = *in.Unsubscribed
+		}
+	}
+	if len(errs) > 0 {
+		return problem.Unprocessable("validation_failed", "some fields are not valid; see errors", errs...)
+	}
+	return nil
+}
+
+// fieldErrors gathers the problems of an input, field by field.
+type fieldErrors []problem.FieldError
+
+func (e *fieldErrors) add(field, code, msg string) {
+	*e = append(*e, problem.FieldError{Field: field, Code: code, Message: msg})
+}
+
+// applyPerson applies who registers: the name and the address (both required on a new
+// registration).
+func (in Input) applyPerson(r *Registration, creating bool, errs *fieldErrors) {
 	if in.Name != nil || creating {
 		name, clean := "", true
 		if in.Name != nil {
@@ -77,9 +105,9 @@ func (in Input) apply(r *Registration, meetingSessions []string, creating bool) 
 		}
 		switch {
 		case name == "":
-			add("name", "required", "the registrant's name")
+			errs.add("name", "required", "the registrant's name")
 		case utf8.RuneCountInString(name) > maxNameLen || !clean:
-			add("name", "invalid_name", "at most 200 characters, without control characters")
+			errs.add("name", "invalid_name", "at most 200 characters, without control characters")
 		default:
 			r.Name = name
 		}
@@ -91,21 +119,26 @@ func (in Input) apply(r *Registration, meetingSessions []string, creating bool) 
 		}
 		switch {
 		case in.Email == nil || strings.TrimSpace(*in.Email) == "":
-			add("email", "required", "an email address such as name@example.org")
+			errs.add("email", "required", "an email address such as name@example.org")
 		case !ok:
-			add("email", "invalid_email", "an email address such as name@example.org, without a display name")
+			errs.add("email", "invalid_email", "an email address such as name@example.org, without a display name")
 		default:
 			r.Email = email
 		}
 	}
+}
+
+// applyReading applies how the registrant reads their emails and pages: the language and
+// the time zone (both required on a new registration).
+func (in Input) applyReading(r *Registration, creating bool, errs *fieldErrors) {
 	if in.Locale != nil || creating {
 		switch {
 		case in.Locale == nil || *in.Locale == "":
-			add("locale", "required", "a BCP 47 language tag such as fr-CA, ar or en")
+			errs.add("locale", "required", "a BCP 47 language tag such as fr-CA, ar or en")
 		default:
 			tag, ok := ValidLocale(*in.Locale)
 			if !ok {
-				add("locale", "invalid_locale", "a BCP 47 language tag such as fr-CA, ar or en")
+				errs.add("locale", "invalid_locale", "a BCP 47 language tag such as fr-CA, ar or en")
 			} else {
 				r.Locale = tag
 			}
@@ -114,50 +147,38 @@ func (in Input) apply(r *Registration, meetingSessions []string, creating bool) 
 	if in.TZ != nil || creating {
 		switch {
 		case in.TZ == nil || *in.TZ == "":
-			add("tz", "required", "your time zone, e.g. America/Montreal")
+			errs.add("tz", "required", "your time zone, e.g. America/Montreal")
 		default:
 			z, err := zone.Parse(*in.TZ)
 			if err != nil {
-				errs = append(errs, zoneFieldError("tz", err))
+				*errs = append(*errs, zoneFieldError("tz", err))
 			} else {
 				r.TZ = z.Name
 			}
 		}
 	}
-	if in.Sessions != nil {
-		ids := *in.Sessions
-		if len(ids) > maxSessions {
-			add("sessions", "too_many", "at most 500 sessions")
-		} else {
-			var chosen []string
-			for i, id := range ids {
-				switch {
-				case !slices.Contains(meetingSessions, id):
-					add(fieldIndex("sessions", i), "unknown_session", "not a session of this meeting")
-				case slices.Contains(chosen, id):
-					add(fieldIndex("sessions", i), "duplicate", "the session is listed twice")
-				default:
-					chosen = append(chosen, id)
-				}
-			}
-			slices.Sort(chosen)
-			r.Sessions = chosen
+}
+
+// applySessions applies the sessions chosen (empty: every session of the meeting), each
+// a session of the meeting, once.
+func applySessions(r *Registration, ids, meetingSessions []string, errs *fieldErrors) {
+	if len(ids) > maxSessions {
+		errs.add("sessions", "too_many", "at most 500 sessions")
+		return
+	}
+	var chosen []string
+	for i, id := range ids {
+		switch {
+		case !slices.Contains(meetingSessions, id):
+			errs.add(fieldIndex("sessions", i), "unknown_session", "not a session of this meeting")
+		case slices.Contains(chosen, id):
+			errs.add(fieldIndex("sessions", i), "duplicate", "the session is listed twice")
+		default:
+			chosen = append(chosen, id)
 		}
 	}
-	if in.ConsentReminders != nil {
-		r.ConsentReminders = *in.ConsentReminders
-	}
-	if in.Unsubscribed != nil {
-		if creating {
-			add("unsubscribed", "not_allowed", "set only on an existing registration")
-		} else {
-			r.Unsubscribed = *in.Unsubscribed
-		}
-	}
-	if len(errs) > 0 {
-		return problem.Unprocessable("validation_failed", "some fields are not valid; see errors", errs...)
-	}
-	return nil
+	slices.Sort(chosen)
+	r.Sessions = chosen
 }
 
 func fieldIndex(field string, i int) string { return field + "/" + strconv.Itoa(i) }

@@ -232,6 +232,28 @@ func (h *Handlers) register(c *gin.Context) {
 		again(http.StatusTooManyRequests)
 		return
 	}
+	in := registrationInput(t, &form, ticked)
+	if len(form.Errors) > 0 {
+		// Every field's error at once: the form's own and the service's.
+		addFieldErrors(t, form.Errors, h.d.Registrations.Validate(c, m.ID, in))
+		again(http.StatusUnprocessableEntity)
+		return
+	}
+	if _, err = h.d.Registrations.SelfRegister(c, m.ID, in); err != nil {
+		status, ok := refusal(t, &form, err)
+		if !ok {
+			h.fail(c, lang, err)
+			return
+		}
+		again(status)
+		return
+	}
+	h.sent(c, lang, m, email)
+}
+
+// registrationInput is the form as the registration service takes it; the form's own
+// errors (no session ticked, a language the pages do not speak) go to form.Errors.
+func registrationInput(t tr, form *regForm, ticked []string) registration.Input {
 	in := registration.Input{Name: &form.Name, Email: &form.Email, Locale: &form.Locale, TZ: &form.TZ, ConsentReminders: &form.Consent}
 	if !form.All {
 		if len(ticked) == 0 {
@@ -244,37 +266,32 @@ func (h *Handlers) register(c *gin.Context) {
 			form.Errors["locale"] = t.S("page.err.language")
 		}
 	}
-	if len(form.Errors) > 0 {
-		// Every field's error at once: the form's own and the service's.
-		addFieldErrors(t, form.Errors, h.d.Registrations.Validate(c, m.ID, in))
-		again(http.StatusUnprocessableEntity)
-		return
-	}
-	_, err = h.d.Registrations.SelfRegister(c, m.ID, in)
-	if err != nil {
-		p := problem.From(err)
-		switch p.Code {
-		case "validation_failed":
-			addFieldErrors(t, form.Errors, err)
-			again(http.StatusUnprocessableEntity)
-		case "session_full":
-			ids, _ := p.Extra["full_sessions"].([]string)
-			for _, id := range ids {
-				form.Errors["session:"+id] = t.S("page.err.full")
-			}
-			form.Errors["sessions"] = t.S("page.err.full")
-			again(http.StatusConflict)
-		case "already_registered":
-			form.Errors["email"] = t.S("page.err.already")
-			again(http.StatusConflict)
-		case "registration_closed":
-			again(http.StatusConflict)
-		default:
-			h.fail(c, lang, err)
+	return in
+}
+
+// refusal puts a refused self-registration on the form, next to the fields it concerns,
+// and answers the status the form comes back with; false for a failure that is not the
+// form's (it is answered as an error page).
+func refusal(t tr, form *regForm, err error) (int, bool) {
+	p := problem.From(err)
+	switch p.Code {
+	case "validation_failed":
+		addFieldErrors(t, form.Errors, err)
+		return http.StatusUnprocessableEntity, true
+	case "session_full":
+		ids, _ := p.Extra["full_sessions"].([]string)
+		for _, id := range ids {
+			form.Errors["session:"+id] = t.S("page.err.full")
 		}
-		return
+		form.Errors["sessions"] = t.S("page.err.full")
+		return http.StatusConflict, true
+	case "already_registered":
+		form.Errors["email"] = t.S("page.err.already")
+		return http.StatusConflict, true
+	case "registration_closed":
+		return http.StatusConflict, true
 	}
-	h.sent(c, lang, m, email)
+	return 0, false
 }
 
 // sent tells the reader to open the confirmation link.

@@ -220,25 +220,9 @@ func Enforce(cfg Config) gin.HandlerFunc {
 			return
 		}
 		now := cfg.Now()
-		actor := Actor{Kind: ActorPublic, ID: "public", Name: "public", RequestID: httpx.RequestID(c)}
-		var authErr error
-		if h := c.GetHeader("Authorization"); h != "" {
-			if secret, ok := ParseBearer(h); !ok {
-				authErr = problem.New(problem.KindUnauthorized, "invalid_token", "send a Plenary API token as Authorization: Bearer pln_...")
-			} else if cfg.Tokens == nil {
-				authErr = errUnknownToken
-			} else if t, err := cfg.Tokens.Authenticate(c.Request.Context(), secret); err != nil {
-				authErr = err
-				if pe := problem.From(err); pe.Kind != problem.KindUnauthorized {
-					// The token store cannot answer: the caller is neither anonymous nor
-					// refused, and must not fall into the anonymous rate limit.
-					httpx.Fail(c, problem.Unavailable("authentication", err))
-					return
-				}
-			} else {
-				actor = t.Actor()
-				actor.RequestID = httpx.RequestID(c)
-			}
+		actor, authErr, ok := identify(c, cfg.Tokens)
+		if !ok {
+			return
 		}
 		// Rates: per token for the secretariat, per address for everyone else, before any
 		// further work, so that guessing tokens or links is slow too.
@@ -249,13 +233,7 @@ func Enforce(cfg Config) gin.HandlerFunc {
 			limited = !ipLimits.allow(c.ClientIP(), now)
 		}
 		if limited {
-			c.Header("Retry-After", "1")
-			err := problem.New(problem.KindTooManyRequests, "rate_limited", "too many requests; slow down and retry")
-			if cfg.Page != nil && cfg.Page(c, err) {
-				c.Abort()
-				return
-			}
-			httpx.Fail(c, err)
+			refuseRate(c, cfg.Page)
 			return
 		}
 		if authErr != nil {
@@ -263,16 +241,7 @@ func Enforce(cfg Config) gin.HandlerFunc {
 			httpx.Fail(c, authErr)
 			return
 		}
-		var err error
-		switch access.Kind {
-		case AccessPublic:
-		case AccessLink:
-			actor, err = checkLink(c, cfg.LinkKeys, access, now, actor)
-		case AccessRole:
-			err = checkRole(c, access, actor)
-		default:
-			err = problem.New(problem.KindForbidden, "route_without_policy", "%s %s has an invalid access policy", c.Request.Method, route)
-		}
+		actor, err := checkAccess(c, cfg.LinkKeys, access, route, now, actor)
 		if err != nil {
 			if problem.From(err).Kind == problem.KindUnauthorized {
 				c.Header("WWW-Authenticate", `Bearer realm="plenary"`)
@@ -284,6 +253,61 @@ func Enforce(cfg Config) gin.HandlerFunc {
 		c.Request = c.Request.WithContext(WithActor(c.Request.Context(), actor))
 		c.Next()
 	}
+}
+
+// identify names the caller by its bearer token, public without one. A token that does
+// not authenticate is authErr, refused after the rate limit; a token store that cannot
+// answer is answered here (ok false): the caller is neither anonymous nor refused, and
+// must not fall into the anonymous rate limit.
+func identify(c *gin.Context, tokens *Store) (actor Actor, authErr error, ok bool) {
+	actor = Actor{Kind: ActorPublic, ID: "public", Name: "public", RequestID: httpx.RequestID(c)}
+	h := c.GetHeader("Authorization")
+	if h == "" {
+		return actor, nil, true
+	}
+	secret, ok := ParseBearer(h)
+	switch {
+	case !ok:
+		return actor, problem.New(problem.KindUnauthorized, "invalid_token", "send a Plenary API token as Authorization: Bearer pln_..."), true
+	case tokens == nil:
+		return actor, errUnknownToken, true
+	}
+	t, err := tokens.Authenticate(c.Request.Context(), secret)
+	if err != nil {
+		if pe := problem.From(err); pe.Kind != problem.KindUnauthorized {
+			httpx.Fail(c, problem.Unavailable("authentication", err))
+			return actor, err, false
+		}
+		return actor, err, true
+	}
+	actor = t.Actor()
+	actor.RequestID = httpx.RequestID(c)
+	return actor, nil, true
+}
+
+// refuseRate answers a caller over its rate, as a page where page takes it.
+func refuseRate(c *gin.Context, page func(c *gin.Context, err error) bool) {
+	c.Header("Retry-After", "1")
+	err := problem.New(problem.KindTooManyRequests, "rate_limited", "too many requests; slow down and retry")
+	if page != nil && page(c, err) {
+		c.Abort()
+		return
+	}
+	httpx.Fail(c, err)
+}
+
+// checkAccess applies the route's access to the caller: anyone, a valid signed link
+// (the actor becomes the link's subject), or a token with the role.
+func checkAccess(c *gin.Context, keys *signed.Keys, access Access, route string, now time.Time, actor Actor) (Actor, error) {
+	switch access.Kind {
+	case AccessPublic:
+		return actor, nil
+	case AccessLink:
+		return checkLink(c, keys, access, now, actor)
+	case AccessRole:
+		return actor, checkRole(c, access, actor)
+	}
+	return actor, problem.New(problem.KindForbidden, "route_without_policy", "%s %s has an invalid access policy", c.Request.Method, route)
 }
 
 func checkLink(c *gin.Context, keys *signed.Keys, a Access, now time.Time, actor Actor) (Actor, error) {

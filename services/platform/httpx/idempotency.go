@@ -59,36 +59,7 @@ func Idempotency(d *db.DB, now func() time.Time) gin.HandlerFunc {
 		}
 		stale := staleAfter(ctx)
 		if n, _ := res.RowsAffected(); n == 0 && !takeOverStale(c, d, scope, key, hash, now(), stale) {
-			var storedHash, storedBody, location string
-			var status, committed int
-			var created time.Time
-			err := d.QueryRowContext(ctx, `SELECT request_hash, status, body, location, committed, created_at FROM idempotency_keys WHERE scope = $1 AND key = $2`, scope, key).
-				Scan(&storedHash, &status, &storedBody, &location, &committed, &created)
-			switch {
-			case err != nil:
-				Fail(c, err)
-			case storedHash != hash:
-				Fail(c, problem.Unprocessable("idempotency_key_reused", "this Idempotency-Key was used for a different request; use a new key for a new request"))
-			case status == 0 && committed == 1 && now().Sub(created) > stale:
-				// The write took effect, and the process that made it could not record its
-				// answer (it died, or the database went away after the commit). Running it
-				// again would apply it twice.
-				Fail(c, problem.New(problem.KindConflict, "idempotency_outcome_lost",
-					"the request with this Idempotency-Key was applied, but its response was lost; read the resource to see the result"))
-			case status == 0:
-				Fail(c, problem.New(problem.KindConflict, "idempotency_in_progress", "a request with this Idempotency-Key is still being processed; retry shortly"))
-			default:
-				if location != "" {
-					c.Header("Location", location)
-				}
-				c.Header("Idempotent-Replayed", "true")
-				ct := "application/json; charset=utf-8"
-				if status >= 400 {
-					ct = problem.ContentType
-				}
-				c.Data(status, ct, []byte(storedBody))
-				c.Abort()
-			}
+			answerTaken(c, d, scope, key, hash, now(), stale)
 			return
 		}
 		rec := &recorder{ResponseWriter: c.Writer}
@@ -100,21 +71,64 @@ func Idempotency(d *db.DB, now func() time.Time) gin.HandlerFunc {
 		// The client has its answer now, not after the bookkeeping below: with the
 		// database away, that could outlast the server's write timeout.
 		c.Writer.Flush()
-		// The request is over; record its outcome even if the client has gone (bounded:
-		// the database may be the reason the request failed).
-		saveCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		status := rec.Status()
-		if status >= 500 || status < 200 {
-			// A failure before the commit frees the key for a retry; one after it keeps the
-			// key, so a retry never applies the write twice.
-			_, _ = d.ExecContext(saveCtx, `DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND committed = 0`, scope, key)
-			return
+		recordOutcome(ctx, c, d, rec, scope, key)
+	}
+}
+
+// answerTaken answers a request whose key is already taken: the recorded response
+// again, or why there is none (another request's key, still running, or applied with
+// its answer lost).
+func answerTaken(c *gin.Context, d *db.DB, scope, key, hash string, now time.Time, stale time.Duration) {
+	var storedHash, storedBody, location string
+	var status, committed int
+	var created time.Time
+	err := d.QueryRowContext(c.Request.Context(), `SELECT request_hash, status, body, location, committed, created_at FROM idempotency_keys WHERE scope = $1 AND key = $2`, scope, key).
+		Scan(&storedHash, &status, &storedBody, &location, &committed, &created)
+	switch {
+	case err != nil:
+		Fail(c, err)
+	case storedHash != hash:
+		Fail(c, problem.Unprocessable("idempotency_key_reused", "this Idempotency-Key was used for a different request; use a new key for a new request"))
+	case status == 0 && committed == 1 && now.Sub(created) > stale:
+		// The write took effect, and the process that made it could not record its
+		// answer (it died, or the database went away after the commit). Running it
+		// again would apply it twice.
+		Fail(c, problem.New(problem.KindConflict, "idempotency_outcome_lost",
+			"the request with this Idempotency-Key was applied, but its response was lost; read the resource to see the result"))
+	case status == 0:
+		Fail(c, problem.New(problem.KindConflict, "idempotency_in_progress", "a request with this Idempotency-Key is still being processed; retry shortly"))
+	default:
+		if location != "" {
+			c.Header("Location", location)
 		}
-		if _, err := d.ExecContext(saveCtx, `UPDATE idempotency_keys SET status = $1, body = $2, location = $3 WHERE scope = $4 AND key = $5`,
-			status, rec.buf.String(), rec.Header().Get("Location"), scope, key); err != nil {
-			Logger(c).Error("record idempotent response", "error", err.Error())
+		c.Header("Idempotent-Replayed", "true")
+		ct := "application/json; charset=utf-8"
+		if status >= 400 {
+			ct = problem.ContentType
 		}
+		c.Data(status, ct, []byte(storedBody))
+		c.Abort()
+	}
+}
+
+// recordOutcome records the outcome of the request that holds the key, once it has
+// answered: its response for a retry, or the key released after a failure that did not
+// commit.
+func recordOutcome(ctx context.Context, c *gin.Context, d *db.DB, rec *recorder, scope, key string) {
+	// The request is over; record its outcome even if the client has gone (bounded:
+	// the database may be the reason the request failed).
+	saveCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	status := rec.Status()
+	if status >= 500 || status < 200 {
+		// A failure before the commit frees the key for a retry; one after it keeps the
+		// key, so a retry never applies the write twice.
+		_, _ = d.ExecContext(saveCtx, `DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND committed = 0`, scope, key)
+		return
+	}
+	if _, err := d.ExecContext(saveCtx, `UPDATE idempotency_keys SET status = $1, body = $2, location = $3 WHERE scope = $4 AND key = $5`,
+		status, rec.buf.String(), rec.Header().Get("Location"), scope, key); err != nil {
+		Logger(c).Error("record idempotent response", "error", err.Error())
 	}
 }
 

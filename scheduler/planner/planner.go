@@ -406,25 +406,35 @@ type plan struct {
 	maxSes int
 }
 
-func newPlan(req Request) (*plan, error) {
+// checkSpan checks the times of a request (a range, a duration that fits it, a step) and
+// answers the step between candidate starts.
+func checkSpan(req Request) (time.Duration, error) {
 	if req.From.IsZero() || req.To.IsZero() || !req.To.After(req.From) {
-		return nil, &Error{Code: CodeInvalidRange, Message: "the date range needs a start before its end"}
+		return 0, &Error{Code: CodeInvalidRange, Message: "the date range needs a start before its end"}
 	}
 	if req.To.Sub(req.From) > MaxRange {
-		return nil, &Error{Code: CodeRangeTooLong, Message: fmt.Sprintf("the date range is %d days; plan at most %d days at a time", int(req.To.Sub(req.From).Hours()/24), int(MaxRange.Hours()/24))}
+		return 0, &Error{Code: CodeRangeTooLong, Message: fmt.Sprintf("the date range is %d days; plan at most %d days at a time", int(req.To.Sub(req.From).Hours()/24), int(MaxRange.Hours()/24))}
 	}
 	if req.Duration < 5*time.Minute || req.Duration > 24*time.Hour || req.Duration%time.Minute != 0 {
-		return nil, &Error{Code: CodeInvalidDuration, Message: "a session lasts whole minutes, from 5 minutes to 24 hours"}
+		return 0, &Error{Code: CodeInvalidDuration, Message: "a session lasts whole minutes, from 5 minutes to 24 hours"}
 	}
 	if req.Duration > req.To.Sub(req.From) {
-		return nil, &Error{Code: CodeInvalidDuration, Message: "the session is longer than the date range"}
+		return 0, &Error{Code: CodeInvalidDuration, Message: "the session is longer than the date range"}
 	}
 	step := req.Step
 	if step == 0 {
 		step = 15 * time.Minute
 	}
 	if step < 5*time.Minute || step > 24*time.Hour || step%time.Minute != 0 {
-		return nil, &Error{Code: CodeInvalidStep, Message: "the step is whole minutes, from 5 minutes to 24 hours"}
+		return 0, &Error{Code: CodeInvalidStep, Message: "the step is whole minutes, from 5 minutes to 24 hours"}
+	}
+	return step, nil
+}
+
+func newPlan(req Request) (*plan, error) {
+	step, err := checkSpan(req)
+	if err != nil {
+		return nil, err
 	}
 	def := req.Hours.or(DefaultHours)
 	if !def.valid() {
@@ -513,9 +523,6 @@ func (p *plan) slot(start int64, score float64, only []int) Slot {
 // the subset; then the cheapest partition. Each extra session costs a little, so a split
 // is proposed only when it serves people better than fewer sessions.
 func (p *plan) split(single float64) *Split {
-	na := len(p.auds)
-	full := 1<<na - 1
-	const extraSession = 0.25
 	var best *Split
 	bestScore := single
 	for lo := 0; lo < len(p.starts); {
@@ -523,83 +530,107 @@ func (p *plan) split(single float64) *Split {
 		for hi < len(p.starts) && p.days[hi] == p.days[lo] {
 			hi++
 		}
-		// cost and start of the best slot of the day for each subset.
-		subCost := make([]float64, full+1)
-		subStart := make([]int, full+1)
-		for m := 1; m <= full; m++ {
-			subCost[m] = math.Inf(1)
-			for i := lo; i < hi; i++ {
-				c := 0.0
-				for a := 0; a < na; a++ {
-					if m&(1<<a) != 0 {
-						c += p.cost[i*na+a]
-					}
-				}
-				if c < subCost[m] {
-					subCost[m], subStart[m] = c, i
-				}
-			}
-		}
-		// Partition by dynamic programming over subsets, with at most maxSes parts.
-		type cell struct {
-			cost float64
-			part int
-		}
-		dp := make([][]cell, p.maxSes+1)
-		for k := range dp {
-			dp[k] = make([]cell, full+1)
-			for m := range dp[k] {
-				dp[k][m] = cell{math.Inf(1), 0}
-			}
-			dp[k][0] = cell{0, 0}
-		}
-		for k := 1; k <= p.maxSes; k++ {
-			for m := 1; m <= full; m++ {
-				low := m & -m
-				for s := m; s > 0; s = (s - 1) & m {
-					if s&low == 0 {
-						continue
-					}
-					c := subCost[s] + extraSession + dp[k-1][m^s].cost
-					if c < dp[k][m].cost {
-						dp[k][m] = cell{c, s}
-					}
-				}
-			}
-		}
-		k := p.maxSes
-		total := dp[k][full].cost - extraSession // the first session is free
-		var parts []int
-		for m := full; m > 0; {
-			s := dp[k][m].part
-			parts = append(parts, s)
-			m ^= s
-			k--
-		}
+		subCost, subStart := p.subsetsOfDay(lo, hi)
+		parts, total := p.partition(subCost)
 		if len(parts) > 1 && total < bestScore-1e-9 {
 			bestScore = total
-			sp := &Split{Day: time.Unix(p.days[lo]*86400, 0).UTC().Format("2006-01-02"), Inside: true}
-			for _, s := range parts {
-				var names []string
-				var idx []int
-				for a := 0; a < na; a++ {
-					if s&(1<<a) != 0 {
-						names = append(names, p.auds[a].name)
-						idx = append(idx, a)
-					}
-				}
-				sl := p.slot(p.starts[subStart[s]], subCost[s], idx)
-				sp.Score += sl.Score
-				sp.Inside = sp.Inside && sl.Inside
-				sp.Sessions = append(sp.Sessions, SplitSession{Audiences: names, Slot: sl})
-			}
-			sp.Score = round(sp.Score)
-			sort.SliceStable(sp.Sessions, func(i, j int) bool { return sp.Sessions[i].Slot.Start.Before(sp.Sessions[j].Slot.Start) })
-			best = sp
+			best = p.splitOf(p.days[lo], parts, subCost, subStart)
 		}
 		lo = hi
 	}
 	return best
+}
+
+// extraSession is what each session after the first adds to a split's cost.
+const extraSession = 0.25
+
+// subsetsOfDay answers, for every subset of the audiences (a bit mask), the cost and the
+// start index of its best slot among starts lo to hi (one venue day).
+func (p *plan) subsetsOfDay(lo, hi int) ([]float64, []int) {
+	na := len(p.auds)
+	full := 1<<na - 1
+	subCost := make([]float64, full+1)
+	subStart := make([]int, full+1)
+	for m := 1; m <= full; m++ {
+		subCost[m] = math.Inf(1)
+		for i := lo; i < hi; i++ {
+			c := 0.0
+			for a := 0; a < na; a++ {
+				if m&(1<<a) != 0 {
+					c += p.cost[i*na+a]
+				}
+			}
+			if c < subCost[m] {
+				subCost[m], subStart[m] = c, i
+			}
+		}
+	}
+	return subCost, subStart
+}
+
+// partition divides all the audiences into at most maxSes subsets of the least total
+// cost, by dynamic programming over subsets, and answers the parts and that cost (the
+// first session free).
+func (p *plan) partition(subCost []float64) ([]int, float64) {
+	full := 1<<len(p.auds) - 1
+	type cell struct {
+		cost float64
+		part int
+	}
+	dp := make([][]cell, p.maxSes+1)
+	for k := range dp {
+		dp[k] = make([]cell, full+1)
+		for m := range dp[k] {
+			dp[k][m] = cell{math.Inf(1), 0}
+		}
+		dp[k][0] = cell{0, 0}
+	}
+	for k := 1; k <= p.maxSes; k++ {
+		for m := 1; m <= full; m++ {
+			low := m & -m
+			for s := m; s > 0; s = (s - 1) & m {
+				if s&low == 0 {
+					continue
+				}
+				c := subCost[s] + extraSession + dp[k-1][m^s].cost
+				if c < dp[k][m].cost {
+					dp[k][m] = cell{c, s}
+				}
+			}
+		}
+	}
+	k := p.maxSes
+	total := dp[k][full].cost - extraSession // the first session is free
+	var parts []int
+	for m := full; m > 0; {
+		s := dp[k][m].part
+		parts = append(parts, s)
+		m ^= s
+		k--
+	}
+	return parts, total
+}
+
+// splitOf is the split of a venue day into the sessions of parts, in time order.
+func (p *plan) splitOf(day int64, parts []int, subCost []float64, subStart []int) *Split {
+	sp := &Split{Day: time.Unix(day*86400, 0).UTC().Format("2006-01-02"), Inside: true}
+	for _, s := range parts {
+		var names []string
+		var idx []int
+		for a := range p.auds {
+			if s&(1<<a) != 0 {
+				names = append(names, p.auds[a].name)
+				idx = append(idx, a)
+			}
+		}
+		sl := p.slot(p.starts[subStart[s]], subCost[s], idx)
+		sp.Score += sl.Score
+		sp.Inside = sp.Inside && sl.Inside
+		sp.Sessions = append(sp.Sessions, SplitSession{Audiences: names, Slot: sl})
+	}
+	sp.Score = round(sp.Score)
+	sort.SliceStable(sp.Sessions, func(i, j int) bool { return sp.Sessions[i].Slot.Start.Before(sp.Sessions[j].Slot.Start) })
+	return sp
 }
 
 // FitResult tells how one session suits its audiences.

@@ -201,7 +201,6 @@ func join(p, date, tm string) string {
 // format writes t by a CLDR date pattern (UTS #35, the fields Plenary's patterns use).
 func (l dateLocale) format(p string, t time.Time) string {
 	var sb strings.Builder
-	d := l.data
 	for i := 0; i < len(p); {
 		c := p[i]
 		if c == '\'' {
@@ -230,67 +229,71 @@ func (l dateLocale) format(p string, t time.Time) string {
 			n++
 		}
 		i += n
-		switch c {
-		case 'y':
-			if n == 2 {
-				sb.WriteString(l.num(t.Year()%100, 2))
-			} else {
-				sb.WriteString(l.num(t.Year(), n))
-			}
-		case 'M', 'L':
-			m := int(t.Month()) - 1
-			switch {
-			case n <= 2:
-				sb.WriteString(l.num(m+1, n))
-			case n == 3 && c == 'M':
-				sb.WriteString(d.MonthsAbbr[m])
-			case n == 3:
-				sb.WriteString(d.MonthsStandAbbr[m])
-			case c == 'M':
-				sb.WriteString(d.MonthsWide[m])
-			default:
-				sb.WriteString(d.MonthsStandWide[m])
-			}
-		case 'd':
-			sb.WriteString(l.num(t.Day(), n))
-		case 'E', 'c':
-			w := int(t.Weekday())
-			switch {
-			case n >= 4:
-				sb.WriteString(d.DaysWide[w])
-			case c == 'c' && n == 3:
-				sb.WriteString(d.DaysStandAbbr[w])
-			case c == 'c':
-				sb.WriteString(l.num(w+1, n))
-			default:
-				sb.WriteString(d.DaysAbbr[w])
-			}
-		case 'h':
-			sb.WriteString(l.num((t.Hour()+11)%12+1, n))
-		case 'H':
-			sb.WriteString(l.num(t.Hour(), n))
-		case 'K':
-			sb.WriteString(l.num(t.Hour()%12, n))
-		case 'k':
-			sb.WriteString(l.num((t.Hour()+23)%24+1, n))
-		case 'm':
-			sb.WriteString(l.num(t.Minute(), n))
-		case 's':
-			sb.WriteString(l.num(t.Second(), n))
-		case 'a', 'b':
-			if t.Hour() < 12 {
-				sb.WriteString(d.AM)
-			} else {
-				sb.WriteString(d.PM)
-			}
-		case 'B':
-			sb.WriteString(l.period(t))
-		default:
-			// A field Plenary's patterns do not use: written as the letters, visibly.
-			sb.WriteString(p[i-n : i])
-		}
+		sb.WriteString(l.field(c, n, t))
 	}
 	return sb.String()
+}
+
+// field writes one field of a pattern: letter c repeated n times (UTS #35).
+func (l dateLocale) field(c byte, n int, t time.Time) string {
+	d := l.data
+	switch c {
+	case 'y':
+		if n == 2 {
+			return l.num(t.Year()%100, 2)
+		}
+		return l.num(t.Year(), n)
+	case 'M', 'L':
+		m := int(t.Month()) - 1
+		switch {
+		case n <= 2:
+			return l.num(m+1, n)
+		case n == 3 && c == 'M':
+			return d.MonthsAbbr[m]
+		case n == 3:
+			return d.MonthsStandAbbr[m]
+		case c == 'M':
+			return d.MonthsWide[m]
+		default:
+			return d.MonthsStandWide[m]
+		}
+	case 'd':
+		return l.num(t.Day(), n)
+	case 'E', 'c':
+		w := int(t.Weekday())
+		switch {
+		case n >= 4:
+			return d.DaysWide[w]
+		case c == 'c' && n == 3:
+			return d.DaysStandAbbr[w]
+		case c == 'c':
+			return l.num(w+1, n)
+		default:
+			return d.DaysAbbr[w]
+		}
+	case 'h':
+		return l.num((t.Hour()+11)%12+1, n)
+	case 'H':
+		return l.num(t.Hour(), n)
+	case 'K':
+		return l.num(t.Hour()%12, n)
+	case 'k':
+		return l.num((t.Hour()+23)%24+1, n)
+	case 'm':
+		return l.num(t.Minute(), n)
+	case 's':
+		return l.num(t.Second(), n)
+	case 'a', 'b':
+		if t.Hour() < 12 {
+			return d.AM
+		}
+		return d.PM
+	case 'B':
+		return l.period(t)
+	default:
+		// A field Plenary's patterns do not use: written as the letters, visibly.
+		return strings.Repeat(string(c), n)
+	}
 }
 
 func (l dateLocale) period(t time.Time) string {

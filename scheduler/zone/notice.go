@@ -261,70 +261,8 @@ func CheckNotice(n Notice) (CheckResult, error) {
 	}
 	es := make([]printedTime, len(n.Times))
 	for i, nt := range n.Times {
-		e := &es[i]
-		e.says = says(nt)
-		hm, err := ParseWallClock(fmt.Sprintf("%04d-%02d-%02dT%s", y, int(mo), d, strings.TrimSpace(nt.Time)))
-		if err != nil || hm.HasOffset || hm.Second != 0 {
-			return CheckResult{}, &Error{Code: CodeInvalidNotice, Input: trunc(nt.Time), Message: fmt.Sprintf("time %d (%q) is not of the form HH:MM", i+1, trunc(nt.Time))}
-		}
-		e.wall = hm
-		parse := func(s string) (Zone, error) {
-			z, err := Parse(s)
-			if err != nil {
-				var ze *Error
-				if !errors.As(err, &ze) {
-					return Zone{}, err
-				}
-				return Zone{}, &Error{Code: ze.Code, Input: ze.Input, Suggestions: ze.Suggestions,
-					Message: fmt.Sprintf("time %d (%q): %s", i+1, trunc(e.says), ze.Message)}
-			}
-			return z, nil
-		}
-		var z Zone
-		if strings.TrimSpace(nt.Zone) != "" {
-			if z, err = parse(nt.Zone); err != nil {
-				return CheckResult{}, err
-			}
-		}
-		switch {
-		case strings.TrimSpace(nt.Place) != "":
-			pz, err := parse(nt.Place)
-			if err != nil {
-				return CheckResult{}, err
-			}
-			if z.Location != nil {
-				printed := z
-				e.printed = &printed
-			}
-			z, e.placeBy = pz, placeName(pz)
-		case len(n.Times) == 1 && venue != nil && z.Location != nil && z.Name != venue.Name:
-			// One time with a zone, for a meeting at the venue: the zone must be the venue's.
-			printed := z
-			e.printed = &printed
-			z, e.placeBy = *venue, "the venue ("+venue.Name+")"
-		case z.Location == nil:
-			return CheckResult{}, &Error{Code: CodeInvalidNotice, Message: fmt.Sprintf("time %d (%q) has no time zone or place", i+1, trunc(e.says))}
-		}
-		e.z = z
-		e.cands = candidates(hm, z.Location)
-		// Notices print one date; a time in a far zone may fall on the day before or after.
-		for _, dd := range []int{-1, 0, 1} {
-			o := WallClockOf(hm.local().AddDate(0, 0, dd))
-			e.nearby = append(e.nearby, candidates(o, z.Location)...)
-		}
-		naive := hm.local()
-		if off, ok := z.AbbrevOffset(); ok {
-			t := naive.Add(-time.Duration(off) * time.Second)
-			e.literal = &t
-		}
-		if z.Fixed {
-			off := z.OffsetAt(naive)
-			if off == 0 {
-				e.utc = true
-			} else if humanSigned(z.Input) {
-				t := naive.Add(time.Duration(off) * time.Second)
-				e.reversed = &t
-			}
+		if es[i], err = readPrinted(i, nt, y, mo, d, venue, len(n.Times) == 1); err != nil {
+			return CheckResult{}, err
 		}
 	}
 	ref, basis, ok := reference(es)
@@ -345,6 +283,78 @@ func CheckNotice(n Notice) (CheckResult, error) {
 	}
 	res.Consistent = len(res.Findings) == 0
 	return res, nil
+}
+
+// readPrinted reads time i of a notice dated y-mo-d: the wall clock, the zone it is in
+// (its place's, the venue's when it is the notice's only time, else its own), and the
+// instants it can name, on the date and the days either side.
+func readPrinted(i int, nt NoticeTime, y int, mo time.Month, d int, venue *Zone, alone bool) (printedTime, error) {
+	var e printedTime
+	e.says = says(nt)
+	hm, err := ParseWallClock(fmt.Sprintf("%04d-%02d-%02dT%s", y, int(mo), d, strings.TrimSpace(nt.Time)))
+	if err != nil || hm.HasOffset || hm.Second != 0 {
+		return e, &Error{Code: CodeInvalidNotice, Input: trunc(nt.Time), Message: fmt.Sprintf("time %d (%q) is not of the form HH:MM", i+1, trunc(nt.Time))}
+	}
+	e.wall = hm
+	parse := func(s string) (Zone, error) {
+		z, err := Parse(s)
+		if err != nil {
+			var ze *Error
+			if !errors.As(err, &ze) {
+				return Zone{}, err
+			}
+			return Zone{}, &Error{Code: ze.Code, Input: ze.Input, Suggestions: ze.Suggestions,
+				Message: fmt.Sprintf("time %d (%q): %s", i+1, trunc(e.says), ze.Message)}
+		}
+		return z, nil
+	}
+	var z Zone
+	if strings.TrimSpace(nt.Zone) != "" {
+		if z, err = parse(nt.Zone); err != nil {
+			return e, err
+		}
+	}
+	switch {
+	case strings.TrimSpace(nt.Place) != "":
+		pz, err := parse(nt.Place)
+		if err != nil {
+			return e, err
+		}
+		if z.Location != nil {
+			printed := z
+			e.printed = &printed
+		}
+		z, e.placeBy = pz, placeName(pz)
+	case alone && venue != nil && z.Location != nil && z.Name != venue.Name:
+		// One time with a zone, for a meeting at the venue: the zone must be the venue's.
+		printed := z
+		e.printed = &printed
+		z, e.placeBy = *venue, "the venue ("+venue.Name+")"
+	case z.Location == nil:
+		return e, &Error{Code: CodeInvalidNotice, Message: fmt.Sprintf("time %d (%q) has no time zone or place", i+1, trunc(e.says))}
+	}
+	e.z = z
+	e.cands = candidates(hm, z.Location)
+	// Notices print one date; a time in a far zone may fall on the day before or after.
+	for _, dd := range []int{-1, 0, 1} {
+		o := WallClockOf(hm.local().AddDate(0, 0, dd))
+		e.nearby = append(e.nearby, candidates(o, z.Location)...)
+	}
+	naive := hm.local()
+	if off, ok := z.AbbrevOffset(); ok {
+		t := naive.Add(-time.Duration(off) * time.Second)
+		e.literal = &t
+	}
+	if z.Fixed {
+		off := z.OffsetAt(naive)
+		if off == 0 {
+			e.utc = true
+		} else if humanSigned(z.Input) {
+			t := naive.Add(time.Duration(off) * time.Second)
+			e.reversed = &t
+		}
+	}
+	return e, nil
 }
 
 // humanSigned tells whether a fixed zone was written GMT±N/UTC±N, the form people get

@@ -287,10 +287,18 @@ func (n *Notifier) load(ctx context.Context, q querier, ds []Delivery) (world, e
 			w.sessions[x.ID] = x
 		}
 	}
-	// Registrants are read in chunks: a batch of reminders is mostly one per registrant.
-	for len(regIDs) > 0 {
-		chunk := regIDs[:min(len(regIDs), 500)]
-		regIDs = regIDs[len(chunk):]
+	if err := readRegistrants(ctx, q, regIDs, w.registrants); err != nil {
+		return w, err
+	}
+	return w, nil
+}
+
+// readRegistrants reads the registrants of ids into into, in chunks: a batch of reminders
+// is mostly one per registrant.
+func readRegistrants(ctx context.Context, q querier, ids []string, into map[string]registrant) error {
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 500)]
+		ids = ids[len(chunk):]
 		ph := make([]string, len(chunk))
 		args := make([]any, len(chunk))
 		for i, id := range chunk {
@@ -298,22 +306,22 @@ func (n *Notifier) load(ctx context.Context, q querier, ds []Delivery) (world, e
 		}
 		rows, err := q.QueryContext(ctx, `SELECT `+registrantCols+` FROM notifier_registrations WHERE id IN (`+strings.Join(ph, ",")+`)`, args...)
 		if err != nil {
-			return w, fmt.Errorf("read registrations: %w", err)
+			return fmt.Errorf("read registrations: %w", err)
 		}
 		for rows.Next() {
 			r, err := scanRegistrant(rows)
 			if err != nil {
 				rows.Close()
-				return w, fmt.Errorf("scan registration: %w", err)
+				return fmt.Errorf("scan registration: %w", err)
 			}
-			w.registrants[r.ID] = r
+			into[r.ID] = r
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return w, err
+			return err
 		}
 	}
-	return w, nil
+	return nil
 }
 
 // errCrashed wraps the error of AfterSend: the tick stops as a killed process would.

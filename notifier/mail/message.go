@@ -244,6 +244,25 @@ func (m Message) Msg(now time.Time) (*gomail.Msg, error) {
 			return nil, invalid("unsubscribe URL %q: %v", m.Unsubscribe, err)
 		}
 	}
+	if err := m.setHeaders(msg); err != nil {
+		return nil, err
+	}
+
+	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
+	if m.HTML != "" {
+		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	}
+	if m.Calendar != nil {
+		if err := m.Calendar.attach(msg); err != nil {
+			return nil, err
+		}
+	}
+	return msg, nil
+}
+
+// setHeaders sets the message's own headers, in name order; a name that is not a
+// header's, one of the headers this package sets, or a value with a line break is refused.
+func (m Message) setHeaders(msg *gomail.Msg) error {
 	names := make([]string, 0, len(m.Headers))
 	for name := range m.Headers {
 		names = append(names, name)
@@ -252,40 +271,39 @@ func (m Message) Msg(now time.Time) (*gomail.Msg, error) {
 	for _, name := range names {
 		value := m.Headers[name]
 		if !headerName.MatchString(name) || reserved[strings.ToLower(name)] {
-			return nil, invalid("header name %q", name)
+			return invalid("header name %q", name)
 		}
 		if strings.ContainsAny(value, "\r\n") {
-			return nil, invalid("header %s has a line break", name)
+			return invalid("header %s has a line break", name)
 		}
 		msg.SetGenHeader(gomail.Header(name), oneLine(value))
 	}
+	return nil
+}
 
-	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
-	if m.HTML != "" {
-		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+// attach adds the invite as the text/calendar alternative that calendar clients act on,
+// and as an .ics attachment for the others.
+func (c *Calendar) attach(msg *gomail.Msg) error {
+	if c.Method != CalendarRequest && c.Method != CalendarCancel {
+		return invalid("calendar method %q", c.Method)
 	}
-	if c := m.Calendar; c != nil {
-		if c.Method != CalendarRequest && c.Method != CalendarCancel {
-			return nil, invalid("calendar method %q", c.Method)
-		}
-		if !bytes.Contains(c.Data, []byte("\r\nMETHOD:"+string(c.Method)+"\r\n")) {
-			return nil, invalid("calendar part does not carry METHOD:%s", c.Method)
-		}
-		msg.AddAlternativeString(gomail.ContentType("text/calendar; method="+string(c.Method)), string(c.Data),
-			gomail.WithPartEncoding(gomail.EncodingB64))
-		name := c.FileName
-		if name == "" {
-			name = "invite.ics"
-		}
-		if !headerName.MatchString(name) || strings.ContainsAny(name, `"\/`) {
-			return nil, invalid("calendar file name %q", name)
-		}
-		if err := msg.AttachReader(name, bytes.NewReader(c.Data),
-			gomail.WithFileContentType("application/ics"), gomail.WithFileEncoding(gomail.EncodingB64)); err != nil {
-			return nil, fmt.Errorf("attach %s: %w", name, err)
-		}
+	if !bytes.Contains(c.Data, []byte("\r\nMETHOD:"+string(c.Method)+"\r\n")) {
+		return invalid("calendar part does not carry METHOD:%s", c.Method)
 	}
-	return msg, nil
+	msg.AddAlternativeString(gomail.ContentType("text/calendar; method="+string(c.Method)), string(c.Data),
+		gomail.WithPartEncoding(gomail.EncodingB64))
+	name := c.FileName
+	if name == "" {
+		name = "invite.ics"
+	}
+	if !headerName.MatchString(name) || strings.ContainsAny(name, `"\/`) {
+		return invalid("calendar file name %q", name)
+	}
+	if err := msg.AttachReader(name, bytes.NewReader(c.Data),
+		gomail.WithFileContentType("application/ics"), gomail.WithFileEncoding(gomail.EncodingB64)); err != nil {
+		return fmt.Errorf("attach %s: %w", name, err)
+	}
+	return nil
 }
 
 // Bytes renders the message as it goes on the wire (RFC 5322, CRLF line endings).

@@ -186,7 +186,10 @@ type view struct {
 // ErrInvalidInput marks input no notice can be made from.
 var ErrInvalidInput = errors.New("invalid notice input")
 
-// Render renders one notice.
+// Render renders one notice. It is long because it is one view filled in reading order
+// (titles, times, the kind's subject, lead and rows, links) and the kinds differ by a few
+// lines each, side by side in one switch; split per kind, what they share would be
+// spread over every piece.
 func (r *Renderer) Render(in Input) (Rendered, error) {
 	if err := validate(in); err != nil {
 		return Rendered{}, err
@@ -348,24 +351,7 @@ func (r *Renderer) Render(in Input) (Rendered, error) {
 	if venue := strings.TrimSpace(in.Venue); venue != "" {
 		v.Rows = append(v.Rows, row{p.Sprintf("label.venue"), venue})
 	}
-	if in.Links.Join != "" && in.Kind != SessionCancelled && in.Kind != AssignmentWithdrawn && in.Kind != AssignmentExpired {
-		v.Links = append(v.Links, link{p.Sprintf("label.join"), in.Links.Join})
-	}
-	if in.Kind == RegistrationPending {
-		// Only the confirmation link: managing or unsubscribing a registration that is
-		// not active yet means nothing.
-		v.Links = []link{{p.Sprintf("link.confirm"), in.Links.Confirm}}
-		in.Links.Manage, in.Links.Unsubscribe = "", ""
-	}
-	if in.Kind == AssignmentOffered || in.Kind == OfferReminder {
-		v.Links = append(v.Links, link{p.Sprintf("link.accept"), in.Links.Accept}, link{p.Sprintf("link.decline"), in.Links.Decline})
-	}
-	if in.Links.Manage != "" {
-		v.Links = append(v.Links, link{p.Sprintf("link.manage"), in.Links.Manage})
-	}
-	if in.Links.Unsubscribe != "" {
-		v.Links = append(v.Links, link{p.Sprintf("link.unsubscribe"), in.Links.Unsubscribe})
-	}
+	v.Links = links(p, in)
 	v.Footer = p.Sprintf(footer, meeting)
 	v.Subject = oneLine(v.Subject)
 
@@ -377,6 +363,30 @@ func (r *Renderer) Render(in Input) (Rendered, error) {
 		return Rendered{}, fmt.Errorf("render %s html: %w", in.Kind, err)
 	}
 	return Rendered{Subject: v.Subject, Text: text.String(), HTML: html.String(), Lang: v.Lang, Dir: v.Dir}, nil
+}
+
+// links are the links of a notice, in the order the email lists them.
+func links(p *message.Printer, in Input) []link {
+	var out []link
+	if in.Links.Join != "" && in.Kind != SessionCancelled && in.Kind != AssignmentWithdrawn && in.Kind != AssignmentExpired {
+		out = append(out, link{p.Sprintf("label.join"), in.Links.Join})
+	}
+	if in.Kind == RegistrationPending {
+		// Only the confirmation link: managing or unsubscribing a registration that is
+		// not active yet means nothing.
+		out = []link{{p.Sprintf("link.confirm"), in.Links.Confirm}}
+		in.Links.Manage, in.Links.Unsubscribe = "", ""
+	}
+	if in.Kind == AssignmentOffered || in.Kind == OfferReminder {
+		out = append(out, link{p.Sprintf("link.accept"), in.Links.Accept}, link{p.Sprintf("link.decline"), in.Links.Decline})
+	}
+	if in.Links.Manage != "" {
+		out = append(out, link{p.Sprintf("link.manage"), in.Links.Manage})
+	}
+	if in.Links.Unsubscribe != "" {
+		out = append(out, link{p.Sprintf("link.unsubscribe"), in.Links.Unsubscribe})
+	}
+	return out
 }
 
 // relative says how far ahead a start is: whole hours, or minutes under an hour.

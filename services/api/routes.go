@@ -65,8 +65,8 @@ func routes(r *gin.Engine, d Deps) {
 // service lists only the caller's meetings or reads no meeting data, or
 // auth.AllMeetings() to refuse limited tokens.
 //
-// Long: one table with a line per route; split, a route's access could no longer be
-// read beside its neighbours' or checked against the route list at a glance.
+// It is long because it is one table with a line per route: split, a route's access
+// could no longer be read beside its neighbours' or checked against the route list.
 func policy(d Deps) auth.Policy {
 	meeting := auth.MeetingParam("id")
 	session := auth.ResourceParam("session", "id", sessionMeeting(d.Agenda))

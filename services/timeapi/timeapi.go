@@ -67,6 +67,46 @@ func field(name, code, msg string) problem.FieldError {
 	return problem.FieldError{Field: name, Code: code, Message: msg}
 }
 
+// source reads the moment a conversion starts from: an instant, or a wall clock in its
+// zone (resolved, with its findings); a wall clock's zone is also the default venue.
+func source(req ConvertRequest) (out ConvertResponse, venue *time.Location, err error) {
+	switch {
+	case req.Instant != "" && req.WallClock != "":
+		return out, nil, problem.Invalid("invalid_request", "give either instant or wall_clock with zone, not both",
+			field("instant", "exclusive", "instant and wall_clock exclude each other"))
+	case req.Instant != "":
+		t, err := time.Parse(time.RFC3339, req.Instant)
+		if err != nil {
+			return out, nil, problem.Invalid("invalid_request", "the request is invalid",
+				field("instant", "invalid_instant", "expected an RFC 3339 instant such as 2022-12-06T15:30:00Z"))
+		}
+		out.Instant = t.UTC()
+	case req.WallClock != "":
+		if req.Zone == "" {
+			return out, nil, problem.Invalid("invalid_request", "a wall clock needs its zone",
+				field("zone", "required", "give the zone the wall clock is in, e.g. Europe/Paris"))
+		}
+		z, err := zone.Parse(req.Zone)
+		if err != nil {
+			return out, nil, err
+		}
+		w, err := zone.ParseWallClock(req.WallClock)
+		if err != nil {
+			return out, nil, err
+		}
+		r, err := zone.Resolve(w, z, zone.Fold(req.Fold))
+		if err != nil {
+			return out, nil, err
+		}
+		out.Instant, out.Source, venue = r.Instant, &r, z.Location
+		out.Findings = append(out.Findings, r.Findings...)
+	default:
+		return out, nil, problem.Invalid("invalid_request", "give an instant, or a wall_clock with its zone",
+			field("instant", "required", "instant or wall_clock is required"))
+	}
+	return out, venue, nil
+}
+
 func convert(c *gin.Context) {
 	var req ConvertRequest
 	if err := httpx.Bind(c, &req); err != nil {
@@ -78,47 +118,9 @@ func convert(c *gin.Context) {
 			field("to", "invalid_length", fmt.Sprintf("give 1 to %d zones to convert to", maxZones))))
 		return
 	}
-	var out ConvertResponse
-	var venue *time.Location
-	switch {
-	case req.Instant != "" && req.WallClock != "":
-		httpx.Fail(c, problem.Invalid("invalid_request", "give either instant or wall_clock with zone, not both",
-			field("instant", "exclusive", "instant and wall_clock exclude each other")))
-		return
-	case req.Instant != "":
-		t, err := time.Parse(time.RFC3339, req.Instant)
-		if err != nil {
-			httpx.Fail(c, problem.Invalid("invalid_request", "the request is invalid",
-				field("instant", "invalid_instant", "expected an RFC 3339 instant such as 2022-12-06T15:30:00Z")))
-			return
-		}
-		out.Instant = t.UTC()
-	case req.WallClock != "":
-		if req.Zone == "" {
-			httpx.Fail(c, problem.Invalid("invalid_request", "a wall clock needs its zone",
-				field("zone", "required", "give the zone the wall clock is in, e.g. Europe/Paris")))
-			return
-		}
-		z, err := zone.Parse(req.Zone)
-		if err != nil {
-			httpx.Fail(c, err)
-			return
-		}
-		w, err := zone.ParseWallClock(req.WallClock)
-		if err != nil {
-			httpx.Fail(c, err)
-			return
-		}
-		r, err := zone.Resolve(w, z, zone.Fold(req.Fold))
-		if err != nil {
-			httpx.Fail(c, err)
-			return
-		}
-		out.Instant, out.Source, venue = r.Instant, &r, z.Location
-		out.Findings = append(out.Findings, r.Findings...)
-	default:
-		httpx.Fail(c, problem.Invalid("invalid_request", "give an instant, or a wall_clock with its zone",
-			field("instant", "required", "instant or wall_clock is required")))
+	out, venue, err := source(req)
+	if err != nil {
+		httpx.Fail(c, err)
 		return
 	}
 	if req.Venue != "" {

@@ -31,6 +31,7 @@ var notYet = map[string]bool{
 	"scheduler/interp/allocate.go newAllocator":       true,
 	"scheduler/interp/allocate.go allocator.exact":    true,
 	"scheduler/interp/allocate.go allocator.diagnose": true,
+	"scheduler/interp/allocate.go allocator.search":   true,
 	"scheduler/interp/check.go checker.relay":         true,
 	"scheduler/interp/check.go checker.timeline":      true,
 	"scheduler/interp/check.go checkRoutes":           true,

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -69,6 +70,48 @@ func TestTokenStore(t *testing.T) {
 		}
 		if _, _, err := s.Create(ctx, NewToken{Role: RolePlanner, Name: "a\r\nb"}); problem.From(err).Kind != problem.KindInvalid {
 			t.Fatalf("name with CR/LF: %v", err)
+		}
+	})
+}
+
+// A revocation goes through the one update helper: it is written and recorded once; a
+// second revocation changes nothing and records nothing; an unknown token is a 404.
+func TestRevokeIsRecordedOnce(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		now := t0
+		s := NewStore(d, func() time.Time { return now })
+		var trail []string
+		s.Audit = func(_ context.Context, _ *sql.Tx, action string, tok Token, before, after any) error {
+			b, _ := before.(Token)
+			a, _ := after.(Token)
+			trail = append(trail, fmt.Sprintf("%s %s revoked %v->%v", action, tok.ID, b.RevokedAt != nil, a.RevokedAt != nil))
+			return nil
+		}
+		tok, _, err := s.Create(ctx, NewToken{Role: RolePlanner, Name: "secretariat"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		now = t0.Add(time.Hour)
+		got, err := s.Revoke(ctx, tok.ID)
+		if err != nil || got.RevokedAt == nil || !got.RevokedAt.Equal(t0.Add(time.Hour)) {
+			t.Fatalf("revoke: %+v %v", got, err)
+		}
+		now = t0.Add(2 * time.Hour)
+		again, err := s.Revoke(ctx, tok.ID)
+		if err != nil || again.RevokedAt == nil || !again.RevokedAt.Equal(t0.Add(time.Hour)) {
+			t.Fatalf("a second revocation moved the time: %+v %v", again, err)
+		}
+		var stored time.Time
+		if err := d.QueryRow(`SELECT revoked_at FROM api_tokens WHERE id = $1`, tok.ID).Scan(&stored); err != nil || !stored.Equal(t0.Add(time.Hour)) {
+			t.Fatalf("stored revoked_at %v %v", stored, err)
+		}
+		want := []string{"token.create " + tok.ID + " revoked false->false", "token.revoke " + tok.ID + " revoked false->true"}
+		if fmt.Sprint(trail) != fmt.Sprint(want) {
+			t.Fatalf("trail %q, want %q", trail, want)
+		}
+		if _, err := s.Revoke(ctx, "0192f6a0-0000-7000-8000-000000000000"); problem.From(err).Kind != problem.KindNotFound {
+			t.Fatalf("unknown token: %v", err)
 		}
 	})
 }

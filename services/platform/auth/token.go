@@ -17,6 +17,7 @@ import (
 
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/problem"
+	"github.com/plenary/plenary/services/platform/versioned"
 )
 
 // TokenPrefix starts every secretariat token, so that a leaked one is easy to recognise
@@ -236,33 +237,56 @@ func (s *Store) Count(ctx context.Context) (int, error) {
 func (s *Store) Revoke(ctx context.Context, id string) (Token, error) {
 	var out Token
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		t, err := scanToken(tx.QueryRowContext(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE id = $1`, id))
-		if db.NotFound(err) {
-			return problem.NotFound("token", id)
-		}
-		if err != nil {
-			return fmt.Errorf("read token %s: %w", id, err)
-		}
-		out = t
-		if t.RevokedAt != nil {
-			return nil
-		}
 		now := s.clock()
-		if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2`, now, id); err != nil {
-			return fmt.Errorf("revoke token %s: %w", id, err)
-		}
-		before := t
-		out.RevokedAt = &now
-		s.forget(id)
-		if s.Audit != nil {
-			return s.Audit(ctx, tx, "token.revoke", out, before, out)
-		}
-		return nil
+		var err error
+		out, err = s.resource().Update(ctx, tx, id, -1, func(t *Token) error {
+			if t.RevokedAt == nil {
+				t.RevokedAt = &now
+			}
+			return nil
+		})
+		return err
 	})
 	if err == nil {
-		s.forget(id) // again after the commit: a read during the transaction may have cached it
+		s.forget(id) // after the commit: a read during the transaction may have cached it
 	}
 	return out, err
+}
+
+// resource is the update of a token: read, written, in the trail. A token has no
+// version (it is created, then at most revoked); the only change is its revocation.
+func (s *Store) resource() versioned.Resource[Token] {
+	return versioned.Resource[Token]{
+		Name: "token",
+		Get: func(ctx context.Context, tx *sql.Tx, id string) (Token, error) {
+			q := `SELECT ` + tokenCols + ` FROM api_tokens WHERE id = $1`
+			if s.db.Dialect == db.Postgres {
+				q += ` FOR UPDATE`
+			}
+			t, err := scanToken(tx.QueryRowContext(ctx, q, id))
+			if db.NotFound(err) {
+				return t, problem.NotFound("token", id)
+			}
+			if err != nil {
+				return t, fmt.Errorf("read token %s: %w", id, err)
+			}
+			return t, nil
+		},
+		Put: func(ctx context.Context, tx *sql.Tx, t Token) error {
+			if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2`, t.RevokedAt, t.ID); err != nil {
+				return fmt.Errorf("revoke token %s: %w", t.ID, err)
+			}
+			s.forget(t.ID)
+			return nil
+		},
+		Record: func(ctx context.Context, tx *sql.Tx, before, after Token) error {
+			if s.Audit == nil {
+				return nil
+			}
+			return s.Audit(ctx, tx, "token.revoke", after, before, after)
+		},
+		Same: func(before, after Token) bool { return (before.RevokedAt == nil) == (after.RevokedAt == nil) },
+	}
 }
 
 // Authenticate returns the live token whose secret this is.

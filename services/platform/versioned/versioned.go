@@ -18,7 +18,8 @@ type Resource[T any] struct {
 	Name string
 	// Get reads the row for update within tx; a missing row is a problem.NotFound.
 	Get func(ctx context.Context, tx *sql.Tx, id string) (T, error)
-	// Version points at the row's version.
+	// Version points at the row's version. Nil for a resource without one (an API token
+	// is only ever revoked): no If-Match applies to it, and a change writes no version.
 	Version func(*T) *int64
 	// Put writes the changed row.
 	Put func(ctx context.Context, tx *sql.Tx, v T) error
@@ -36,8 +37,12 @@ func (r Resource[T]) Update(ctx context.Context, tx *sql.Tx, id string, ifMatch 
 	if err != nil {
 		return v, err
 	}
-	if err := Check(r.Name, ifMatch, *r.Version(&v)); err != nil {
-		return v, err
+	if r.Version != nil {
+		if err := Check(r.Name, ifMatch, *r.Version(&v)); err != nil {
+			return v, err
+		}
+	} else if ifMatch >= 0 {
+		return v, problem.Invalid("if_match_not_applicable", "a "+r.Name+" has no version: send no If-Match")
 	}
 	before := v
 	if err := change(&v); err != nil {
@@ -46,7 +51,9 @@ func (r Resource[T]) Update(ctx context.Context, tx *sql.Tx, id string, ifMatch 
 	if r.Same != nil && r.Same(before, v) {
 		return before, nil
 	}
-	*r.Version(&v) = *r.Version(&before) + 1
+	if r.Version != nil {
+		*r.Version(&v) = *r.Version(&before) + 1
+	}
 	if err := r.Put(ctx, tx, v); err != nil {
 		return before, err
 	}

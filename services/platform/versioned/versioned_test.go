@@ -61,3 +61,25 @@ func TestUpdate(t *testing.T) {
 		t.Fatalf("missing row: %v", err)
 	}
 }
+
+// A resource without a version (an API token): a change is written and recorded without
+// a version, and an If-Match, which names a version, is refused.
+func TestUpdateWithoutVersion(t *testing.T) {
+	stored := row{Name: "viewer token"}
+	var records int
+	res := versioned.Resource[row]{
+		Name:   "token",
+		Get:    func(context.Context, *sql.Tx, string) (row, error) { return stored, nil },
+		Put:    func(_ context.Context, _ *sql.Tx, r row) error { stored = r; return nil },
+		Record: func(context.Context, *sql.Tx, row, row) error { records++; return nil },
+	}
+	ctx := context.Background()
+	got, err := res.Update(ctx, nil, "t1", -1, func(r *row) error { r.Name = "revoked"; return nil })
+	if err != nil || got.Name != "revoked" || got.Version != 0 || stored != got || records != 1 {
+		t.Fatalf("update: %+v %v %+v %d", got, err, stored, records)
+	}
+	_, err = res.Update(ctx, nil, "t1", 1, func(r *row) error { r.Name = "again"; return nil })
+	if pe := problem.From(err); pe.Kind != problem.KindInvalid || pe.Code != "if_match_not_applicable" || stored.Name != "revoked" || records != 1 {
+		t.Fatalf("If-Match on a resource without a version: %v %+v", err, stored)
+	}
+}

@@ -220,21 +220,28 @@ func (s *Service) UpdateItem(ctx context.Context, id string, ifMatch int64, in I
 	}
 	var out Item
 	err = s.changeItems(ctx, cur.SessionID, func(tx *sql.Tx, x Session, now time.Time) error {
-		items := versioned.Resource[Item]{
-			Name:    "agenda item",
-			Get:     func(ctx context.Context, tx *sql.Tx, id string) (Item, error) { return s.store.item(ctx, tx, id) },
-			Version: func(it *Item) *int64 { return &it.Version },
-			Put:     func(ctx context.Context, tx *sql.Tx, it Item) error { return s.store.updateItem(ctx, tx, it) },
-			Record: func(ctx context.Context, tx *sql.Tx, prev, it Item) error {
-				return audit.Record(ctx, tx, now, audit.Change{Action: "agenda_item.update", Resource: "agenda_item", ID: it.ID, MeetingID: x.MeetingID,
-					Before: itemContract(prev), After: itemContract(it)})
-			},
-		}
 		var err error
-		out, err = items.Update(ctx, tx, id, ifMatch, func(it *Item) error { return in.apply(it, x, false) })
+		out, err = s.itemResource(x, now).Update(ctx, tx, id, ifMatch, func(it *Item) error { return in.apply(it, x, false) })
 		return err
 	})
 	return out, err
+}
+
+// itemResource is the update of an item of session x at now: written and in the trail
+// (the agenda's revision and agenda.changed are the session's, changeItems).
+func (s *Service) itemResource(x Session, now time.Time) versioned.Resource[Item] {
+	return versioned.Resource[Item]{
+		Name: "agenda item",
+		Get: func(ctx context.Context, tx *sql.Tx, id string) (Item, error) {
+			return s.store.itemFor(ctx, tx, id, true)
+		},
+		Version: func(it *Item) *int64 { return &it.Version },
+		Put:     func(ctx context.Context, tx *sql.Tx, it Item) error { return s.store.updateItem(ctx, tx, it) },
+		Record: func(ctx context.Context, tx *sql.Tx, prev, it Item) error {
+			return audit.Record(ctx, tx, now, audit.Change{Action: "agenda_item.update", Resource: "agenda_item", ID: it.ID, MeetingID: x.MeetingID,
+				Before: itemContract(prev), After: itemContract(it)})
+		},
+	}
 }
 
 // DeleteItem removes an agenda item.

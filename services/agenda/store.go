@@ -294,7 +294,17 @@ func (s *store) updateItem(ctx context.Context, q querier, it Item) error {
 }
 
 func (s *store) item(ctx context.Context, q querier, id string) (Item, error) {
-	it, err := scanItem(q.QueryRowContext(ctx, `SELECT `+itemCols+` FROM agenda_items WHERE id = $1`, id))
+	return s.itemFor(ctx, q, id, false)
+}
+
+// itemFor reads an item, for update when forUpdate (on PostgreSQL the row stays locked
+// until the transaction ends; SQLite has one writer).
+func (s *store) itemFor(ctx context.Context, q querier, id string, forUpdate bool) (Item, error) {
+	query := `SELECT ` + itemCols + ` FROM agenda_items WHERE id = $1`
+	if forUpdate && s.db.Dialect == db.Postgres {
+		query += ` FOR UPDATE`
+	}
+	it, err := scanItem(q.QueryRowContext(ctx, query, id))
 	if db.NotFound(err) {
 		return it, problem.NotFound("agenda_item", id)
 	}

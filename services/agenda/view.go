@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/scheduler/planner"
 	"github.com/plenary/plenary/scheduler/zone"
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/i18n"
@@ -389,6 +391,7 @@ func (s *Service) Agenda(ctx context.Context, meetingID string, reader zone.Zone
 		}
 	}
 	v.Sessions = make([]SessionView, 0, len(sessions))
+	fits := newAudienceFits(sessions, m.Regions)
 	for _, x := range sessions {
 		sv := SessionView{
 			ID: x.ID, Title: Localize(x.Title, lang, m.DefaultLang), Status: x.Status, CancelReason: x.CancelReason,
@@ -401,8 +404,8 @@ func (s *Service) Agenda(ctx context.Context, meetingID string, reader zone.Zone
 		for _, c := range x.StaffedChannels {
 			sv.StaffedChannels = append(sv.StaffedChannels, ChannelView{Language: c.Language, StaffedBy: c.StaffedBy})
 		}
-		if f := AudienceFit(x, m.Regions); f != nil {
-			sv.OutsideWorkingHours, sv.OutsideShare = f.MostlyOutside, f.OutsideShare
+		if share, mostly, ok := fits.share(x); ok {
+			sv.OutsideWorkingHours, sv.OutsideShare = mostly, share
 		}
 		if v.Interpretation != nil {
 			si := &SessionInterpretation{OK: true, Violations: []InterpretationProblem{}, Booths: []BoothRoutes{}}
@@ -440,4 +443,66 @@ func (s *Service) Agenda(ctx context.Context, meetingID string, reader zone.Zone
 		v.Sessions = append(v.Sessions, sv)
 	}
 	return v, nil
+}
+
+// audienceFits measures the sessions of an agenda against their audiences (AudienceFit),
+// resolving each distinct audience once for the span of its sessions rather than once
+// per session.
+type audienceFits struct {
+	regions []planner.Region
+	spans   map[string]*audienceSpan
+}
+
+type audienceSpan struct {
+	from, to time.Time
+	fitter   *planner.Fitter
+	err      error
+}
+
+func audienceKey(audience []string) string { return strings.Join(audience, "\x00") }
+
+func newAudienceFits(sessions []Session, regions []planner.Region) audienceFits {
+	f := audienceFits{regions: regions, spans: map[string]*audienceSpan{}}
+	for _, x := range sessions {
+		if len(x.Audience) == 0 {
+			continue
+		}
+		k := audienceKey(x.Audience)
+		sp := f.spans[k]
+		if sp == nil {
+			f.spans[k] = &audienceSpan{from: x.StartUTC, to: x.EndUTC}
+			continue
+		}
+		if x.StartUTC.Before(sp.from) {
+			sp.from = x.StartUTC
+		}
+		if x.EndUTC.After(sp.to) {
+			sp.to = x.EndUTC
+		}
+	}
+	return f
+}
+
+// share is AudienceFit's OutsideShare and MostlyOutside for x; false where AudienceFit
+// is nil (no audience, or one the planner cannot measure).
+func (f audienceFits) share(x Session) (share float64, mostly, ok bool) {
+	if len(x.Audience) == 0 {
+		return 0, false, false
+	}
+	sp := f.spans[audienceKey(x.Audience)]
+	if sp == nil {
+		r := AudienceFit(x, f.regions)
+		if r == nil {
+			return 0, false, false
+		}
+		return r.OutsideShare, r.MostlyOutside, true
+	}
+	if sp.fitter == nil && sp.err == nil {
+		sp.fitter, sp.err = planner.NewFitter(sp.from, sp.to, x.Audience, f.regions...)
+	}
+	if sp.err != nil {
+		return 0, false, false
+	}
+	share, mostly, err := sp.fitter.Share(x.StartUTC, x.EndUTC)
+	return share, mostly, err == nil
 }

@@ -12,6 +12,8 @@ package i18n
 import (
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
@@ -144,10 +146,10 @@ func Pick(t map[string]string, locale, defaultLang string) Localized {
 	}
 	parsed := make([]language.Tag, len(keys))
 	for i, k := range keys {
-		parsed[i], _ = language.Parse(k)
+		parsed[i], _ = parseTag(k)
 	}
 	exact := func(want string) int {
-		w, err := language.Parse(want)
+		w, err := parseTag(want)
 		if err != nil || want == "" {
 			return -1
 		}
@@ -159,7 +161,7 @@ func Pick(t map[string]string, locale, defaultLang string) Localized {
 		return -1
 	}
 	sameBase := func(want string) int {
-		w, err := language.Parse(want)
+		w, err := parseTag(want)
 		if err != nil || want == "" {
 			return -1
 		}
@@ -189,11 +191,9 @@ func Pick(t map[string]string, locale, defaultLang string) Localized {
 		chosen = 0
 	}
 	out.Text, out.Lang = t[keys[chosen]], keys[chosen]
-	reader := Choose(locale, defaultLang)
-	if locale != "" {
-		if tag, err := language.Parse(locale); err == nil {
-			reader = tag
-		}
+	reader, err := parseTag(locale)
+	if locale == "" || err != nil {
+		reader = Choose(locale, defaultLang)
 	}
 	rb, _ := reader.Base()
 	cb, _ := parsed[chosen].Base()
@@ -202,7 +202,7 @@ func Pick(t map[string]string, locale, defaultLang string) Localized {
 }
 
 func baseOf(locale string) string {
-	tag, err := language.Parse(locale)
+	tag, err := parseTag(locale)
 	if err != nil {
 		return ""
 	}
@@ -262,4 +262,35 @@ func Translated(tag language.Tag, key string) bool {
 		}
 	}
 	return false
+}
+
+// parsedTags memoizes language.Parse for Pick, which an agenda of 500 sessions calls
+// thousands of times with the same few tags (titles' keys, the reader's locale). Bounded:
+// the tags come from requests and stored values.
+var (
+	parsedTags sync.Map // string -> parsedTag
+	nparsed    atomic.Int64
+)
+
+type parsedTag struct {
+	tag language.Tag
+	err error
+}
+
+const maxParsedTags = 4096
+
+func parseTag(s string) (language.Tag, error) {
+	if v, ok := parsedTags.Load(s); ok {
+		p := v.(parsedTag)
+		return p.tag, p.err
+	}
+	tag, err := language.Parse(s)
+	if len(s) <= 64 {
+		if nparsed.Add(1) > maxParsedTags {
+			parsedTags.Clear()
+			nparsed.Store(1)
+		}
+		parsedTags.Store(s, parsedTag{tag: tag, err: err})
+	}
+	return tag, err
 }

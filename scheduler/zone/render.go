@@ -193,3 +193,22 @@ func Convert(t time.Time, zones []Zone, lang string, venue *time.Location) []Ren
 	}
 	return out
 }
+
+// Brief is the part of Render that an agenda shows for each time: Zone, Offset, Abbrev,
+// Lang, Text, DayShift and DayShiftText, each as Render writes it; the other fields are
+// left empty. An agenda of 500 sessions renders thousands of times, and the dates,
+// weekdays and short forms it does not show were most of their cost.
+func Brief(t time.Time, loc *time.Location, lang string, venue *time.Location) Rendering {
+	if loc == nil {
+		loc = time.UTC
+	}
+	l := lookup(lang)
+	lt := t.In(loc)
+	_, off := lt.Zone()
+	r := Rendering{Zone: loc.String(), Offset: FormatOffset(off), Abbrev: abbrevAt(loc, t), Lang: l.name, Text: l.longText(lt, off)}
+	if venue != nil {
+		r.DayShift = civilDays(lt) - civilDays(t.In(venue))
+		r.DayShiftText = l.dayShift(r.DayShift)
+	}
+	return r
+}

@@ -222,19 +222,16 @@ func (in SessionInput) applyTimes(x *Session, m Meeting, creating bool, errs []p
 func (s *Service) CreateSession(ctx context.Context, meetingID string, in SessionInput) (Session, error) {
 	var out Session
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		m, err := s.store.meeting(ctx, tx, meetingID, true)
+		now := s.clock()
+		m, err := s.store.bumpedMeeting(ctx, tx, meetingID, now)
 		if err != nil {
 			return err
 		}
-		now := s.clock()
 		x := Session{ID: newID(), MeetingID: meetingID, Status: StatusScheduled, ScheduleVersion: 1, Version: 1, CreatedAt: now, UpdatedAt: now}
 		if _, err := in.apply(&x, m, true); err != nil {
 			return err
 		}
 		if err := s.store.insertSession(ctx, tx, x); err != nil {
-			return err
-		}
-		if err := s.store.bumpAgenda(ctx, tx, meetingID, now); err != nil {
 			return err
 		}
 		out = x

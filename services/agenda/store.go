@@ -48,7 +48,7 @@ func scanMeeting(row interface{ Scan(...any) error }) (Meeting, error) {
 	if err := decodeInto(regions, &m.Regions); err != nil {
 		return m, err
 	}
-	return m, decodeInto(title, &m.Title)
+	return m, decodeText(title, &m.Title)
 }
 
 // encodeRegions writes a meeting's regions; none is an empty list, not null.
@@ -88,6 +88,20 @@ func (s *store) bumpAgenda(ctx context.Context, q querier, meetingID string, now
 		return fmt.Errorf("bump agenda revision of %s: %w", meetingID, err)
 	}
 	return nil
+}
+
+// bumpedMeeting raises a meeting's agenda revision and returns the meeting, in one
+// statement that also locks its row until the transaction ends (what meeting with
+// forUpdate and then bumpAgenda do in two round trips): a new session costs one fewer.
+func (s *store) bumpedMeeting(ctx context.Context, q querier, id string, now time.Time) (Meeting, error) {
+	m, err := scanMeeting(q.QueryRowContext(ctx, `UPDATE meetings SET agenda_revision = agenda_revision + 1, updated_at = $2 WHERE id = $1 RETURNING `+meetingCols, id, now))
+	if db.NotFound(err) {
+		return m, problem.NotFound("meeting", id)
+	}
+	if err != nil {
+		return m, fmt.Errorf("bump agenda revision of %s: %w", id, err)
+	}
+	return m, nil
 }
 
 func (s *store) meeting(ctx context.Context, q querier, id string, forUpdate bool) (Meeting, error) {
@@ -161,13 +175,19 @@ func scanSession(row interface{ Scan(...any) error }) (Session, error) {
 	}
 	x.StartUTC, x.EndUTC = x.StartUTC.UTC(), x.EndUTC.UTC()
 	x.CreatedAt, x.UpdatedAt = x.CreatedAt.UTC(), x.UpdatedAt.UTC()
+	if err := decodeText(title, &x.Title); err != nil {
+		return x, err
+	}
 	for _, p := range []struct {
 		s string
-		v any
-	}{{title, &x.Title}, {floor, &x.Floor}, {outputs, &x.Outputs}, {audience, &x.Audience}, {staffed, &x.StaffedChannels}} {
-		if err := decodeInto(p.s, p.v); err != nil {
+		v *[]string
+	}{{floor, &x.Floor}, {outputs, &x.Outputs}, {audience, &x.Audience}} {
+		if err := decodeStrings(p.s, p.v); err != nil {
 			return x, err
 		}
+	}
+	if err := decodeInto(staffed, &x.StaffedChannels); err != nil {
+		return x, err
 	}
 	return x, nil
 }
@@ -259,10 +279,10 @@ func scanItem(row interface{ Scan(...any) error }) (Item, error) {
 		t := end.Time.UTC()
 		it.EndUTC = &t
 	}
-	if err := decodeInto(title, &it.Title); err != nil {
+	if err := decodeText(title, &it.Title); err != nil {
 		return it, err
 	}
-	return it, decodeInto(speakers, &it.Speakers)
+	return it, decodeSpeakers(speakers, &it.Speakers)
 }
 
 func nullTime(t *time.Time) any {

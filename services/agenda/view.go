@@ -55,7 +55,7 @@ type LocalTimes struct {
 
 func localTimes(start, end time.Time, z zone.Zone, lang string, venue *time.Location) LocalTimes {
 	ls, le := start.In(z.Location), end.In(z.Location)
-	r := zone.Render(start, z.Location, lang, venue)
+	r := zone.Brief(start, z.Location, lang, venue)
 	return LocalTimes{
 		TZ: z.Name, Start: ls.Format(time.RFC3339), End: le.Format(time.RFC3339),
 		Offset: r.Offset, Abbrev: r.Abbrev, Text: r.Text, DayShift: r.DayShift,

@@ -278,9 +278,10 @@ func withQuery(path string, kv ...string) string {
 // before the API's access check, so that a link that does not open still gets a page.
 func BrowserLinks() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if c.Request.Method != http.MethodGet || c.NegotiateFormat(gin.MIMEJSON, gin.MIMEHTML) != gin.MIMEHTML {
+		if c.Request.Method != http.MethodGet {
 			return
 		}
+		// The route first: reading Accept on every GET would cost every reader of the API.
 		var to string
 		switch c.FullPath() {
 		case "/v1/registrations/:id":
@@ -288,6 +289,9 @@ func BrowserLinks() gin.HandlerFunc {
 		case "/v1/unsubscribe/:token":
 			to = "/u/" + url.PathEscape(c.Param("token"))
 		default:
+			return
+		}
+		if c.NegotiateFormat(gin.MIMEJSON, gin.MIMEHTML) != gin.MIMEHTML {
 			return
 		}
 		c.Header("Referrer-Policy", "no-referrer")

@@ -82,10 +82,11 @@ func NewEngine(o Options) *gin.Engine {
 	return r
 }
 
-// Logger returns the request-scoped logger (with the request id).
+// Logger returns the request-scoped logger (with the request id). It is made when asked
+// for (an error to log), not for every request.
 func Logger(c *gin.Context) *slog.Logger {
 	if l, ok := c.Get(ctxLogger); ok {
-		return l.(*slog.Logger)
+		return l.(*slog.Logger).With("request_id", RequestID(c))
 	}
 	return slog.New(slog.DiscardHandler)
 }
@@ -103,15 +104,19 @@ func requestContext(log *slog.Logger) gin.HandlerFunc {
 		}
 		c.Set(ctxRequestID, id)
 		c.Header("X-Request-Id", id)
-		l := log.With("request_id", id)
-		c.Set(ctxLogger, l)
+		c.Set(ctxLogger, log)
 		start := time.Now()
 		c.Next()
+		ctx := c.Request.Context()
+		if !log.Enabled(ctx, slog.LevelInfo) {
+			return
+		}
 		route := c.FullPath()
 		if route == "" {
 			route = "unmatched"
 		}
-		l.LogAttrs(c.Request.Context(), slog.LevelInfo, "http request",
+		log.LogAttrs(ctx, slog.LevelInfo, "http request",
+			slog.String("request_id", id),
 			slog.String("method", c.Request.Method),
 			slog.String("route", route),
 			slog.Int("status", c.Writer.Status()),

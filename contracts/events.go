@@ -215,8 +215,10 @@ type TeamMember struct {
 	Role          string `json:"role"`
 }
 
-// Assignment is an interpreter's assignment to a booth of a session. Sequence rises on
-// every change that a calendar invite must reflect (RFC 5545 SEQUENCE).
+// Assignment is an interpreter's assignment to a booth of a session. Sequence rises at
+// every step of the assignment's lifecycle, so that a consumer can order its events; it is
+// not the SEQUENCE of a calendar invite, which the notifier alone numbers (per UID: one
+// session and one interpreter, over all their assignments).
 type Assignment struct {
 	ID          string       `json:"id"`
 	MeetingID   string       `json:"meeting_id"`

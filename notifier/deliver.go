@@ -562,6 +562,10 @@ func (n *Notifier) input(d Delivery, w world, now time.Time, check bool) (render
 	if dl := d.Payload.Deadline; dl != nil {
 		in.Deadline = *dl
 	}
+	// A change notice is for a seat the interpreter still holds or may still take.
+	if skip(d.Kind == render.AssignmentChanged && a.State != "offered" && a.State != "accepted") {
+		return in, mail.Address{}, nil, "", errSkip
+	}
 	in.RecipientName, in.Locale, in.Zone, in.Booth = a.Name, a.Locale, location(a.TZ), a.Booth
 	for _, t := range a.Team {
 		in.Team = append(in.Team, t.Name)
@@ -597,13 +601,15 @@ func (n *Notifier) invite(d Delivery, a assignment, in render.Input, to mail.Add
 	default:
 		return nil, nil
 	}
-	lang := n.cfg.Renderer.Language(a.Locale, in.DefaultLang)
-	ev := ics.Event{
-		SessionID: a.SessionID, RecipientID: signed.CalendarInterpreter + a.InterpreterID, Sequence: d.Payload.Sequence,
-		Start: in.Session.Start, End: in.Session.End, Summary: titleIn(in.SessionTitle, lang.String(), in.MeetingTitle),
-		Description: i18n.Printer(lang).Sprintf("label.booth") + " " + a.Booth, Lang: lang.String(),
-		Organizer: ics.Person{Name: n.cfg.From.Name, Email: n.cfg.From.Email},
-		Attendee:  ics.Attendee{Person: ics.Person{Name: to.Name, Email: to.Email}, RSVP: method == mail.CalendarRequest},
+	ev := n.assignmentEvent(a, in.MeetingTitle, in.SessionTitle, in.DefaultLang, in.Now)
+	ev.Sequence = d.Payload.Sequence
+	ev.Start, ev.End = in.Session.Start, in.Session.End
+	// An offer asks for an answer; an accepted seat has nothing to answer (its page says
+	// so too), nor has a cancellation.
+	ev.Attendee = ics.Attendee{Person: ics.Person{Name: to.Name, Email: to.Email}, PartStat: ics.NeedsAction,
+		RSVP: method == mail.CalendarRequest && a.State != "accepted"}
+	if a.State == "accepted" {
+		ev.Attendee.PartStat = ics.Accepted
 	}
 	var data []byte
 	var err error
@@ -616,6 +622,41 @@ func (n *Notifier) invite(d Delivery, a assignment, in render.Input, to mail.Add
 		return nil, fmt.Errorf("invite for %s: %w", d.ID, err)
 	}
 	return &mail.Calendar{Method: method, Data: data, FileName: "invite.ics"}, nil
+}
+
+// assignmentEvent is the calendar event of an interpreter's seat, as the invites and the
+// interpreter's feed show it: SUMMARY names the meeting and the session, DESCRIPTION the
+// booth in the interpreter's language, each tagged with its language; URL is the signed
+// link of the assignment's page; an offer not yet answered is TENTATIVE.
+func (n *Notifier) assignmentEvent(a assignment, meetingTitle, sessionTitle map[string]string, defaultLang string, now time.Time) ics.Event {
+	lang := n.cfg.Renderer.Language(a.Locale, defaultLang)
+	ev := ics.Event{
+		SessionID: a.SessionID, RecipientID: signed.CalendarInterpreter + a.InterpreterID,
+		Description: i18n.Printer(lang).Sprintf("label.booth") + " " + a.Booth, DescriptionLang: lang.String(),
+		URL:       n.cfg.Links.AssignmentRespond(a.ID, now),
+		Organizer: ics.Person{Name: n.cfg.From.Name, Email: n.cfg.From.Email},
+		Status:    ics.StatusConfirmed,
+	}
+	ev.Summary, ev.SummaryLang = summary(meetingTitle, sessionTitle, a.Locale, defaultLang)
+	switch a.State {
+	case "offered":
+		ev.Status = ics.StatusTentative
+	case "accepted":
+	default:
+		ev.Status = ics.StatusCancelled
+	}
+	return ev
+}
+
+// summary is the SUMMARY of a session's event for a reader of locale: the meeting's and
+// the session's titles, each picked by the one chain of i18n, and the language they are
+// in ("" when they are in two).
+func summary(meeting, session map[string]string, locale, defaultLang string) (string, string) {
+	m, x := i18n.Pick(meeting, locale, defaultLang), i18n.Pick(session, locale, defaultLang)
+	if text, lang := ics.Title(m.Text, m.Lang, x.Text, x.Lang); text != "" {
+		return text, lang
+	}
+	return "Plenary", ""
 }
 
 // titleIn picks a title for a reader of lang with the one chain of i18n (so the answer

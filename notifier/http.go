@@ -154,8 +154,13 @@ func (n *Notifier) Feed(c context.Context, subject string) ([]byte, error) {
 			if !r.covers(x.ID) {
 				continue
 			}
-			feed.Events = append(feed.Events, ics.Event{SessionID: x.ID, RecipientID: subject, Sequence: x.ScheduleVersion,
-				Start: x.Start, End: x.End, Summary: titleIn(x.Title, lang, m.Title), Lang: lang, Cancelled: x.cancelled(), Organizer: n.organizer()})
+			ev := ics.Event{SessionID: x.ID, RecipientID: subject, Sequence: x.ScheduleVersion,
+				Start: x.Start, End: x.End, Organizer: n.organizer(), Status: ics.StatusConfirmed}
+			ev.Summary, ev.SummaryLang = summary(m.Title, x.Title, r.Locale, m.DefaultLang)
+			if x.cancelled() {
+				ev.Status = ics.StatusCancelled
+			}
+			feed.Events = append(feed.Events, ev)
 		}
 	} else if id, ok := strings.CutPrefix(subject, signed.CalendarInterpreter); ok {
 		asgs, err := n.store.assignmentsWhere(c, n.cfg.DB, `interpreter_id = $1`, id)
@@ -163,7 +168,7 @@ func (n *Notifier) Feed(c context.Context, subject string) ([]byte, error) {
 			return nil, err
 		}
 		feed.Name = "Plenary"
-		for _, a := range asgs {
+		for _, a := range held(asgs) {
 			x, found, err := n.store.session(c, n.cfg.DB, a.SessionID)
 			if err != nil {
 				return nil, err
@@ -175,17 +180,41 @@ func (n *Notifier) Feed(c context.Context, subject string) ([]byte, error) {
 			if err != nil {
 				return nil, err
 			}
-			lang := n.cfg.Renderer.Language(a.Locale, m.DefaultLang).String()
-			live := a.State == "offered" || a.State == "accepted"
-			feed.Events = append(feed.Events, ics.Event{SessionID: x.ID, RecipientID: subject, Sequence: max(a.ICSSequence, 0),
-				Start: x.Start, End: x.End, Summary: titleIn(x.Title, lang, m.Title), Description: "Booth " + a.Booth,
-				Lang: lang, Cancelled: !live || x.cancelled(), Organizer: n.organizer()})
+			ev := n.assignmentEvent(a, m.Title, x.Title, m.DefaultLang, now)
+			if ev.Sequence, err = n.store.inviteSequence(c, n.cfg.DB, a.SessionID, a.InterpreterID); err != nil {
+				return nil, err
+			}
+			ev.Start, ev.End = x.Start, x.End
+			if x.cancelled() {
+				ev.Status = ics.StatusCancelled
+			}
+			feed.Events = append(feed.Events, ev)
 		}
 	} else {
 		return nil, problem.New(problem.KindForbidden, "link_invalid", "this calendar link is not valid")
 	}
 	sort.Slice(feed.Events, func(i, j int) bool { return feed.Events[i].Start.Before(feed.Events[j].Start) })
 	return ics.Publish(feed, now)
+}
+
+// held keeps one assignment per session, the one the feed shows: the seat the interpreter
+// holds or is offered, else the latest. Every assignment of an interpreter to a session
+// has the same UID, and a feed must not hold one UID twice.
+func held(asgs []assignment) []assignment {
+	bySession := map[string]int{}
+	var out []assignment
+	live := func(a assignment) bool { return a.State == "offered" || a.State == "accepted" }
+	for _, a := range asgs {
+		i, seen := bySession[a.SessionID]
+		switch {
+		case !seen:
+			bySession[a.SessionID] = len(out)
+			out = append(out, a)
+		case live(a) || (!live(out[i]) && a.ID > out[i].ID): // ids are UUIDv7: later is larger
+			out[i] = a
+		}
+	}
+	return out
 }
 
 func (n *Notifier) organizer() ics.Person {

@@ -233,7 +233,13 @@ func (n *Notifier) applyAssignment(ctx context.Context, tx *sql.Tx, ev contracts
 			return err
 		}
 	}
-	seq, err := n.store.nextICSSequence(ctx, tx, stored)
+	// The new invite tells the calendar everything: a change notice still waiting out the
+	// settle window for the same UID would follow it with an older SEQUENCE, and after a
+	// cancellation it would put back what the CANCEL removed.
+	if err := n.dropPendingChanges(ctx, tx, stored.SessionID, stored.InterpreterID, now); err != nil {
+		return err
+	}
+	seq, err := n.store.nextInviteSequence(ctx, tx, stored.SessionID, stored.InterpreterID)
 	if err != nil {
 		return err
 	}
@@ -243,6 +249,19 @@ func (n *Notifier) applyAssignment(ctx context.Context, tx *sql.Tx, ev contracts
 		d.Payload.Deadline = &stored.Deadline
 	}
 	return n.store.insert(ctx, tx, d, now)
+}
+
+// dropPendingChanges cancels the change notices still planned for the invites of one UID
+// (every assignment of the interpreter to the session). A change notice is the only
+// invite that waits (the settle window); every other goes out when it is planned.
+func (n *Notifier) dropPendingChanges(ctx context.Context, tx *sql.Tx, sessionID, interpreterID string, now time.Time) error {
+	pending, err := n.store.deliveries(ctx, tx, `session_id = $1 AND kind = $2 AND state = 'planned'
+		AND recipient IN (SELECT 'assignment:' || id FROM notifier_assignments WHERE session_id = $1 AND interpreter_id = $3)`,
+		sessionID, string(render.AssignmentChanged), interpreterID)
+	if err != nil {
+		return err
+	}
+	return n.store.setState(ctx, tx, ids(pending), Cancelled, "", now)
 }
 
 // offerReached says whether the interpreter was sent the offer of an assignment (or may
@@ -451,7 +470,7 @@ func (n *Notifier) changeNotices(ctx context.Context, tx *sql.Tx, p contracts.Se
 		}
 	}
 	for _, a := range asgs {
-		seq, err := n.store.nextICSSequence(ctx, tx, a)
+		seq, err := n.store.nextInviteSequence(ctx, tx, a.SessionID, a.InterpreterID)
 		if err != nil {
 			return err
 		}
@@ -488,7 +507,7 @@ func (n *Notifier) cancellationNotices(ctx context.Context, tx *sql.Tx, p contra
 		}
 	}
 	for _, a := range asgs {
-		seq, err := n.store.nextICSSequence(ctx, tx, a)
+		seq, err := n.store.nextInviteSequence(ctx, tx, a.SessionID, a.InterpreterID)
 		if err != nil {
 			return err
 		}

@@ -100,8 +100,7 @@ type assignment struct {
 	InterpreterID            string
 	Name, Email, Locale, TZ  string
 	Booth, Role, State       string
-	Sequence                 int64
-	ICSSequence              int64 // the last SEQUENCE sent in an invite
+	Sequence                 int64 // the assignment's revision in interpretation: orders its events
 	Team                     []contracts.TeamMember
 	// Deadline is when the offer lapses unanswered (an offered assignment; zero otherwise).
 	Deadline time.Time
@@ -292,8 +291,8 @@ func (s *store) upsertAssignment(ctx context.Context, q querier, a contracts.Ass
 	if a.Deadline != nil && a.State == "offered" {
 		deadline = sql.NullTime{Time: a.Deadline.UTC(), Valid: true}
 	}
-	_, err := q.ExecContext(ctx, `INSERT INTO notifier_assignments (id, meeting_id, session_id, interpreter_id, name, email, locale, tz, booth, role, state, sequence, ics_sequence, team, deadline)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, -1, $13, $14)
+	_, err := q.ExecContext(ctx, `INSERT INTO notifier_assignments (id, meeting_id, session_id, interpreter_id, name, email, locale, tz, booth, role, state, sequence, team, deadline)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 		ON CONFLICT (id) DO UPDATE SET meeting_id = excluded.meeting_id, session_id = excluded.session_id,
 			interpreter_id = excluded.interpreter_id, name = excluded.name, email = excluded.email, locale = excluded.locale,
 			tz = excluded.tz, booth = excluded.booth, role = excluded.role, state = excluded.state,
@@ -307,14 +306,14 @@ func (s *store) upsertAssignment(ctx context.Context, q querier, a contracts.Ass
 	return nil
 }
 
-const assignmentCols = `id, meeting_id, session_id, interpreter_id, name, email, locale, tz, booth, role, state, sequence, ics_sequence, team, deadline`
+const assignmentCols = `id, meeting_id, session_id, interpreter_id, name, email, locale, tz, booth, role, state, sequence, team, deadline`
 
 func scanAssignment(row interface{ Scan(...any) error }) (assignment, error) {
 	var a assignment
 	var team string
 	var deadline sql.NullTime
 	if err := row.Scan(&a.ID, &a.MeetingID, &a.SessionID, &a.InterpreterID, &a.Name, &a.Email, &a.Locale, &a.TZ,
-		&a.Booth, &a.Role, &a.State, &a.Sequence, &a.ICSSequence, &team, &deadline); err != nil {
+		&a.Booth, &a.Role, &a.State, &a.Sequence, &team, &deadline); err != nil {
 		return assignment{}, err
 	}
 	_ = json.Unmarshal([]byte(team), &a.Team)
@@ -352,12 +351,32 @@ func (s *store) assignmentsWhere(ctx context.Context, q querier, where string, a
 	return out, rows.Err()
 }
 
-// nextICSSequence raises and returns the SEQUENCE of the assignment's next invite: never
-// lower than the assignment's own sequence, always higher than the last one sent.
-func (s *store) nextICSSequence(ctx context.Context, q querier, a assignment) (int64, error) {
-	seq := max(a.Sequence, a.ICSSequence+1)
-	if _, err := q.ExecContext(ctx, `UPDATE notifier_assignments SET ics_sequence = $2 WHERE id = $1`, a.ID, seq); err != nil {
-		return 0, fmt.Errorf("raise sequence of assignment %s: %w", a.ID, err)
+// nextInviteSequence raises and returns the SEQUENCE of the next invite of the UID that
+// sessionID and interpreterID make (ics.UID): 0 for the first, one more than the last
+// for each later one, whichever of the interpreter's assignments to the session it is
+// about. The notifier is the only owner of this number: interpretation's assignment
+// sequence only orders an assignment's events.
+func (s *store) nextInviteSequence(ctx context.Context, q querier, sessionID, interpreterID string) (int64, error) {
+	var seq int64
+	err := q.QueryRowContext(ctx, `INSERT INTO notifier_invite_sequences (session_id, interpreter_id, sequence) VALUES ($1, $2, 0)
+		ON CONFLICT (session_id, interpreter_id) DO UPDATE SET sequence = notifier_invite_sequences.sequence + 1
+		RETURNING sequence`, sessionID, interpreterID).Scan(&seq)
+	if err != nil {
+		return 0, fmt.Errorf("raise the invite sequence of session %s for interpreter %s: %w", sessionID, interpreterID, err)
+	}
+	return seq, nil
+}
+
+// inviteSequence is the last SEQUENCE given to an invite of the UID, 0 when none was.
+func (s *store) inviteSequence(ctx context.Context, q querier, sessionID, interpreterID string) (int64, error) {
+	var seq int64
+	err := q.QueryRowContext(ctx, `SELECT sequence FROM notifier_invite_sequences WHERE session_id = $1 AND interpreter_id = $2`,
+		sessionID, interpreterID).Scan(&seq)
+	if db.NotFound(err) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read the invite sequence of session %s: %w", sessionID, err)
 	}
 	return seq, nil
 }

@@ -66,6 +66,20 @@ type Attendee struct {
 	RSVP     bool     // ask the calendar client to reply
 }
 
+// Status is an event's STATUS (RFC 5545 section 3.8.1.11).
+type Status string
+
+// Statuses of an event.
+const (
+	// StatusConfirmed is a seat accepted, or a session a registrant attends.
+	StatusConfirmed Status = "CONFIRMED"
+	// StatusTentative is a seat offered and not yet answered: the calendar shows it as
+	// provisional until the interpreter accepts.
+	StatusTentative Status = "TENTATIVE"
+	// StatusCancelled is a session cancelled or a seat withdrawn; CANCEL objects always are.
+	StatusCancelled Status = "CANCELLED"
+)
+
 // Event is one session as one recipient sees it in their calendar.
 type Event struct {
 	// SessionID and RecipientID make the UID: the same pair always gives the same UID, so
@@ -75,16 +89,34 @@ type Event struct {
 	// Sequence is the RFC 5545 SEQUENCE; the caller raises it on every change.
 	Sequence   int64
 	Start, End time.Time
-	// Summary, Description and Location are plain text in Lang (a BCP 47 tag, optional).
-	Summary     string
-	Description string
-	Location    string
-	Lang        string
-	URL         string // join or details link, absolute
-	Organizer   Person
-	Attendee    Attendee // ignored in feeds, where RFC 5546 PUBLISH has no attendees
-	// Cancelled marks the event STATUS:CANCELLED in a feed; CANCEL objects always are.
-	Cancelled bool
+	// Summary, Description and Location are plain text; each is tagged (LANGUAGE) with
+	// the BCP 47 tag of the language it is written in, or not at all when its tag is
+	// empty (a text that mixes languages has none: no tag is better than a wrong one).
+	Summary, SummaryLang         string
+	Description, DescriptionLang string
+	Location, LocationLang       string
+	URL                          string // the recipient's page about the event, absolute
+	Organizer                    Person
+	Attendee                     Attendee // ignored in feeds, where RFC 5546 PUBLISH has no attendees
+	// Status is CONFIRMED when empty; a CANCEL object is always CANCELLED.
+	Status Status
+}
+
+// Title is the SUMMARY of a session's event: the meeting's title, then the session's
+// (the meeting's alone when the session has no title of its own or repeats it), with the
+// language both are in, or "" when they are in different languages.
+func Title(meeting, meetingLang, session, sessionLang string) (string, string) {
+	switch {
+	case meeting == "" || meeting == session:
+		return session, sessionLang
+	case session == "":
+		return meeting, meetingLang
+	}
+	lang := meetingLang
+	if !strings.EqualFold(meetingLang, sessionLang) {
+		lang = ""
+	}
+	return meeting + " — " + session, lang
 }
 
 // UID returns the stable UID of the event of sessionID for recipientID. It is a digest so
@@ -103,7 +135,7 @@ func Request(ev Event, stamp time.Time) ([]byte, error) {
 // Cancel returns a METHOD:CANCEL object (STATUS:CANCELLED) that removes ev from
 // ev.Attendee's calendar. ev.Sequence must be higher than that of the last REQUEST.
 func Cancel(ev Event, stamp time.Time) ([]byte, error) {
-	ev.Cancelled = true
+	ev.Status = StatusCancelled
 	return single(MethodCancel, ev, stamp)
 }
 
@@ -194,21 +226,20 @@ func vevent(m Method, ev Event, stamp time.Time) (*ical.Component, error) {
 	seq := ical.NewProp(ical.PropSequence)
 	seq.Value = strconv.FormatInt(ev.Sequence, 10)
 	p.Set(seq)
-	lang := cleanParam(ev.Lang)
-	setText := func(name, value string) {
+	setText := func(name, value, lang string) {
 		if value == "" {
 			return
 		}
 		prop := ical.NewProp(name)
 		prop.SetText(cleanText(value))
-		if lang != "" {
+		if lang = cleanParam(lang); lang != "" {
 			prop.Params.Set(ical.ParamLanguage, lang)
 		}
 		p.Set(prop)
 	}
-	setText(ical.PropSummary, ev.Summary)
-	setText(ical.PropDescription, ev.Description)
-	setText(ical.PropLocation, ev.Location)
+	setText(ical.PropSummary, ev.Summary, ev.SummaryLang)
+	setText(ical.PropDescription, ev.Description, ev.DescriptionLang)
+	setText(ical.PropLocation, ev.Location, ev.LocationLang)
 	if ev.URL != "" {
 		u, err := url.Parse(ev.URL)
 		if err != nil || !u.IsAbs() || strings.ContainsAny(ev.URL, "\r\n") {
@@ -216,11 +247,16 @@ func vevent(m Method, ev Event, stamp time.Time) (*ical.Component, error) {
 		}
 		p.SetURI(ical.PropURL, u)
 	}
-	status := "CONFIRMED"
-	if ev.Cancelled || m == MethodCancel {
-		status = "CANCELLED"
+	status := ev.Status
+	switch {
+	case m == MethodCancel:
+		status = StatusCancelled
+	case status == "":
+		status = StatusConfirmed
+	case status != StatusConfirmed && status != StatusTentative && status != StatusCancelled:
+		return nil, fmt.Errorf("unknown STATUS %q", status)
 	}
-	p.SetText(ical.PropStatus, status)
+	p.SetText(ical.PropStatus, string(status))
 	p.SetText(ical.PropTransparency, "OPAQUE")
 
 	org, err := calAddress(ical.PropOrganizer, ev.Organizer)

@@ -31,10 +31,10 @@ func sampleEvent() Event {
 		Summary:     "Plenary; session 2, Africa, Europe and the Americas",
 		Description: "Booth: FR\nTeam: Anne Martin, Karim Haddad\r\nJoin: see link",
 		Location:    "Geneva, Room XVII",
-		Lang:        "en",
-		URL:         "https://meet.example.org/j/123?pwd=a,b",
-		Organizer:   Person{Name: "Conference Secretariat", Email: "secretariat@plenary.example"},
-		Attendee:    Attendee{Person: Person{Name: "Anne Martin", Email: "anne@example.org"}, RSVP: true},
+		SummaryLang: "en", DescriptionLang: "en", LocationLang: "en",
+		URL:       "https://meet.example.org/j/123?pwd=a,b",
+		Organizer: Person{Name: "Conference Secretariat", Email: "secretariat@plenary.example"},
+		Attendee:  Attendee{Person: Person{Name: "Anne Martin", Email: "anne@example.org"}, RSVP: true},
 	}
 }
 
@@ -241,8 +241,8 @@ func TestPublishFeed(t *testing.T) {
 	b.Start = b.Start.Add(24 * time.Hour)
 	b.End = b.End.Add(24 * time.Hour)
 	b.Summary = "Séance 3 : région Asie-Pacifique"
-	b.Lang = "fr"
-	b.Cancelled = true
+	b.SummaryLang, b.DescriptionLang, b.LocationLang = "fr", "fr", "fr"
+	b.Status = StatusCancelled
 	out, err := Publish(Feed{Name: "Plenary — Anne Martin", Events: []Event{a, b}}, stamp)
 	if err != nil {
 		t.Fatal(err)
@@ -330,7 +330,7 @@ func TestTextCannotInjectProperties(t *testing.T) {
 
 func TestNonASCIIFoldsOnRuneBoundaries(t *testing.T) {
 	ev := sampleEvent()
-	ev.Lang = "ar"
+	ev.SummaryLang, ev.DescriptionLang, ev.LocationLang = "ar", "ar", "ar"
 	ev.Summary = "الجلسة العامة الثانية: أفريقيا وأوروبا والأمريكتان — الترجمة الفورية إلى العربية والإنكليزية والفرنسية والإسبانية"
 	ev.Description = strings.Repeat("é", 100) + "\n" + strings.Repeat("日本", 40)
 	ev.Attendee.Name = "كريم حداد"
@@ -451,5 +451,49 @@ func TestGoldenObjectsReadByICALJS(t *testing.T) {
 	}
 	for _, o := range objs { // independent objects: no SEQUENCE order between them
 		icaljstest.Check(t, o)
+	}
+}
+
+func TestTitleNamesTheMeeting(t *testing.T) {
+	for _, c := range []struct{ meeting, mLang, session, sLang, want, wantLang string }{
+		{"World Water Forum", "en", "Opening", "en", "World Water Forum — Opening", "en"},
+		{"Forum mondial de l’eau", "fr", "Opening", "en", "Forum mondial de l’eau — Opening", ""},
+		{"World Water Forum", "en", "World Water Forum", "en", "World Water Forum", "en"},
+		{"World Water Forum", "en", "", "", "World Water Forum", "en"},
+		{"", "", "Opening", "en", "Opening", "en"},
+		{"Forum", "pt-BR", "Abertura", "pt-br", "Forum — Abertura", "pt-BR"},
+	} {
+		got, lang := Title(c.meeting, c.mLang, c.session, c.sLang)
+		if got != c.want || lang != c.wantLang {
+			t.Errorf("Title(%q %s, %q %s) = %q %q, want %q %q", c.meeting, c.mLang, c.session, c.sLang, got, lang, c.want, c.wantLang)
+		}
+	}
+}
+
+// Each text carries its own LANGUAGE, none when empty; STATUS is the caller's, and a
+// CANCEL is CANCELLED whatever it says; ical.js reads them so.
+func TestStatusAndLanguagesPerText(t *testing.T) {
+	ev := sampleEvent()
+	ev.SummaryLang, ev.DescriptionLang, ev.LocationLang = "", "fr", "en"
+	ev.Status = StatusTentative
+	req, err := Request(ev, stamp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancel, err := Cancel(ev, stamp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := icaljstest.Parse(t, req, cancel)
+	e := r[0].Events[0]
+	if e.Status != "TENTATIVE" || e.Summary.Language != "" || e.Description.Language != "fr" || e.Location.Language != "en" {
+		t.Errorf("REQUEST: STATUS %s, SUMMARY %+v, DESCRIPTION %+v, LOCATION %+v", e.Status, e.Summary, e.Description, e.Location)
+	}
+	if st := r[1].Events[0].Status; st != "CANCELLED" {
+		t.Errorf("CANCEL: STATUS %s", st)
+	}
+	ev.Status = "MAYBE"
+	if _, err := Request(ev, stamp); err == nil {
+		t.Error("an unknown STATUS is written")
 	}
 }

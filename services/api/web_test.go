@@ -13,6 +13,7 @@ import (
 	"github.com/emersion/go-ical"
 	"golang.org/x/net/html"
 
+	"github.com/plenary/plenary/notifier/ics/icaljstest"
 	"github.com/plenary/plenary/services/platform/auth"
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/dbtest"
@@ -430,6 +431,13 @@ func TestRegistrantPages(t *testing.T) {
 	}
 	if start, err := ev[0].DateTimeStart(time.UTC); err != nil || !start.Equal(time.Date(2026, 12, 8, 15, 30, 0, 0, time.UTC)) {
 		t.Errorf("DTSTART %v %v", start, err)
+	}
+	// And by Mozilla's ical.js: the meeting and the session in French, tagged fr;
+	// 16:30 in Zurich (UTC+1 in December) is 15:30 UTC.
+	if r := icaljstest.One(t, ics.Body); len(r.Events) != 1 || r.Events[0].Summary == nil ||
+		r.Events[0].Summary.Value != "Forum mondial de l’eau — Séance plénière d’ouverture" || r.Events[0].Summary.Language != "fr" ||
+		r.Events[0].DTStart.UTC != "2026-12-08T15:30:00.000Z" || r.Events[0].Status != "CONFIRMED" {
+		t.Errorf("the session's .ics by ical.js: %+v", r.Events)
 	}
 	google := find(after.doc, func(n *html.Node) bool { return strings.HasPrefix(attr(n, "href"), "https://calendar.google.com/") })
 	if g, _ := url.Parse(attr(google, "href")); g == nil || g.Query().Get("dates") != "20261208T153000Z/20261208T173000Z" {

@@ -150,11 +150,9 @@ func (s *Service) Resync(ctx context.Context, meetingID string) error {
 			if !ok || (x.StartUTC.Equal(a.StartUTC) && x.EndUTC.Equal(a.EndUTC) && live == a.Live) {
 				continue
 			}
-			if !x.StartUTC.Equal(a.StartUTC) || !x.EndUTC.Equal(a.EndUTC) {
-				if a.State == StateOffered || a.State == StateAccepted {
-					a.Sequence++
-				}
-			}
+			// A move is the notifier's to tell the interpreter, with the invite's SEQUENCE
+			// it numbers (it reads session.rescheduled); the assignment's sequence only
+			// counts the lifecycle's steps.
 			a.StartUTC, a.EndUTC, a.Live = x.StartUTC, x.EndUTC, live
 			a.Version++
 			a.UpdatedAt = now

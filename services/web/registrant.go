@@ -225,12 +225,15 @@ func (h *Handlers) sessionICS(c *gin.Context, r registration.Registration, m age
 		h.fail(c, lang, err)
 		return
 	}
-	title := i18n.Pick(x.Title, r.Locale, m.DefaultLang).Text
-	feed := ics.Feed{Name: i18n.Pick(m.Title, r.Locale, m.DefaultLang).Text, Events: []ics.Event{{
-		SessionID: x.ID, RecipientID: signed.CalendarRegistration + r.ID, Sequence: x.ScheduleVersion,
-		Start: x.StartUTC, End: x.EndUTC, Summary: title, Lang: lang.String(), Organizer: h.d.Organizer,
-		Cancelled: x.Status == agenda.StatusCancelled,
-	}}}
+	mt, st := i18n.Pick(m.Title, r.Locale, m.DefaultLang), i18n.Pick(x.Title, r.Locale, m.DefaultLang)
+	ev := ics.Event{SessionID: x.ID, RecipientID: signed.CalendarRegistration + r.ID, Sequence: x.ScheduleVersion,
+		Start: x.StartUTC, End: x.EndUTC, Organizer: h.d.Organizer, Status: ics.StatusConfirmed}
+	// SUMMARY names the meeting and the session, tagged with the language they are in.
+	ev.Summary, ev.SummaryLang = ics.Title(mt.Text, mt.Lang, st.Text, st.Lang)
+	if x.Status == agenda.StatusCancelled {
+		ev.Status = ics.StatusCancelled
+	}
+	feed := ics.Feed{Name: mt.Text, Events: []ics.Event{ev}}
 	body, err := ics.Publish(feed, h.d.Now())
 	if err != nil {
 		h.fail(c, lang, problem.Internal(err))

@@ -251,5 +251,42 @@ func TestOffersDeadlinesAndEscalation(t *testing.T) {
 				t.Errorf("board wants a decision on a filled seat: %+v", dcs)
 			}
 		}
+
+		// The secretariat moves the sitting an hour later. Each interpreter who holds or is
+		// offered a seat is told once, with an invite ical.js reads as the answer stands:
+		// accepted seats CONFIRMED and asked nothing, offers TENTATIVE and still asked.
+		before := len(r.emails())
+		cur, err := ag.Session(ctx, x.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ag.UpdateSession(ctx, x.ID, cur.Version, agenda.SessionInput{Start: ptr("2026-12-03T11:00")}); err != nil {
+			t.Fatal(err)
+		}
+		r.waitDelivered()
+		r.tick(t0.Add(48*time.Hour + 10*time.Minute))
+		changed := r.emails()[before:]
+		if len(changed) != 4 {
+			t.Fatalf("%d emails after the move, want one to each of the 2 accepted and 2 offered interpreters", len(changed))
+		}
+		for i, ev := range invites(t, changed) {
+			to, _ := netmail.ParseAddress(changed[i].To)
+			accepted := slices.Contains(accept, to.Address)
+			want := "REQUEST TENTATIVE NEEDS-ACTION TRUE"
+			if accepted {
+				want = "REQUEST CONFIRMED ACCEPTED FALSE"
+			}
+			if len(ev.Attendees) != 1 {
+				t.Fatalf("change to %s: %d attendees", to.Address, len(ev.Attendees))
+			}
+			got := ev.Status + " " + ev.Attendees[0].PartStat + " " + ev.Attendees[0].RSVP
+			if got != want || !strings.HasPrefix(changed[i].Subject, "Assignment changed") {
+				t.Errorf("change to %s (accepted %v, %q): %s, want %s", to.Address, accepted, changed[i].Subject, got, want)
+			}
+			// 11:00 in Paris on 3 December (UTC+1) is 10:00 UTC.
+			if ev.DTStart.UTC != "2026-12-03T10:00:00.000Z" {
+				t.Errorf("change to %s starts %s", to.Address, ev.DTStart.UTC)
+			}
+		}
 	})
 }

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 )
@@ -106,6 +105,25 @@ type person struct {
 	locIdx   int // the person's zone in that session's loc list
 	prefBoot langSet
 	subs     []int32 // the candidate sub-lists (a.subs) they are in
+	// What the session's searches ask again and again, remembered for session memoSess
+	// (1 + index): it changes only when the person is booked in it, and a person in the
+	// session is never asked.
+	memoSess int
+	memoHas  uint8 // memoRule, memoDay
+	memoDay  bool  // works that (local) day already
+	memoRule string
+}
+
+const (
+	memoRuleSet uint8 = 1 << iota
+	memoDaySet
+)
+
+// memo readies person p's memo for session st.
+func (p *person) memo(st *sessState) {
+	if p.memoSess != st.idx+1 {
+		p.memoSess, p.memoHas = st.idx+1, 0
+	}
 }
 
 // hop: a member takes floor language floor from booth index from, interpreted into via.
@@ -185,7 +203,7 @@ type allocator struct {
 	langs  langTable
 	people []person
 	byID   map[string]int
-	cands  [][]int // by language: who works into it, sorted by (load, index)
+	cands  [][]cand // by language: who works into it, sorted by (load, index)
 	// subs are sub-lists of cands, made on first use, kept in the same order: the
 	// candidates of a booth language who have a set of languages and work into another
 	// (a booth's direct candidates, a pivot's retour givers), so that a search for them
@@ -228,7 +246,7 @@ func newAllocator(in Input) *allocator {
 	for _, k := range in.Kept {
 		a.langs.intern(k.Booth)
 	}
-	a.cands = make([][]int, int(noLang)+1)
+	a.cands = make([][]cand, int(noLang)+1)
 	zones := newZoneSet(in)
 	pool := slices.Clone(in.Pool)
 	slices.SortFunc(pool, func(x, y Interpreter) int { return cmp.Compare(x.ID, y.ID) })
@@ -267,7 +285,7 @@ func newAllocator(in Input) *allocator {
 			if (s.Class == ClassA || (s.Class == ClassB && it.Retour)) && !pc.into.has(l) {
 				pc.into.add(l)
 				pc.intoList = append(pc.intoList, l)
-				a.cands[l] = append(a.cands[l], idx)
+				a.cands[l] = append(a.cands[l], cand{0, int32(idx)})
 			}
 		}
 		for _, l := range it.Preferences.Booths {
@@ -280,8 +298,8 @@ func newAllocator(in Input) *allocator {
 	a.candMax = make([]int, len(a.cands))
 	for l, c := range a.cands {
 		a.candMax[l] = dayBonus
-		for _, i := range c {
-			a.candMax[l] = max(a.candMax[l], a.people[i].bonusMax(langID(l)))
+		for _, c := range c {
+			a.candMax[l] = max(a.candMax[l], a.people[c.i].bonusMax(langID(l)))
 		}
 	}
 	for _, d := range in.Declined {
@@ -526,41 +544,44 @@ func (a *allocator) resort(i, old int) {
 	}
 }
 
+// cand is an entry of a candidate list: the person's index and load (kept up to date by
+// resort, so that a scan reads the list alone).
+type cand struct {
+	load int
+	i    int32
+}
+
 // resortIn moves i, whose load was old, to its place in c, sorted by (load, index).
-func (a *allocator) resortIn(c []int, i, old int) {
+func (a *allocator) resortIn(c []cand, i, old int) {
 	nw := a.people[i].load
-	key := func(x int) int {
-		if x == i {
-			return old
-		}
-		return a.people[x].load
-	}
-	k := sort.Search(len(c), func(h int) bool {
-		x := c[h]
-		lx := key(x)
-		return lx > old || (lx == old && x >= i)
-	})
-	if k >= len(c) || c[k] != i {
+	k := searchCand(c, cand{old, int32(i)})
+	if k >= len(c) || c[k].i != int32(i) {
 		return // not in this list (cannot happen)
 	}
+	to := cand{nw, int32(i)}
 	if nw > old {
-		rest := c[k+1:]
-		n := k + 1 + sort.Search(len(rest), func(h int) bool {
-			x := rest[h]
-			lx := a.people[x].load
-			return lx > nw || (lx == nw && x > i)
-		})
+		n := k + 1 + searchCand(c[k+1:], to)
 		copy(c[k:n-1], c[k+1:n])
-		c[n-1] = i
+		c[n-1] = to
 	} else {
-		n := sort.Search(k, func(h int) bool {
-			x := c[h]
-			lx := a.people[x].load
-			return lx > nw || (lx == nw && x > i)
-		})
+		n := searchCand(c[:k], to)
 		copy(c[n+1:k+1], c[n:k])
-		c[n] = i
+		c[n] = to
 	}
+}
+
+// searchCand is the index of the first entry of c not before x in (load, index) order.
+func searchCand(c []cand, x cand) int {
+	lo, hi := 0, len(c)
+	for lo < hi {
+		h := int(uint(lo+hi) >> 1)
+		if e := c[h]; e.load < x.load || (e.load == x.load && e.i < x.i) {
+			lo = h + 1
+		} else {
+			hi = h
+		}
+	}
+	return lo
 }
 
 // subKey names a sub-list of cands[lang]: the candidates who have every language of has
@@ -571,13 +592,13 @@ type subKey struct {
 }
 
 type subList struct {
-	ids  []int
+	ids  []cand
 	most int // the largest bonusMax of its members
 }
 
 // candidates is cands[lang] restricted to those who have has and work into into, in the
 // same (load, index) order, and the largest bonusMax among them.
-func (a *allocator) candidates(lang langID, has, into langSet) ([]int, int) {
+func (a *allocator) candidates(lang langID, has, into langSet) ([]cand, int) {
 	if has == (langSet{}) && into == (langSet{}) {
 		return a.cands[lang], a.candMax[lang]
 	}
@@ -587,10 +608,10 @@ func (a *allocator) candidates(lang langID, has, into langSet) ([]int, int) {
 	}
 	n := len(a.subs)
 	sl := subList{most: dayBonus}
-	for _, i := range a.cands[lang] {
-		p := &a.people[i]
+	for _, c := range a.cands[lang] {
+		p := &a.people[c.i]
 		if p.has.hasAll(has) && p.into.hasAll(into) {
-			sl.ids = append(sl.ids, i)
+			sl.ids = append(sl.ids, c)
 			sl.most = max(sl.most, p.bonusMax(lang))
 			p.subs = append(p.subs, int32(n))
 		}
@@ -658,11 +679,20 @@ func (a *allocator) timeRules(i int, st *sessState, all bool) []string {
 // firstTimeRule is the first rule of timeRules, "" when none is broken; it allocates
 // nothing.
 func (a *allocator) firstTimeRule(i int, st *sessState) string {
-	var buf [1]string
-	if r := a.appendTimeRules(buf[:0], i, st, false); len(r) > 0 {
-		return r[0]
+	p := &a.people[i]
+	p.memo(st)
+	if p.memoHas&memoRuleSet != 0 && p.inSess != st.idx+1 {
+		return p.memoRule
 	}
-	return ""
+	var buf [1]string
+	rule := ""
+	if r := a.appendTimeRules(buf[:0], i, st, false); len(r) > 0 {
+		rule = r[0]
+	}
+	if p.inSess != st.idx+1 {
+		p.memoRule, p.memoHas = rule, p.memoHas|memoRuleSet
+	}
+	return rule
 }
 
 func (a *allocator) appendTimeRules(out []string, i int, st *sessState, all bool) []string {
@@ -953,7 +983,21 @@ func (a *allocator) score(i int, st *sessState, k int, team []int, near int) int
 // candidate who could still win with it.
 func (a *allocator) withDay(i int, st *sessState, sc int) int {
 	p := &a.people[i]
-	if len(p.dayMin) > 0 && p.dayMin[a.personLoc(st, p).day] > 0 {
+	if len(p.dayMin) == 0 {
+		return sc
+	}
+	p.memo(st)
+	if p.memoHas&memoDaySet == 0 || p.inSess == st.idx+1 {
+		works := p.dayMin[a.personLoc(st, p).day] > 0
+		if p.inSess == st.idx+1 {
+			if works {
+				sc -= dayBonus
+			}
+			return sc
+		}
+		p.memoDay, p.memoHas = works, p.memoHas|memoDaySet
+	}
+	if p.memoDay {
 		sc -= dayBonus
 	}
 	return sc
@@ -1037,8 +1081,8 @@ func (a *allocator) search(st *sessState, k int, pk pick, everyone bool) (bi int
 		consider(i)
 	}
 	if everyone {
-		for _, i := range a.cands[b.lang] {
-			consider(i)
+		for _, c := range a.cands[b.lang] {
+			consider(int(c.i))
 		}
 	} else {
 		// Only candidates consider could admit: those with every floor language for a
@@ -1058,11 +1102,11 @@ func (a *allocator) search(st *sessState, k int, pk pick, everyone bool) (bi int
 			}
 		}
 		list, most := a.candidates(b.lang, has, into)
-		for _, i := range list {
-			if bi >= 0 && a.people[i].load-most > bs {
+		for _, c := range list {
+			if bi >= 0 && c.load-most > bs {
 				break
 			}
-			consider(i)
+			consider(int(c.i))
 		}
 	}
 	a.passedBuf = passed[:0]
@@ -1212,8 +1256,8 @@ func (a *allocator) pairCount(y, f, v langID) int {
 	m, ok := a.pairs[y]
 	if !ok {
 		m = make([]int32, n*n)
-		for _, i := range a.cands[y] {
-			p := &a.people[i]
+		for _, c := range a.cands[y] {
+			p := &a.people[c.i]
 			for _, l1 := range p.hasList {
 				for _, l2 := range p.hasList {
 					m[int(l1)*n+int(l2)]++
@@ -1253,8 +1297,8 @@ type giverKey struct{ y, f, via langID }
 
 func (a *allocator) countCands(y langID, keep func(*person) bool) int {
 	n := 0
-	for _, i := range a.cands[y] {
-		if keep(&a.people[i]) {
+	for _, c := range a.cands[y] {
+		if keep(&a.people[c.i]) {
 			n++
 		}
 	}
@@ -1440,8 +1484,8 @@ func (a *allocator) sortedPeople(st *sessState) []int {
 	var out []int
 	seen := map[int]bool{}
 	for k := range st.booths {
-		for _, i := range a.cands[st.booths[k].lang] {
-			if !seen[i] {
+		for _, c := range a.cands[st.booths[k].lang] {
+			if i := int(c.i); !seen[i] {
 				seen[i] = true
 				out = append(out, i)
 			}
@@ -1750,7 +1794,10 @@ func (a *allocator) diagnose(st *sessState, k int, missing int) Gap {
 	head := fmt.Sprintf("the %s booth of session %s (%s) has %d of %d interpreters", need.Booth.Upper(), st.s.ID, utcSpan(st.s), have, need.Size)
 
 	mark := st.idx + 1
-	cands := slices.Clone(a.cands[b.lang])
+	cands := make([]int, len(a.cands[b.lang]))
+	for n, c := range a.cands[b.lang] {
+		cands[n] = int(c.i)
+	}
 	slices.Sort(cands) // by id, so that "the closest candidate" does not depend on loads
 	bestI, bestN := -1, 0
 	var bestRules []string

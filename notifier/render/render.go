@@ -16,6 +16,7 @@ import (
 	"fmt"
 	htmltemplate "html/template"
 	"net/url"
+	"slices"
 	"strings"
 	texttemplate "text/template"
 	"time"
@@ -300,9 +301,15 @@ func (r *Renderer) Render(in Input) (Rendered, error) {
 		v.Lead = append(v.Lead, p.Sprintf("open_seats.lead", meeting))
 		list := p.Sprintf("sep.list")
 		for _, st := range in.OpenSeats {
-			title, _ := pickText(st.SessionTitle, in.Locale, in.DefaultLang)
+			title, tl := pickText(st.SessionTitle, in.Locale, in.DefaultLang)
 			if title == "" {
-				title = meeting
+				title, tl = meeting, meetingLang
+			}
+			// A session titled in another language says so, as the other notices do.
+			if base, _ := tl.Base(); base.String() != lang.String() {
+				if note := p.Sprintf("note.title_language", langName(lang), langName(tl)); !slices.Contains(v.Notes, note) {
+					v.Notes = append(v.Notes, note)
+				}
 			}
 			parts := []string{p.Sprintf("open_seats.missing", st.Needed-st.Accepted, st.Needed)}
 			if st.Offered > 0 {

@@ -284,3 +284,56 @@ func TestAgendaVerdictShowsRoutes(t *testing.T) {
 		}
 	})
 }
+
+// A delegation's interpreter listed on a staffed channel asks for their data and its
+// erasure: the export finds the channel by address, the erasure removes them (and only
+// them) from it with a session.updated event, and the trail forgets the entries that
+// held the address while the session's other history stays.
+func TestDelegationInterpreterExportAndErasure(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, e *env) {
+		mid := e.createMeeting()
+		x := e.createSession(mid, map[string]any{"title": map[string]string{"en": "Dialogue"}, "start": "2026-12-08T10:00", "end": "2026-12-08T12:00",
+			"floor_languages": []string{"en", "fr"}, "output_languages": []string{"en", "fr", "zh"}})
+		sid := x["id"].(string)
+		x = e.must(200, e.do("PATCH", "/v1/sessions/"+sid, map[string]any{"title": map[string]string{"en": "Dialogue with observers"}}, "If-Match", `"1"`))
+		e.must(200, e.do("PATCH", "/v1/sessions/"+sid, map[string]any{"staffed_channels": []map[string]any{{"language": "zh", "staffed_by": "delegation",
+			"interpreters": []map[string]string{{"name": "Li Wei", "email": "li.wei@delegation.example.cn"}, {"name": "Zhang Min", "email": "zhang.min@delegation.example.cn"}}}}},
+			"If-Match", fmt.Sprintf(`"%v"`, x["version"])))
+
+		e.token = e.admin
+		body := map[string]any{"email": "Li.Wei@delegation.example.cn"}
+		exp := e.must(200, e.do("POST", "/v1/people/export", body))
+		want := fmt.Sprint([]any{map[string]any{"session_id": sid, "meeting_id": mid, "language": "zh", "staffed_by": "delegation", "name": "Li Wei", "email": "li.wei@delegation.example.cn"}})
+		if got := fmt.Sprint(exp["channel_interpreters"]); got != want {
+			t.Fatalf("export %s, want %s", got, want)
+		}
+		erased := e.must(200, e.do("POST", "/v1/people/erase", body))
+		if erased["channel_interpreters"] != float64(1) {
+			t.Fatalf("erase %v", erased)
+		}
+		after := e.must(200, e.do("GET", "/v1/sessions/"+sid, nil))
+		if got := fmt.Sprint(after["staffed_channels"]); got != "[map[interpreters:[map[email:zhang.min@delegation.example.cn name:Zhang Min]] language:zh staffed_by:delegation]]" {
+			t.Errorf("channels after the erasure: %s", got)
+		}
+		var held, titled int
+		if err := e.db.QueryRow(`SELECT COUNT(*) FROM audit_log WHERE before_json LIKE '%li.wei%' OR after_json LIKE '%li.wei%'`).Scan(&held); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.db.QueryRow(`SELECT COUNT(*) FROM audit_log WHERE resource_id = $1 AND after_json LIKE '%Dialogue with observers%'`, sid).Scan(&titled); err != nil {
+			t.Fatal(err)
+		}
+		if held != 0 || titled == 0 {
+			t.Errorf("trail: %d entries still hold the address, %d keep the session's title change", held, titled)
+		}
+		var payload string
+		if err := e.db.QueryRow(`SELECT payload FROM outbox WHERE subject = 'plenary.v1.session.updated' ORDER BY seq DESC LIMIT 1`).Scan(&payload); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(payload, "li.wei") || !strings.Contains(payload, "zhang.min@delegation.example.cn") {
+			t.Errorf("the last session.updated: %s", payload)
+		}
+		if again := e.must(200, e.do("POST", "/v1/people/export", body)); len(again["channel_interpreters"].([]any)) != 0 {
+			t.Errorf("export after the erasure: %v", again)
+		}
+	})
+}

@@ -231,5 +231,8 @@ func privacyOwners(d Deps) privacy.Owners {
 	if d.Notifier != nil {
 		o.Notifier = d.Notifier
 	}
+	if d.Agenda != nil {
+		o.Channels = d.Agenda
+	}
 	return o
 }

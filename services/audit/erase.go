@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -15,6 +16,10 @@ type Erasure struct {
 	MeetingID string
 	// Counts say what the owners removed (e.g. deliveries); they go into the trail.
 	Counts map[string]int
+	// Containing, when set, narrows the forgetting to the entries about the resource
+	// whose content holds it (a session that listed a delegation's interpreter keeps the
+	// rest of its history).
+	Containing string
 }
 
 // RecordErasurePlan records, in its own transaction and before any owner erases its part,
@@ -36,8 +41,13 @@ func (l *Log) RecordErasurePlan(ctx context.Context, at time.Time, plan []Erasur
 func (l *Log) Erase(ctx context.Context, at time.Time, done []Erasure) error {
 	return l.db.Tx(ctx, func(tx *sql.Tx) error {
 		for _, e := range done {
-			if _, err := tx.ExecContext(ctx, `UPDATE audit_log SET before_json = $3, after_json = $3 WHERE resource_type = $1 AND resource_id = $2`,
-				e.Resource, e.ID, `{"erased":true}`); err != nil {
+			query, args := `UPDATE audit_log SET before_json = $3, after_json = $3 WHERE resource_type = $1 AND resource_id = $2`, []any{e.Resource, e.ID, `{"erased":true}`}
+			if e.Containing != "" {
+				enc, _ := json.Marshal(e.Containing) // as the JSON columns spell it
+				query += ` AND (before_json LIKE $4 OR after_json LIKE $4)`
+				args = append(args, "%"+string(enc)+"%")
+			}
+			if _, err := tx.ExecContext(ctx, query, args...); err != nil {
 				return fmt.Errorf("erase the trail of %s %s: %w", e.Resource, e.ID, err)
 			}
 			if err := Record(ctx, tx, at, Change{Action: "person.erase", Resource: e.Resource, ID: e.ID, MeetingID: e.MeetingID, After: e.Counts}); err != nil {

@@ -4,7 +4,9 @@
 // the audit trail without the personal data itself.
 // The same goes for an interpreter: their profile, assignments and emails; erasure
 // anonymises the profile (assignments stay, for the meetings' records, without a name)
-// and is refused while the interpreter still holds an assignment to come.
+// and is refused while the interpreter still holds an assignment to come. A delegation's
+// interpreter listed on a session's staffed channel is found by the same address and
+// removed from the channel.
 package privacy
 
 import (
@@ -16,6 +18,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/plenary/plenary/notifier"
+	"github.com/plenary/plenary/services/agenda"
 	"github.com/plenary/plenary/services/audit"
 	"github.com/plenary/plenary/services/interpretation"
 	"github.com/plenary/plenary/services/platform/httpx"
@@ -39,6 +42,13 @@ type Interpreters interface {
 	EraseInterpreters(ctx context.Context, ids []string) error
 }
 
+// Channels is the agenda's part: the interpreters a delegation or partner listed on a
+// session's staffed channel, by address.
+type Channels interface {
+	ChannelInterpretersByEmail(ctx context.Context, email string) ([]agenda.ChannelInterpreterEntry, error)
+	EraseChannelInterpreter(ctx context.Context, email string) ([]agenda.Session, error)
+}
+
 // Notifier is the notifier's part: its copies of the person and the emails to them.
 type Notifier interface {
 	PersonDeliveries(ctx context.Context, p notifier.Person) ([]notifier.PersonDelivery, error)
@@ -56,6 +66,7 @@ type Trail interface {
 type Owners struct {
 	Registrations Registrations
 	Interpreters  Interpreters
+	Channels      Channels
 	Notifier      Notifier
 	Trail         Trail
 }
@@ -82,6 +93,9 @@ type Export struct {
 	Deliveries []notifier.PersonDelivery `json:"deliveries"`
 	// Interpreters are the person's interpreter profiles, with their assignments.
 	Interpreters []interpretation.PersonInterpreter `json:"interpreters"`
+	// ChannelInterpreters: where a delegation or partner listed the person as an
+	// interpreter of a session's staffed channel.
+	ChannelInterpreters []agenda.ChannelInterpreterEntry `json:"channel_interpreters"`
 }
 
 // Registration is one registration as exported.
@@ -113,6 +127,8 @@ type Erased struct {
 	Registrations int `json:"registrations"`
 	Interpreters  int `json:"interpreters"`
 	Deliveries    int `json:"deliveries"`
+	// ChannelInterpreters counts the sessions whose staffed channels listed the person.
+	ChannelInterpreters int `json:"channel_interpreters"`
 }
 
 func normalise(email string) (string, error) {
@@ -126,8 +142,9 @@ func normalise(email string) (string, error) {
 
 // found is what the owners hold about one address.
 type found struct {
-	regs []registration.Registration
-	its  []interpretation.PersonInterpreter
+	regs     []registration.Registration
+	its      []interpretation.PersonInterpreter
+	channels []agenda.ChannelInterpreterEntry
 }
 
 func (s *Service) find(ctx context.Context, email string) (found, error) {
@@ -140,6 +157,11 @@ func (s *Service) find(ctx context.Context, email string) (found, error) {
 	}
 	if s.o.Interpreters != nil {
 		if f.its, err = s.o.Interpreters.InterpretersByEmail(ctx, email); err != nil {
+			return f, err
+		}
+	}
+	if s.o.Channels != nil {
+		if f.channels, err = s.o.Channels.ChannelInterpretersByEmail(ctx, email); err != nil {
 			return f, err
 		}
 	}
@@ -168,7 +190,8 @@ func (s *Service) Export(ctx context.Context, email string) (Export, error) {
 	if err != nil {
 		return Export{}, err
 	}
-	out := Export{Email: email, Registrations: []Registration{}, Deliveries: []notifier.PersonDelivery{}, Interpreters: []interpretation.PersonInterpreter{}}
+	out := Export{Email: email, Registrations: []Registration{}, Deliveries: []notifier.PersonDelivery{}, Interpreters: []interpretation.PersonInterpreter{},
+		ChannelInterpreters: []agenda.ChannelInterpreterEntry{}}
 	f, err := s.find(ctx, email)
 	if err != nil {
 		return out, err
@@ -177,6 +200,7 @@ func (s *Service) Export(ctx context.Context, email string) (Export, error) {
 		out.Registrations = append(out.Registrations, view(r))
 	}
 	out.Interpreters = append(out.Interpreters, f.its...)
+	out.ChannelInterpreters = append(out.ChannelInterpreters, f.channels...)
 	if s.o.Notifier != nil {
 		ds, err := s.o.Notifier.PersonDeliveries(ctx, f.person())
 		if err != nil {
@@ -216,6 +240,15 @@ func (s *Service) Erase(ctx context.Context, email string) (Erased, error) {
 	for _, it := range f.its {
 		plan = append(plan, audit.Erasure{Resource: "interpreter", ID: it.ID})
 	}
+	// A session that listed the person forgets only the trail entries that hold the
+	// address (its other history stays).
+	seen := map[string]bool{}
+	for _, c := range f.channels {
+		if !seen[c.SessionID] {
+			seen[c.SessionID] = true
+			plan = append(plan, audit.Erasure{Resource: "session", ID: c.SessionID, MeetingID: c.MeetingID, Containing: email})
+		}
+	}
 	if len(plan) == 0 {
 		return Erased{}, nil
 	}
@@ -245,6 +278,13 @@ func (s *Service) Erase(ctx context.Context, email string) (Erased, error) {
 			return out, fmt.Errorf("erase interpreters: %w", err)
 		}
 		out.Interpreters = len(p.Interpreters)
+	}
+	if len(f.channels) > 0 {
+		xs, err := s.o.Channels.EraseChannelInterpreter(ctx, email)
+		if err != nil {
+			return out, fmt.Errorf("erase channel interpreters: %w", err)
+		}
+		out.ChannelInterpreters = len(xs)
 	}
 	if s.o.Trail != nil {
 		if err := s.o.Trail.Erase(ctx, now, plan); err != nil {

@@ -608,8 +608,8 @@ func checkRoutes(in Input, p Plan) []Violation {
 	var order []key
 	for _, a := range p.Assignments {
 		s, it := sessions[a.SessionID], people[a.InterpreterID]
-		if s == nil || it == nil || s.Cancelled {
-			continue // Check reports these
+		if s == nil || it == nil || s.Cancelled || s.StaffedBy(a.Booth) != "" {
+			continue // Check reports these (a seat in a channel others staff: staffed_by_others)
 		}
 		k := key{a.SessionID, a.Booth}
 		if _, ok := teams[k]; !ok {

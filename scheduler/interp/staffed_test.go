@@ -233,3 +233,29 @@ func TestStaffedChannelIsAsIfAbsent(t *testing.T) {
 		t.Fatalf("only %d channels marked", marked)
 	}
 }
+
+// A seat already offered in a channel that is then marked staffed by a delegation is kept
+// by the allocator (offers are not silently dropped) but the checker asks for its
+// withdrawal, and nothing is routed through it.
+func TestKeptSeatInAStaffedChannel(t *testing.T) {
+	s := session(t, "s1", "2026-12-07T10:00:00Z", "2026-12-07T12:00:00Z", "en fr", "en fr zh")
+	s.StaffedChannels = []StaffedChannel{{Lang: "zh", StaffedBy: StaffedByDelegation}}
+	pool := []Interpreter{newInterp("ea", "en:A fr:C"), newInterp("eb", "en:A fr:C"), newInterp("fa", "fr:A en:C"),
+		newInterp("fb", "fr:A en:C"), newInterp("za", "zh:A en:C fr:C")}
+	in := Input{Sessions: []Session{s}, Pool: pool, Policy: AIIC(), Kept: []Assignment{asg("s1", "zh", "za")}}
+	p := Allocate(in)
+	if got := members(p, "s1", "zh"); !slices.Equal(got, []string{"za"}) {
+		t.Errorf("ZH seats %v, want the kept offer", got)
+	}
+	if len(p.Gaps) != 0 {
+		t.Errorf("gaps %v", gapRules(p))
+	}
+	for _, r := range p.Routes {
+		if r.Booth == "zh" || r.From == "zh" {
+			t.Errorf("route through the delegation's channel: %+v", r)
+		}
+	}
+	if got := violationRules(CheckPlan(in, p)); !slices.Equal(got, []string{"s1/zh/za:" + RuleStaffedByOthers}) {
+		t.Errorf("violations %v", got)
+	}
+}

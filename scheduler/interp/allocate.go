@@ -95,10 +95,10 @@ type person struct {
 	rest     int64 // seconds
 	busy     []span
 	maxLen   int64 // longest busy span, bounds the backward scan
-	dayMin   map[int]int
-	daySit   map[int]int // sittings worked per local day (of the sitting's start)
-	sitMin   map[int]int // booth minutes per sitting
-	weekMin  map[int]int
+	dayMin   counts
+	daySit   counts // sittings worked per local day (of the sitting's start)
+	sitMin   counts // booth minutes per sitting
+	weekMin  counts
 	load     int
 	inSess   int // 1 + index of the session whose booths they were last put in
 	locSess  int // 1 + index of the session locIdx refers to
@@ -263,7 +263,7 @@ func newAllocator(in Input) *allocator {
 			weekCap: stricter(a.p.Caps.BoothMinutesPerWeek, it.Caps.BoothMinutesPerWeek),
 			perDay:  stricter(a.p.Caps.SessionsPerDay, it.Caps.SessionsPerDay),
 			rest:    int64(max(a.p.Caps.MinRest, it.Caps.MinRest) / time.Second),
-			dayMin:  map[int]int{}, daySit: map[int]int{}, sitMin: map[int]int{}, weekMin: map[int]int{}}
+		}
 		if it.Remote {
 			pc.dayCap = stricter(pc.dayCap, a.p.RemoteBoothMinutesPerDay)
 		}
@@ -466,6 +466,47 @@ func (st *sessState) boothOf(l langID) int {
 	return -1
 }
 
+// counts maps keys (days, weeks, sittings) to a person's totals: a short list sorted by
+// key, without pointers (a person has a few dozen at most). A key added stays, at zero
+// too, until del.
+type counts []keyCount
+
+type keyCount struct{ k, n int }
+
+func (c counts) find(k int) (int, bool) {
+	lo, hi := 0, len(c)
+	for lo < hi {
+		h := int(uint(lo+hi) >> 1)
+		if c[h].k < k {
+			lo = h + 1
+		} else {
+			hi = h
+		}
+	}
+	return lo, lo < len(c) && c[lo].k == k
+}
+
+func (c counts) get(k int) int {
+	if n, ok := c.find(k); ok {
+		return c[n].n
+	}
+	return 0
+}
+
+func (c *counts) add(k, d int) {
+	n, ok := c.find(k)
+	if !ok {
+		*c = slices.Insert(*c, n, keyCount{k, 0})
+	}
+	(*c)[n].n += d
+}
+
+func (c *counts) del(k int) {
+	if n, ok := c.find(k); ok {
+		*c = slices.Delete(*c, n, n+1)
+	}
+}
+
 func stricter(policy, own int) int {
 	switch {
 	case own <= 0:
@@ -493,12 +534,12 @@ func (a *allocator) book(i int, start, end time.Time, sitting int) {
 	p.maxLen = max(p.maxLen, sp.end-sp.start)
 	lt := start.In(p.loc)
 	m := int(end.Sub(start) / time.Minute)
-	p.dayMin[dayKey(lt)] += m
-	if p.sitMin[sitting] == 0 {
-		p.daySit[dayKey(a.sitStart[sitting].In(p.loc))]++
+	p.dayMin.add(dayKey(lt), m)
+	if p.sitMin.get(sitting) == 0 {
+		p.daySit.add(dayKey(a.sitStart[sitting].In(p.loc)), 1)
 	}
-	p.sitMin[sitting] += m
-	p.weekMin[weekKey(lt)] += m
+	p.sitMin.add(sitting, m)
+	p.weekMin.add(weekKey(lt), m)
 	old := p.load
 	p.load += m
 	a.resort(i, old)
@@ -516,13 +557,13 @@ func (a *allocator) unbook(i int, start, end time.Time, sitting int) {
 	}
 	lt := start.In(p.loc)
 	m := int(end.Sub(start) / time.Minute)
-	p.dayMin[dayKey(lt)] -= m
-	p.sitMin[sitting] -= m
-	if p.sitMin[sitting] <= 0 {
-		delete(p.sitMin, sitting)
-		p.daySit[dayKey(a.sitStart[sitting].In(p.loc))]--
+	p.dayMin.add(dayKey(lt), -m)
+	p.sitMin.add(sitting, -m)
+	if p.sitMin.get(sitting) <= 0 {
+		p.sitMin.del(sitting)
+		p.daySit.add(dayKey(a.sitStart[sitting].In(p.loc)), -1)
 	}
-	p.weekMin[weekKey(lt)] -= m
+	p.weekMin.add(weekKey(lt), -m)
 	old := p.load
 	p.load -= m
 	a.resort(i, old)
@@ -734,8 +775,8 @@ func (a *allocator) appendTimeRules(out []string, i int, st *sessState, all bool
 	}
 	li := a.personLoc(st, p)
 	m := s.Minutes()
-	inSitting := p.sitMin[st.sitting]
-	if p.perDay > 0 && inSitting == 0 && p.daySit[li.sitDay]+1 > p.perDay && fail(RuleSessionsPerDay) {
+	inSitting := p.sitMin.get(st.sitting)
+	if p.perDay > 0 && inSitting == 0 && p.daySit.get(li.sitDay)+1 > p.perDay && fail(RuleSessionsPerDay) {
 		return out
 	}
 	if a.p.MaxSessionMinutes > 0 && inSitting > 0 {
@@ -743,10 +784,10 @@ func (a *allocator) appendTimeRules(out []string, i int, st *sessState, all bool
 			return out
 		}
 	}
-	if p.dayCap > 0 && p.dayMin[li.day]+m > p.dayCap && fail(RuleDailyCap) {
+	if p.dayCap > 0 && p.dayMin.get(li.day)+m > p.dayCap && fail(RuleDailyCap) {
 		return out
 	}
-	if p.weekCap > 0 && p.weekMin[li.week]+m > p.weekCap && fail(RuleWeeklyCap) {
+	if p.weekCap > 0 && p.weekMin.get(li.week)+m > p.weekCap && fail(RuleWeeklyCap) {
 		return out
 	}
 	if p.in.Remote && (li.endMin < 0 || li.startMin < p.hours.Start || li.endMin > p.hours.End) {
@@ -988,7 +1029,7 @@ func (a *allocator) withDay(i int, st *sessState, sc int) int {
 	}
 	p.memo(st)
 	if p.memoHas&memoDaySet == 0 || p.inSess == st.idx+1 {
-		works := p.dayMin[a.personLoc(st, p).day] > 0
+		works := p.dayMin.get(a.personLoc(st, p).day) > 0
 		if p.inSess == st.idx+1 {
 			if works {
 				sc -= dayBonus
@@ -1735,11 +1776,11 @@ func (a *allocator) recordPassed(st *sessState) {
 		case RuleWorkingHours:
 			why = fmt.Sprintf("%s local, outside working hours %s", localSpan(st, li), hoursString(p.hours))
 		case RuleDailyCap:
-			why = fmt.Sprintf("the daily cap: %d booth minutes that day with this session, cap %d", p.dayMin[li.day]+st.s.Minutes(), p.dayCap)
+			why = fmt.Sprintf("the daily cap: %d booth minutes that day with this session, cap %d", p.dayMin.get(li.day)+st.s.Minutes(), p.dayCap)
 		case RuleWeeklyCap:
-			why = fmt.Sprintf("the weekly cap: %d booth minutes that week with this session, cap %d", p.weekMin[li.week]+st.s.Minutes(), p.weekCap)
+			why = fmt.Sprintf("the weekly cap: %d booth minutes that week with this session, cap %d", p.weekMin.get(li.week)+st.s.Minutes(), p.weekCap)
 		case RuleSessionsPerDay:
-			why = fmt.Sprintf("already %d sittings that day (cap %d)", p.daySit[li.sitDay], p.perDay)
+			why = fmt.Sprintf("already %d sittings that day (cap %d)", p.daySit.get(li.sitDay), p.perDay)
 		case RuleSittingCap:
 			why = fmt.Sprintf("%d booth minutes in this sitting with this session, more than one team covers (%d): a second team takes over",
 				a.stint(p, st)+st.s.Minutes(), a.p.MaxSessionMinutes)
@@ -1864,11 +1905,11 @@ func (a *allocator) diagnose(st *sessState, k int, missing int) Gap {
 		case RuleWorkingHours:
 			hint = fmt.Sprintf("%s (%s) would serve at %s local, outside working hours %s", p.in.Name, p.loc, localSpan(st, li), hoursString(p.hours))
 		case RuleDailyCap:
-			hint = fmt.Sprintf("raise %s's daily cap to %d booth minutes", p.in.Name, p.dayMin[li.day]+st.s.Minutes())
+			hint = fmt.Sprintf("raise %s's daily cap to %d booth minutes", p.in.Name, p.dayMin.get(li.day)+st.s.Minutes())
 		case RuleWeeklyCap:
-			hint = fmt.Sprintf("raise %s's weekly cap to %d booth minutes", p.in.Name, p.weekMin[li.week]+st.s.Minutes())
+			hint = fmt.Sprintf("raise %s's weekly cap to %d booth minutes", p.in.Name, p.weekMin.get(li.week)+st.s.Minutes())
 		case RuleSessionsPerDay:
-			hint = fmt.Sprintf("allow %s %d sittings that day", p.in.Name, p.daySit[li.sitDay]+1)
+			hint = fmt.Sprintf("allow %s %d sittings that day", p.in.Name, p.daySit.get(li.sitDay)+1)
 		case RuleSittingCap:
 			hint = fmt.Sprintf("a second team for this part of the sitting, or %s for %d booth minutes in one sitting", p.in.Name, a.stint(p, st)+st.s.Minutes())
 		case RuleRest:

@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/plenary/plenary/bench"
 )
 
 // benchWorld: 1,000 sessions over four weeks with up to six booths (the six UN languages),
@@ -372,4 +374,72 @@ func cpuTime() int64 {
 		return 0
 	}
 	return ru.Utime.Nano() + ru.Stime.Nano()
+}
+
+// BenchmarkAllocateScaling is the allocator's row of `make bench`: at 250, 500, 1,000,
+// 2,000 and 4,000 sessions (0.6 interpreters per session, the same four weeks) it runs
+// the relaying first-fit baseline and the allocator alternately (bench.Rounds each, the
+// baseline first) and records the median CPU time of each, the goals of the issue (1,000
+// sessions in 1 s, 4,000 in 2 s), the growth from 250 to 4,000 against n log n
+// (16 x log 4000 / log 250 = 24), and fill, seats on relay and team-days at 4,000
+// against the baseline's. CPU time, not wall time: the machine is shared.
+func BenchmarkAllocateScaling(b *testing.B) {
+	rounds := bench.Rounds()
+	sizes := []int{250, 500, 1000, 2000, 4000}
+	med := map[int]float64{}
+	for b.Loop() {
+		for _, n := range sizes {
+			in := benchWorldOf(b, n)
+			var p Plan
+			var g []Assignment
+			pair, err := bench.Alternate(rounds, func() (float64, error) {
+				c0 := cpuTime()
+				p = Allocate(in)
+				return float64(cpuTime()-c0) / 1e6, nil
+			}, func() (float64, error) {
+				c0 := cpuTime()
+				g = greedyRelay(in)
+				return float64(cpuTime()-c0) / 1e6, nil
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if v := hardViolations(in, p.Assignments); v != 0 {
+				b.Fatalf("%d sessions: %d hard-rule violations", n, v)
+			}
+			med[n] = pair.MedianA
+			row := bench.Row{Benchmark: fmt.Sprintf("allocator, %d sessions x up to 6 booths, %d interpreters (CPU)", n, n*6/10),
+				Figure: pair.MedianA, Baseline: pair.MedianB, Unit: "ms", BaselineName: "first fit with relay",
+				Ratio: pair.Ratio(), Rounds: rounds, Samples: pair.A, BaselineSamples: pair.B, Goal: "-", Met: true}
+			switch n {
+			case 1000:
+				row.Goal, row.Met = "<= 1000 ms", pair.MedianA <= 1000
+			case 4000:
+				row.Goal, row.Met = "<= 2000 ms", pair.MedianA <= 2000
+				fill, _, _ := planMetrics(in, p.Assignments)
+				gfill, _, _ := planMetrics(in, g)
+				for _, m := range []struct {
+					name   string
+					fig, b float64
+				}{
+					{"allocator fill, 4000 sessions", fill, gfill},
+					{"allocator seats on relay, 4000 sessions", float64(relaySeats(in, p.Assignments)), float64(relaySeats(in, g))},
+					{"allocator team-days hired, 4000 sessions", float64(teamDays(in, p.Assignments)), float64(teamDays(in, g))},
+				} {
+					unit := map[string]string{"allocator fill, 4000 sessions": "%", "allocator team-days hired, 4000 sessions": "team-days"}[m.name]
+					if unit == "" {
+						unit = "seats"
+					}
+					bench.Record(b, bench.Row{Benchmark: m.name, Figure: m.fig, Baseline: m.b, Unit: unit, BaselineName: "first fit with relay",
+						Ratio: m.fig / m.b, Rounds: 1, Goal: "reported", Met: true})
+				}
+				bench.Record(b, bench.Row{Benchmark: "allocator relay hops (a booth takes a floor language from a pivot), 4000 sessions",
+					Figure: float64(len(p.RelayHops)), Unit: "hops", Rounds: 1, Goal: "reported", Met: true})
+			}
+			bench.Record(b, row)
+		}
+	}
+	growth := med[4000] / med[250]
+	bench.Record(b, bench.Row{Benchmark: fmt.Sprintf("allocator CPU growth 250 -> 4000 sessions (exponent %.2f)", math.Log(growth)/math.Log(16)),
+		Figure: growth, Unit: "x", Rounds: rounds, Goal: "<= 24 (n log n)", Met: growth <= 16*math.Log(4000)/math.Log(250)})
 }

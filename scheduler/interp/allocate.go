@@ -1419,11 +1419,16 @@ func (a *allocator) exact(st *sessState) {
 		booths []int
 	}
 	mark := st.idx + 1
-	// The greedy seating, to restore when the search finds nothing better.
-	type seat struct{ k, i int }
+	// The greedy seating, to restore when the search finds nothing better, with the
+	// routes each member took: restored in the order they were added, a member whose
+	// pivot was staffed after them would find no route yet.
+	type seat struct {
+		k, i int
+		hops []hop
+	}
 	var greedy []seat
 	for _, ad := range st.added {
-		greedy = append(greedy, seat{ad[0], ad[1]})
+		greedy = append(greedy, seat{ad[0], ad[1], st.booths[ad[0]].hops[ad[1]]})
 	}
 	passed := slices.Clone(st.passed)
 	a.undo(st)
@@ -1453,8 +1458,7 @@ func (a *allocator) exact(st *sessState) {
 	}
 	restore := func() {
 		for _, s := range greedy {
-			hops, _, _ := a.coverage(s.i, st, s.k)
-			a.add(st, s.k, s.i, hops)
+			a.add(st, s.k, s.i, s.hops)
 		}
 		st.passed = passed
 	}

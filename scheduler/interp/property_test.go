@@ -105,7 +105,8 @@ func randomInput(t testing.TB, r *rand.Rand) Input {
 }
 
 // sixLanguageWorld: a UN-style meeting of one or two sittings whose floor and channels
-// are drawn from the six UN languages, and a pool where each interpreter has one A and
+// are drawn from the six UN languages (a block's floor sometimes speaks languages it has
+// no channel for), and a pool where each interpreter has one A and
 // two or three C languages (English and French the likeliest), some Arabic and Chinese
 // interpreters with an English or French B and retour.
 func sixLanguageWorld(r *rand.Rand) Input {
@@ -142,6 +143,14 @@ func sixLanguageWorld(r *rand.Rand) Input {
 		r.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
 		s.Outputs = out[:2+r.IntN(5)]
 		s.Floor = slices.Clone(s.Outputs[:1+r.IntN(len(s.Outputs))])
+		if r.IntN(3) == 0 {
+			// A block whose speakers use languages it has no channel for (a short
+			// block with two channels while the floor speaks three): the booths take
+			// those languages first-hand or by relay from the other block's pivots.
+			r.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+			s.Outputs = slices.Clone(out[:2+r.IntN(3)])
+			s.Floor = slices.Clone(out[:1+r.IntN(4)])
+		}
 		in.Sessions = append(in.Sessions, s)
 		start = s.End.Add(time.Duration(r.IntN(5)) * 15 * time.Minute) // coffee breaks, sometimes a longer one
 	}

@@ -145,8 +145,13 @@ type Config struct {
 	NoticeGrace time.Duration  // the same for notices; 24 h when zero
 	// Lease is how long a claimed row stays this process's without a heartbeat (renewed
 	// every third of it while the process lives); 15 s when zero.
-	Lease       time.Duration
-	Batch       int    // rows a sending worker claims at a time; 20 when zero
+	Lease time.Duration
+	// Batch is how many rows a sending worker claims at a time; 100 when zero. A claim
+	// and the batch's move to sent are one statement each, so a larger batch costs fewer
+	// commits per email (20 gave 0.33 of the plain sender's rate, 100 0.37, same run); a
+	// kill strands at most Concurrency x Batch rows for one lease, and repeats none of
+	// them.
+	Batch       int
 	Concurrency int    // sending workers; 8 when zero
 	Schedule    string // cron spec of the ticker; "@every 10s" when empty
 	// Stream are the settings of the PLENARY stream when the notifier creates or updates
@@ -198,7 +203,7 @@ func New(cfg Config) (*Notifier, error) {
 	def(&cfg.NoticeGrace, 24*time.Hour)
 	def(&cfg.Lease, 15*time.Second)
 	if cfg.Batch <= 0 {
-		cfg.Batch = 20
+		cfg.Batch = 100
 	}
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = 8

@@ -370,7 +370,7 @@ func (n *Notifier) wantedReminders(ctx context.Context, tx *sql.Tx, x session, o
 				regs = append(regs, r)
 			}
 		} else if recipient == "" {
-			if regs, err = n.store.registrantsOf(ctx, tx, x.MeetingID); err != nil {
+			if regs, err = n.store.registrantsCovering(ctx, tx, x.MeetingID, x.ID); err != nil {
 				return nil, err
 			}
 		}
@@ -417,7 +417,7 @@ func (n *Notifier) wantedReminders(ctx context.Context, tx *sql.Tx, x session, o
 // and have not unsubscribed (consent to reminders is not needed for a change notice), and
 // interpreters with an offered or accepted assignment.
 func (n *Notifier) noticeRecipients(ctx context.Context, tx *sql.Tx, x session) ([]string, []assignment, error) {
-	regs, err := n.store.registrantsOf(ctx, tx, x.MeetingID)
+	regs, err := n.store.registrantsCovering(ctx, tx, x.MeetingID, x.ID)
 	if err != nil {
 		return nil, nil, err
 	}

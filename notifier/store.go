@@ -269,10 +269,17 @@ func (s *store) registrant(ctx context.Context, q querier, id string) (registran
 	return r, true, nil
 }
 
-func (s *store) registrantsOf(ctx context.Context, q querier, meetingID string) ([]registrant, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+registrantCols+` FROM notifier_registrations WHERE meeting_id = $1 AND NOT deleted ORDER BY id`, meetingID)
+// registrantsCovering are the registrants of a meeting who may cover a session: those
+// of all sessions and those whose list names it. The list is JSON text, so the test is a
+// LIKE on the id as JSON writes it; callers still check covers. A session's change used
+// to read and decode every registrant of its meeting.
+func (s *store) registrantsCovering(ctx context.Context, q querier, meetingID, sessionID string) ([]registrant, error) {
+	like := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(jsonText(sessionID))
+	rows, err := q.QueryContext(ctx, `SELECT `+registrantCols+` FROM notifier_registrations
+		WHERE meeting_id = $1 AND NOT deleted AND (sessions IN ('[]', 'null', '') OR sessions LIKE $2 ESCAPE '\')
+		ORDER BY id`, meetingID, "%"+like+"%")
 	if err != nil {
-		return nil, fmt.Errorf("list registrations of %s: %w", meetingID, err)
+		return nil, fmt.Errorf("list registrations of %s for %s: %w", meetingID, sessionID, err)
 	}
 	defer rows.Close()
 	var out []registrant

@@ -321,6 +321,33 @@ func TestConnectionsAreReused(t *testing.T) {
 	}
 }
 
+// Lines that start with a dot (a lone dot would end DATA) arrive as written: the sender
+// stuffs them, the server unstuffs them.
+func TestLinesStartingWithADot(t *testing.T) {
+	srv := smtptest.Start(t)
+	s := newSender(t, srv)
+	m := sample()
+	m.Calendar = nil
+	m.Text = "Agenda:\n.\n..two dots\n. a dot and a space\n.\r\nend\n"
+	if err := s.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	msgs := srv.Messages()
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages", len(msgs))
+	}
+	_, parts := parse(t, msgs[0].Data)
+	var text string
+	for _, p := range parts {
+		if p.contentType == "text/plain" {
+			text = strings.ReplaceAll(string(p.body), "\r\n", "\n")
+		}
+	}
+	if want := "Agenda:\n.\n..two dots\n. a dot and a space\n.\nend\n"; text != want {
+		t.Errorf("text part %q, want %q", text, want)
+	}
+}
+
 // A pooled connection the server has dropped while idle is replaced without a NOOP
 // first: the message goes out on a new connection, once, and the drop does not count as
 // a failed attempt.

@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -276,11 +277,18 @@ func (s *SMTPSender) transfer(ctx context.Context, conn *smtp.Client, msg *gomai
 			return atRcpt, err
 		}
 	}
+	var body bytes.Buffer
+	if _, err := msg.WriteTo(&body); err != nil {
+		return atMail, fmt.Errorf("write message: %w", err)
+	}
 	w, err := conn.Data()
 	if err != nil {
 		return atRcpt, err
 	}
-	if _, err := msg.WriteTo(w); err != nil {
+	// The message is dot-stuffed in one pass and written as one block beside the data
+	// writer, which would take it byte by byte; untouched, the writer's Close sends
+	// only the final dot.
+	if _, err := conn.Text.W.Write(dotStuffed(body.Bytes())); err != nil {
 		return inData, err
 	}
 	// Everything but the dot is on the wire before the gate, so that the hand-over is
@@ -301,6 +309,33 @@ func (s *SMTPSender) transfer(ctx context.Context, conn *smtp.Client, msg *gomai
 		return atEnd, err
 	}
 	return atEnd, nil
+}
+
+// dotStuffed is b as DATA carries it (RFC 5321 4.5.2): every line ended by CRLF (a bare
+// LF becomes CRLF), a line that starts with a dot given a second one, and a CRLF at the
+// end, so that the terminator that follows is a line of its own.
+func dotStuffed(b []byte) []byte {
+	out := make([]byte, 0, len(b)+len(b)/64+8)
+	for len(b) > 0 {
+		if b[0] == '.' {
+			out = append(out, '.')
+		}
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			out = append(out, b...)
+			b = nil
+			break
+		}
+		line := b[:i]
+		line = bytes.TrimSuffix(line, []byte{'\r'})
+		out = append(out, line...)
+		out = append(out, '\r', '\n')
+		b = b[i+1:]
+	}
+	if len(out) > 0 && !bytes.HasSuffix(out, []byte("\r\n")) {
+		out = append(out, '\r', '\n')
+	}
+	return out
 }
 
 // errNoUnencoded is a message in 8-bit encoding for a server without 8BITMIME: no retry

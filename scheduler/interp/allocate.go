@@ -105,6 +105,7 @@ type person struct {
 	locIdx   int // the person's zone in that session's loc list
 	prefBoot langSet
 	subs     []int32 // the candidate sub-lists (a.subs) they are in
+	prefs    bool    // sessions to do or avoid, or meetings to avoid
 	// What the session's searches ask again and again, remembered for session memoSess
 	// (1 + index): it changes only when the person is booked in it, and a person in the
 	// session is never asked.
@@ -288,6 +289,8 @@ func newAllocator(in Input) *allocator {
 				a.cands[l] = append(a.cands[l], cand{0, int32(idx)})
 			}
 		}
+		pr := &it.Preferences
+		pc.prefs = len(pr.Sessions)+len(pr.AvoidSessions)+len(pr.AvoidMeetings) > 0
 		for _, l := range it.Preferences.Booths {
 			if id, ok := a.langs.ids[l]; ok {
 				pc.prefBoot.add(id)
@@ -1008,6 +1011,9 @@ func (a *allocator) score(i int, st *sessState, k int, team []int, near int) int
 	}
 	if p.prefBoot.has(b.lang) {
 		sc -= 120
+	}
+	if !p.prefs {
+		return sc
 	}
 	pr := &p.in.Preferences
 	if len(pr.Sessions) > 0 && slices.Contains(pr.Sessions, st.s.ID) {

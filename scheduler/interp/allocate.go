@@ -1389,6 +1389,7 @@ func (a *allocator) staff(si int) {
 	if a.short(st) {
 		a.exact(st)
 	}
+	a.dropBrokenRelays(st)
 	for k := range st.booths {
 		b := &st.booths[k]
 		if b.extra {
@@ -1734,27 +1735,69 @@ func (a *allocator) badPivots(st *sessState) []langID {
 	return bad
 }
 
-// dropBrokenRelays is the last guard: a member whose relay does not hold is taken out
-// (the seat becomes a gap, with its reason) rather than proposed on a broken route.
+// dropBrokenRelays is the last guard: a member who lacks a floor language and takes it
+// by no route that holds (the booth's route for it, from a pivot that can give it as
+// staffed) is taken out, the seat becoming a gap with its reason, rather than proposed on
+// a broken route or stated direct. Taking out a pivot's member can break the relays
+// others take from it, so it repeats until nothing changes; the booths' routes are then
+// those their remaining members take.
 func (a *allocator) dropBrokenRelays(st *sessState) {
-	for k := range st.booths {
-		b := &st.booths[k]
-		for n := len(b.members) - 1; n >= b.kept; n-- {
-			i := b.members[n]
-			ok := true
-			for _, h := range b.hops[i] {
-				if v, _ := a.pivotValid(st, h.from, h.floor, h.via); !v {
-					ok = false
+	for changed := true; changed; {
+		changed = false
+		for k := range st.booths {
+			b := &st.booths[k]
+			for n := len(b.members) - 1; n >= b.kept; n-- {
+				if i := b.members[n]; !a.routed(st, k, i) {
+					b.members = slices.Delete(b.members, n, n+1)
+					delete(b.hops, i)
+					for j, ad := range st.added {
+						if ad == [2]int{k, i} {
+							st.added = slices.Delete(st.added, j, j+1)
+							break
+						}
+					}
+					a.unbook(i, st.s.Start, st.s.End, st.sitting)
+					a.people[i].inSess = 0
+					changed = true
 				}
-			}
-			if !ok {
-				b.members = slices.Delete(b.members, n, n+1)
-				delete(b.hops, i)
-				a.unbook(i, st.s.Start, st.s.End, st.sitting)
-				a.people[i].inSess = 0
 			}
 		}
 	}
+	for k := range st.booths {
+		b := &st.booths[k]
+		b.routes = slices.DeleteFunc(b.routes, func(r hop) bool {
+			for _, hs := range b.hops {
+				if slices.Contains(hs, r) {
+					return false
+				}
+			}
+			return true
+		})
+	}
+}
+
+// routed reports whether member i of booth k takes every floor language they lack by
+// the booth's one route for it, from a pivot that can give it now.
+func (a *allocator) routed(st *sessState, k, i int) bool {
+	b := &st.booths[k]
+	p := &a.people[i]
+	for _, f := range b.src {
+		if p.has.has(f) {
+			continue
+		}
+		ok := false
+		for _, h := range b.hops[i] {
+			if h.floor != f || !slices.Contains(b.routes, h) || !p.has.has(h.via) {
+				continue
+			}
+			ok, _ = a.pivotValid(st, h.from, h.floor, h.via)
+			break
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
 }
 
 func (a *allocator) recordPassed(st *sessState) {

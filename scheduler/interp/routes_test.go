@@ -131,3 +131,56 @@ func TestRoutesWhenThePivotIsStaffedLast(t *testing.T) {
 		}
 	}
 }
+
+// TestDropBrokenRelaysCascades: the allocator's last guard, on the s1 block of the
+// morning above seated as a search might leave it with the ES pivot one member short
+// (i15 without i16): EN i00 i11, ES i15, RU i06, FR i14, AR i08; Russian by relay from
+// ES into EN, FR and AR; French by relay from EN (via en) into ES and RU. By hand: the
+// ES booth has one giver of Russian, so i00, i14 and i08 lose their route; EN is left
+// with i11, one giver of French, so i15 and i06 lose theirs; i11 has French and Russian
+// first-hand and stays alone. The plan then states no route the checker rejects, and the
+// members taken out are no longer booked.
+func TestDropBrokenRelaysCascades(t *testing.T) {
+	in := Input{Policy: UN(), Pool: morningPool(), Sessions: []Session{
+		session(t, "s1", "2026-12-07T11:45:00Z", "2026-12-07T13:45:00Z", "fr ru en", "fr ru en es ar"),
+	}}
+	a := newAllocator(in)
+	st := &a.sessions[0]
+	l := func(s Lang) langID { return a.langs.intern(s) }
+	k := func(s Lang) int { return st.boothOf(l(s)) }
+	who := func(id string) int { return a.byID[id] }
+	ru := hop{floor: l("ru"), via: l("es"), from: k("es")}
+	fr := hop{floor: l("fr"), via: l("en"), from: k("en")}
+	for _, s := range []struct {
+		booth Lang
+		id    string
+		hops  []hop
+	}{
+		{"en", "i11", nil}, {"en", "i00", []hop{ru}}, {"es", "i15", []hop{fr}}, {"ru", "i06", []hop{fr}},
+		{"fr", "i14", []hop{ru}}, {"ar", "i08", []hop{ru}},
+	} {
+		a.add(st, k(s.booth), who(s.id), s.hops)
+	}
+	a.dropBrokenRelays(st)
+	p := a.plan()
+	var got []string
+	for _, as := range p.Assignments {
+		got = append(got, string(as.Booth)+":"+as.InterpreterID)
+	}
+	if want := []string{"en:i11"}; !slices.Equal(got, want) {
+		t.Errorf("seats %v, want %v", got, want)
+	}
+	for _, v := range CheckPlan(in, p) {
+		if v.Rule != RuleTeamSize {
+			t.Errorf("checker rejects the plan: %+v", v)
+		}
+	}
+	for _, id := range []string{"i00", "i15", "i06", "i14", "i08"} {
+		if q := &a.people[who(id)]; len(q.busy) != 0 || q.load != 0 || q.inSess != 0 {
+			t.Errorf("%s taken out but still booked: %+v, load %d", id, q.busy, q.load)
+		}
+	}
+	if len(st.added) != 1 {
+		t.Errorf("the session's proposals to undo are %v, want i11's alone", st.added)
+	}
+}

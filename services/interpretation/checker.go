@@ -39,19 +39,26 @@ func (s *Service) Check(ctx context.Context, meetingID string) (CheckResult, err
 	if err != nil {
 		return r, err
 	}
-	// The agenda shows the verdict: a new verdict is a new agenda revision. When nothing
+	// The agenda shows the verdict: a new verdict is a new agenda revision. The verdict is
+	// stored before the revision is raised: an agenda rendered for the new revision (and
+	// cached under it) must read the new verdict, never the one it replaces. When nothing
 	// else changed the agenda meanwhile, the verdict is that of the new revision too.
-	if !had || prev.Assignments != r.Assignments || !slices.Equal(prev.Violations, r.Violations) || !sameRoutes(prev.Routes, r.Routes) {
-		now, err := s.agenda.TouchAgenda(ctx, meetingID)
-		if err != nil {
-			return r, err
-		}
-		if now == rev+1 {
-			r.Revision = now
-		}
-	}
+	changed := !had || prev.Assignments != r.Assignments || !slices.Equal(prev.Violations, r.Violations) || !sameRoutes(prev.Routes, r.Routes)
 	if err := s.store.saveCheck(ctx, s.db, r); err != nil {
 		return r, err
+	}
+	if !changed {
+		return r, nil
+	}
+	now, err := s.agenda.TouchAgenda(ctx, meetingID)
+	if err != nil {
+		return r, err
+	}
+	if now == rev+1 {
+		r.Revision = now
+		if err := s.store.saveCheck(ctx, s.db, r); err != nil {
+			return r, err
+		}
 	}
 	return r, nil
 }

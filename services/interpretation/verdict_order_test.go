@@ -1,0 +1,90 @@
+package interpretation_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/plenary/plenary/contracts/openapitest"
+	"github.com/plenary/plenary/scheduler/zone"
+	"github.com/plenary/plenary/services/agenda"
+	"github.com/plenary/plenary/services/api"
+	"github.com/plenary/plenary/services/interpretation"
+	"github.com/plenary/plenary/services/platform/auth"
+	"github.com/plenary/plenary/services/platform/db"
+	"github.com/plenary/plenary/services/platform/dbtest"
+	"github.com/plenary/plenary/services/platform/signed"
+)
+
+// renderOnTouch is the agenda as interpretation sees it, with a reader who renders the
+// staff agenda at the instant the revision is raised: the render a cache keeps under the
+// new revision.
+type renderOnTouch struct {
+	*agenda.Service
+	t     *testing.T
+	seen  []*agenda.InterpretationStatus
+	revs  []int64
+	watch bool
+}
+
+func (a *renderOnTouch) TouchAgenda(ctx context.Context, meetingID string) (int64, error) {
+	rev, err := a.Service.TouchAgenda(ctx, meetingID)
+	if err != nil || !a.watch {
+		return rev, err
+	}
+	utc, zerr := zone.Parse("UTC")
+	if zerr != nil {
+		a.t.Fatal(zerr)
+	}
+	v, verr := a.Service.Agenda(ctx, meetingID, utc, "en", true)
+	if verr != nil {
+		a.t.Fatalf("render at the new revision: %v", verr)
+	}
+	a.seen, a.revs = append(a.seen, v.Interpretation), append(a.revs, v.Revision)
+	return rev, nil
+}
+
+// TestAgendaAtANewRevisionShowsItsVerdict: the checker raises the agenda revision because
+// its verdict changed; an agenda rendered for that revision (and cached under it) shows
+// the new verdict, never the one it replaces. Before the verdict was stored ahead of the
+// revision, a render in between kept the old verdict under the new revision for good.
+func TestAgendaAtANewRevisionShowsItsVerdict(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+		clock := func() time.Time { return now }
+		ag := &renderOnTouch{Service: agenda.NewService(d, agenda.WithClock(clock)), t: t}
+		svc := interpretation.NewService(d, ag, interpretation.WithClock(clock))
+		keys, _ := signed.NewRandomKeys()
+		tokens := auth.NewStore(d, clock)
+		h := api.NewServer(api.Deps{DB: d, Agenda: ag.Service, Interpretation: svc, Now: clock, LinkKeys: keys, Tokens: tokens,
+			Limits: auth.Limits{PerToken: -1, PerIP: -1}})
+		_, secret, err := tokens.Create(context.Background(), auth.NewToken{Name: "planner", Role: auth.RolePlanner})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := &env{t: t, srv: openapitest.NewServer(t, h), db: d, keys: keys, svc: svc, token: secret, now: now}
+
+		m := e.meeting("aiic")
+		s := e.session(m, "2026-12-07T10:00", "2026-12-07T11:00", []string{"en", "fr"}, []string{"en", "fr"})
+		fr := e.interpreter("Claire Dubois", "fr:A en:C", nil)
+		ag.watch = true
+		first := e.check(m) // the first verdict: two booths short
+		e.must(201, e.assign(s, "fr", fr))
+		second := e.check(m)
+		if len(ag.seen) < 2 {
+			t.Fatalf("the revision was raised %d times for two new verdicts", len(ag.seen))
+		}
+		if ag.seen[0] == nil {
+			t.Fatalf("the agenda rendered at revision %d has no verdict; the checker's is %+v", ag.revs[0], first)
+		}
+		if ag.seen[0].Assignments != 0 || len(ag.seen[0].Violations) != len(first.Violations) {
+			t.Errorf("first verdict: agenda shows %d seats and %d problems, the checker %d and %d",
+				ag.seen[0].Assignments, len(ag.seen[0].Violations), first.Assignments, len(first.Violations))
+		}
+		last := ag.seen[len(ag.seen)-1]
+		if last == nil || last.Assignments != 1 || len(last.Violations) != len(second.Violations) {
+			t.Errorf("after the seat: the agenda rendered at revision %d shows %+v; the checker: %d seats, %d problems",
+				ag.revs[len(ag.revs)-1], last, second.Assignments, len(second.Violations))
+		}
+	})
+}

@@ -99,6 +99,9 @@ type importReport struct {
 
 func decodeReport(t *testing.T, r resp) importReport {
 	t.Helper()
+	if r.Status >= 500 || r.Status == 429 {
+		t.Fatalf("import answered %d, not a report:\n%.500s", r.Status, r.Body)
+	}
 	var rep importReport
 	var raw struct {
 		importReport

@@ -82,7 +82,9 @@ func setup() string {
 	if err := build.Run(); err != nil {
 		return "build plenary: " + err.Error()
 	}
-	if natsBin, err = exec.LookPath("nats-server"); err != nil {
+	// A nats-server on PATH older than 2.10 lacks consumers with several filter subjects
+	// (interpretation's re-check consumer): the module's pinned server is built instead.
+	if natsBin, err = exec.LookPath("nats-server"); err != nil || !natsAtLeast210(natsBin) {
 		natsBin = filepath.Join(workDir, "nats-server")
 		b := exec.Command(gobin, "build", "-o", natsBin, "github.com/nats-io/nats-server/v2")
 		b.Dir, b.Stderr, b.Env = root, os.Stderr, append(os.Environ(), "CGO_ENABLED=0")
@@ -102,6 +104,26 @@ func setup() string {
 		return "no PostgreSQL server binaries (initdb, postgres): apt-get install postgresql, or set PLENARY_PG_BIN"
 	}
 	return ""
+}
+
+// natsAtLeast210 reports whether the nats-server at bin is version 2.10 or later.
+func natsAtLeast210(bin string) bool {
+	out, err := exec.Command(bin, "--version").Output()
+	if err != nil {
+		return false
+	}
+	// "nats-server: v2.9.10"
+	f := strings.Fields(string(out))
+	if len(f) == 0 {
+		return false
+	}
+	parts := strings.SplitN(strings.TrimPrefix(f[len(f)-1], "v"), ".", 3)
+	if len(parts) < 2 {
+		return false
+	}
+	major, err1 := strconv.Atoi(parts[0])
+	minor, err2 := strconv.Atoi(parts[1])
+	return err1 == nil && err2 == nil && (major > 2 || major == 2 && minor >= 10)
 }
 
 // freePort asks the kernel for a free loopback port.

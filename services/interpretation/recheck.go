@@ -3,6 +3,7 @@ package interpretation
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -69,6 +70,11 @@ func (s *Service) ConsumeSessionEvents(ctx context.Context, js jetstream.JetStre
 		if ctx.Err() != nil {
 			return nil
 		}
+		if errors.Is(err, jetstream.ErrConsumerMultipleFilterSubjectsNotSupported) {
+			// Retrying cannot help, and running on without the consumer would leave every
+			// verdict stale without a word: the process stops and says why.
+			return fmt.Errorf("the staffing re-check consumer follows several subjects, which needs nats-server 2.10 or later: %w", err)
+		}
 		s.log.Warn("interpretation re-check consumer not ready; retrying", "error", err.Error())
 		select {
 		case <-ctx.Done():
@@ -112,6 +118,14 @@ func (s *Service) ConsumeSessionEvents(ctx context.Context, js jetstream.JetStre
 		}
 		quiet.Stop()
 		longest.Stop()
+		if s.recheckHold > 0 {
+			s.log.Warn("re-check round held (fault injection)", "events", len(round), "hold", s.recheckHold.String())
+			select {
+			case <-ctx.Done():
+				return nil // unacknowledged: redelivered to whoever consumes next
+			case <-time.After(s.recheckHold):
+			}
+		}
 		s.recheckRound(work, round)
 	}
 }

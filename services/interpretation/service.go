@@ -24,6 +24,9 @@ type Service struct {
 	now       func() time.Time
 	committed func()
 	log       *slog.Logger
+	// recheckHold delays every re-check round, its events held unacknowledged (fault
+	// injection: a process killed in that window must lose no re-check).
+	recheckHold time.Duration
 }
 
 // Agenda is what interpretation needs of the agenda service (main wires *agenda.Service):
@@ -46,6 +49,11 @@ func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = 
 
 // WithCommitHook sets a function called after every committed write (wakes the relay).
 func WithCommitHook(f func()) Option { return func(s *Service) { s.committed = f } }
+
+// WithRecheckHold makes the re-check consumer hold each round of events, unacknowledged,
+// for d before it re-checks: a window in which the fault suite kills the process to show
+// that the re-check is not lost. Zero (the default) holds nothing.
+func WithRecheckHold(d time.Duration) Option { return func(s *Service) { s.recheckHold = d } }
 
 // WithLogger sets the logger of background work (re-checks after session changes).
 func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.log = l } }

@@ -131,6 +131,9 @@ type config struct {
 	// StreamReplicas is the replica count of the PLENARY stream on a NATS cluster; the
 	// API and the notifier must agree, as either may create or update the stream.
 	StreamReplicas int
+	// RecheckHold delays each staffing re-check round of `plenary api` (fault injection
+	// only: the fault suite kills the process inside it); zero in production.
+	RecheckHold time.Duration
 	// MetricsAddr is where a notifier process answers /metrics, /healthz and /readyz;
 	// off when empty.
 	MetricsAddr string
@@ -225,6 +228,7 @@ func parseConfig(cmd string, args []string, stderr io.Writer) (config, error) {
 	case "api":
 		fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "PostgreSQL DSN, postgres://... (PLENARY_DATABASE_URL)")
 		fs.StringVar(&c.NATSURL, "nats-url", env("NATS_URL", "nats://127.0.0.1:4222"), "NATS server URL(s), comma-separated (PLENARY_NATS_URL)")
+		fs.DurationVar(&c.RecheckHold, "recheck-hold", envDuration("RECHECK_HOLD", 0), "fault injection: hold each staffing re-check round this long, unacknowledged (PLENARY_RECHECK_HOLD)")
 	case "migrate":
 		fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "database DSN: postgres://... or sqlite:PATH (PLENARY_DATABASE_URL)")
 	}

@@ -148,7 +148,8 @@ func newApp(c config, d *db.DB, js jetstream.JetStream, log *slog.Logger, links 
 	}
 	ag := agenda.NewService(d, agenda.WithCommitHook(relay.Notify))
 	regs := registration.NewService(d, registration.AgendaMeetings{Agenda: ag}, links, registration.WithCommitHook(relay.Notify))
-	ip := interpretation.NewService(d, ag, interpretation.WithCommitHook(relay.Notify), interpretation.WithLogger(log.With("component", "interpretation")))
+	ip := interpretation.NewService(d, ag, interpretation.WithCommitHook(relay.Notify), interpretation.WithLogger(log.With("component", "interpretation")),
+		interpretation.WithRecheckHold(c.RecheckHold))
 	ready = append([]api.Check{{Name: "database", Fn: d.PingContext}}, ready...)
 	// The API reads the notifier's tables for the deliveries listing and the calendar
 	// feeds; the notifier that consumes and sends runs elsewhere (or beside it in serve).

@@ -530,29 +530,7 @@ func (n *Notifier) input(d Delivery, w world, now time.Time, check bool) (render
 	}
 	links := n.cfg.Links
 	if id, ok := strings.CutPrefix(d.Recipient, toRegistration); ok {
-		r := w.registrants[id]
-		if r.ID == "" || skip(r.Deleted || r.Unsubscribed || (d.Kind == render.Reminder && (!r.Consent || !r.covers(x.ID)))) {
-			return in, mail.Address{}, nil, "", errSkip
-		}
-		// A pending registration is sent its confirmation request and nothing else; a
-		// confirmed one is not asked again.
-		if skip((r.Pending && d.Kind != render.RegistrationPending) || (!r.Pending && d.Kind == render.RegistrationPending)) {
-			return in, mail.Address{}, nil, "", errSkip
-		}
-		in.RecipientName, in.Locale, in.Zone = r.Name, r.Locale, location(r.TZ)
-		in.Links.Manage = links.Manage(r.ID, now)
-		in.Links.Unsubscribe = links.Unsubscribe(r.ID, now)
-		if d.Kind == render.RegistrationPending {
-			in.Links = render.Links{Confirm: links.Confirm(r.ID, now)}
-			return in, mail.Address{Name: r.Name, Email: r.Email}, nil, "", nil
-		}
-		if d.Kind == render.RegistrationConfirmed {
-			in.Sessions = len(r.Sessions)
-			if in.Sessions == 0 {
-				in.Sessions = w.countSessions(m.ID)
-			}
-		}
-		return in, mail.Address{Name: r.Name, Email: r.Email}, nil, in.Links.Unsubscribe, nil
+		return n.registrantInput(d, w, w.registrants[id], x, m, in, now, skip)
 	}
 	id, _ := strings.CutPrefix(d.Recipient, toAssignment)
 	a := w.assignments[id]
@@ -577,6 +555,35 @@ func (n *Notifier) input(d Delivery, w world, now time.Time, check bool) (render
 	to := mail.Address{Name: a.Name, Email: a.Email}
 	cal, err := n.invite(d, a, in, to)
 	return in, to, cal, "", err
+}
+
+// registrantInput is input for a registrant's email: skipped when the registrant is
+// gone, unsubscribed, without consent to a reminder or no longer in the session, and a
+// pending registration gets only its confirmation request.
+func (n *Notifier) registrantInput(d Delivery, w world, r registrant, x session, m meeting, in render.Input, now time.Time, skip func(bool) bool) (render.Input, mail.Address, *mail.Calendar, string, error) {
+	links := n.cfg.Links
+	if r.ID == "" || skip(r.Deleted || r.Unsubscribed || (d.Kind == render.Reminder && (!r.Consent || !r.covers(x.ID)))) {
+		return in, mail.Address{}, nil, "", errSkip
+	}
+	// A pending registration is sent its confirmation request and nothing else; a
+	// confirmed one is not asked again.
+	if skip((r.Pending && d.Kind != render.RegistrationPending) || (!r.Pending && d.Kind == render.RegistrationPending)) {
+		return in, mail.Address{}, nil, "", errSkip
+	}
+	in.RecipientName, in.Locale, in.Zone = r.Name, r.Locale, location(r.TZ)
+	in.Links.Manage = links.Manage(r.ID, now)
+	in.Links.Unsubscribe = links.Unsubscribe(r.ID, now)
+	if d.Kind == render.RegistrationPending {
+		in.Links = render.Links{Confirm: links.Confirm(r.ID, now)}
+		return in, mail.Address{Name: r.Name, Email: r.Email}, nil, "", nil
+	}
+	if d.Kind == render.RegistrationConfirmed {
+		in.Sessions = len(r.Sessions)
+		if in.Sessions == 0 {
+			in.Sessions = w.countSessions(m.ID)
+		}
+	}
+	return in, mail.Address{Name: r.Name, Email: r.Email}, nil, in.Links.Unsubscribe, nil
 }
 
 func (w world) countSessions(meetingID string) int {

@@ -265,26 +265,36 @@ func vevent(m Method, ev Event, stamp time.Time) (*ical.Component, error) {
 	}
 	p.Set(org)
 	if m != MethodPublish {
-		att, err := calAddress(ical.PropAttendee, ev.Attendee.Person)
+		att, err := attendee(ev.Attendee)
 		if err != nil {
-			return nil, fmt.Errorf("attendee: %w", err)
+			return nil, err
 		}
-		ps := ev.Attendee.PartStat
-		if ps == "" {
-			ps = NeedsAction
-		}
-		switch ps {
-		case NeedsAction, Accepted, Declined, Tentative:
-		default:
-			return nil, fmt.Errorf("attendee: unknown PARTSTAT %q", ps)
-		}
-		att.Params.Set(ical.ParamParticipationStatus, string(ps))
-		att.Params.Set(ical.ParamRole, "REQ-PARTICIPANT")
-		att.Params.Set(ical.ParamCalendarUserType, "INDIVIDUAL")
-		att.Params.Set(ical.ParamRSVP, strings.ToUpper(strconv.FormatBool(ev.Attendee.RSVP)))
 		p.Set(att)
 	}
 	return e.Component, nil
+}
+
+// attendee is the ATTENDEE of an invite: its answer (NEEDS-ACTION when none yet), a
+// required individual, and whether an answer is asked for.
+func attendee(a Attendee) (*ical.Prop, error) {
+	att, err := calAddress(ical.PropAttendee, a.Person)
+	if err != nil {
+		return nil, fmt.Errorf("attendee: %w", err)
+	}
+	ps := a.PartStat
+	if ps == "" {
+		ps = NeedsAction
+	}
+	switch ps {
+	case NeedsAction, Accepted, Declined, Tentative:
+	default:
+		return nil, fmt.Errorf("attendee: unknown PARTSTAT %q", ps)
+	}
+	att.Params.Set(ical.ParamParticipationStatus, string(ps))
+	att.Params.Set(ical.ParamRole, "REQ-PARTICIPANT")
+	att.Params.Set(ical.ParamCalendarUserType, "INDIVIDUAL")
+	att.Params.Set(ical.ParamRSVP, strings.ToUpper(strconv.FormatBool(a.RSVP)))
+	return att, nil
 }
 
 // calAddress builds an ORGANIZER or ATTENDEE property: mailto: value, CN parameter.

@@ -216,7 +216,8 @@ type TeamMember struct {
 }
 
 // Assignment is an interpreter's assignment to a booth of a session. Sequence rises at
-// every step of the assignment's lifecycle, so that a consumer can order its events; it is
+// every step of the assignment's lifecycle (and when the session of an offered or accepted
+// seat moves), so that a consumer can order its events; it is
 // not the SEQUENCE of a calendar invite, which the notifier alone numbers (per UID: one
 // session and one interpreter, over all their assignments).
 type Assignment struct {

@@ -130,7 +130,7 @@ func (s *Service) recheckMeetingAndNeighbours(ctx context.Context, meetingID str
 
 // Resync follows a committed change to a meeting's sessions (the re-check consumer calls
 // it for session.* events): the assignments' copies of the session times are refreshed
-// (a reschedule raises the invite sequence of offered and accepted seats; a cancellation
+// (a reschedule raises the sequence of offered and accepted seats; a cancellation
 // frees the interpreter's time), then the meeting and every meeting sharing its
 // interpreters are re-checked. A reschedule that creates a double booking is not refused
 // here: the agenda has committed it, and the checker reports it. Resync reads everything
@@ -157,9 +157,14 @@ func (s *Service) Resync(ctx context.Context, meetingID string) error {
 			if !ok || (x.StartUTC.Equal(a.StartUTC) && x.EndUTC.Equal(a.EndUTC) && live == a.Live) {
 				continue
 			}
-			// A move is the notifier's to tell the interpreter, with the invite's SEQUENCE
-			// it numbers (it reads session.rescheduled); the assignment's sequence only
-			// counts the lifecycle's steps.
+			// The assignment's revision rises with a move of an offered or accepted seat;
+			// telling the interpreter, and numbering the invite's SEQUENCE, is the
+			// notifier's (it reads session.rescheduled).
+			if !x.StartUTC.Equal(a.StartUTC) || !x.EndUTC.Equal(a.EndUTC) {
+				if a.State == StateOffered || a.State == StateAccepted {
+					a.Sequence++
+				}
+			}
 			a.StartUTC, a.EndUTC, a.Live = x.StartUTC, x.EndUTC, live
 			a.Version++
 			a.UpdatedAt = now

@@ -86,7 +86,7 @@ type Assignment struct {
 	StartUTC      time.Time
 	EndUTC        time.Time
 	Live          bool  // false once the session is cancelled
-	Sequence      int64 // rises at every step of the lifecycle (offered, accepted...): orders the assignment's events
+	Sequence      int64 // rises at every step of the lifecycle and when a held seat's session moves: orders the assignment's events
 	Version       int64
 	CreatedAt     time.Time
 	UpdatedAt     time.Time

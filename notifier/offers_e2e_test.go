@@ -220,7 +220,7 @@ func TestOffersDeadlinesAndEscalation(t *testing.T) {
 		}
 
 		// The board shows each state with names and deadlines; nothing is open.
-		b, err := ip.Board(ctx, m.ID)
+		b, err := ip.Board(ctx, m.ID, "en")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -219,7 +219,7 @@ type allocator struct {
 	sitStart []time.Time
 	// prev[meeting] is the session index last staffed for that meeting.
 	prev     map[string]int
-	notes    []string
+	notes    []Text
 	gaps     []Gap
 	kept     []Assignment
 	patterns map[[2]langSet][]pivotPlan
@@ -320,8 +320,7 @@ func newAllocator(in Input) *allocator {
 			if need.StaffedBy != "" {
 				// Not the organiser's booth (see Session.staffedOutputs): said once, and
 				// left out of every team, count, cost, gap and pivot.
-				a.notes = append(a.notes, fmt.Sprintf("the %s channel of %s is staffed by the %s: not staffed or costed here, and not used as a pivot",
-					need.Booth.Upper(), s.ID, need.StaffedBy))
+				a.notes = append(a.notes, text(MsgStaffedByOthers, Args{Booth: need.Booth, Session: s.ID, StaffedBy: need.StaffedBy}))
 				continue
 			}
 			b := boothState{need: need, lang: a.langs.intern(need.Booth), target: need.Size}
@@ -382,8 +381,7 @@ func newAllocator(in Input) *allocator {
 		}
 		st := &a.sessions[si]
 		if st.s.Cancelled || st.sitting < 0 {
-			a.notes = append(a.notes, fmt.Sprintf("%s (%s booth of %s) should be withdrawn: the session is cancelled",
-				a.people[pi].in.Name, k.Booth.Upper(), st.s.ID))
+			a.notes = append(a.notes, text(MsgWithdrawCancelled, Args{Interpreter: a.people[pi].in.Name, Booth: k.Booth, Session: st.s.ID}))
 			continue
 		}
 		l := a.langs.intern(k.Booth)
@@ -1824,48 +1822,29 @@ func (a *allocator) recordPassed(st *sessState) {
 			names = append(names, a.people[m].in.Name)
 		}
 		li := a.locOf(st, p.loc)
-		var why string
+		args := Args{Interpreter: p.in.Name, Booth: b.need.Booth, Session: st.s.ID, Chosen: names, Reason: e.rule}
+		if p.in.Remote {
+			args.Remote, args.Zone = true, p.loc.String()
+		}
 		switch e.rule {
 		case RuleWorkingHours:
-			why = fmt.Sprintf("%s local, outside working hours %s", localSpan(st, li), hoursString(p.hours))
+			args.Zone, args.Local, args.Hours = p.loc.String(), localSpan(st, li), hoursString(p.hours)
 		case RuleDailyCap:
-			why = fmt.Sprintf("the daily cap: %d booth minutes that day with this session, cap %d", p.dayMin.get(li.day)+st.s.Minutes(), p.dayCap)
+			args.Minutes, args.Cap = p.dayMin.get(li.day)+st.s.Minutes(), p.dayCap
 		case RuleWeeklyCap:
-			why = fmt.Sprintf("the weekly cap: %d booth minutes that week with this session, cap %d", p.weekMin.get(li.week)+st.s.Minutes(), p.weekCap)
+			args.Minutes, args.Cap = p.weekMin.get(li.week)+st.s.Minutes(), p.weekCap
 		case RuleSessionsPerDay:
-			why = fmt.Sprintf("already %d sittings that day (cap %d)", p.daySit.get(li.sitDay), p.perDay)
+			args.Count, args.Cap = p.daySit.get(li.sitDay), p.perDay
 		case RuleSittingCap:
-			why = fmt.Sprintf("%d booth minutes in this sitting with this session, more than one team covers (%d): a second team takes over",
-				a.stint(p, st)+st.s.Minutes(), a.p.MaxSessionMinutes)
-		case RuleRest:
-			why = "too little rest after or before another booking"
-		case RuleDoubleBooking:
-			why = "booked elsewhere at the same time"
-		case RuleUnavailable:
-			why = "declared unavailable"
-		default:
-			why = e.rule
+			args.Minutes, args.Cap = a.stint(p, st)+st.s.Minutes(), a.p.MaxSessionMinutes
 		}
-		who := p.in.Name
-		if p.in.Remote {
-			who = fmt.Sprintf("%s (%s)", p.in.Name, p.loc)
-		}
-		chosen := "chosen: " + strings.Join(names, ", ")
-		if len(names) == 0 {
-			chosen = "nobody else could take the seat"
-		}
-		msg := fmt.Sprintf("%s not chosen for the %s booth of %s: %s; %s", who, b.need.Booth.Upper(), st.s.ID, why, chosen)
-		a.passed[pk] = &PassedOver{InterpreterID: p.in.ID, Rule: e.rule, Count: 1, SessionID: st.s.ID, Booth: b.need.Booth, Message: msg}
+		a.passed[pk] = &PassedOver{InterpreterID: p.in.ID, Rule: e.rule, Count: 1, SessionID: st.s.ID, Booth: b.need.Booth, Text: text(MsgPassedOver, args)}
 		a.passedLs = append(a.passedLs, pk)
 	}
 }
 
 func hoursString(h WorkingHours) string {
 	return fmt.Sprintf("%02d:%02d-%02d:%02d", h.Start/60, h.Start%60, h.End/60, h.End%60)
-}
-
-func utcSpan(s *Session) string {
-	return s.Start.UTC().Format("2006-01-02 15:04") + "-" + s.End.UTC().Format("15:04") + " UTC"
 }
 
 // diagnose explains an unfilled booth: the rule that blocked the closest candidate (the
@@ -1875,17 +1854,8 @@ func (a *allocator) diagnose(st *sessState, k int, missing int) Gap {
 	need := &b.need
 	have := len(b.members)
 	g := Gap{SessionID: st.s.ID, Booth: need.Booth, Missing: missing}
-	srcs := make([]string, len(need.Sources))
-	for n, l := range need.Sources {
-		srcs[n] = string(l)
-	}
-	who := "interpreter"
-	if missing > 1 {
-		who = "interpreters"
-	}
-	g.Fix = fmt.Sprintf("%d more %s-A %s (or %s-B with retour) working from %s, available %s",
-		missing, need.Booth.Upper(), who, need.Booth.Upper(), strings.Join(srcs, ", "), utcSpan(st.s))
-	head := fmt.Sprintf("the %s booth of session %s (%s) has %d of %d interpreters", need.Booth.Upper(), st.s.ID, utcSpan(st.s), have, need.Size)
+	g.Fix = text(MsgFixMore, Args{Count: missing, Booth: need.Booth, Languages: slices.Clone(need.Sources), Start: st.s.Start.UTC(), End: st.s.End.UTC()})
+	head := Args{Booth: need.Booth, Session: st.s.ID, Start: st.s.Start.UTC(), End: st.s.End.UTC(), Have: have, Need: need.Size}
 
 	mark := st.idx + 1
 	cands := make([]int, len(a.cands[b.lang]))
@@ -1934,66 +1904,50 @@ func (a *allocator) diagnose(st *sessState, k int, missing int) Gap {
 	}
 	switch {
 	case len(a.cands[b.lang]) == 0:
-		g.Rule = RuleBoothLanguage
-		g.Message = head + fmt.Sprintf(": nobody in the pool works into %s (A, or B with retour)", need.Booth.Upper())
+		g.Rule, g.Text = RuleBoothLanguage, text(MsgGapNoOneWorksInto, head)
 		return g
 	case bestI < 0:
-		g.Rule = RuleTeamSize
-		g.Message = head + fmt.Sprintf(": every %s interpreter of the pool is already in it", need.Booth.Upper())
+		g.Rule, g.Text = RuleTeamSize, text(MsgGapPoolExhausted, head)
 		return g
 	}
 	if len(bestRules) == 0 {
 		// Should not happen: an eligible candidate is always placed before gaps are listed.
-		g.Rule = RuleTeamSize
-		g.Message = head
+		g.Rule, g.Text = RuleTeamSize, text(MsgGapUnfilled, head)
 		return g
 	}
 	p := &a.people[bestI]
 	g.Rule = bestRules[0]
-	g.Message = head + fmt.Sprintf(": the closest candidate, %s, is blocked by %s", p.in.Name, strings.Join(bestRules, ", "))
+	head.Interpreter, head.Rules = p.in.Name, bestRules
+	g.Text = text(MsgGapClosestBlocked, head)
 	if len(bestRules) == 1 {
 		li := a.locOf(st, p.loc)
-		var hint string
+		h := Args{Interpreter: p.in.Name, Reason: g.Rule}
 		switch g.Rule {
 		case RuleWorkingHours:
-			hint = fmt.Sprintf("%s (%s) would serve at %s local, outside working hours %s", p.in.Name, p.loc, localSpan(st, li), hoursString(p.hours))
+			h.Zone, h.Local, h.Hours = p.loc.String(), localSpan(st, li), hoursString(p.hours)
 		case RuleDailyCap:
-			hint = fmt.Sprintf("raise %s's daily cap to %d booth minutes", p.in.Name, p.dayMin.get(li.day)+st.s.Minutes())
+			h.Minutes = p.dayMin.get(li.day) + st.s.Minutes()
 		case RuleWeeklyCap:
-			hint = fmt.Sprintf("raise %s's weekly cap to %d booth minutes", p.in.Name, p.weekMin.get(li.week)+st.s.Minutes())
+			h.Minutes = p.weekMin.get(li.week) + st.s.Minutes()
 		case RuleSessionsPerDay:
-			hint = fmt.Sprintf("allow %s %d sittings that day", p.in.Name, p.daySit.get(li.sitDay)+1)
+			h.Count = p.daySit.get(li.sitDay) + 1
 		case RuleSittingCap:
-			hint = fmt.Sprintf("a second team for this part of the sitting, or %s for %d booth minutes in one sitting", p.in.Name, a.stint(p, st)+st.s.Minutes())
-		case RuleRest:
-			hint = fmt.Sprintf("accept a shorter rest for %s", p.in.Name)
-		case RuleDoubleBooking:
-			hint = fmt.Sprintf("free %s from the overlapping booking", p.in.Name)
-		case RuleUnavailable:
-			hint = fmt.Sprintf("ask %s to lift the declared unavailability", p.in.Name)
-		case RuleDeclined:
-			hint = fmt.Sprintf("ask %s again (they declined)", p.in.Name)
+			h.Minutes = a.stint(p, st) + st.s.Minutes()
 		case RuleLanguageCoverage, RuleRelayGivers:
-			hint = fmt.Sprintf("%s could take %s by relay from a booth whose language they understand, given two members there who have it first-hand", p.in.Name, joinLangs(bestHops))
+			h.Languages = bestHops
+		case RuleRest, RuleDoubleBooking, RuleUnavailable, RuleDeclined:
+		default:
+			return g
 		}
-		if hint != "" {
-			g.Fix += "; or " + hint
-		}
+		t := text(MsgHint, h)
+		g.Hint = &t
 	}
 	return g
 }
 
-func joinLangs(ls []Lang) string {
-	s := make([]string, len(ls))
-	for i, l := range ls {
-		s[i] = string(l)
-	}
-	return strings.Join(s, ", ")
-}
-
 func (a *allocator) plan() Plan {
 	pl := Plan{Assignments: []Assignment{}, RelayHops: []RelayHop{}, Routes: []Route{}, Teams: []TeamNote{},
-		PassedOver: []PassedOver{}, Gaps: []Gap{}, Notes: []string{}}
+		PassedOver: []PassedOver{}, Gaps: []Gap{}, Notes: []Text{}}
 	for _, si := range a.order {
 		st := &a.sessions[si]
 		ks := make([]int, 0, len(st.booths))
@@ -2036,11 +1990,9 @@ func (a *allocator) plan() Plan {
 	for _, k := range a.passedLs {
 		po := *a.passed[k]
 		pl.PassedOver = append(pl.PassedOver, po)
-		msg := po.Message
-		if po.Count > 1 {
-			msg += fmt.Sprintf(" (and %d more seats for the same reason)", po.Count-1)
-		}
-		pl.Notes = append(pl.Notes, msg)
+		note := po.Text
+		note.Args.Seats = po.Count
+		pl.Notes = append(pl.Notes, note)
 	}
 	return pl
 }
@@ -2081,19 +2033,18 @@ func (a *allocator) routes(st *sessState, k int, ms []int) []Route {
 // team says which rule sized booth k.
 func (a *allocator) team(st *sessState, k int) TeamNote {
 	b := &st.booths[k]
-	rule, reason := sizeRule(st.s, b.need.Booth, b.need.Size, a.p)
+	rule, args := sizeRule(st.s, b.need.Booth, b.need.Size, a.p)
 	size := b.need.Size
 	for x := range st.booths {
 		for _, r := range st.booths[x].routes {
 			if r.from == k && r.via != b.lang && a.p.RetourPivotSize > size {
 				size = a.p.RetourPivotSize
 				rule = SizeTwoWay
-				reason = fmt.Sprintf("it gives relay of %s into %s by retour: a two-way booth that gives relay needs %d (AIIC Professional Standards art. 6)",
-					a.langs.names[r.floor], a.langs.names[r.via], size)
+				args = Args{Language: a.langs.names[r.floor], Via: a.langs.names[r.via], Need: size}
 			}
 		}
 	}
-	return TeamNote{SessionID: st.s.ID, Booth: b.need.Booth, Size: size, Rule: rule, Reason: reason}
+	return TeamNote{SessionID: st.s.ID, Booth: b.need.Booth, Size: size, Rule: rule, Args: args}
 }
 
 func (a *allocator) role(st *sessState, k int, m int) Role {

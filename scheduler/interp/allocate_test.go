@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -75,23 +76,22 @@ func TestAllocateGapRules(t *testing.T) {
 	}{
 		{name: "all rules met", edit: func(*Input) {}, filled: 2},
 		{name: "nobody works into the booth", edit: func(in *Input) { in.Sessions[0].Outputs = langs("de") },
-			gap: "s1/de:booth_language", inFix: "2 more DE-A interpreters"},
-		{name: "pool too small", edit: func(in *Input) { in.Pool = in.Pool[:1] }, gap: "s1/fr:team_size", filled: 1,
-			inFix: "1 more FR-A interpreter (or FR-B with retour) working from en, available 2026-12-07 10:00-12:00 UTC"},
+			gap: "s1/de:booth_language"},
+		{name: "pool too small", edit: func(in *Input) { in.Pool = in.Pool[:1] }, gap: "s1/fr:team_size", filled: 1},
 		{name: "floor language missing, relay off", edit: func(in *Input) {
 			in.Pool[1] = newInterp("fb", "fr:A de:C")
 			in.Policy.RelayAllowed = false
 		}, gap: "s1/fr:language_coverage", filled: 1},
 		{name: "double booking", edit: func(in *Input) {
 			in.Commitments = []Commitment{{InterpreterID: "fb", Start: at(t, day+"11:00:00Z"), End: at(t, day+"13:00:00Z")}}
-		}, gap: "s1/fr:double_booking", filled: 1, inFix: "free Fb from the overlapping booking"},
+		}, gap: "s1/fr:double_booking", filled: 1, inFix: "double_booking Fb"},
 		{name: "rest", edit: func(in *Input) {
 			in.Commitments = []Commitment{{InterpreterID: "fb", Start: at(t, day+"12:30:00Z"), End: at(t, day+"13:00:00Z")}}
 		}, gap: "s1/fr:rest", filled: 1},
 		{name: "daily cap in booth minutes", edit: func(in *Input) {
 			in.Pool[1].Caps.BoothMinutesPerDay = 200
 			in.Commitments = []Commitment{{InterpreterID: "fb", Start: at(t, day+"06:00:00Z"), End: at(t, day+"07:30:00Z")}}
-		}, gap: "s1/fr:daily_cap", filled: 1, inFix: "raise Fb's daily cap to 210 booth minutes"},
+		}, gap: "s1/fr:daily_cap", filled: 1, inFix: "daily_cap Fb 210"},
 		{name: "sessions per day", edit: func(in *Input) {
 			in.Pool[1].Caps.SessionsPerDay = 1
 			in.Commitments = []Commitment{{InterpreterID: "fb", Start: at(t, day+"06:00:00Z"), End: at(t, day+"06:30:00Z")}}
@@ -108,11 +108,11 @@ func TestAllocateGapRules(t *testing.T) {
 		}, gap: "s1/fr:unavailable", filled: 1},
 		{name: "declined", edit: func(in *Input) {
 			in.Declined = []Declined{{InterpreterID: "fb", SessionID: "s1", Booth: "fr"}}
-		}, gap: "s1/fr:declined", filled: 1, inFix: "ask Fb again"},
+		}, gap: "s1/fr:declined", filled: 1, inFix: "declined Fb"},
 		{name: "remote, outside working hours", edit: func(in *Input) {
 			in.Pool[1].Remote = true
 			in.Pool[1].Location = mustZone(t, "Asia/Tokyo") // 19:00-21:00 local
-		}, gap: "s1/fr:working_hours", filled: 1, inFix: "Fb (Asia/Tokyo) would serve at 19:00-21:00 local, outside working hours 08:00-20:00"},
+		}, gap: "s1/fr:working_hours", filled: 1, inFix: "working_hours Fb Asia/Tokyo 19:00-21:00 08:00-20:00"},
 		{name: "B language without retour cannot work into it", edit: func(in *Input) {
 			in.Pool[1] = newInterp("fb", "en:A fr:B")
 		}, gap: "s1/fr:team_size", filled: 1},
@@ -135,8 +135,29 @@ func TestAllocateGapRules(t *testing.T) {
 			if got := gapRules(p); !slices.Equal(got, want) {
 				t.Fatalf("gaps %v, want %v (%+v)", got, want, p.Gaps)
 			}
-			if tc.inFix != "" && !strings.Contains(p.Gaps[0].Fix, tc.inFix) {
-				t.Errorf("fix %q does not contain %q", p.Gaps[0].Fix, tc.inFix)
+			if tc.inFix != "" {
+				// The hint names the one rule to lift and its values (the services write
+				// the sentence).
+				h := p.Gaps[0].Hint
+				if h == nil || h.Code != MsgHint {
+					t.Fatalf("no hint: %+v", p.Gaps[0])
+				}
+				mins := ""
+				if h.Args.Minutes > 0 {
+					mins = fmt.Sprint(h.Args.Minutes)
+				}
+				got := strings.Join(strings.Fields(strings.Join([]string{h.Args.Reason, h.Args.Interpreter, h.Args.Zone, h.Args.Local, h.Args.Hours, mins}, " ")), " ")
+				if got != tc.inFix {
+					t.Errorf("hint %q, want %q", got, tc.inFix)
+				}
+			}
+			for _, g := range p.Gaps {
+				// "1 more FR-A interpreter (or FR-B with retour) working from en, available
+				// 2026-12-07 10:00-12:00 UTC": the seats missing, the booth, the floor, the time.
+				if g.Fix.Code != MsgFixMore || g.Fix.Args.Count != g.Missing || g.Fix.Args.Booth != g.Booth ||
+					!slices.Equal(g.Fix.Args.Languages, []Lang{"en"}) || !g.Fix.Args.Start.Equal(at(t, "2026-12-07T10:00:00Z")) || !g.Fix.Args.End.Equal(at(t, "2026-12-07T12:00:00Z")) {
+					t.Errorf("fix %+v of gap %+v", g.Fix, g)
+				}
 			}
 			if len(p.Assignments) != tc.filled {
 				t.Errorf("%d assignments, want %d: %+v", len(p.Assignments), tc.filled, p.Assignments)
@@ -179,9 +200,12 @@ func TestAllocateRemoteOutsideWorkingHours(t *testing.T) {
 	if got := members(p, "s1", "fr"); !slices.Equal(got, []string{"bruno", "carla"}) {
 		t.Fatalf("FR booth %v, want bruno and carla", got)
 	}
-	if len(p.Notes) != 1 || !strings.Contains(p.Notes[0], "Ana (Asia/Tokyo) not chosen for the FR booth of s1: 02:30-04:30 local") ||
-		!strings.Contains(p.Notes[0], "chosen: Bruno, Carla") {
-		t.Errorf("notes %q", p.Notes)
+	if len(p.Notes) != 1 {
+		t.Fatalf("notes %+v", p.Notes)
+	}
+	if n := p.Notes[0]; n.Code != MsgPassedOver || n.Args.Reason != RuleWorkingHours || n.Args.Interpreter != "Ana" || n.Args.Zone != "Asia/Tokyo" ||
+		n.Args.Local != "02:30-04:30" || n.Args.Booth != "fr" || n.Args.Session != "s1" || !slices.Equal(n.Args.Chosen, []string{"Bruno", "Carla"}) {
+		t.Errorf("note %+v", n)
 	}
 	mustClean(t, in, p)
 
@@ -189,7 +213,7 @@ func TestAllocateRemoteOutsideWorkingHours(t *testing.T) {
 	in.Sessions[0] = session(t, "s1", "2026-12-06T01:00:00Z", "2026-12-06T03:00:00Z", "en", "fr")
 	p = Allocate(in)
 	if got := members(p, "s1", "fr"); !slices.Contains(got, "ana") || len(p.Notes) != 0 {
-		t.Errorf("daytime: FR booth %v, notes %q", got, p.Notes)
+		t.Errorf("daytime: FR booth %v, notes %+v", got, p.Notes)
 	}
 	// On-site interpreters are not held to their home hours.
 	in.Sessions[0] = s
@@ -346,7 +370,7 @@ func TestAllocateKeptAndPreferences(t *testing.T) {
 	// A kept seat of a cancelled session is not carried over; a note asks to withdraw it.
 	in.Sessions[0].Cancelled = true
 	p = Allocate(in)
-	if len(p.Assignments) != 0 || len(p.Notes) != 1 || !strings.Contains(p.Notes[0], "withdrawn") {
+	if len(p.Assignments) != 0 || len(p.Notes) != 1 || p.Notes[0].Code != MsgWithdrawCancelled || p.Notes[0].Args.Interpreter == "" {
 		t.Errorf("cancelled: %+v", p)
 	}
 }

@@ -1,7 +1,6 @@
 package interp
 
 import (
-	"fmt"
 	"slices"
 )
 
@@ -96,14 +95,14 @@ func uniqueLangs(ls []Lang) []Lang {
 
 // sizeRule says which rule of the policy gives a booth of a session its size (before
 // any raise for a two-way pivot), in words for the plan.
-func sizeRule(s *Session, booth Lang, size int, p Policy) (rule, reason string) {
+func sizeRule(s *Session, booth Lang, size int, p Policy) (rule string, args Args) {
 	m := s.Minutes()
 	t := teams(m, p)
 	switch {
 	case slices.Contains(p.ThreeBooths, booth) && size == 3*t && teamSize(m, p) < size:
-		return SizeThreeBooth, fmt.Sprintf("the %s policy staffs the %s booth with 3 per team: it works both ways and gives relay", p.Name, booth.Upper())
+		return SizeThreeBooth, Args{Policy: p.Name, Booth: booth}
 	case t > 1:
-		return SizeByBlocks, fmt.Sprintf("%d minutes is more than one team covers (%d): %d teams, %d interpreters", m, p.MaxSessionMinutes, t, size)
+		return SizeByBlocks, Args{Minutes: m, Cap: p.MaxSessionMinutes, Count: t, Need: size}
 	}
-	return SizeByDuration, fmt.Sprintf("the %s policy's team size for %d minutes: %d", p.Name, m, size)
+	return SizeByDuration, Args{Policy: p.Name, Minutes: m, Need: size}
 }

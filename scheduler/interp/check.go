@@ -92,9 +92,14 @@ func (c *checker) sittings() {
 	}
 }
 
-func (c *checker) flag(a Assignment, rule, format string, args ...any) {
-	c.out = append(c.out, Violation{SessionID: a.SessionID, Booth: a.Booth, InterpreterID: a.InterpreterID,
-		Rule: rule, Message: fmt.Sprintf(format, args...)})
+// flag records a violation of rule by a; its message is code (the rule's own unless
+// given) with args.
+func (c *checker) flag(a Assignment, rule string, args Args, code ...string) {
+	t := text(rule, args)
+	if len(code) > 0 {
+		t.Code = code[0]
+	}
+	c.out = append(c.out, Violation{SessionID: a.SessionID, Booth: a.Booth, InterpreterID: a.InterpreterID, Rule: rule, Text: t})
 }
 
 // boothsNeeded is the checker's own reading of the booth rule: output languages that
@@ -165,38 +170,38 @@ func (c *checker) admit(as []Assignment) []seat {
 	for _, a := range as {
 		s, ok := c.sessions[a.SessionID]
 		if !ok {
-			c.flag(a, RuleUnknownSession, "session %s is not in the plan's input", a.SessionID)
+			c.flag(a, RuleUnknownSession, Args{Session: a.SessionID})
 			continue
 		}
 		if s.Cancelled {
-			c.flag(a, RuleCancelled, "session %s is cancelled: withdraw the assignment", a.SessionID)
+			c.flag(a, RuleCancelled, Args{Session: a.SessionID})
 			continue
 		}
 		it, ok := c.people[a.InterpreterID]
 		if !ok {
-			c.flag(a, RuleUnknownPerson, "interpreter %s is not in the pool", a.InterpreterID)
+			c.flag(a, RuleUnknownPerson, Args{Interpreter: a.InterpreterID})
 			continue
 		}
 		if by := s.StaffedBy(a.Booth); by != "" {
-			c.flag(a, RuleStaffedByOthers, "the %s channel of %s is staffed by the %s: withdraw the assignment", a.Booth.Upper(), a.SessionID, by)
+			c.flag(a, RuleStaffedByOthers, Args{Booth: a.Booth, Session: a.SessionID, StaffedBy: by})
 			continue
 		}
 		if _, ok := c.boothsNeeded(s)[a.Booth]; !ok {
-			c.flag(a, RuleUnknownBooth, "session %s needs no %s booth", a.SessionID, a.Booth.Upper())
+			c.flag(a, RuleUnknownBooth, Args{Session: a.SessionID, Booth: a.Booth})
 			continue
 		}
 		key := Assignment{SessionID: a.SessionID, Booth: a.Booth, InterpreterID: a.InterpreterID}
 		if seen[key] {
-			c.flag(a, RuleDuplicate, "%s is assigned twice to the %s booth", it.Name, a.Booth.Upper())
+			c.flag(a, RuleDuplicate, Args{Interpreter: it.Name, Booth: a.Booth})
 			continue
 		}
 		seen[key] = true
 		if declined[Declined{InterpreterID: a.InterpreterID, SessionID: a.SessionID, Booth: a.Booth}] {
-			c.flag(a, RuleDeclined, "%s declined the %s booth of %s", it.Name, a.Booth.Upper(), a.SessionID)
+			c.flag(a, RuleDeclined, Args{Interpreter: it.Name, Booth: a.Booth, Session: a.SessionID})
 		}
 		cls := classIn(it, a.Booth)
 		if !(cls == ClassA || (cls == ClassB && it.Retour)) {
-			c.flag(a, RuleBoothLanguage, "%s cannot work into %s (class %q, retour %v)", it.Name, a.Booth.Upper(), cls, it.Retour)
+			c.flag(a, RuleBoothLanguage, Args{Interpreter: it.Name, Booth: a.Booth, Class: cls})
 		}
 		out = append(out, seat{a: a, s: s, it: it})
 	}
@@ -228,7 +233,7 @@ func (c *checker) teams(seats []seat) {
 		for b, n := range c.boothsNeeded(s) {
 			if have := count[s.ID][b]; have < n {
 				c.out = append(c.out, Violation{SessionID: s.ID, Booth: b, Rule: RuleTeamSize,
-					Message: fmt.Sprintf("the %s booth of %s has %d interpreters; the %s policy needs %d", b.Upper(), s.ID, have, c.in.Policy.Name, n)})
+					Text: text(RuleTeamSize, Args{Booth: b, Session: s.ID, Have: have, Policy: c.in.Policy.Name, Need: n})})
 			}
 		}
 	}
@@ -311,7 +316,7 @@ func (c *checker) relay(seats []seat) {
 			}
 			if !c.in.Policy.RelayAllowed {
 				for _, st := range lacking {
-					c.flag(st.a, RuleLanguageCoverage, "%s does not have %s and the policy allows no relay", st.it.Name, f)
+					c.flag(st.a, RuleLanguageCoverage, Args{Interpreter: st.it.Name, Language: f}, MsgNoRelayAllowed)
 				}
 				continue
 			}
@@ -366,13 +371,13 @@ func (c *checker) relay(seats []seat) {
 			for n, st := range lacking {
 				switch {
 				case covered[n]:
-					c.flag(st.a, RuleRoute, "%s would take %s from another pivot than the rest of the %s booth: a booth takes each floor language from one pivot", st.it.Name, f, k.booth.Upper())
+					c.flag(st.a, RuleRoute, Args{Interpreter: st.it.Name, Language: f, Booth: k.booth}, MsgOtherPivot)
 				case reason[n] == RuleRelayGivers:
-					c.flag(st.a, RuleRelayGivers, "%s lacks %s and the pivot booth has too few members who can give relay from it", st.it.Name, f)
+					c.flag(st.a, RuleRelayGivers, Args{Interpreter: st.it.Name, Language: f})
 				case reason[n] == RuleRelayChain:
-					c.flag(st.a, RuleRelayChain, "%s lacks %s and no booth they understand has it first-hand: relay would pass through two pivots", st.it.Name, f)
+					c.flag(st.a, RuleRelayChain, Args{Interpreter: st.it.Name, Language: f})
 				default:
-					c.flag(st.a, RuleLanguageCoverage, "%s lacks %s and no booth they understand can give it", st.it.Name, f)
+					c.flag(st.a, RuleLanguageCoverage, Args{Interpreter: st.it.Name, Language: f})
 				}
 			}
 		}
@@ -426,10 +431,9 @@ func (c *checker) timeline(seats []seat) {
 				}
 				sameSitting := x.seat != nil && y.seat != nil && c.sitting[x.seat.s.ID] == c.sitting[y.seat.s.ID]
 				if x.start.Before(y.end) && y.start.Before(x.end) {
-					c.flag(blame.a, RuleDoubleBooking, "%s is booked %s-%s and %s-%s", it.Name,
-						x.start.UTC().Format(time.DateTime), x.end.UTC().Format(time.TimeOnly), y.start.UTC().Format(time.DateTime), y.end.UTC().Format(time.TimeOnly))
+					c.flag(blame.a, RuleDoubleBooking, Args{Interpreter: it.Name, Start: x.start.UTC(), End: x.end.UTC(), OtherStart: y.start.UTC(), OtherEnd: y.end.UTC()})
 				} else if !sameSitting {
-					c.flag(blame.a, RuleRest, "%s has less than %s of rest between bookings", it.Name, rest)
+					c.flag(blame.a, RuleRest, Args{Interpreter: it.Name, Minutes: int(rest / time.Minute)})
 				}
 			}
 		}
@@ -483,7 +487,7 @@ func (c *checker) timeline(seats []seat) {
 		}
 		for _, st := range stretches {
 			if max := p.MaxSessionMinutes; max > 0 && st.sessions > 1 && st.minutes > max {
-				c.flag(st.last.a, RuleSittingCap, "%s would work %d booth minutes in one sitting; one team covers %d", it.Name, st.minutes, max)
+				c.flag(st.last.a, RuleSittingCap, Args{Interpreter: it.Name, Minutes: st.minutes, Cap: max})
 			}
 		}
 		for _, b := range list {
@@ -513,19 +517,19 @@ func (c *checker) timeline(seats []seat) {
 				continue
 			}
 			if dayCap > 0 && t.minutes > dayCap {
-				c.flag(t.last.a, RuleDailyCap, "%s would work %d booth minutes on %s (cap %d)", it.Name, t.minutes, d, dayCap)
+				c.flag(t.last.a, RuleDailyCap, Args{Interpreter: it.Name, Minutes: t.minutes, Day: d, Cap: dayCap})
 			}
 		}
 		for _, d := range dayOrder {
 			t := days[d]
 			if n := len(sitDays[d]); t.last != nil && perDay > 0 && n > perDay {
-				c.flag(t.last.a, RuleSessionsPerDay, "%s would work %d sittings on %s (cap %d)", it.Name, n, d, perDay)
+				c.flag(t.last.a, RuleSessionsPerDay, Args{Interpreter: it.Name, Count: n, Day: d, Cap: perDay})
 			}
 		}
 		for _, wk := range weekOrder {
 			t := weeks[wk]
 			if t.last != nil && weekCap > 0 && t.minutes > weekCap {
-				c.flag(t.last.a, RuleWeeklyCap, "%s would work %d booth minutes in week %s (cap %d)", it.Name, t.minutes, wk, weekCap)
+				c.flag(t.last.a, RuleWeeklyCap, Args{Interpreter: it.Name, Minutes: t.minutes, Week: wk, Cap: weekCap})
 			}
 		}
 		for _, b := range list {
@@ -534,8 +538,7 @@ func (c *checker) timeline(seats []seat) {
 			}
 			for _, u := range it.Unavailable {
 				if u.Start.Before(b.end) && b.start.Before(u.End) {
-					c.flag(b.seat.a, RuleUnavailable, "%s declared themselves unavailable %s-%s UTC", it.Name,
-						u.Start.UTC().Format(time.DateTime), u.End.UTC().Format(time.DateTime))
+					c.flag(b.seat.a, RuleUnavailable, Args{Interpreter: it.Name, Start: u.Start.UTC(), End: u.End.UTC()})
 					break
 				}
 			}
@@ -548,8 +551,8 @@ func (c *checker) timeline(seats []seat) {
 				from := time.Date(ls.Year(), ls.Month(), ls.Day(), h.Start/60, h.Start%60, 0, 0, loc)
 				to := time.Date(ls.Year(), ls.Month(), ls.Day(), h.End/60, h.End%60, 0, 0, loc)
 				if b.start.Before(from) || b.end.After(to) {
-					c.flag(b.seat.a, RuleWorkingHours, "%s works remotely from %s: %s-%s local is outside their working hours",
-						it.Name, loc, ls.Format("15:04"), b.end.In(loc).Format("15:04"))
+					c.flag(b.seat.a, RuleWorkingHours, Args{Interpreter: it.Name, Zone: loc.String(), Local: ls.Format("15:04") + "-" + b.end.In(loc).Format("15:04"),
+						Hours: hoursString(h)})
 				}
 			}
 		}
@@ -620,15 +623,17 @@ func checkRoutes(in Input, p Plan) []Violation {
 		}
 	}
 	var out []Violation
-	bad := func(r Route, format string, args ...any) {
+	// A route the plan states that does not hold: check names which consistency check
+	// failed (the allocator's own output, so these never reach a reader but a developer).
+	bad := func(r Route, check string) {
 		out = append(out, Violation{SessionID: r.SessionID, Booth: r.Booth, Rule: RuleRoute,
-			Message: fmt.Sprintf("route of %s into the %s booth: ", r.Floor, r.Booth.Upper()) + fmt.Sprintf(format, args...)})
+			Text: text(MsgRouteInconsistent, Args{Booth: r.Booth, Language: r.Floor, Session: r.SessionID, Check: check})})
 	}
 	routes := map[key]map[Lang][]Route{}
 	for _, r := range p.Routes {
 		k := key{r.SessionID, r.Booth}
 		if _, ok := teams[k]; !ok {
-			bad(r, "the plan staffs no such booth")
+			bad(r, "no_such_booth")
 			continue
 		}
 		if routes[k] == nil {
@@ -661,38 +666,38 @@ func checkRoutes(in Input, p Plan) []Violation {
 			seen[f] = true
 			rs := routes[k][f]
 			if len(rs) != 1 {
-				bad(Route{SessionID: k.session, Booth: k.booth, Floor: f}, "the plan states %d routes, one is needed", len(rs))
+				bad(Route{SessionID: k.session, Booth: k.booth, Floor: f}, "route_count")
 				continue
 			}
 			r := rs[0]
 			have := ids(team, func(m *Interpreter) bool { return classIn(m, f) != "" })
 			if got := slices.Sorted(slices.Values(r.Direct)); !slices.Equal(got, have) {
-				bad(r, "direct lists %v, the members who have %s are %v", r.Direct, f, have)
+				bad(r, "direct_members")
 			}
 			switch r.Mode {
 			case RouteDirect:
 				if len(have) != len(team) {
-					bad(r, "direct, but %d of %d members have %s", len(have), len(team), f)
+					bad(r, "direct_not_all")
 				}
 				continue
 			case RouteRelay:
 			default:
-				bad(r, "unknown mode %q", r.Mode)
+				bad(r, "unknown_mode")
 				continue
 			}
 			if !in.Policy.RelayAllowed {
-				bad(r, "the %s policy allows no relay", in.Policy.Name)
+				bad(r, "no_relay_allowed")
 			}
 			from, ok := teams[key{k.session, r.From}]
 			switch {
 			case r.From == k.booth || !ok:
-				bad(r, "the pivot %q is not another staffed booth of the session", r.From)
+				bad(r, "pivot_not_staffed")
 				continue
 			case r.Via == f:
-				bad(r, "a pivot cannot give %s into itself", f)
+				bad(r, "pivot_into_itself")
 				continue
 			case r.Via != r.From && (r.From != f || !outputs[r.Via]):
-				bad(r, "only the %s booth gives it by retour, and only into a channel of the session", f.Upper())
+				bad(r, "retour_only_from_floor_booth")
 				continue
 			}
 			into := func(m *Interpreter) bool {
@@ -705,27 +710,27 @@ func checkRoutes(in Input, p Plan) []Violation {
 			givers := ids(from, func(m *Interpreter) bool { return classIn(m, f) != "" && into(m) })
 			for _, g := range r.Givers {
 				if !slices.Contains(givers, g) {
-					bad(r, "%s cannot give %s into %s from the %s booth", g, f, r.Via, r.From.Upper())
+					bad(r, "giver_cannot_give")
 				}
 			}
 			if len(r.Givers) < 2 || len(givers) < 2 {
-				bad(r, "%d givers; a hand-over needs two", min(len(r.Givers), len(givers)))
+				bad(r, "too_few_givers")
 			}
 			twoWay := r.Via != r.From
 			for _, m := range from {
 				if r.From != f && classIn(m, f) == "" {
-					bad(r, "%s in the pivot booth lacks %s: the relay would be chained", m.ID, f)
+					bad(r, "chained")
 				}
 				if classIn(m, r.From) == ClassB {
 					twoWay = true
 				}
 			}
 			if twoWay && len(from) < in.Policy.RetourPivotSize {
-				bad(r, "the two-way %s booth has %d members; giving relay it needs %d", r.From.Upper(), len(from), in.Policy.RetourPivotSize)
+				bad(r, "two_way_pivot_size")
 			}
 			for _, m := range team {
 				if classIn(m, f) == "" && classIn(m, r.Via) == "" {
-					bad(r, "%s has neither %s nor %s", m.ID, f, r.Via)
+					bad(r, "member_lacks_both")
 				}
 			}
 		}

@@ -76,19 +76,29 @@ func checkPassedOver(t *testing.T, in Input, p Plan, want map[string]string) {
 			t.Errorf("%s passed over, but nothing keeps them out", id)
 		}
 	}
-	// The notes name each of them with the reason in words.
-	words := map[string]string{RuleWorkingHours: "outside working hours", RuleUnavailable: "declared unavailable",
-		RuleDoubleBooking: "booked elsewhere at the same time", RuleRest: "too little rest", RuleDailyCap: "the daily cap",
-		RuleWeeklyCap: "the weekly cap", RuleSessionsPerDay: "sittings that day"}
+	// The notes name each of them with the rule and the values its sentence says (the
+	// services write the words in the reader's language).
 	for _, it := range in.Pool {
 		rule, ok := want[it.ID]
 		if !ok {
 			continue
 		}
-		if !slices.ContainsFunc(p.Notes, func(n string) bool {
-			return strings.HasPrefix(n, it.Name) && strings.Contains(n, "FR booth of s1") && strings.Contains(n, words[rule])
+		if !slices.ContainsFunc(p.Notes, func(n Text) bool {
+			a := n.Args
+			if n.Code != MsgPassedOver || a.Interpreter != it.Name || a.Booth != "fr" || a.Session != "s1" || a.Reason != rule {
+				return false
+			}
+			switch rule {
+			case RuleWorkingHours:
+				return a.Local != "" && a.Hours != "" && a.Zone != ""
+			case RuleDailyCap, RuleWeeklyCap:
+				return a.Minutes > a.Cap && a.Cap > 0
+			case RuleSessionsPerDay:
+				return a.Count >= a.Cap && a.Cap > 0
+			}
+			return true
 		}) {
-			t.Errorf("no note names %s (%s): %q", it.Name, rule, p.Notes)
+			t.Errorf("no note names %s (%s): %+v", it.Name, rule, p.Notes)
 		}
 	}
 }

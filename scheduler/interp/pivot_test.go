@@ -61,7 +61,7 @@ func TestAllocateSixLanguages(t *testing.T) {
 			}
 			for _, tn := range p.Teams {
 				if want, ok := tc.rules[tn.Booth]; ok && tn.Rule != want {
-					t.Errorf("%s team sized by %s (%s), want %s", tn.Booth, tn.Rule, tn.Reason, want)
+					t.Errorf("%s team sized by %s (%+v), want %s", tn.Booth, tn.Rule, tn.Args, want)
 				}
 			}
 			byBooth := map[Lang]map[Lang]Route{}

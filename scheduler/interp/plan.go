@@ -115,12 +115,77 @@ const (
 	SizeTwoWay     = "retour_pivot_size" // a two-way booth that gives relay (AIIC art. 6)
 )
 
-// TeamNote says how many interpreters a booth of a session is staffed for, by which rule.
+// Args are the values a message names. The package writes no sentence: each message is a
+// stable code with its Args, and the services render it in the reader's language. Booths
+// and languages are ISO 639-1 codes, instants UTC, local times "15:04-17:30" in Zone, days
+// 2006-01-02 and weeks ISO 2006-W01 in the interpreter's zone. A number left out is zero.
+type Args struct {
+	Session     string    `json:"session,omitempty"`
+	Booth       Lang      `json:"booth,omitempty"`
+	Language    Lang      `json:"language,omitempty"` // a floor language
+	Languages   []Lang    `json:"languages,omitempty"`
+	From        Lang      `json:"from,omitempty"` // a pivot booth
+	Via         Lang      `json:"via,omitempty"`  // the language a pivot gives relay into
+	Interpreter string    `json:"interpreter,omitempty"`
+	Remote      bool      `json:"remote,omitempty"`
+	Chosen      []string  `json:"chosen,omitempty"` // names of the members chosen instead
+	Rules       []string  `json:"rules,omitempty"`  // rule codes (Rule*)
+	Reason      string    `json:"reason,omitempty"` // the rule code a passed-over note is about
+	Policy      string    `json:"policy,omitempty"`
+	Class       Class     `json:"class,omitempty"`
+	Have        int       `json:"have,omitempty"`
+	Need        int       `json:"need,omitempty"`
+	Count       int       `json:"count,omitempty"`
+	Seats       int       `json:"seats,omitempty"` // a passed-over note: the seats it stands for
+	Minutes     int       `json:"minutes,omitempty"`
+	Cap         int       `json:"cap,omitempty"`
+	Zone        string    `json:"zone,omitempty"`
+	Local       string    `json:"local,omitempty"`
+	Hours       string    `json:"hours,omitempty"`
+	Day         string    `json:"day,omitempty"`
+	Week        string    `json:"week,omitempty"`
+	Start       time.Time `json:"start,omitzero"`
+	End         time.Time `json:"end,omitzero"`
+	OtherStart  time.Time `json:"other_start,omitzero"`
+	OtherEnd    time.Time `json:"other_end,omitzero"`
+	Check       string    `json:"check,omitempty"` // which consistency check of a stated route failed
+	StaffedBy   string    `json:"staffed_by,omitempty"`
+}
+
+// Text is a message: its stable code and its Args. Message is left empty here; the
+// services fill it with the sentence in the reader's language.
+type Text struct {
+	Code    string `json:"code"`
+	Args    Args   `json:"args"`
+	Message string `json:"message"`
+}
+
+func text(code string, a Args) Text { return Text{Code: code, Args: a} }
+
+// Message codes besides the rules (a violation's code is its rule unless named here).
+const (
+	MsgWithdrawCancelled = "withdraw_cancelled" // a kept seat of a cancelled session
+	MsgStaffedByOthers   = "channel_staffed_by" // a channel a delegation or partner staffs
+	MsgPassedOver        = "passed_over"        // Args.Reason says which rule
+	MsgNoRelayAllowed    = "no_relay_allowed"   // a member lacks a floor language, the policy allows no relay
+	MsgOtherPivot        = "other_pivot"        // a member would take a language from another pivot than the booth
+	MsgRouteInconsistent = "route_inconsistent" // a route the plan states does not hold (Args.Check)
+	MsgGapNoOneWorksInto = "gap_no_one_works_into"
+	MsgGapPoolExhausted  = "gap_pool_exhausted"
+	MsgGapUnfilled       = "gap_unfilled"
+	MsgGapClosestBlocked = "gap_closest_blocked"
+	MsgFixMore           = "fix_more_interpreters"
+	MsgHint              = "hint" // Args.Reason says which rule the hint lifts
+)
+
+// TeamNote says how many interpreters a booth of a session is staffed for, by which rule
+// (Rule is also the code of its reason; Args the values the reason names).
 type TeamNote struct {
 	SessionID string `json:"session_id"`
 	Booth     Lang   `json:"booth"`
 	Size      int    `json:"size"`
 	Rule      string `json:"rule"`
+	Args      Args   `json:"args"`
 	Reason    string `json:"reason"`
 }
 
@@ -134,7 +199,7 @@ type PassedOver struct {
 	Count         int    `json:"count"`
 	SessionID     string `json:"session_id"`
 	Booth         Lang   `json:"booth"`
-	Message       string `json:"message"`
+	Text
 }
 
 // Gap is a seat the allocator could not fill: which booth, which rule failed, and the
@@ -144,8 +209,11 @@ type Gap struct {
 	Booth     Lang   `json:"booth"`
 	Missing   int    `json:"missing"`
 	Rule      string `json:"rule"`
-	Message   string `json:"message"`
-	Fix       string `json:"fix"`
+	Text
+	// Fix: the smallest change that would fill it; Hint, when one rule blocks the closest
+	// candidate, how to lift it.
+	Fix  Text  `json:"fix"`
+	Hint *Text `json:"hint,omitempty"`
 }
 
 // Plan is the allocator's proposal.
@@ -157,7 +225,7 @@ type Plan struct {
 	Teams      []TeamNote   `json:"teams"`
 	PassedOver []PassedOver `json:"passed_over"`
 	Gaps       []Gap        `json:"gaps"`
-	Notes      []string     `json:"notes"`
+	Notes      []Text       `json:"notes"`
 }
 
 // Violation is a hard rule a set of assignments breaks.
@@ -166,5 +234,5 @@ type Violation struct {
 	Booth         Lang   `json:"booth,omitempty"`
 	InterpreterID string `json:"interpreter_id,omitempty"`
 	Rule          string `json:"rule"`
-	Message       string `json:"message"`
+	Text
 }

@@ -189,7 +189,7 @@ func TestAllocateProperties(t *testing.T) {
 		gapAt := map[string]Gap{}
 		for _, g := range p.Gaps {
 			gapAt[g.SessionID+"/"+string(g.Booth)] = g
-			if g.Rule == "" || g.Message == "" || g.Fix == "" || g.Missing < 1 {
+			if g.Rule == "" || g.Code == "" || g.Fix.Code == "" || g.Missing < 1 || g.Args.Booth != g.Booth || g.Args.Session != g.SessionID {
 				fail("incomplete gap %+v", g)
 			}
 		}

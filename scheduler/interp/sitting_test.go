@@ -90,10 +90,10 @@ func TestAllocateSittingSecondTeam(t *testing.T) {
 	var why []string
 	for _, po := range p.PassedOver {
 		if po.SessionID == "b4" && po.Rule == RuleSittingCap && slices.Contains(first, po.InterpreterID) {
-			why = append(why, po.Message)
+			why = append(why, fmt.Sprintf("%s %s %d/%d", po.Code, po.Args.Reason, po.Args.Minutes, po.Args.Cap))
 		}
 	}
-	if len(why) != 2 || !strings.Contains(why[0], "240 booth minutes in this sitting") {
+	if len(why) != 2 || why[0] != "passed_over sitting_cap 240/180" {
 		t.Errorf("passed over: %+v", p.PassedOver)
 	}
 }
@@ -123,16 +123,19 @@ func TestAllocateDayOverCap(t *testing.T) {
 			t.Errorf("evening EN %v shares %s with the day team", evening, m)
 		}
 	}
-	notes := strings.Join(p.Notes, "\n")
+	var notes []string
+	for _, n := range p.Notes {
+		notes = append(notes, fmt.Sprintf("%s %s %s %s/%s %d/%d", n.Code, n.Args.Reason, n.Args.Interpreter, n.Args.Session, n.Args.Booth, n.Args.Count, n.Args.Cap))
+	}
 	for _, m := range team {
 		name := strings.ToUpper(m[:1]) + m[1:]
-		if !strings.Contains(notes, name+" not chosen for the EN booth of b7: already 2 sittings that day (cap 2)") {
-			t.Errorf("no note for %s on b7:\n%s", name, notes)
+		if !slices.Contains(notes, "passed_over sessions_per_day "+name+" b7/en 2/2") {
+			t.Errorf("no note for %s on b7:\n%s", name, strings.Join(notes, "\n"))
 		}
 	}
 	// Teams say which rule sized them.
 	for _, tn := range p.Teams {
-		if tn.Rule != SizeByDuration || tn.Size != 2 || !strings.Contains(tn.Reason, "un policy") {
+		if tn.Rule != SizeByDuration || tn.Size != 2 || tn.Args.Policy != "un" || tn.Args.Need != 2 {
 			t.Errorf("team note %+v", tn)
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
-	"strings"
 	"testing"
 )
 
@@ -40,10 +39,10 @@ func TestStaffedChannelIsListedNotStaffed(t *testing.T) {
 			t.Errorf("team note for the delegation's channel: %+v", tn)
 		}
 	}
-	if !slices.ContainsFunc(p.Notes, func(n string) bool {
-		return strings.Contains(n, "ZH channel of s1 is staffed by the delegation") && strings.Contains(n, "not used as a pivot")
+	if !slices.ContainsFunc(p.Notes, func(n Text) bool {
+		return n.Code == MsgStaffedByOthers && n.Args.Booth == "zh" && n.Args.Session == "s1" && n.Args.StaffedBy == "delegation"
 	}) {
-		t.Errorf("no note on the delegation's channel: %q", p.Notes)
+		t.Errorf("no note on the delegation's channel: %+v", p.Notes)
 	}
 	var booths []Lang
 	for _, b := range PlanBooths(s, UN()) {
@@ -216,7 +215,7 @@ func TestStaffedChannelIsAsIfAbsent(t *testing.T) {
 			t.Fatalf("world %d: the plan with a staffed channel differs from the plan without it\ninput %+v\nplan %+v\nwithout %+v", w, in, p, q)
 		}
 		if len(p.Notes) != len(q.Notes)+notes {
-			t.Fatalf("world %d: %d notes, %d without the channels, want %d more: %q", w, len(p.Notes), len(q.Notes), notes, p.Notes)
+			t.Fatalf("world %d: %d notes, %d without the channels, want %d more: %+v", w, len(p.Notes), len(q.Notes), notes, p.Notes)
 		}
 		if got, want := Check(in, p.Assignments), Check(without, p.Assignments); !reflect.DeepEqual(got, want) {
 			t.Fatalf("world %d: verdict %+v, without the channel %+v", w, got, want)

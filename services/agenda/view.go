@@ -16,6 +16,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/scheduler/interp"
 	"github.com/plenary/plenary/scheduler/planner"
 	"github.com/plenary/plenary/scheduler/zone"
 	"github.com/plenary/plenary/services/platform/db"
@@ -173,7 +174,11 @@ type InterpretationProblem struct {
 	SessionID string `json:"session_id"`
 	Booth     string `json:"booth,omitempty"`
 	Rule      string `json:"rule"`
-	Message   string `json:"message"`
+	// Code and Args: the checker's message (scheduler/interp); Message is it written in
+	// the agenda's language.
+	Code    string       `json:"code,omitempty"`
+	Args    *interp.Args `json:"args,omitempty"`
+	Message string       `json:"message"`
 }
 
 // SessionInterpretation is a session's part of the verdict.
@@ -187,7 +192,8 @@ type SessionInterpretation struct {
 // InterpretationStatusFunc returns a meeting's latest verdict, false when never checked.
 // It reads through q, the agenda's own transaction, so the verdict and the sessions it
 // judges come from one snapshot (and SQLite's single connection is not asked twice).
-type InterpretationStatusFunc func(ctx context.Context, q db.Querier, meetingID string) (InterpretationStatus, bool, error)
+// lang is the agenda's language, in which the verdict's messages are written.
+type InterpretationStatusFunc func(ctx context.Context, q db.Querier, meetingID, lang string) (InterpretationStatus, bool, error)
 
 // SetInterpretationStatus lets the agenda show the interpretation checker's verdict.
 func (s *Service) SetInterpretationStatus(f InterpretationStatusFunc) { s.interpretation = f }
@@ -372,7 +378,7 @@ func (s *Service) Agenda(ctx context.Context, meetingID string, reader zone.Zone
 	v.Meeting.Title = Localize(m.Title, lang, m.DefaultLang)
 	v.TZ, v.Lang, v.TZDataVersion, v.Revision = reader.Name, lang, zone.TZDataVersion(), m.AgendaRevision
 	if staffing && s.interpretation != nil {
-		st, ok, err := s.interpretation(ctx, tx, meetingID)
+		st, ok, err := s.interpretation(ctx, tx, meetingID, lang)
 		if err != nil {
 			return v, fmt.Errorf("interpretation status of %s: %w", meetingID, err)
 		}

@@ -448,6 +448,38 @@ func TestAgendaShowsTheInterpretationVerdict(t *testing.T) {
 				t.Fatalf("an unstaffed booth breaks only the team size: %v", p)
 			}
 		}
+		// In French, the verdict reads in French (the catalogue's sentence, by hand from its
+		// values: the UN policy staffs FR with two, AR with three), its code and values kept.
+		fr := e.settledAgenda(agendaPath+"?lang=fr", settled)
+		sessions := fr["sessions"].([]any)
+		worldID := sessions[1].(map[string]any)["id"].(string)
+		want := map[string]string{
+			"fr": "La cabine FR de la séance " + worldID + " compte 0 interprète(s) ; la politique UN en exige 2.",
+			"ar": "La cabine AR de la séance " + worldID + " compte 0 interprète(s) ; la politique UN en exige 3.",
+		}
+		for _, p := range fr["interpretation"].(map[string]any)["violations"].([]any) {
+			v := p.(map[string]any)
+			args, _ := v["args"].(map[string]any)
+			if v["code"] != "team_size" || args["booth"] != v["booth"] || args["policy"] != "un" {
+				t.Errorf("code and values: %v", v)
+			}
+			if w, ok := want[v["booth"].(string)]; ok && v["session_id"] == worldID {
+				if v["message"] != w {
+					t.Errorf("French verdict %q, want %q", v["message"], w)
+				}
+				delete(want, v["booth"].(string))
+			}
+		}
+		if len(want) != 0 {
+			t.Errorf("no French verdict for %v", want)
+		}
+		en := e.settledAgenda(agendaPath+"?lang=en", settled)
+		for _, p := range en["interpretation"].(map[string]any)["violations"].([]any) {
+			if v := p.(map[string]any); v["booth"] == "fr" && v["session_id"] == worldID &&
+				v["message"] != "The FR booth of session "+worldID+" has 0 interpreters; the UN policy requires 2." {
+				t.Errorf("English verdict %q", v["message"])
+			}
+		}
 		e.must(201, e.do("POST", "/v1/meetings/"+seeded.MeetingID+"/interpretation/plan?commit=true", nil))
 		a = e.settledAgenda(agendaPath, settled)
 		verdict, _ := a["interpretation"].(map[string]any)

@@ -114,7 +114,8 @@ func TestChannelsStaffedByADelegation(t *testing.T) {
 		if len(seats["zh"]) != 0 || len(seats["en"]) != 2 || len(seats["fr"]) != 2 {
 			t.Errorf("seats %v: the ZH channel is the delegation's (Wang Fang %s is not needed)", seats, zc)
 		}
-		if notes := fmt.Sprint(plan["notes"]); !strings.Contains(notes, "ZH channel of "+sid+" is staffed by the delegation") {
+		if notes := fmt.Sprint(plan["notes"]); !strings.Contains(notes, "The ZH channel of session "+sid+" is staffed by a delegation: it is not staffed or costed here, and not used as a pivot.") ||
+			!strings.Contains(notes, "code:channel_staffed_by") {
 			t.Errorf("notes %s", notes)
 		}
 		e.do("POST", "/v1/assignments", map[string]any{"session_id": sid, "booth": "zh", "interpreter_id": zc}).Problem(t, 422, "staffed_by_others")

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -831,7 +832,7 @@ func TestPlanDateRangeAcrossMeetings(t *testing.T) {
 		if as := e.assignments(a); len(as) != 0 {
 			t.Fatalf("a dry run stores nothing: %+v", as)
 		}
-		if again := e.planRange(span, false); fmt.Sprint(again.Meetings) != fmt.Sprint(dry.Meetings) {
+		if again := e.planRange(span, false); !reflect.DeepEqual(again.Meetings, dry.Meetings) {
 			t.Fatalf("the same input gives the same plan:\n%+v\n%+v", again.Meetings, dry.Meetings)
 		}
 
@@ -843,7 +844,7 @@ func TestPlanDateRangeAcrossMeetings(t *testing.T) {
 		}
 
 		got := e.planRange(span, true)
-		if !got.Committed || fmt.Sprint(got.Meetings[1].Gaps) != fmt.Sprint(dry.Meetings[1].Gaps) {
+		if !got.Committed || !reflect.DeepEqual(got.Meetings[1].Gaps, dry.Meetings[1].Gaps) {
 			t.Fatalf("commit: %+v", got)
 		}
 		byA := e.assignments(a)

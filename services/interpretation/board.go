@@ -82,8 +82,10 @@ type Board struct {
 // deadlineSoon is how near a deadline must be to need a reminder from the secretariat.
 const deadlineSoon = 24 * time.Hour
 
-// Board assembles the staffing board of a meeting's sessions that are not cancelled.
-func (s *Service) Board(ctx context.Context, meetingID string) (Board, error) {
+// Board assembles the staffing board of a meeting's sessions that are not cancelled, the
+// checker's messages written in lang (English when Plenary does not write it).
+func (s *Service) Board(ctx context.Context, meetingID, lang string) (Board, error) {
+	r := readerOf(lang)
 	b := Board{MeetingID: meetingID, Sessions: []BoardSession{}, Decisions: []BoardDecision{}}
 	m, err := s.agenda.Meeting(ctx, meetingID)
 	if err != nil {
@@ -110,6 +112,7 @@ func (s *Service) Board(ctx context.Context, meetingID string) (Board, error) {
 		return b, err
 	}
 	if ok {
+		r.check(&check)
 		b.Check = &check
 	}
 	now := s.clock()
@@ -203,7 +206,7 @@ func (h *Handlers) board(c *gin.Context) {
 			problem.FieldError{Field: "format", Code: "invalid_format", Message: "json or csv"}))
 		return
 	}
-	b, err := h.svc.Board(c, c.Param("id"))
+	b, err := h.svc.Board(c, c.Param("id"), readerFor(c).tag.String())
 	if err != nil {
 		httpx.Fail(c, err)
 		return

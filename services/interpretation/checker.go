@@ -1,8 +1,10 @@
 package interpretation
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -43,7 +45,7 @@ func (s *Service) Check(ctx context.Context, meetingID string) (CheckResult, err
 	// stored before the revision is raised: an agenda rendered for the new revision (and
 	// cached under it) must read the new verdict, never the one it replaces. When nothing
 	// else changed the agenda meanwhile, the verdict is that of the new revision too.
-	changed := !had || prev.Assignments != r.Assignments || !slices.Equal(prev.Violations, r.Violations) || !sameRoutes(prev.Routes, r.Routes)
+	changed := !had || prev.Assignments != r.Assignments || !sameViolations(prev.Violations, r.Violations) || !sameRoutes(prev.Routes, r.Routes)
 	if err := s.store.saveCheck(ctx, s.db, r); err != nil {
 		return r, err
 	}
@@ -69,6 +71,14 @@ func sameRoutes(a, b []interp.Route) bool {
 		return x.SessionID == y.SessionID && x.Booth == y.Booth && x.Floor == y.Floor && x.Mode == y.Mode && x.From == y.From &&
 			x.Via == y.Via && slices.Equal(x.Direct, y.Direct) && slices.Equal(x.Givers, y.Givers)
 	})
+}
+
+// sameViolations compares two verdicts as they are stored (JSON), so that a verdict read
+// back equals the one computed.
+func sameViolations(x, y []interp.Violation) bool {
+	a, err1 := json.Marshal(x)
+	b, err2 := json.Marshal(y)
+	return err1 == nil && err2 == nil && bytes.Equal(a, b)
 }
 
 // LastCheck is the stored result of the latest check, if any.

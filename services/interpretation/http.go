@@ -208,6 +208,7 @@ func (h *Handlers) plan(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
+	readerFor(c).plan(&res)
 	planned(c, commit, res)
 }
 
@@ -233,6 +234,10 @@ func (h *Handlers) planRange(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
+	r := readerFor(c)
+	for i := range res.Meetings {
+		r.plan(&res.Meetings[i])
+	}
 	planned(c, commit, res)
 }
 
@@ -242,6 +247,7 @@ func (h *Handlers) check(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
+	readerFor(c).check(&res)
 	httpx.JSON(c, http.StatusOK, res)
 }
 
@@ -333,6 +339,7 @@ func (h *Handlers) updateAssignment(c *gin.Context) {
 		return
 	}
 	httpx.SetVersion(c, res.Assignment.Version)
+	readerFor(c).gaps(res.Gaps)
 	httpx.JSON(c, http.StatusOK, transitionJSON(res))
 }
 

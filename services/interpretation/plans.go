@@ -174,7 +174,7 @@ type PlanResult struct {
 	// PassedOver: interpreters who would have been preferred but for a hard rule.
 	PassedOver []interp.PassedOver `json:"passed_over"`
 	Gaps       []interp.Gap        `json:"gaps"`
-	Notes      []string            `json:"notes"`
+	Notes      []interp.Text       `json:"notes"`
 }
 
 type seatKey struct{ session, booth, interpreter string }

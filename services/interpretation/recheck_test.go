@@ -3,7 +3,7 @@ package interpretation_test
 import (
 	"context"
 	"fmt"
-	"slices"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -171,7 +171,7 @@ func TestSessionRecheckSurvivesACrash(t *testing.T) {
 				relayOnly()
 			}
 			// Nothing re-checked yet: the write itself no longer does.
-			if last, _, _ := e.svc.LastCheck(context.Background(), m1); !slices.Equal(last.Violations, before.Violations) || last.Revision != before.Revision {
+			if last, _, _ := e.svc.LastCheck(context.Background(), m1); !reflect.DeepEqual(last.Violations, before.Violations) || last.Revision != before.Revision {
 				t.Fatalf("%s: the session write re-checked in line: %+v", r.name, last)
 			}
 			first = e.startProcess(js)

@@ -70,14 +70,20 @@ func NewService(d *db.DB, ag Agenda, opts ...Option) *Service {
 }
 
 // agendaStatus gives the agenda the latest verdict of the checker.
-func (s *Service) agendaStatus(ctx context.Context, q db.Querier, meetingID string) (agenda.InterpretationStatus, bool, error) {
+func (s *Service) agendaStatus(ctx context.Context, q db.Querier, meetingID, lang string) (agenda.InterpretationStatus, bool, error) {
 	r, ok, err := s.store.lastCheck(ctx, q, meetingID)
 	if err != nil || !ok {
 		return agenda.InterpretationStatus{}, ok, err
 	}
 	st := agenda.InterpretationStatus{CheckedAt: r.CheckedAt, Revision: r.Revision, Assignments: r.Assignments, OK: r.OK, Violations: []agenda.InterpretationProblem{}}
+	readerOf(lang).violations(r.Violations)
 	for _, v := range r.Violations {
-		st.Violations = append(st.Violations, agenda.InterpretationProblem{SessionID: v.SessionID, Booth: string(v.Booth), Rule: v.Rule, Message: v.Message})
+		p := agenda.InterpretationProblem{SessionID: v.SessionID, Booth: string(v.Booth), Rule: v.Rule, Code: v.Code, Message: v.Message}
+		if v.Code != "" {
+			args := v.Args
+			p.Args = &args
+		}
+		st.Violations = append(st.Violations, p)
 	}
 	// The routes name interpreters by id; the agenda shows their names too, read now (a
 	// renamed or erased interpreter shows as the pool has them).

@@ -153,3 +153,25 @@ func TestPlurals(t *testing.T) {
 		}
 	}
 }
+
+// Every staffing message is written in every language and names the same values as the
+// English one: a missing language would put English in a French agenda, a missing value
+// would drop the interpreter or the booth from the sentence.
+func TestStaffingMessagesAreComplete(t *testing.T) {
+	for _, key := range StaffingKeys() {
+		want := fmt.Sprint(Placeholders(en, key))
+		for _, tag := range Languages {
+			if !HasStaffing(tag, key) {
+				t.Errorf("%q has no %s text", key, tag)
+				continue
+			}
+			if got := fmt.Sprint(Placeholders(tag, key)); got != want {
+				t.Errorf("%q in %s names %s, English %s", key, tag, got, want)
+			}
+		}
+	}
+	if got := Staffing(fr, "team_size", map[string]string{"booth": "FR", "session": "s1", "have": "1", "policy": "AIIC", "need": "2"}); got !=
+		"La cabine FR de la séance s1 compte 1 interprète(s) ; la politique AIIC en exige 2." {
+		t.Errorf("French team_size: %q", got)
+	}
+}

@@ -85,7 +85,7 @@ const deadlineSoon = 24 * time.Hour
 // Board assembles the staffing board of a meeting's sessions that are not cancelled, the
 // checker's messages written in lang (English when Plenary does not write it).
 func (s *Service) Board(ctx context.Context, meetingID, lang string) (Board, error) {
-	r := readerOf(lang)
+	rd := readerOf(lang)
 	b := Board{MeetingID: meetingID, Sessions: []BoardSession{}, Decisions: []BoardDecision{}}
 	m, err := s.agenda.Meeting(ctx, meetingID)
 	if err != nil {
@@ -112,7 +112,7 @@ func (s *Service) Board(ctx context.Context, meetingID, lang string) (Board, err
 		return b, err
 	}
 	if ok {
-		r.check(&check)
+		rd.check(&check)
 		b.Check = &check
 	}
 	now := s.clock()
@@ -147,7 +147,7 @@ func (s *Service) Board(ctx context.Context, meetingID, lang string) (Board, err
 					seat.Deadline = &d
 					if d.Sub(now) < deadlineSoon {
 						b.Decisions = append(b.Decisions, BoardDecision{SessionID: x.ID, Booth: booth, AssignmentID: a.ID, Kind: "deadline_soon",
-							Message: names[a.InterpreterID] + " has not answered; the offer expires at " + d.Format(time.RFC3339)})
+							Message: rd.key("decision.deadline_soon", map[string]string{"interpreter": names[a.InterpreterID], "deadline": d.UTC().Format("2006-01-02 15:04") + " UTC"}, "")})
 					}
 				}
 				switch {
@@ -164,7 +164,7 @@ func (s *Service) Board(ctx context.Context, meetingID, lang string) (Board, err
 				}
 				if a.State == StateProposed {
 					b.Decisions = append(b.Decisions, BoardDecision{SessionID: x.ID, Booth: booth, AssignmentID: a.ID, Kind: "to_offer",
-						Message: names[a.InterpreterID] + " is proposed and has not been offered the seat"})
+						Message: rd.key("decision.to_offer", map[string]string{"interpreter": names[a.InterpreterID]}, "")})
 				}
 				bb.Seats = append(bb.Seats, seat)
 			}
@@ -180,7 +180,7 @@ func (s *Service) Board(ctx context.Context, meetingID, lang string) (Board, err
 					used[as[i].ID] = true
 				} else {
 					b.Decisions = append(b.Decisions, BoardDecision{SessionID: x.ID, Booth: booth, AssignmentID: r.ID, Kind: "open_seat",
-						Message: "the seat " + names[r.InterpreterID] + " " + r.State + " is open: no one is proposed in their place"})
+						Message: rd.key("decision.open_seat."+r.State, map[string]string{"interpreter": names[r.InterpreterID]}, "")})
 				}
 			}
 			if b.Check != nil {

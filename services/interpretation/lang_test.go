@@ -38,5 +38,25 @@ func TestPlanAndCheckSpeakTheReadersLanguage(t *testing.T) {
 				t.Errorf("Russian verdict %q", v.Message)
 			}
 		}
+
+		// The board in French: the checker's verdict and the decisions to take.
+		e.must(201, e.do("POST", "/v1/meetings/"+m+"/interpretation/plan?commit=true", nil))
+		var board interpretation.Board
+		e.do("GET", "/v1/meetings/"+m+"/interpretation/board?lang=fr", nil).into(t, &board)
+		var toOffer, violation []string
+		for _, d := range board.Decisions {
+			switch d.Kind {
+			case "to_offer":
+				toOffer = append(toOffer, d.Message)
+			case "violation":
+				violation = append(violation, d.Message)
+			}
+		}
+		if len(toOffer) != 1 || toOffer[0] != "Inès est proposé(e), mais le poste ne lui a pas encore été offert." {
+			t.Errorf("French to_offer decisions %q", toOffer)
+		}
+		if len(violation) != 1 || violation[0] != "La cabine FR de la séance "+s+" compte 1 interprète(s) ; la politique AIIC en exige 2." {
+			t.Errorf("French violation decisions %q", violation)
+		}
 	})
 }

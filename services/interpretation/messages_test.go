@@ -87,7 +87,8 @@ func TestEveryStaffingCodeIsTranslated(t *testing.T) {
 	for _, by := range codes(t, "StaffedBy") {
 		keys = append(keys, "staffed_by."+by)
 	}
-	keys = append(keys, "passed_over.more", "passed_over.remote", "passed_over.alone")
+	keys = append(keys, "passed_over.more", "passed_over.remote", "passed_over.alone",
+		"decision.to_offer", "decision.deadline_soon", "decision.open_seat."+StateDeclined, "decision.open_seat."+StateExpired)
 	for _, k := range keys {
 		for _, tag := range i18n.Languages {
 			if !i18n.HasStaffing(tag, k) {

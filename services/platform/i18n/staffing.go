@@ -532,6 +532,44 @@ var staffingMessages = map[string]map[language.Tag]string{
 		pt: "Ela dá relé em retour ({language} → {via}): uma cabine bidirecional que dá relé precisa de {need} (Normas Profissionais da AIIC, art. 6).",
 	},
 
+	// The staffing board's decisions (the decision's kind is its code).
+	"decision.to_offer": {
+		en: "{interpreter} is proposed and has not been offered the seat.",
+		fr: "{interpreter} est proposé(e), mais le poste ne lui a pas encore été offert.",
+		es: "{interpreter} está propuesto(a), pero aún no se le ha ofrecido el puesto.",
+		ar: "{interpreter} مرشَّح، ولم يُعرض عليه المقعد بعد.",
+		zh: "{interpreter} 已被提名，但尚未向其发出该席位的邀请。",
+		ru: "{interpreter}: кандидатура предложена, но место ещё не предложено.",
+		pt: "{interpreter} foi proposto(a), mas o lugar ainda não lhe foi oferecido.",
+	},
+	"decision.deadline_soon": {
+		en: "{interpreter} has not answered; the offer expires at {deadline}.",
+		fr: "{interpreter} n’a pas répondu ; l’offre expire le {deadline}.",
+		es: "{interpreter} no ha respondido; la oferta vence el {deadline}.",
+		ar: "لم يردّ {interpreter} بعد؛ تنتهي صلاحية العرض في {deadline}.",
+		zh: "{interpreter} 尚未答复；邀请将于 {deadline} 失效。",
+		ru: "{interpreter} не ответил(а); срок предложения истекает {deadline}.",
+		pt: "{interpreter} não respondeu; a oferta expira em {deadline}.",
+	},
+	"decision.open_seat.declined": {
+		en: "The seat {interpreter} declined is open: no one is proposed in their place.",
+		fr: "Le poste refusé par {interpreter} est vacant : personne n’est proposé à sa place.",
+		es: "El puesto que rechazó {interpreter} está vacante: no se ha propuesto a nadie en su lugar.",
+		ar: "المقعد الذي رفضه {interpreter} شاغر: لم يُرشَّح أحد مكانه.",
+		zh: "{interpreter} 拒绝的席位空缺：尚未提名替代人选。",
+		ru: "Место, от которого отказался(-ась) {interpreter}, свободно: замена не предложена.",
+		pt: "O lugar recusado por {interpreter} está vago: ninguém foi proposto em seu lugar.",
+	},
+	"decision.open_seat.expired": {
+		en: "The seat {interpreter} did not answer for is open: no one is proposed in their place.",
+		fr: "Le poste offert à {interpreter}, resté sans réponse, est vacant : personne n’est proposé à sa place.",
+		es: "El puesto ofrecido a {interpreter}, que quedó sin respuesta, está vacante: no se ha propuesto a nadie en su lugar.",
+		ar: "المقعد الذي عُرض على {interpreter} ولم يردّ عليه شاغر: لم يُرشَّح أحد مكانه.",
+		zh: "向 {interpreter} 发出的席位邀请未获答复，该席位空缺：尚未提名替代人选。",
+		ru: "Место, предложенное {interpreter} и оставшееся без ответа, свободно: замена не предложена.",
+		pt: "O lugar oferecido a {interpreter}, que ficou sem resposta, está vago: ninguém foi proposto em seu lugar.",
+	},
+
 	// Rule names, for a list of the rules that block a candidate.
 	"rule.booth_language": {
 		en: "booth language", fr: "langue de cabine", es: "lengua de la cabina", ar: "لغة المقصورة", zh: "同传箱语言", ru: "язык кабины", pt: "língua da cabine",

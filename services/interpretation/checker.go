@@ -14,16 +14,33 @@ import (
 
 // Check re-validates a meeting's active assignments with the independent checker,
 // against the sessions as they are now, and stores the result.
+//
+// Checks of one meeting may run at once (the session-event consumer, a write's re-check,
+// GET .../check, other replicas). A stored verdict is never replaced by one computed for
+// an older agenda revision, and a check that raised the revision while something else
+// raised it too judges again (at most three times), so the stored verdict catches up with
+// the agenda instead of staying one revision behind.
 func (s *Service) Check(ctx context.Context, meetingID string) (CheckResult, error) {
+	for attempt := 1; ; attempt++ {
+		r, again, err := s.checkOnce(ctx, meetingID)
+		if err != nil || !again || attempt == 3 {
+			return r, err
+		}
+	}
+}
+
+// checkOnce runs one check; again says the agenda moved under it while its new verdict
+// was being shown, so the verdict may not be that of the current revision.
+func (s *Service) checkOnce(ctx context.Context, meetingID string) (r CheckResult, again bool, err error) {
 	// The revision is read before the sessions: the verdict judges that revision or a
 	// later one, never an earlier one.
 	rev, err := s.agenda.AgendaRevision(ctx, meetingID)
 	if err != nil {
-		return CheckResult{}, err
+		return CheckResult{}, false, err
 	}
 	w, err := s.load(ctx, meetingID, scope{assignedOnly: true})
 	if err != nil {
-		return CheckResult{}, err
+		return CheckResult{}, false, err
 	}
 	var active []interp.Assignment
 	for _, a := range w.mine {
@@ -32,37 +49,42 @@ func (s *Service) Check(ctx context.Context, meetingID string) (CheckResult, err
 		}
 	}
 	vs := interp.Check(w.input, active)
-	r := CheckResult{MeetingID: meetingID, CheckedAt: s.clock(), Assignments: len(active), OK: len(vs) == 0, Violations: nonNil(vs), Revision: rev,
+	r = CheckResult{MeetingID: meetingID, CheckedAt: s.clock(), Assignments: len(active), OK: len(vs) == 0, Violations: nonNil(vs), Revision: rev,
 		Routes: nonNil(interp.InferRoutes(w.input, active))}
 	for i := range r.Routes {
 		r.Routes[i].Direct = nonNil(r.Routes[i].Direct) // [] when nobody has it first-hand
 	}
 	prev, had, err := s.store.lastCheck(ctx, s.db, meetingID)
 	if err != nil {
-		return r, err
+		return r, false, err
 	}
 	// The agenda shows the verdict: a new verdict is a new agenda revision. The verdict is
 	// stored before the revision is raised: an agenda rendered for the new revision (and
 	// cached under it) must read the new verdict, never the one it replaces. When nothing
 	// else changed the agenda meanwhile, the verdict is that of the new revision too.
-	changed := !had || prev.Assignments != r.Assignments || !sameViolations(prev.Violations, r.Violations) || !sameRoutes(prev.Routes, r.Routes)
+	// The verdict the agenda shows has changed too when only its revision moves (the same
+	// problems found for a later agenda): an agenda cached for that revision still shows
+	// the older one, so the revision is raised for it as for new problems.
+	changed := !had || prev.Revision < rev || prev.Assignments != r.Assignments ||
+		!sameViolations(prev.Violations, r.Violations) || !sameRoutes(prev.Routes, r.Routes)
 	if err := s.store.saveCheck(ctx, s.db, r); err != nil {
-		return r, err
+		return r, false, err
 	}
 	if !changed {
-		return r, nil
+		return r, false, nil
 	}
 	now, err := s.agenda.TouchAgenda(ctx, meetingID)
 	if err != nil {
-		return r, err
+		return r, false, err
 	}
-	if now == rev+1 {
-		r.Revision = now
-		if err := s.store.saveCheck(ctx, s.db, r); err != nil {
-			return r, err
-		}
+	if now != rev+1 {
+		return r, true, nil
 	}
-	return r, nil
+	r.Revision = now
+	if err := s.store.saveCheck(ctx, s.db, r); err != nil {
+		return r, false, err
+	}
+	return r, false, nil
 }
 
 // sameRoutes: the agenda shows the routes, so a change of route is a new verdict.

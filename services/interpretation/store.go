@@ -308,6 +308,8 @@ type CheckResult struct {
 	Routes []interp.Route `json:"routes"`
 }
 
+// saveCheck stores a meeting's verdict unless the one stored was computed for a later
+// agenda revision (concurrent checks: the older never overwrites the newer).
 func (s *store) saveCheck(ctx context.Context, q querier, r CheckResult) error {
 	v, err := encode(r.Violations)
 	if err != nil {
@@ -319,7 +321,8 @@ func (s *store) saveCheck(ctx context.Context, q querier, r CheckResult) error {
 	}
 	_, err = q.ExecContext(ctx, `INSERT INTO interpretation_checks (meeting_id, checked_at, assignments, violations, agenda_revision, routes) VALUES ($1,$2,$3,$4,$5,$6)
 		ON CONFLICT (meeting_id) DO UPDATE SET checked_at = excluded.checked_at, assignments = excluded.assignments, violations = excluded.violations,
-			agenda_revision = excluded.agenda_revision, routes = excluded.routes`,
+			agenda_revision = excluded.agenda_revision, routes = excluded.routes
+		WHERE interpretation_checks.agenda_revision <= excluded.agenda_revision`,
 		r.MeetingID, r.CheckedAt, r.Assignments, v, r.Revision, routes)
 	if err != nil {
 		return fmt.Errorf("save check of %s: %w", r.MeetingID, err)

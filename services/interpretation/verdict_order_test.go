@@ -2,6 +2,7 @@ package interpretation_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -85,6 +86,95 @@ func TestAgendaAtANewRevisionShowsItsVerdict(t *testing.T) {
 		if last == nil || last.Assignments != 1 || len(last.Violations) != len(second.Violations) {
 			t.Errorf("after the seat: the agenda rendered at revision %d shows %+v; the checker: %d seats, %d problems",
 				ag.revs[len(ag.revs)-1], last, second.Assignments, len(second.Violations))
+		}
+	})
+}
+
+// lateReader is the agenda as interpretation sees it, where one check reads the revision
+// and then another check runs to completion before the first goes on: two checks of one
+// meeting at once, the slower one holding the older revision.
+type lateReader struct {
+	*agenda.Service
+	overtake func()
+}
+
+func (a *lateReader) AgendaRevision(ctx context.Context, meetingID string) (int64, error) {
+	rev, err := a.Service.AgendaRevision(ctx, meetingID)
+	if f := a.overtake; f != nil && err == nil {
+		a.overtake = nil
+		f()
+	}
+	return rev, err
+}
+
+// TestAnOlderCheckNeverReplacesANewerVerdict: a check that read revision R and finishes
+// after another check stored its verdict for R+1 must not store its own as that of R, or
+// the agenda (now at R+1) would show a verdict one revision behind until the next change.
+func TestAnOlderCheckNeverReplacesANewerVerdict(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+		clock := func() time.Time { return now }
+		ag := &lateReader{Service: agenda.NewService(d, agenda.WithClock(clock))}
+		svc := interpretation.NewService(d, ag, interpretation.WithClock(clock))
+		keys, _ := signed.NewRandomKeys()
+		tokens := auth.NewStore(d, clock)
+		h := api.NewServer(api.Deps{DB: d, Agenda: ag.Service, Interpretation: svc, Now: clock, LinkKeys: keys, Tokens: tokens,
+			Limits: auth.Limits{PerToken: -1, PerIP: -1}})
+		_, secret, err := tokens.Create(context.Background(), auth.NewToken{Name: "planner", Role: auth.RolePlanner})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := &env{t: t, srv: openapitest.NewServer(t, h), db: d, keys: keys, svc: svc, token: secret, now: now}
+
+		m := e.meeting("aiic")
+		s := e.session(m, "2026-12-07T10:00", "2026-12-07T11:00", []string{"en", "fr"}, []string{"en", "fr"})
+		fr := e.interpreter("Claire Dubois", "fr:A en:C", nil)
+		e.check(m)
+		ag.overtake = func() {
+			if _, err := svc.Check(context.Background(), m); err != nil {
+				t.Errorf("the overtaking check: %v", err)
+			}
+		}
+		e.must(201, e.assign(s, "fr", fr)) // its re-check reads the revision, then is overtaken
+		if ag.overtake != nil {
+			t.Fatal("the seat's re-check never read the agenda revision")
+		}
+		stored, ok, err := svc.LastCheck(context.Background(), m)
+		if err != nil || !ok {
+			t.Fatalf("last check: %v %v", ok, err)
+		}
+		rev, err := ag.Service.AgendaRevision(context.Background(), m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if stored.Revision != rev || stored.Assignments != 1 {
+			t.Errorf("stored verdict: %d seats for revision %d; the agenda is at revision %d", stored.Assignments, stored.Revision, rev)
+		}
+	})
+}
+
+// TestAgendaCachedBeforeARecheckShowsItsVerdict: a session is renamed (a new agenda
+// revision, the same staffing problems), the staff agenda is read and cached for that
+// revision with the verdict of the revision before, then the re-check finds the same
+// problems for the new revision: the agenda read next shows the verdict of its own
+// revision, not the cached one's.
+func TestAgendaCachedBeforeARecheckShowsItsVerdict(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, e *env) {
+		m := e.meeting("aiic")
+		s := e.session(m, "2026-12-07T10:00", "2026-12-07T11:00", []string{"en", "fr"}, []string{"en", "fr"})
+		e.check(m)
+		cur := e.must(200, e.do("GET", "/v1/sessions/"+s, nil))
+		e.must(200, e.do("PATCH", "/v1/sessions/"+s, map[string]any{"title": map[string]string{"en": "Opening sitting"}},
+			"If-Match", fmt.Sprintf(`"%v"`, cur["version"])))
+		agendaPath := "/v1/meetings/" + m + "/agenda"
+		before := e.must(200, e.do("GET", agendaPath, nil))
+		if v := before["interpretation"].(map[string]any); v["revision"] == before["revision"] {
+			t.Fatalf("the rename should leave the verdict a revision behind until the re-check: %v", before["revision"])
+		}
+		e.check(m)
+		after := e.must(200, e.do("GET", agendaPath, nil))
+		if v := after["interpretation"].(map[string]any); v["revision"] != after["revision"] {
+			t.Errorf("after the re-check the agenda (revision %v) shows the verdict of revision %v", after["revision"], v["revision"])
 		}
 	})
 }

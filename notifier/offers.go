@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/plenary/plenary/notifier/render"
@@ -51,28 +50,7 @@ func (n *Notifier) reconcileOffer(ctx context.Context, tx *sql.Tx, a assignment,
 	if err != nil {
 		return err
 	}
-	var drop []string
-	for _, d := range have {
-		if _, ok := want[d.Key]; ok {
-			delete(want, d.Key)
-			continue
-		}
-		drop = append(drop, d.ID)
-	}
-	if err := n.store.setState(ctx, tx, drop, Cancelled, "", now); err != nil {
-		return err
-	}
-	keys := make([]string, 0, len(want))
-	for k := range want {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		if err := n.store.insert(ctx, tx, want[k], now); err != nil {
-			return err
-		}
-	}
-	return nil
+	return n.replacePlanned(ctx, tx, have, want, now)
 }
 
 // reconcileOffersOf re-plans the offer reminders of a meeting's open offers (after a

@@ -317,28 +317,7 @@ func (n *Notifier) reconcile(ctx context.Context, tx *sql.Tx, sessionID, recipie
 	if err != nil {
 		return err
 	}
-	var drop []string
-	for _, d := range have {
-		if _, ok := want[d.Key]; ok {
-			delete(want, d.Key)
-			continue
-		}
-		drop = append(drop, d.ID)
-	}
-	if err := n.store.setState(ctx, tx, drop, Cancelled, "", now); err != nil {
-		return err
-	}
-	keys := make([]string, 0, len(want))
-	for k := range want {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		if err := n.store.insert(ctx, tx, want[k], now); err != nil {
-			return err
-		}
-	}
-	return nil
+	return n.replacePlanned(ctx, tx, have, want, now)
 }
 
 // wantedReminders are the reminders the rules want for a session now (for one recipient,
@@ -514,6 +493,34 @@ func (n *Notifier) cancellationNotices(ctx context.Context, tx *sql.Tx, p contra
 		d := n.newDelivery(render.SessionCancelled, "cancel|"+toAssignment+a.ID+"|"+x.ID, toAssignment+a.ID, x.MeetingID, x.ID, at)
 		d.Payload = Payload{Reason: p.Reason, Sequence: seq}
 		if err := n.store.insert(ctx, tx, d, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// replacePlanned makes the planned deliveries have what want says (by key): a planned
+// delivery no longer wanted is cancelled, a wanted one not yet planned is inserted (in key
+// order, so replays plan alike), and one planned and wanted stays as it is.
+func (n *Notifier) replacePlanned(ctx context.Context, tx *sql.Tx, have []Delivery, want map[string]Delivery, now time.Time) error {
+	var drop []string
+	for _, d := range have {
+		if _, ok := want[d.Key]; ok {
+			delete(want, d.Key)
+			continue
+		}
+		drop = append(drop, d.ID)
+	}
+	if err := n.store.setState(ctx, tx, drop, Cancelled, "", now); err != nil {
+		return err
+	}
+	keys := make([]string, 0, len(want))
+	for k := range want {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if err := n.store.insert(ctx, tx, want[k], now); err != nil {
 			return err
 		}
 	}

@@ -2,7 +2,7 @@ package i18n
 
 import (
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
 	"golang.org/x/text/language"
@@ -646,7 +646,7 @@ func StaffingKeys() []string {
 	for k := range staffingMessages {
 		out = append(out, k)
 	}
-	sort.Strings(out)
+	slices.Sort(out)
 	return out
 }
 
@@ -658,19 +658,9 @@ func HasStaffing(tag language.Tag, key string) bool {
 
 // Placeholders lists the {names} a staffing template uses, sorted and without repeats.
 func Placeholders(tag language.Tag, key string) []string {
-	var out []string
-	for _, p := range placeholder.FindAllString(staffingMessages[key][tag], -1) {
-		out = append(out, p)
-	}
-	sort.Strings(out)
-	j := 0
-	for i, p := range out {
-		if i == 0 || p != out[j-1] {
-			out[j] = p
-			j++
-		}
-	}
-	return out[:j]
+	out := placeholder.FindAllString(staffingMessages[key][tag], -1)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // Staffing writes staffing message key in tag (English when tag lacks it; "" for an

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/language"
@@ -161,9 +162,20 @@ func ValidateText(field string, t contracts.Text, required bool, maxLen int) []p
 		}
 		if !utf8.ValidString(v) {
 			errs = append(errs, problem.FieldError{Field: field + "/" + k, Code: "invalid_text", Message: "not valid UTF-8"})
+		} else if strings.IndexFunc(v, breaksALine) >= 0 {
+			errs = append(errs, problem.FieldError{Field: field + "/" + k, Code: "invalid_text",
+				Message: "a title is one line: no line breaks, tabs or other control characters"})
 		}
 	}
 	return errs
+}
+
+// breaksALine reports the characters a one-line text (a title, shown in mail subjects,
+// calendar SUMMARY lines and page headings) must not hold: C0 and C1 controls (CR, LF,
+// tab, NUL...) and the Unicode line and paragraph separators. Bidi marks stay: a title
+// mixing Arabic and Latin script may need them.
+func breaksALine(r rune) bool {
+	return unicode.IsControl(r) || r == '\u2028' || r == '\u2029'
 }
 
 // ValidLang reports whether s is an ISO 639-1 language code.

@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -236,4 +237,35 @@ func TestDatabaseOutageAnswers503(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTitlesAreOneLine: a meeting, session or item title with a line break, a tab or
+// another control character (as a title pasted from a printed notice may carry) is a
+// 422 invalid_text naming the language: such a title would break a mail Subject, a
+// calendar SUMMARY and a page heading. Bidi marks, which mixed Arabic and Latin titles
+// need, are kept.
+func TestTitlesAreOneLine(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, e *env) {
+		mid := e.createMeeting()
+		for _, title := range []string{"Opening\r\nBcc: all@example.org", "Plenary\tsitting", "Plénière\u2028suite", "Side\u0085event"} {
+			for _, c := range []struct{ path, body string }{
+				{"/v1/meetings", `{"title": {"fr": ` + jsonString(title) + `}, "venue_tz": "Europe/Paris"}`},
+				{"/v1/meetings/" + mid + "/sessions", `{"title": {"fr": ` + jsonString(title) + `}, "start": "2027-03-02T10:00", "duration_min": 60, "tz": "Europe/Paris", "floor_languages": ["fr"]}`},
+			} {
+				m := e.do("POST", c.path, c.body).Problem(t, 422, "validation_failed")
+				fe := m["errors"].([]any)[0].(map[string]any)
+				if fe["field"] != "title/fr" || fe["code"] != "invalid_text" {
+					t.Errorf("%s %q: %v", c.path, title, fe)
+				}
+			}
+		}
+		e.must(201, e.do("POST", "/v1/meetings/"+mid+"/sessions", map[string]any{
+			"title": map[string]string{"ar": "\u200fجلسة \u200eCOP31\u200e العامة"}, "start": "2027-03-02T10:00", "duration_min": 60,
+			"tz": "Europe/Paris", "floor_languages": []string{"ar"}}))
+	})
+}
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }

@@ -85,7 +85,6 @@ const deadlineSoon = 24 * time.Hour
 // Board assembles the staffing board of a meeting's sessions that are not cancelled, the
 // checker's messages written in lang (English when Plenary does not write it).
 func (s *Service) Board(ctx context.Context, meetingID, lang string) (Board, error) {
-	rd := readerOf(lang)
 	b := Board{MeetingID: meetingID, Sessions: []BoardSession{}, Decisions: []BoardDecision{}}
 	m, err := s.agenda.Meeting(ctx, meetingID)
 	if err != nil {
@@ -95,16 +94,14 @@ func (s *Service) Board(ctx context.Context, meetingID, lang string) (Board, err
 	if err != nil {
 		return b, err
 	}
-	as, err := s.store.ofMeeting(ctx, s.db, meetingID)
-	if err != nil {
+	bd := boardData{rd: readerOf(lang)}
+	if bd.as, err = s.store.ofMeeting(ctx, s.db, meetingID); err != nil {
 		return b, err
 	}
-	names, err := s.interpreterNames(ctx, as)
-	if err != nil {
+	if bd.names, err = s.interpreterNames(ctx, bd.as); err != nil {
 		return b, err
 	}
-	deadlines, err := s.Deadlines(ctx, meetingID)
-	if err != nil {
+	if bd.deadlines, err = s.Deadlines(ctx, meetingID); err != nil {
 		return b, err
 	}
 	check, ok, err := s.LastCheck(ctx, meetingID)
@@ -112,10 +109,10 @@ func (s *Service) Board(ctx context.Context, meetingID, lang string) (Board, err
 		return b, err
 	}
 	if ok {
-		rd.check(&check)
+		bd.rd.check(&check)
 		b.Check = &check
 	}
-	now := s.clock()
+	bd.now = s.clock()
 	slices.SortFunc(xs, func(a, c agenda.Session) int { return a.StartUTC.Compare(c.StartUTC) })
 	for _, x := range xs {
 		if x.Status == agenda.StatusCancelled {
@@ -123,80 +120,116 @@ func (s *Service) Board(ctx context.Context, meetingID, lang string) (Board, err
 		}
 		bs := BoardSession{SessionID: x.ID, Title: i18n.Pick(x.Title, m.DefaultLang, m.DefaultLang).Text, StartUTC: x.StartUTC, EndUTC: x.EndUTC,
 			Status: x.Status, Booths: []BoardBooth{}}
-		booths := append([]string{}, x.Outputs...)
-		for _, a := range as {
-			if a.SessionID == x.ID && !slices.Contains(booths, a.Booth) {
-				booths = append(booths, a.Booth)
-			}
-		}
-		slices.Sort(booths)
-		for _, booth := range booths {
-			bb := BoardBooth{Booth: booth, Seats: []BoardSeat{}, Relay: []string{}, Violations: []interp.Violation{}}
-			for _, c := range x.StaffedChannels {
-				if c.Language == booth {
-					bb.StaffedBy = c.StaffedBy
-				}
-			}
-			var reopened []Assignment
-			for _, a := range as {
-				if a.SessionID != x.ID || a.Booth != booth {
-					continue
-				}
-				seat := BoardSeat{AssignmentID: a.ID, InterpreterID: a.InterpreterID, InterpreterName: names[a.InterpreterID], Role: a.Role, State: a.State}
-				if d, ok := deadlines[a.ID]; ok && a.State == StateOffered {
-					seat.Deadline = &d
-					if d.Sub(now) < deadlineSoon {
-						b.Decisions = append(b.Decisions, BoardDecision{SessionID: x.ID, Booth: booth, AssignmentID: a.ID, Kind: "deadline_soon",
-							Message: rd.key("decision.deadline_soon", map[string]string{"interpreter": names[a.InterpreterID], "deadline": d.UTC().Format("2006-01-02 15:04") + " UTC"}, "")})
-					}
-				}
-				switch {
-				case Active(a.State):
-					bb.Active++
-					if a.State == StateAccepted {
-						bb.Accepted++
-					}
-					if a.Role != "" && a.Role != string(interp.RoleInterpreter) && !slices.Contains(bb.Relay, a.Role) {
-						bb.Relay = append(bb.Relay, a.Role)
-					}
-				case a.State == StateDeclined || a.State == StateExpired:
-					reopened = append(reopened, a)
-				}
-				if a.State == StateProposed {
-					b.Decisions = append(b.Decisions, BoardDecision{SessionID: x.ID, Booth: booth, AssignmentID: a.ID, Kind: "to_offer",
-						Message: rd.key("decision.to_offer", map[string]string{"interpreter": names[a.InterpreterID]}, "")})
-				}
-				bb.Seats = append(bb.Seats, seat)
-			}
-			// A declined or expired seat is open until someone holds a seat created since it
-			// re-opened (each such seat fills one).
-			used := map[string]bool{}
-			for _, r := range reopened {
-				i := slices.IndexFunc(as, func(a Assignment) bool {
-					return a.SessionID == x.ID && a.Booth == booth && Active(a.State) && !used[a.ID] &&
-						!a.CreatedAt.Before(r.UpdatedAt) && a.ID > r.ID
-				})
-				if i >= 0 {
-					used[as[i].ID] = true
-				} else {
-					b.Decisions = append(b.Decisions, BoardDecision{SessionID: x.ID, Booth: booth, AssignmentID: r.ID, Kind: "open_seat",
-						Message: rd.key("decision.open_seat."+r.State, map[string]string{"interpreter": names[r.InterpreterID]}, "")})
-				}
-			}
-			if b.Check != nil {
-				for _, v := range b.Check.Violations {
-					if v.SessionID == x.ID && string(v.Booth) == booth {
-						bb.Violations = append(bb.Violations, v)
-						b.Decisions = append(b.Decisions, BoardDecision{SessionID: x.ID, Booth: booth, Kind: "violation", Message: v.Message})
-					}
-				}
-			}
-			slices.Sort(bb.Relay)
-			bs.Booths = append(bs.Booths, bb)
+		for _, booth := range bd.booths(x) {
+			bs.Booths = append(bs.Booths, bd.booth(&b, x, booth))
 		}
 		b.Sessions = append(b.Sessions, bs)
 	}
 	return b, nil
+}
+
+// boardData is what the board is assembled from besides the agenda: the meeting's
+// assignments, their interpreters' names and answer deadlines, the reader of the
+// checker's messages and the time the board is drawn at.
+type boardData struct {
+	rd        reader
+	as        []Assignment
+	names     map[string]string
+	deadlines map[string]time.Time
+	now       time.Time
+}
+
+// booths are a session's booths in order: its outputs and any booth an assignment still
+// names (an output since removed keeps its seats on the board).
+func (bd *boardData) booths(x agenda.Session) []string {
+	booths := append([]string{}, x.Outputs...)
+	for _, a := range bd.as {
+		if a.SessionID == x.ID && !slices.Contains(booths, a.Booth) {
+			booths = append(booths, a.Booth)
+		}
+	}
+	slices.Sort(booths)
+	return booths
+}
+
+// booth is one booth of session x on the board; the decisions it needs are appended to
+// b's in the order the secretariat reads them: per seat (to offer, deadline soon), then
+// the seats left open, then the checker's violations.
+func (bd *boardData) booth(b *Board, x agenda.Session, booth string) BoardBooth {
+	bb := BoardBooth{Booth: booth, Seats: []BoardSeat{}, Relay: []string{}, Violations: []interp.Violation{}}
+	for _, c := range x.StaffedChannels {
+		if c.Language == booth {
+			bb.StaffedBy = c.StaffedBy
+		}
+	}
+	var reopened []Assignment
+	for _, a := range bd.as {
+		if a.SessionID != x.ID || a.Booth != booth {
+			continue
+		}
+		bb.Seats = append(bb.Seats, bd.seat(b, a))
+		switch {
+		case Active(a.State):
+			bb.Active++
+			if a.State == StateAccepted {
+				bb.Accepted++
+			}
+			if a.Role != "" && a.Role != string(interp.RoleInterpreter) && !slices.Contains(bb.Relay, a.Role) {
+				bb.Relay = append(bb.Relay, a.Role)
+			}
+		case a.State == StateDeclined || a.State == StateExpired:
+			reopened = append(reopened, a)
+		}
+	}
+	bd.openSeats(b, x, booth, reopened)
+	if b.Check != nil {
+		for _, v := range b.Check.Violations {
+			if v.SessionID == x.ID && string(v.Booth) == booth {
+				bb.Violations = append(bb.Violations, v)
+				b.Decisions = append(b.Decisions, BoardDecision{SessionID: x.ID, Booth: booth, Kind: "violation", Message: v.Message})
+			}
+		}
+	}
+	slices.Sort(bb.Relay)
+	return bb
+}
+
+// seat is assignment a on the board, with its answer deadline while it is offered; an
+// offer whose deadline is near and a seat still only proposed are decisions appended to
+// b's (in that order).
+func (bd *boardData) seat(b *Board, a Assignment) BoardSeat {
+	seat := BoardSeat{AssignmentID: a.ID, InterpreterID: a.InterpreterID, InterpreterName: bd.names[a.InterpreterID], Role: a.Role, State: a.State}
+	if d, ok := bd.deadlines[a.ID]; ok && a.State == StateOffered {
+		seat.Deadline = &d
+		if d.Sub(bd.now) < deadlineSoon {
+			b.Decisions = append(b.Decisions, BoardDecision{SessionID: a.SessionID, Booth: a.Booth, AssignmentID: a.ID, Kind: "deadline_soon",
+				Message: bd.rd.key("decision.deadline_soon", map[string]string{"interpreter": bd.names[a.InterpreterID], "deadline": d.UTC().Format("2006-01-02 15:04") + " UTC"}, "")})
+		}
+	}
+	if a.State == StateProposed {
+		b.Decisions = append(b.Decisions, BoardDecision{SessionID: a.SessionID, Booth: a.Booth, AssignmentID: a.ID, Kind: "to_offer",
+			Message: bd.rd.key("decision.to_offer", map[string]string{"interpreter": bd.names[a.InterpreterID]}, "")})
+	}
+	return seat
+}
+
+// openSeats appends an open_seat decision to b's for each declined or expired seat of
+// the booth that nobody replaces: a seat is open until someone holds a seat created since
+// it re-opened (each such seat fills one).
+func (bd *boardData) openSeats(b *Board, x agenda.Session, booth string, reopened []Assignment) {
+	used := map[string]bool{}
+	for _, r := range reopened {
+		i := slices.IndexFunc(bd.as, func(a Assignment) bool {
+			return a.SessionID == x.ID && a.Booth == booth && Active(a.State) && !used[a.ID] &&
+				!a.CreatedAt.Before(r.UpdatedAt) && a.ID > r.ID
+		})
+		if i >= 0 {
+			used[bd.as[i].ID] = true
+		} else {
+			b.Decisions = append(b.Decisions, BoardDecision{SessionID: x.ID, Booth: booth, AssignmentID: r.ID, Kind: "open_seat",
+				Message: bd.rd.key("decision.open_seat."+r.State, map[string]string{"interpreter": bd.names[r.InterpreterID]}, "")})
+		}
+	}
 }
 
 func (h *Handlers) board(c *gin.Context) {

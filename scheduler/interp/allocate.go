@@ -235,21 +235,47 @@ func newAllocator(in Input) *allocator {
 		declined: map[declKey]bool{}, prev: map[string]int{}, patterns: map[[2]langSet][]pivotPlan{},
 		pairs: map[langID][]int32{}, passed: map[passedKey]*PassedOver{}, subOf: map[subKey]int{},
 		giverN: map[giverKey]int{}}
-	// Only the languages sessions use matter; intern them first.
-	for i := range in.Sessions {
-		for _, l := range in.Sessions[i].Floor {
+	a.internSessionLangs()
+	a.addPeople()
+	for _, d := range in.Declined {
+		a.declined[declKey{d.InterpreterID, d.SessionID, d.Booth}] = true
+	}
+	bySession := a.addSessions()
+	a.groupSittings()
+	for _, c := range in.Commitments {
+		if i, ok := a.byID[c.InterpreterID]; ok && c.Start.Before(c.End) {
+			sit := len(a.sitStart)
+			a.sitStart = append(a.sitStart, c.Start)
+			a.book(i, c.Start, c.End, sit)
+		}
+	}
+	a.seatKept(bySession)
+	return a
+}
+
+// internSessionLangs interns the languages sessions use and kept seats name, before the
+// pool's: only those matter, and an interpreter's other languages are not interned.
+func (a *allocator) internSessionLangs() {
+	for i := range a.in.Sessions {
+		for _, l := range a.in.Sessions[i].Floor {
 			a.langs.intern(l)
 		}
-		for _, l := range in.Sessions[i].Outputs {
+		for _, l := range a.in.Sessions[i].Outputs {
 			a.langs.intern(l)
 		}
 	}
-	for _, k := range in.Kept {
+	for _, k := range a.in.Kept {
 		a.langs.intern(k.Booth)
 	}
+}
+
+// addPeople makes a person of each interpreter of the pool in ID order (the first of a
+// duplicated ID counts), lists them as candidates of the languages they work into, and
+// sets each language's candMax.
+func (a *allocator) addPeople() {
 	a.cands = make([][]cand, int(noLang)+1)
-	zones := newZoneSet(in)
-	pool := slices.Clone(in.Pool)
+	zones := newZoneSet(a.in)
+	pool := slices.Clone(a.in.Pool)
 	slices.SortFunc(pool, func(x, y Interpreter) int { return cmp.Compare(x.ID, y.ID) })
 	a.people = make([]person, 0, len(pool))
 	for i := range pool {
@@ -259,44 +285,7 @@ func newAllocator(in Input) *allocator {
 		}
 		idx := len(a.people)
 		a.byID[it.ID] = idx
-		pc := person{in: it, idx: idx, loc: zones.canonical(it.Zone()), hours: it.WorkingHoursOrDefault(),
-			dayCap:  stricter(a.p.Caps.BoothMinutesPerDay, it.Caps.BoothMinutesPerDay),
-			weekCap: stricter(a.p.Caps.BoothMinutesPerWeek, it.Caps.BoothMinutesPerWeek),
-			perDay:  stricter(a.p.Caps.SessionsPerDay, it.Caps.SessionsPerDay),
-			rest:    int64(max(a.p.Caps.MinRest, it.Caps.MinRest) / time.Second),
-		}
-		if it.Remote {
-			pc.dayCap = stricter(pc.dayCap, a.p.RemoteBoothMinutesPerDay)
-		}
-		for _, s := range it.Languages {
-			l, ok := a.langs.ids[s.Lang]
-			if !ok {
-				continue
-			}
-			if !pc.has.has(l) {
-				pc.hasList = append(pc.hasList, l)
-			}
-			pc.has.add(l)
-			if s.Class == ClassB {
-				pc.bIn.add(l)
-			}
-			if s.Class == ClassA {
-				pc.aIn.add(l)
-			}
-			if (s.Class == ClassA || (s.Class == ClassB && it.Retour)) && !pc.into.has(l) {
-				pc.into.add(l)
-				pc.intoList = append(pc.intoList, l)
-				a.cands[l] = append(a.cands[l], cand{0, int32(idx)})
-			}
-		}
-		pr := &it.Preferences
-		pc.prefs = len(pr.Sessions)+len(pr.AvoidSessions)+len(pr.AvoidMeetings) > 0
-		for _, l := range it.Preferences.Booths {
-			if id, ok := a.langs.ids[l]; ok {
-				pc.prefBoot.add(id)
-			}
-		}
-		a.people = append(a.people, pc)
+		a.people = append(a.people, a.newPerson(it, idx, zones))
 	}
 	a.candMax = make([]int, len(a.cands))
 	for l, c := range a.cands {
@@ -305,9 +294,57 @@ func newAllocator(in Input) *allocator {
 			a.candMax[l] = max(a.candMax[l], a.people[c.i].bonusMax(langID(l)))
 		}
 	}
-	for _, d := range in.Declined {
-		a.declined[declKey{d.InterpreterID, d.SessionID, d.Booth}] = true
+}
+
+// newPerson is interpreter it as person idx: its caps (the stricter of the policy's and
+// its own), its languages among the interned ones by class, its preferences; it is added
+// to the candidates of each language it works into.
+func (a *allocator) newPerson(it *Interpreter, idx int, zones *zoneSet) person {
+	pc := person{in: it, idx: idx, loc: zones.canonical(it.Zone()), hours: it.WorkingHoursOrDefault(),
+		dayCap:  stricter(a.p.Caps.BoothMinutesPerDay, it.Caps.BoothMinutesPerDay),
+		weekCap: stricter(a.p.Caps.BoothMinutesPerWeek, it.Caps.BoothMinutesPerWeek),
+		perDay:  stricter(a.p.Caps.SessionsPerDay, it.Caps.SessionsPerDay),
+		rest:    int64(max(a.p.Caps.MinRest, it.Caps.MinRest) / time.Second),
 	}
+	if it.Remote {
+		pc.dayCap = stricter(pc.dayCap, a.p.RemoteBoothMinutesPerDay)
+	}
+	for _, s := range it.Languages {
+		l, ok := a.langs.ids[s.Lang]
+		if !ok {
+			continue
+		}
+		if !pc.has.has(l) {
+			pc.hasList = append(pc.hasList, l)
+		}
+		pc.has.add(l)
+		if s.Class == ClassB {
+			pc.bIn.add(l)
+		}
+		if s.Class == ClassA {
+			pc.aIn.add(l)
+		}
+		if (s.Class == ClassA || (s.Class == ClassB && it.Retour)) && !pc.into.has(l) {
+			pc.into.add(l)
+			pc.intoList = append(pc.intoList, l)
+			a.cands[l] = append(a.cands[l], cand{0, int32(idx)})
+		}
+	}
+	pr := &it.Preferences
+	pc.prefs = len(pr.Sessions)+len(pr.AvoidSessions)+len(pr.AvoidMeetings) > 0
+	for _, l := range it.Preferences.Booths {
+		if id, ok := a.langs.ids[l]; ok {
+			pc.prefBoot.add(id)
+		}
+	}
+	return pc
+}
+
+// addSessions makes the state of each session with the organiser's booths it needs
+// (a channel others staff is a note, no booth), and the order of the live ones (by
+// start, then ID); it returns each session ID's first index.
+func (a *allocator) addSessions() map[string]int {
+	in := a.in
 	a.sessions = make([]sessState, len(in.Sessions))
 	bySession := map[string]int{}
 	for i := range in.Sessions {
@@ -344,8 +381,12 @@ func newAllocator(in Input) *allocator {
 		sx, sy := &in.Sessions[x], &in.Sessions[y]
 		return cmp.Or(sx.Start.Compare(sy.Start), cmp.Compare(sx.ID, sy.ID), cmp.Compare(x, y))
 	})
-	// Sittings: a meeting's sessions in start order, a break of at most break_max
-	// (or an overlap) keeps the sitting going.
+	return bySession
+}
+
+// groupSittings numbers the sittings: a meeting's live sessions in start order, a break
+// of at most break_max (or an overlap) keeps the sitting going.
+func (a *allocator) groupSittings() {
 	type openSitting struct {
 		id  int
 		end time.Time
@@ -364,15 +405,13 @@ func newAllocator(in Input) *allocator {
 		}
 		a.sessions[si].sitting = o.id
 	}
-	for _, c := range in.Commitments {
-		if i, ok := a.byID[c.InterpreterID]; ok && c.Start.Before(c.End) {
-			sit := len(a.sitStart)
-			a.sitStart = append(a.sitStart, c.Start)
-			a.book(i, c.Start, c.End, sit)
-		}
-	}
-	// Kept assignments: their seats are taken before anything is proposed.
-	for _, k := range in.Kept {
+}
+
+// seatKept takes the seats of kept assignments before anything is proposed: a kept seat
+// in a booth the session no longer needs gets an extra booth, one in a cancelled session
+// is a note to withdraw it, one of an unknown session or interpreter is passed through.
+func (a *allocator) seatKept(bySession map[string]int) {
+	for _, k := range a.in.Kept {
 		si, ok := bySession[k.SessionID]
 		pi, okp := a.byID[k.InterpreterID]
 		if !ok || !okp {
@@ -396,7 +435,6 @@ func newAllocator(in Input) *allocator {
 		a.people[pi].inSess = si + 1
 		a.book(pi, st.s.Start, st.s.End, st.sitting)
 	}
-	return a
 }
 
 // zoneSet gives one *time.Location to the zones that tell the same time over the input's
@@ -1419,11 +1457,6 @@ const exactBudget = 1 << 15
 // booth to its size with routes that hold, it replaces the greedy one. So a gap in a small
 // session is a gap no seating avoids.
 func (a *allocator) exact(st *sessState) {
-	type option struct {
-		i      int
-		booths []int
-	}
-	mark := st.idx + 1
 	// The greedy seating, to restore when the search finds nothing better, with the
 	// routes each member took: restored in the order they were added, a member whose
 	// pivot was staffed after them would find no route yet.
@@ -1437,7 +1470,48 @@ func (a *allocator) exact(st *sessState) {
 	}
 	passed := slices.Clone(st.passed)
 	a.undo(st)
-	var opts []option
+	restore := func() {
+		for _, s := range greedy {
+			a.add(st, s.k, s.i, s.hops)
+		}
+		st.passed = passed
+	}
+	opts, ok := a.exactOptions(st)
+	if !ok {
+		restore()
+		return
+	}
+	x := exactSearch{a: a, st: st, opts: opts}
+	if !x.dfs(0) {
+		restore()
+		return
+	}
+	// dfs left the chosen members in place; book them with their routes.
+	chosen := make([][]int, len(st.booths))
+	for k := range st.booths {
+		b := &st.booths[k]
+		chosen[k] = slices.Clone(b.members[b.kept:])
+		b.members = b.members[:b.kept]
+	}
+	for k, ms := range chosen {
+		for _, i := range ms {
+			a.add(st, k, i, x.found[i])
+		}
+	}
+	st.passed = passed
+}
+
+// exactOption is an interpreter the exact search may seat and the booths they may take.
+type exactOption struct {
+	i      int
+	booths []int
+}
+
+// exactOptions are the session's eligible interpreters (not kept, not declined, within
+// every time rule) in the exact search's order, each with the booths they work into; ok
+// is false when the ways to seat them exceed exactBudget.
+func (a *allocator) exactOptions(st *sessState) (opts []exactOption, ok bool) {
+	mark := st.idx + 1
 	space := 1
 	for _, pi := range a.sortedPeople(st) {
 		p := &a.people[pi]
@@ -1455,79 +1529,64 @@ func (a *allocator) exact(st *sessState) {
 		if len(bs) == 0 || a.firstTimeRule(pi, st) != "" {
 			continue
 		}
-		opts = append(opts, option{pi, bs})
+		opts = append(opts, exactOption{pi, bs})
 		space *= 1 + len(bs)
 		if space > exactBudget {
-			break
+			return nil, false
 		}
 	}
-	restore := func() {
-		for _, s := range greedy {
-			a.add(st, s.k, s.i, s.hops)
-		}
-		st.passed = passed
-	}
-	if space > exactBudget {
-		restore()
-		return
-	}
-	limit := func(k int) int { return max(st.booths[k].need.Size, a.p.RetourPivotSize) }
-	missing := func() int {
-		n := 0
-		for k := range st.booths {
-			if b := &st.booths[k]; !b.extra {
-				n += max(0, b.need.Size-len(b.members))
-			}
-		}
-		return n
-	}
-	var found map[int][]hop
-	var dfs func(j int) bool
-	dfs = func(j int) bool {
-		m := missing()
-		if m > len(opts)-j {
-			return false
-		}
-		if m == 0 {
-			if hops, ok := a.validTeams(st); ok {
-				found = hops
-				return true
-			}
-		}
-		if j == len(opts) {
-			return false
-		}
-		o := opts[j]
-		for _, k := range o.booths {
-			b := &st.booths[k]
-			if len(b.members) >= limit(k) {
-				continue
-			}
-			b.members = append(b.members, o.i)
-			if dfs(j + 1) {
-				return true // the seating stays in place
-			}
-			b.members = b.members[:len(b.members)-1]
-		}
-		return dfs(j + 1)
-	}
-	if !dfs(0) {
-		restore()
-		return
-	}
-	// dfs left the chosen members in place; book them with their routes.
-	chosen := make([][]int, len(st.booths))
-	for k := range st.booths {
-		b := &st.booths[k]
-		chosen[k] = slices.Clone(b.members[b.kept:])
-		b.members = b.members[:b.kept]
-	}
-	for k, ms := range chosen {
-		for _, i := range ms {
-			a.add(st, k, i, found[i])
+	return opts, true
+}
+
+// exactSearch is the depth-first walk of the exact search over opts: each option either
+// takes one of its booths (up to the booth's size, or the retour pivot's) or sits out.
+type exactSearch struct {
+	a     *allocator
+	st    *sessState
+	opts  []exactOption
+	found map[int][]hop // the routes of the seating found
+}
+
+// missing counts the seats still empty in the session's booths (extra booths aside).
+func (x *exactSearch) missing() int {
+	n := 0
+	for k := range x.st.booths {
+		if b := &x.st.booths[k]; !b.extra {
+			n += max(0, b.need.Size-len(b.members))
 		}
 	}
-	st.passed = passed
+	return n
+}
+
+// dfs decides options j onwards; it returns true, the seating left in place and its
+// routes in found, when every booth is full with teams that hold.
+func (x *exactSearch) dfs(j int) bool {
+	m := x.missing()
+	if m > len(x.opts)-j {
+		return false
+	}
+	if m == 0 {
+		if hops, ok := x.a.validTeams(x.st); ok {
+			x.found = hops
+			return true
+		}
+	}
+	if j == len(x.opts) {
+		return false
+	}
+	o := x.opts[j]
+	for _, k := range o.booths {
+		b := &x.st.booths[k]
+		if len(b.members) >= max(b.need.Size, x.a.p.RetourPivotSize) {
+			continue
+		}
+		b.members = append(b.members, o.i)
+		if x.dfs(j + 1) {
+			return true // the seating stays in place
+		}
+		b.members = b.members[:len(b.members)-1]
+	}
+	return x.dfs(j + 1)
 }
 
 func (a *allocator) sortedPeople(st *sessState) []int {
@@ -1856,7 +1915,36 @@ func (a *allocator) diagnose(st *sessState, k int, missing int) Gap {
 	g := Gap{SessionID: st.s.ID, Booth: need.Booth, Missing: missing}
 	g.Fix = text(MsgFixMore, Args{Count: missing, Booth: need.Booth, Languages: slices.Clone(need.Sources), Start: st.s.Start.UTC(), End: st.s.End.UTC()})
 	head := Args{Booth: need.Booth, Session: st.s.ID, Start: st.s.Start.UTC(), End: st.s.End.UTC(), Have: have, Need: need.Size}
+	bestI, bestRules, bestHops := a.closest(st, k)
+	switch {
+	case len(a.cands[b.lang]) == 0:
+		g.Rule, g.Text = RuleBoothLanguage, text(MsgGapNoOneWorksInto, head)
+		return g
+	case bestI < 0:
+		g.Rule, g.Text = RuleTeamSize, text(MsgGapPoolExhausted, head)
+		return g
+	}
+	if len(bestRules) == 0 {
+		// Should not happen: an eligible candidate is always placed before gaps are listed.
+		g.Rule, g.Text = RuleTeamSize, text(MsgGapUnfilled, head)
+		return g
+	}
+	p := &a.people[bestI]
+	g.Rule = bestRules[0]
+	head.Interpreter, head.Rules = p.in.Name, bestRules
+	g.Text = text(MsgGapClosestBlocked, head)
+	if len(bestRules) == 1 {
+		g.Hint = a.hint(st, p, g.Rule, bestHops)
+	}
+	return g
+}
 
+// closest is the candidate of booth k who breaks the fewest rules (the first by index on
+// a tie, so that it does not depend on loads), with those rules and the booth's source
+// languages they lack; i is -1 when every candidate already sits in the booth. A
+// candidate kept out by a time-bound rule alone is recorded as passed over.
+func (a *allocator) closest(st *sessState, k int) (bestI int, bestRules []string, bestHops []Lang) {
+	b := &st.booths[k]
 	mark := st.idx + 1
 	cands := make([]int, len(a.cands[b.lang]))
 	for n, c := range a.cands[b.lang] {
@@ -1864,14 +1952,12 @@ func (a *allocator) diagnose(st *sessState, k int, missing int) Gap {
 	}
 	slices.Sort(cands) // by id, so that "the closest candidate" does not depend on loads
 	bestI, bestN := -1, 0
-	var bestRules []string
-	var bestHops []Lang
 	for _, i := range cands {
 		if slices.Contains(b.members, i) {
 			continue
 		}
 		var rules []string
-		if a.declined[declKey{a.people[i].in.ID, st.s.ID, need.Booth}] {
+		if a.declined[declKey{a.people[i].in.ID, st.s.ID, b.need.Booth}] {
 			rules = append(rules, RuleDeclined)
 		}
 		var lacking []Lang
@@ -1902,47 +1988,34 @@ func (a *allocator) diagnose(st *sessState, k int, missing int) Gap {
 			bestI, bestN, bestRules, bestHops = i, len(rules), rules, lacking
 		}
 	}
-	switch {
-	case len(a.cands[b.lang]) == 0:
-		g.Rule, g.Text = RuleBoothLanguage, text(MsgGapNoOneWorksInto, head)
-		return g
-	case bestI < 0:
-		g.Rule, g.Text = RuleTeamSize, text(MsgGapPoolExhausted, head)
-		return g
+	return bestI, bestRules, bestHops
+}
+
+// hint is the smallest change that would let p take the seat when rule alone keeps them
+// out (their zone and hours, the minutes or sittings the seat would make, the languages
+// they lack); nil for a rule no change of theirs lifts.
+func (a *allocator) hint(st *sessState, p *person, rule string, lacking []Lang) *Text {
+	li := a.locOf(st, p.loc)
+	h := Args{Interpreter: p.in.Name, Reason: rule}
+	switch rule {
+	case RuleWorkingHours:
+		h.Zone, h.Local, h.Hours = p.loc.String(), localSpan(st, li), hoursString(p.hours)
+	case RuleDailyCap:
+		h.Minutes = p.dayMin.get(li.day) + st.s.Minutes()
+	case RuleWeeklyCap:
+		h.Minutes = p.weekMin.get(li.week) + st.s.Minutes()
+	case RuleSessionsPerDay:
+		h.Count = p.daySit.get(li.sitDay) + 1
+	case RuleSittingCap:
+		h.Minutes = a.stint(p, st) + st.s.Minutes()
+	case RuleLanguageCoverage, RuleRelayGivers:
+		h.Languages = lacking
+	case RuleRest, RuleDoubleBooking, RuleUnavailable, RuleDeclined:
+	default:
+		return nil
 	}
-	if len(bestRules) == 0 {
-		// Should not happen: an eligible candidate is always placed before gaps are listed.
-		g.Rule, g.Text = RuleTeamSize, text(MsgGapUnfilled, head)
-		return g
-	}
-	p := &a.people[bestI]
-	g.Rule = bestRules[0]
-	head.Interpreter, head.Rules = p.in.Name, bestRules
-	g.Text = text(MsgGapClosestBlocked, head)
-	if len(bestRules) == 1 {
-		li := a.locOf(st, p.loc)
-		h := Args{Interpreter: p.in.Name, Reason: g.Rule}
-		switch g.Rule {
-		case RuleWorkingHours:
-			h.Zone, h.Local, h.Hours = p.loc.String(), localSpan(st, li), hoursString(p.hours)
-		case RuleDailyCap:
-			h.Minutes = p.dayMin.get(li.day) + st.s.Minutes()
-		case RuleWeeklyCap:
-			h.Minutes = p.weekMin.get(li.week) + st.s.Minutes()
-		case RuleSessionsPerDay:
-			h.Count = p.daySit.get(li.sitDay) + 1
-		case RuleSittingCap:
-			h.Minutes = a.stint(p, st) + st.s.Minutes()
-		case RuleLanguageCoverage, RuleRelayGivers:
-			h.Languages = bestHops
-		case RuleRest, RuleDoubleBooking, RuleUnavailable, RuleDeclined:
-		default:
-			return g
-		}
-		t := text(MsgHint, h)
-		g.Hint = &t
-	}
-	return g
+	t := text(MsgHint, h)
+	return &t
 }
 
 func (a *allocator) plan() Plan {

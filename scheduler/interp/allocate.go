@@ -1168,23 +1168,7 @@ func (a *allocator) search(st *sessState, k int, pk pick, everyone bool) (bi int
 			consider(int(c.i))
 		}
 	} else {
-		// Only candidates consider could admit: those with every floor language for a
-		// direct-only pick, a pivot's givers for a giver pick, and for a booth that
-		// gives relay, those who have the languages it gives (canJoin).
-		var has, into langSet
-		if pk.direct && !pk.relay {
-			has = b.srcSet
-		}
-		if g := pk.giver; g != nil {
-			has.add(g.floor)
-			into.add(g.via)
-		}
-		for _, f := range b.giveLs {
-			if f != b.lang {
-				has.add(f)
-			}
-		}
-		list, most := a.candidates(b.lang, has, into)
+		list, most := a.admissible(b, pk)
 		for _, c := range list {
 			if bi >= 0 && c.load-most > bs {
 				break
@@ -1205,6 +1189,27 @@ func (a *allocator) search(st *sessState, k int, pk pick, everyone bool) (bi int
 		}
 	}
 	return bi, bh, passed[:n]
+}
+
+// admissible is the sub-list of booth b's candidates, by load, that search's consider
+// could admit for pick pk, and the most any of them can gain in score: those with every
+// floor language for a direct-only pick, a pivot's givers for a giver pick, and for a
+// booth that gives relay, those who have the languages it gives (canJoin).
+func (a *allocator) admissible(b *boothState, pk pick) ([]cand, int) {
+	var has, into langSet
+	if pk.direct && !pk.relay {
+		has = b.srcSet
+	}
+	if g := pk.giver; g != nil {
+		has.add(g.floor)
+		into.add(g.via)
+	}
+	for _, f := range b.giveLs {
+		if f != b.lang {
+			has.add(f)
+		}
+	}
+	return a.candidates(b.lang, has, into)
 }
 
 func (a *allocator) add(st *sessState, k int, i int, hops []hop) {

@@ -278,110 +278,126 @@ func (c *checker) pivotReason(x Lang, team []*Interpreter, f, via Lang) string {
 // relay: every member who lacks a floor language takes it by one hop from a pivot booth
 // they understand, and all such members of a booth from the same pivot.
 func (c *checker) relay(seats []seat) {
-	type boothKey struct {
-		session string
-		booth   Lang
-	}
-	teams := map[boothKey][]*Interpreter{}
-	bySession := map[string][]Lang{}
-	seatsOf := map[boothKey][]seat{}
+	ix := relayIndex{teams: map[relayKey][]*Interpreter{}, bySession: map[string][]Lang{}}
+	seatsOf := map[relayKey][]seat{}
 	for _, st := range seats {
-		k := boothKey{st.s.ID, st.a.Booth}
-		if _, ok := teams[k]; !ok {
-			bySession[st.s.ID] = append(bySession[st.s.ID], st.a.Booth)
+		k := relayKey{st.s.ID, st.a.Booth}
+		if _, ok := ix.teams[k]; !ok {
+			ix.bySession[st.s.ID] = append(ix.bySession[st.s.ID], st.a.Booth)
 		}
-		teams[k] = append(teams[k], st.it)
+		ix.teams[k] = append(ix.teams[k], st.it)
 		seatsOf[k] = append(seatsOf[k], st)
 	}
 	for k, ss := range seatsOf {
-		s := ss[0].s
-		outputs := map[Lang]bool{}
-		for _, o := range s.staffedOutputs() {
-			outputs[o] = true
-		}
 		done := map[Lang]bool{}
-		for _, f := range s.Floor {
+		for _, f := range ss[0].s.Floor {
 			if f == k.booth || done[f] {
 				continue
 			}
 			done[f] = true
-			var lacking []seat
-			for _, st := range ss {
-				if classIn(st.it, f) == "" {
-					lacking = append(lacking, st)
-				}
-			}
-			if len(lacking) == 0 {
-				continue
-			}
-			if !c.in.Policy.RelayAllowed {
-				for _, st := range lacking {
-					c.flag(st.a, RuleLanguageCoverage, Args{Interpreter: st.it.Name, Language: f}, MsgNoRelayAllowed)
-				}
-				continue
-			}
-			// For each lacking member: a pivot they can take f from, or the best reason
-			// why none can give it (too few givers before a chain before no route).
-			rank := map[string]int{RuleRelayGivers: 3, RuleRelayChain: 2, RuleLanguageCoverage: 1}
-			reason := make([]string, len(lacking))
-			covered := make([]bool, len(lacking))
-			common := false
-			for _, x := range bySession[s.ID] {
-				if x == k.booth {
-					continue
-				}
-				team := teams[boothKey{s.ID, x}]
-				// A booth gives relay into its own language; the floor language's own
-				// booth (which has nothing to interpret from it) gives it by retour into
-				// another channel of the session.
-				vias := []Lang{x}
-				if x == f {
-					vias = vias[:0]
-					for _, o := range s.staffedOutputs() {
-						if o != x && !slices.Contains(vias, o) {
-							vias = append(vias, o)
-						}
-					}
-				}
-				for _, via := range vias {
-					if via == f {
-						continue
-					}
-					r := c.pivotReason(x, team, f, via)
-					all := true
-					for n, st := range lacking {
-						if classIn(st.it, via) == "" {
-							all = false
-							continue
-						}
-						if r == "" {
-							covered[n] = true
-						} else if rank[r] > rank[reason[n]] {
-							reason[n] = r
-						}
-					}
-					if r == "" && all {
-						common = true
-					}
-				}
-			}
-			if common {
-				continue
-			}
-			for n, st := range lacking {
-				switch {
-				case covered[n]:
-					c.flag(st.a, RuleRoute, Args{Interpreter: st.it.Name, Language: f, Booth: k.booth}, MsgOtherPivot)
-				case reason[n] == RuleRelayGivers:
-					c.flag(st.a, RuleRelayGivers, Args{Interpreter: st.it.Name, Language: f})
-				case reason[n] == RuleRelayChain:
-					c.flag(st.a, RuleRelayChain, Args{Interpreter: st.it.Name, Language: f})
-				default:
-					c.flag(st.a, RuleLanguageCoverage, Args{Interpreter: st.it.Name, Language: f})
+			c.relayOf(ix, k, ss, f)
+		}
+	}
+}
+
+// relayKey is a booth of a session.
+type relayKey struct {
+	session string
+	booth   Lang
+}
+
+// relayIndex is the seated teams of every booth, and the booths of each session in the
+// order their first seat came.
+type relayIndex struct {
+	teams     map[relayKey][]*Interpreter
+	bySession map[string][]Lang
+}
+
+// relayOf checks floor language f for the seats ss of booth k: each member who lacks it
+// needs a pivot to take it from (flagged when relay is not allowed, when no pivot gives
+// it, or when no one pivot serves all of them).
+func (c *checker) relayOf(ix relayIndex, k relayKey, ss []seat, f Lang) {
+	var lacking []seat
+	for _, st := range ss {
+		if classIn(st.it, f) == "" {
+			lacking = append(lacking, st)
+		}
+	}
+	if len(lacking) == 0 {
+		return
+	}
+	if !c.in.Policy.RelayAllowed {
+		for _, st := range lacking {
+			c.flag(st.a, RuleLanguageCoverage, Args{Interpreter: st.it.Name, Language: f}, MsgNoRelayAllowed)
+		}
+		return
+	}
+	reason, covered, common := c.pivotsFor(ix, k, ss[0].s, f, lacking)
+	if common {
+		return
+	}
+	for n, st := range lacking {
+		switch {
+		case covered[n]:
+			c.flag(st.a, RuleRoute, Args{Interpreter: st.it.Name, Language: f, Booth: k.booth}, MsgOtherPivot)
+		case reason[n] == RuleRelayGivers:
+			c.flag(st.a, RuleRelayGivers, Args{Interpreter: st.it.Name, Language: f})
+		case reason[n] == RuleRelayChain:
+			c.flag(st.a, RuleRelayChain, Args{Interpreter: st.it.Name, Language: f})
+		default:
+			c.flag(st.a, RuleLanguageCoverage, Args{Interpreter: st.it.Name, Language: f})
+		}
+	}
+}
+
+// pivotsFor looks at every other booth of session s as a pivot giving floor language f to
+// the lacking members of booth k: covered[n] when some pivot serves member n, else
+// reason[n] the best reason why none can (too few givers before a chain before no
+// route); common when one pivot serves them all.
+func (c *checker) pivotsFor(ix relayIndex, k relayKey, s *Session, f Lang, lacking []seat) (reason []string, covered []bool, common bool) {
+	rank := map[string]int{RuleRelayGivers: 3, RuleRelayChain: 2, RuleLanguageCoverage: 1}
+	reason = make([]string, len(lacking))
+	covered = make([]bool, len(lacking))
+	for _, x := range ix.bySession[s.ID] {
+		if x == k.booth {
+			continue
+		}
+		team := ix.teams[relayKey{s.ID, x}]
+		// A booth gives relay into its own language; the floor language's own
+		// booth (which has nothing to interpret from it) gives it by retour into
+		// another channel of the session.
+		vias := []Lang{x}
+		if x == f {
+			vias = vias[:0]
+			for _, o := range s.staffedOutputs() {
+				if o != x && !slices.Contains(vias, o) {
+					vias = append(vias, o)
 				}
 			}
 		}
+		for _, via := range vias {
+			if via == f {
+				continue
+			}
+			r := c.pivotReason(x, team, f, via)
+			all := true
+			for n, st := range lacking {
+				if classIn(st.it, via) == "" {
+					all = false
+					continue
+				}
+				if r == "" {
+					covered[n] = true
+				} else if rank[r] > rank[reason[n]] {
+					reason[n] = r
+				}
+			}
+			if r == "" && all {
+				common = true
+			}
+		}
 	}
+	return reason, covered, common
 }
 
 // busyItem is an assignment or a commitment on an interpreter's timeline.
@@ -390,6 +406,9 @@ type busyItem struct {
 	seat       *seat // nil for a commitment
 }
 
+// timeline checks each interpreter's assignments and commitments together, in start
+// order: overlaps and rest, the sitting, day and week caps, unavailability and a remote
+// interpreter's working hours.
 func (c *checker) timeline(seats []seat) {
 	items := map[string][]busyItem{}
 	for i := range seats {
@@ -406,154 +425,184 @@ func (c *checker) timeline(seats []seat) {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	p := c.in.Policy
 	for _, id := range ids {
 		it := c.people[id]
 		list := items[id]
 		slices.SortStableFunc(list, func(x, y busyItem) int { return x.start.Compare(y.start) })
-		rest := p.Caps.MinRest
-		if it.Caps.MinRest > rest {
-			rest = it.Caps.MinRest
-		}
 		loc := it.Location
 		if loc == nil {
 			loc = time.UTC
 		}
-		for i := range list {
-			for j := i + 1; j < len(list) && list[j].start.Before(list[i].end.Add(rest)); j++ {
-				x, y := list[i], list[j]
-				if x.seat == nil && y.seat == nil {
-					continue
-				}
-				blame := y.seat
-				if blame == nil {
-					blame = x.seat
-				}
-				sameSitting := x.seat != nil && y.seat != nil && c.sitting[x.seat.s.ID] == c.sitting[y.seat.s.ID]
-				if x.start.Before(y.end) && y.start.Before(x.end) {
-					c.flag(blame.a, RuleDoubleBooking, Args{Interpreter: it.Name, Start: x.start.UTC(), End: x.end.UTC(), OtherStart: y.start.UTC(), OtherEnd: y.end.UTC()})
-				} else if !sameSitting {
-					c.flag(blame.a, RuleRest, Args{Interpreter: it.Name, Minutes: int(rest / time.Minute)})
-				}
+		c.overlaps(it, list)
+		sitDays := c.stretches(it, list, loc)
+		c.dayWeekCaps(it, list, loc, sitDays)
+		c.hours(it, list, loc)
+	}
+}
+
+// overlaps flags, on the later seat of each pair of the interpreter's items (in start order), a
+// double booking when they overlap and a rest too short between them unless they are of
+// one sitting.
+func (c *checker) overlaps(it *Interpreter, list []busyItem) {
+	p := c.in.Policy
+	rest := p.Caps.MinRest
+	if it.Caps.MinRest > rest {
+		rest = it.Caps.MinRest
+	}
+	for i := range list {
+		for j := i + 1; j < len(list) && list[j].start.Before(list[i].end.Add(rest)); j++ {
+			x, y := list[i], list[j]
+			if x.seat == nil && y.seat == nil {
+				continue
+			}
+			blame := y.seat
+			if blame == nil {
+				blame = x.seat
+			}
+			sameSitting := x.seat != nil && y.seat != nil && c.sitting[x.seat.s.ID] == c.sitting[y.seat.s.ID]
+			if x.start.Before(y.end) && y.start.Before(x.end) {
+				c.flag(blame.a, RuleDoubleBooking, Args{Interpreter: it.Name, Start: x.start.UTC(), End: x.end.UTC(), OtherStart: y.start.UTC(), OtherEnd: y.end.UTC()})
+			} else if !sameSitting {
+				c.flag(blame.a, RuleRest, Args{Interpreter: it.Name, Minutes: int(rest / time.Minute)})
 			}
 		}
-		dayCap := capOf(p.Caps.BoothMinutesPerDay, it.Caps.BoothMinutesPerDay)
+	}
+}
+
+// stretches flags a stretch of one sitting (seats joined by breaks of at most
+// break_max) longer than one team covers, and returns the sittings of each local day
+// (each sitting counts once, on the local day it starts; a commitment is a sitting of its
+// own).
+func (c *checker) stretches(it *Interpreter, list []busyItem, loc *time.Location) map[string]map[int]bool {
+	p := c.in.Policy
+	// Sittings a day: each sitting counts once, on the local day it starts; each
+	// commitment is a sitting of its own.
+	sitDays := map[string]map[int]bool{}
+	type sitTally struct {
+		minutes, sessions int
+		last              *seat
+		end               time.Time // booth time is the union: a double booking is judged apart
+	}
+	// Stretches: seats of one sitting joined by breaks of at most break_max; one team
+	// covers MaxSessionMinutes of such a stretch.
+	var stretches []*sitTally
+	open := map[int]*sitTally{}
+	for n, b := range list {
+		sit, start := -1-n, b.start
+		if b.seat != nil {
+			sit = c.sitting[b.seat.s.ID]
+			start = c.sitStart[sit]
+			st := open[sit]
+			if st == nil || b.start.Sub(st.end) > p.BreakMax() {
+				st = &sitTally{}
+				open[sit] = st
+				stretches = append(stretches, st)
+			}
+			if from := later(b.start, st.end); b.end.After(from) {
+				st.minutes += int(b.end.Sub(from) / time.Minute)
+			}
+			st.end = later(st.end, b.end)
+			st.sessions++
+			st.last = b.seat
+		}
+		d := start.In(loc).Format(time.DateOnly)
+		if sitDays[d] == nil {
+			sitDays[d] = map[int]bool{}
+		}
+		sitDays[d][sit] = true
+	}
+	for _, st := range stretches {
+		if max := p.MaxSessionMinutes; max > 0 && st.sessions > 1 && st.minutes > max {
+			c.flag(st.last.a, RuleSittingCap, Args{Interpreter: it.Name, Minutes: st.minutes, Cap: max})
+		}
+	}
+	return sitDays
+}
+
+// dayWeekCaps flags, on the last seat of the local day or ISO week, booth minutes over
+// the daily and weekly caps and sittings over the sessions-a-day cap.
+func (c *checker) dayWeekCaps(it *Interpreter, list []busyItem, loc *time.Location, sitDays map[string]map[int]bool) {
+	p := c.in.Policy
+	dayCap := capOf(p.Caps.BoothMinutesPerDay, it.Caps.BoothMinutesPerDay)
+	if it.Remote {
+		dayCap = capOf(dayCap, p.RemoteBoothMinutesPerDay)
+	}
+	weekCap := capOf(p.Caps.BoothMinutesPerWeek, it.Caps.BoothMinutesPerWeek)
+	perDay := capOf(p.Caps.SessionsPerDay, it.Caps.SessionsPerDay)
+	type tally struct {
+		minutes, sessions int
+		last              *seat
+	}
+	days, weeks := map[string]*tally{}, map[string]*tally{}
+	var dayOrder, weekOrder []string
+	for _, b := range list {
+		lt := b.start.In(loc)
+		d := lt.Format(time.DateOnly)
+		y, w := lt.ISOWeek()
+		wk := fmt.Sprintf("%d-W%02d", y, w)
+		if days[d] == nil {
+			days[d] = &tally{}
+			dayOrder = append(dayOrder, d)
+		}
+		if weeks[wk] == nil {
+			weeks[wk] = &tally{}
+			weekOrder = append(weekOrder, wk)
+		}
+		m := int(b.end.Sub(b.start) / time.Minute)
+		days[d].minutes += m
+		days[d].sessions++
+		weeks[wk].minutes += m
+		if b.seat != nil {
+			days[d].last, weeks[wk].last = b.seat, b.seat
+		}
+	}
+	for _, d := range dayOrder {
+		t := days[d]
+		if t.last == nil {
+			continue
+		}
+		if dayCap > 0 && t.minutes > dayCap {
+			c.flag(t.last.a, RuleDailyCap, Args{Interpreter: it.Name, Minutes: t.minutes, Day: d, Cap: dayCap})
+		}
+	}
+	for _, d := range dayOrder {
+		t := days[d]
+		if n := len(sitDays[d]); t.last != nil && perDay > 0 && n > perDay {
+			c.flag(t.last.a, RuleSessionsPerDay, Args{Interpreter: it.Name, Count: n, Day: d, Cap: perDay})
+		}
+	}
+	for _, wk := range weekOrder {
+		t := weeks[wk]
+		if t.last != nil && weekCap > 0 && t.minutes > weekCap {
+			c.flag(t.last.a, RuleWeeklyCap, Args{Interpreter: it.Name, Minutes: t.minutes, Week: wk, Cap: weekCap})
+		}
+	}
+}
+
+// hours flags each seat that falls in one of the interpreter's unavailable spans, and for a remote
+// interpreter, a seat outside their working hours (08:00-20:00 local when unset).
+func (c *checker) hours(it *Interpreter, list []busyItem, loc *time.Location) {
+	for _, b := range list {
+		if b.seat == nil {
+			continue
+		}
+		for _, u := range it.Unavailable {
+			if u.Start.Before(b.end) && b.start.Before(u.End) {
+				c.flag(b.seat.a, RuleUnavailable, Args{Interpreter: it.Name, Start: u.Start.UTC(), End: u.End.UTC()})
+				break
+			}
+		}
 		if it.Remote {
-			dayCap = capOf(dayCap, p.RemoteBoothMinutesPerDay)
-		}
-		weekCap := capOf(p.Caps.BoothMinutesPerWeek, it.Caps.BoothMinutesPerWeek)
-		perDay := capOf(p.Caps.SessionsPerDay, it.Caps.SessionsPerDay)
-		type tally struct {
-			minutes, sessions int
-			last              *seat
-		}
-		days, weeks := map[string]*tally{}, map[string]*tally{}
-		var dayOrder, weekOrder []string
-		// Sittings a day: each sitting counts once, on the local day it starts; each
-		// commitment is a sitting of its own.
-		sitDays := map[string]map[int]bool{}
-		type sitTally struct {
-			minutes, sessions int
-			last              *seat
-			end               time.Time // booth time is the union: a double booking is judged apart
-		}
-		// Stretches: seats of one sitting joined by breaks of at most break_max; one team
-		// covers MaxSessionMinutes of such a stretch.
-		var stretches []*sitTally
-		open := map[int]*sitTally{}
-		for n, b := range list {
-			sit, start := -1-n, b.start
-			if b.seat != nil {
-				sit = c.sitting[b.seat.s.ID]
-				start = c.sitStart[sit]
-				st := open[sit]
-				if st == nil || b.start.Sub(st.end) > p.BreakMax() {
-					st = &sitTally{}
-					open[sit] = st
-					stretches = append(stretches, st)
-				}
-				if from := later(b.start, st.end); b.end.After(from) {
-					st.minutes += int(b.end.Sub(from) / time.Minute)
-				}
-				st.end = later(st.end, b.end)
-				st.sessions++
-				st.last = b.seat
+			h := it.Hours
+			if h == (WorkingHours{}) {
+				h = WorkingHours{Start: 480, End: 1200}
 			}
-			d := start.In(loc).Format(time.DateOnly)
-			if sitDays[d] == nil {
-				sitDays[d] = map[int]bool{}
-			}
-			sitDays[d][sit] = true
-		}
-		for _, st := range stretches {
-			if max := p.MaxSessionMinutes; max > 0 && st.sessions > 1 && st.minutes > max {
-				c.flag(st.last.a, RuleSittingCap, Args{Interpreter: it.Name, Minutes: st.minutes, Cap: max})
-			}
-		}
-		for _, b := range list {
-			lt := b.start.In(loc)
-			d := lt.Format(time.DateOnly)
-			y, w := lt.ISOWeek()
-			wk := fmt.Sprintf("%d-W%02d", y, w)
-			if days[d] == nil {
-				days[d] = &tally{}
-				dayOrder = append(dayOrder, d)
-			}
-			if weeks[wk] == nil {
-				weeks[wk] = &tally{}
-				weekOrder = append(weekOrder, wk)
-			}
-			m := int(b.end.Sub(b.start) / time.Minute)
-			days[d].minutes += m
-			days[d].sessions++
-			weeks[wk].minutes += m
-			if b.seat != nil {
-				days[d].last, weeks[wk].last = b.seat, b.seat
-			}
-		}
-		for _, d := range dayOrder {
-			t := days[d]
-			if t.last == nil {
-				continue
-			}
-			if dayCap > 0 && t.minutes > dayCap {
-				c.flag(t.last.a, RuleDailyCap, Args{Interpreter: it.Name, Minutes: t.minutes, Day: d, Cap: dayCap})
-			}
-		}
-		for _, d := range dayOrder {
-			t := days[d]
-			if n := len(sitDays[d]); t.last != nil && perDay > 0 && n > perDay {
-				c.flag(t.last.a, RuleSessionsPerDay, Args{Interpreter: it.Name, Count: n, Day: d, Cap: perDay})
-			}
-		}
-		for _, wk := range weekOrder {
-			t := weeks[wk]
-			if t.last != nil && weekCap > 0 && t.minutes > weekCap {
-				c.flag(t.last.a, RuleWeeklyCap, Args{Interpreter: it.Name, Minutes: t.minutes, Week: wk, Cap: weekCap})
-			}
-		}
-		for _, b := range list {
-			if b.seat == nil {
-				continue
-			}
-			for _, u := range it.Unavailable {
-				if u.Start.Before(b.end) && b.start.Before(u.End) {
-					c.flag(b.seat.a, RuleUnavailable, Args{Interpreter: it.Name, Start: u.Start.UTC(), End: u.End.UTC()})
-					break
-				}
-			}
-			if it.Remote {
-				h := it.Hours
-				if h == (WorkingHours{}) {
-					h = WorkingHours{Start: 480, End: 1200}
-				}
-				ls := b.start.In(loc)
-				from := time.Date(ls.Year(), ls.Month(), ls.Day(), h.Start/60, h.Start%60, 0, 0, loc)
-				to := time.Date(ls.Year(), ls.Month(), ls.Day(), h.End/60, h.End%60, 0, 0, loc)
-				if b.start.Before(from) || b.end.After(to) {
-					c.flag(b.seat.a, RuleWorkingHours, Args{Interpreter: it.Name, Zone: loc.String(), Local: ls.Format("15:04") + "-" + b.end.In(loc).Format("15:04"),
-						Hours: hoursString(h)})
-				}
+			ls := b.start.In(loc)
+			from := time.Date(ls.Year(), ls.Month(), ls.Day(), h.Start/60, h.Start%60, 0, 0, loc)
+			to := time.Date(ls.Year(), ls.Month(), ls.Day(), h.End/60, h.End%60, 0, 0, loc)
+			if b.start.Before(from) || b.end.After(to) {
+				c.flag(b.seat.a, RuleWorkingHours, Args{Interpreter: it.Name, Zone: loc.String(), Local: ls.Format("15:04") + "-" + b.end.In(loc).Format("15:04"),
+					Hours: hoursString(h)})
 			}
 		}
 	}

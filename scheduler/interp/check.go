@@ -639,11 +639,9 @@ func CheckPlan(in Input, p Plan) []Violation {
 	return vs
 }
 
+// checkRoutes checks the routes plan p states against its seated teams: each booth has
+// exactly one route per floor language, and each route holds (see routeCheck.route).
 func checkRoutes(in Input, p Plan) []Violation {
-	type key struct {
-		session string
-		booth   Lang
-	}
 	sessions := map[string]*Session{}
 	for i := range in.Sessions {
 		if _, ok := sessions[in.Sessions[i].ID]; !ok {
@@ -656,14 +654,14 @@ func checkRoutes(in Input, p Plan) []Violation {
 			people[in.Pool[i].ID] = &in.Pool[i]
 		}
 	}
-	teams := map[key][]*Interpreter{}
-	var order []key
+	teams := map[relayKey][]*Interpreter{}
+	var order []relayKey
 	for _, a := range p.Assignments {
 		s, it := sessions[a.SessionID], people[a.InterpreterID]
 		if s == nil || it == nil || s.Cancelled || s.StaffedBy(a.Booth) != "" {
 			continue // Check reports these (a seat in a channel others staff: staffed_by_others)
 		}
-		k := key{a.SessionID, a.Booth}
+		k := relayKey{a.SessionID, a.Booth}
 		if _, ok := teams[k]; !ok {
 			order = append(order, k)
 		}
@@ -671,34 +669,18 @@ func checkRoutes(in Input, p Plan) []Violation {
 			teams[k] = append(teams[k], it)
 		}
 	}
-	var out []Violation
-	// A route the plan states that does not hold: check names which consistency check
-	// failed (the allocator's own output, so these never reach a reader but a developer).
-	bad := func(r Route, check string) {
-		out = append(out, Violation{SessionID: r.SessionID, Booth: r.Booth, Rule: RuleRoute,
-			Text: text(MsgRouteInconsistent, Args{Booth: r.Booth, Language: r.Floor, Session: r.SessionID, Check: check})})
-	}
-	routes := map[key]map[Lang][]Route{}
+	rc := routeCheck{in: in, teams: teams}
+	routes := map[relayKey]map[Lang][]Route{}
 	for _, r := range p.Routes {
-		k := key{r.SessionID, r.Booth}
+		k := relayKey{r.SessionID, r.Booth}
 		if _, ok := teams[k]; !ok {
-			bad(r, "no_such_booth")
+			rc.bad(r, "no_such_booth")
 			continue
 		}
 		if routes[k] == nil {
 			routes[k] = map[Lang][]Route{}
 		}
 		routes[k][r.Floor] = append(routes[k][r.Floor], r)
-	}
-	ids := func(team []*Interpreter, keep func(*Interpreter) bool) []string {
-		var out []string
-		for _, m := range team {
-			if keep(m) {
-				out = append(out, m.ID)
-			}
-		}
-		slices.Sort(out)
-		return out
 	}
 	for _, k := range order {
 		s := sessions[k.session]
@@ -715,75 +697,110 @@ func checkRoutes(in Input, p Plan) []Violation {
 			seen[f] = true
 			rs := routes[k][f]
 			if len(rs) != 1 {
-				bad(Route{SessionID: k.session, Booth: k.booth, Floor: f}, "route_count")
+				rc.bad(Route{SessionID: k.session, Booth: k.booth, Floor: f}, "route_count")
 				continue
 			}
-			r := rs[0]
-			have := ids(team, func(m *Interpreter) bool { return classIn(m, f) != "" })
-			if got := slices.Sorted(slices.Values(r.Direct)); !slices.Equal(got, have) {
-				bad(r, "direct_members")
-			}
-			switch r.Mode {
-			case RouteDirect:
-				if len(have) != len(team) {
-					bad(r, "direct_not_all")
-				}
-				continue
-			case RouteRelay:
-			default:
-				bad(r, "unknown_mode")
-				continue
-			}
-			if !in.Policy.RelayAllowed {
-				bad(r, "no_relay_allowed")
-			}
-			from, ok := teams[key{k.session, r.From}]
-			switch {
-			case r.From == k.booth || !ok:
-				bad(r, "pivot_not_staffed")
-				continue
-			case r.Via == f:
-				bad(r, "pivot_into_itself")
-				continue
-			case r.Via != r.From && (r.From != f || !outputs[r.Via]):
-				bad(r, "retour_only_from_floor_booth")
-				continue
-			}
-			into := func(m *Interpreter) bool {
-				if r.Via == r.From {
-					return true
-				}
-				c := classIn(m, r.Via)
-				return c == ClassA || (c == ClassB && m.Retour)
-			}
-			givers := ids(from, func(m *Interpreter) bool { return classIn(m, f) != "" && into(m) })
-			for _, g := range r.Givers {
-				if !slices.Contains(givers, g) {
-					bad(r, "giver_cannot_give")
-				}
-			}
-			if len(r.Givers) < 2 || len(givers) < 2 {
-				bad(r, "too_few_givers")
-			}
-			twoWay := r.Via != r.From
-			for _, m := range from {
-				if r.From != f && classIn(m, f) == "" {
-					bad(r, "chained")
-				}
-				if classIn(m, r.From) == ClassB {
-					twoWay = true
-				}
-			}
-			if twoWay && len(from) < in.Policy.RetourPivotSize {
-				bad(r, "two_way_pivot_size")
-			}
-			for _, m := range team {
-				if classIn(m, f) == "" && classIn(m, r.Via) == "" {
-					bad(r, "member_lacks_both")
-				}
-			}
+			rc.route(k, team, f, rs[0], outputs)
 		}
 	}
+	return rc.out
+}
+
+// routeCheck gathers the violations of the routes a plan states.
+type routeCheck struct {
+	in    Input
+	teams map[relayKey][]*Interpreter
+	out   []Violation
+}
+
+// bad records a route the plan states that does not hold: check names which consistency
+// check failed (the allocator's own output, so these never reach a reader but a
+// developer).
+func (rc *routeCheck) bad(r Route, check string) {
+	rc.out = append(rc.out, Violation{SessionID: r.SessionID, Booth: r.Booth, Rule: RuleRoute,
+		Text: text(MsgRouteInconsistent, Args{Booth: r.Booth, Language: r.Floor, Session: r.SessionID, Check: check})})
+}
+
+// route checks the plan's one route r of floor language f into booth k, whose seated
+// team is team: its direct members, its mode, and for relay, its pivot (staffed, not into
+// itself, a retour only from the floor language's booth into an output), givers (two or
+// more who can give), a two-way pivot's size and every member's languages.
+func (rc *routeCheck) route(k relayKey, team []*Interpreter, f Lang, r Route, outputs map[Lang]bool) {
+	have := memberIDs(team, func(m *Interpreter) bool { return classIn(m, f) != "" })
+	if got := slices.Sorted(slices.Values(r.Direct)); !slices.Equal(got, have) {
+		rc.bad(r, "direct_members")
+	}
+	switch r.Mode {
+	case RouteDirect:
+		if len(have) != len(team) {
+			rc.bad(r, "direct_not_all")
+		}
+		return
+	case RouteRelay:
+	default:
+		rc.bad(r, "unknown_mode")
+		return
+	}
+	if !rc.in.Policy.RelayAllowed {
+		rc.bad(r, "no_relay_allowed")
+	}
+	from, ok := rc.teams[relayKey{k.session, r.From}]
+	switch {
+	case r.From == k.booth || !ok:
+		rc.bad(r, "pivot_not_staffed")
+		return
+	case r.Via == f:
+		rc.bad(r, "pivot_into_itself")
+		return
+	case r.Via != r.From && (r.From != f || !outputs[r.Via]):
+		rc.bad(r, "retour_only_from_floor_booth")
+		return
+	}
+	into := func(m *Interpreter) bool {
+		if r.Via == r.From {
+			return true
+		}
+		c := classIn(m, r.Via)
+		return c == ClassA || (c == ClassB && m.Retour)
+	}
+	givers := memberIDs(from, func(m *Interpreter) bool { return classIn(m, f) != "" && into(m) })
+	for _, g := range r.Givers {
+		if !slices.Contains(givers, g) {
+			rc.bad(r, "giver_cannot_give")
+		}
+	}
+	if len(r.Givers) < 2 || len(givers) < 2 {
+		rc.bad(r, "too_few_givers")
+	}
+	twoWay := r.Via != r.From
+	for _, m := range from {
+		if r.From != f && classIn(m, f) == "" {
+			rc.bad(r, "chained")
+		}
+		if classIn(m, r.From) == ClassB {
+			twoWay = true
+		}
+	}
+	if twoWay && len(from) < rc.in.Policy.RetourPivotSize {
+		rc.bad(r, "two_way_pivot_size")
+	}
+	for _, m := range team {
+		if classIn(m, f) == "" && classIn(m, r.Via) == "" {
+			rc.bad(r, "member_lacks_both")
+		}
+	}
+}
+
+// memberIDs are the sorted IDs of the members of ms that keep admits (empty, not nil,
+// when none).
+func memberIDs(ms []*Interpreter, keep func(*Interpreter) bool) []string {
+	out := []string{}
+	for _, m := range ms {
+		if keep(m) {
+			out = append(out, m.ID)
+		}
+	}
+	slices.Sort(out)
 	return out
 }
 
@@ -807,19 +824,15 @@ func InferRoutes(in Input, assignments []Assignment) []Route {
 			c.people[in.Pool[i].ID] = &in.Pool[i]
 		}
 	}
-	type key struct {
-		session string
-		booth   Lang
-	}
-	teams := map[key][]*Interpreter{}
-	var order []key
+	teams := map[relayKey][]*Interpreter{}
+	var order []relayKey
 	booths := map[string][]Lang{}
 	for _, a := range assignments {
 		s, it := c.sessions[a.SessionID], c.people[a.InterpreterID]
 		if s == nil || it == nil || s.Cancelled {
 			continue
 		}
-		k := key{a.SessionID, a.Booth}
+		k := relayKey{a.SessionID, a.Booth}
 		if _, ok := teams[k]; !ok {
 			order = append(order, k)
 			booths[a.SessionID] = append(booths[a.SessionID], a.Booth)
@@ -828,21 +841,11 @@ func InferRoutes(in Input, assignments []Assignment) []Route {
 			teams[k] = append(teams[k], it)
 		}
 	}
-	slices.SortFunc(order, func(x, y key) int {
+	slices.SortFunc(order, func(x, y relayKey) int {
 		return strings.Compare(x.session+"\x00"+string(x.booth), y.session+"\x00"+string(y.booth))
 	})
 	for _, bs := range booths {
 		slices.Sort(bs)
-	}
-	ids := func(ms []*Interpreter, keep func(*Interpreter) bool) []string {
-		out := []string{}
-		for _, m := range ms {
-			if keep(m) {
-				out = append(out, m.ID)
-			}
-		}
-		slices.Sort(out)
-		return out
 	}
 	var out []Route
 	for _, k := range order {
@@ -855,51 +858,58 @@ func InferRoutes(in Input, assignments []Assignment) []Route {
 				continue
 			}
 			r := Route{SessionID: k.session, Booth: k.booth, Floor: f, Mode: RouteDirect,
-				Direct: ids(team, func(m *Interpreter) bool { return classIn(m, f) != "" })}
+				Direct: memberIDs(team, func(m *Interpreter) bool { return classIn(m, f) != "" })}
 			if len(r.Direct) == len(team) {
 				out = append(out, r)
 				continue
 			}
 			r.Mode = RouteMissing
 			if in.Policy.RelayAllowed {
-			search:
-				for _, x := range booths[k.session] {
-					if x == k.booth {
-						continue
-					}
-					vias := []Lang{x}
-					if x == f {
-						vias = slices.DeleteFunc(slices.Clone(outs), func(o Lang) bool { return o == f })
-					}
-					for _, via := range vias {
-						from := teams[key{k.session, x}]
-						if c.pivotReason(x, from, f, via) != "" {
-							continue
-						}
-						follows := true
-						for _, m := range team {
-							follows = follows && (classIn(m, f) != "" || classIn(m, via) != "")
-						}
-						if !follows {
-							continue
-						}
-						r.Mode, r.From, r.Via = RouteRelay, x, via
-						r.Givers = ids(from, func(m *Interpreter) bool {
-							if classIn(m, f) == "" {
-								return false
-							}
-							if via == x {
-								return true
-							}
-							vc := classIn(m, via)
-							return vc == ClassA || (vc == ClassB && m.Retour)
-						})
-						break search
-					}
-				}
+				c.inferRelay(&r, relayIndex{teams: teams, bySession: booths}, team, f, outs)
 			}
 			out = append(out, r)
 		}
 	}
 	return out
+}
+
+// inferRelay sets r to relay from the first pivot of r's session (booths in language
+// order, ix.bySession) that can give floor language f into a language every member of
+// team lacking f understands: the floor language's own booth by retour into another of
+// the outputs outs. r is left as it is when there is none.
+func (c *checker) inferRelay(r *Route, ix relayIndex, team []*Interpreter, f Lang, outs []Lang) {
+	for _, x := range ix.bySession[r.SessionID] {
+		if x == r.Booth {
+			continue
+		}
+		vias := []Lang{x}
+		if x == f {
+			vias = slices.DeleteFunc(slices.Clone(outs), func(o Lang) bool { return o == f })
+		}
+		for _, via := range vias {
+			from := ix.teams[relayKey{r.SessionID, x}]
+			if c.pivotReason(x, from, f, via) != "" {
+				continue
+			}
+			follows := true
+			for _, m := range team {
+				follows = follows && (classIn(m, f) != "" || classIn(m, via) != "")
+			}
+			if !follows {
+				continue
+			}
+			r.Mode, r.From, r.Via = RouteRelay, x, via
+			r.Givers = memberIDs(from, func(m *Interpreter) bool {
+				if classIn(m, f) == "" {
+					return false
+				}
+				if via == x {
+					return true
+				}
+				vc := classIn(m, via)
+				return vc == ClassA || (vc == ClassB && m.Retour)
+			})
+			return
+		}
+	}
 }

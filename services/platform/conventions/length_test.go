@@ -23,15 +23,6 @@ const maxLines = 80
 // order, one algorithm over shared state ...).
 var why = regexp.MustCompile(`It\s+is\s+long\s+because\s+\S+\s+\S+\s+\S+`)
 
-// notYet are the long functions of packages that were being reworked while this rule
-// came in (scheduler/interp's allocator and checker, the staffing board): each is to be
-// split or explained by whoever next changes it, and removed from here. The test fails
-// on a name here that is no longer long, so the list only shrinks.
-var notYet = map[string]bool{
-	"scheduler/interp/check.go checkRoutes": true,
-	"scheduler/interp/check.go InferRoutes": true,
-}
-
 // longFunction is a function over maxLines lines without a reason.
 type longFunction struct {
 	at    string
@@ -113,19 +104,8 @@ func TestNoLongFunctionWithoutAReason(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	seen := map[string]bool{}
 	for _, f := range long {
-		file, _, _ := strings.Cut(f.at, ":")
-		if k := file + " " + f.name; notYet[k] {
-			seen[k] = true
-			continue
-		}
 		t.Errorf("%s: %s is %d lines (more than %d): split it by concept, or say why it is one piece in its doc comment (\"It is long because ...\")", f.at, f.name, f.lines, maxLines)
-	}
-	for k := range notYet {
-		if !seen[k] {
-			t.Errorf("%s is no longer a long function without a reason: remove it from notYet", k)
-		}
 	}
 }
 

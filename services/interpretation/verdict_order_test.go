@@ -17,6 +17,25 @@ import (
 	"github.com/plenary/plenary/services/platform/signed"
 )
 
+// envSeenThrough is newEnv with interpretation seeing the agenda through wrap (the API
+// serves the agenda itself).
+func envSeenThrough(t *testing.T, d *db.DB, wrap func(*agenda.Service) interpretation.Agenda) *env {
+	t.Helper()
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	ag := agenda.NewService(d, agenda.WithClock(clock))
+	svc := interpretation.NewService(d, wrap(ag), interpretation.WithClock(clock))
+	keys, _ := signed.NewRandomKeys()
+	tokens := auth.NewStore(d, clock)
+	h := api.NewServer(api.Deps{DB: d, Agenda: ag, Interpretation: svc, Now: clock, LinkKeys: keys, Tokens: tokens,
+		Limits: auth.Limits{PerToken: -1, PerIP: -1}})
+	_, secret, err := tokens.Create(context.Background(), auth.NewToken{Name: "planner", Role: auth.RolePlanner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{t: t, srv: openapitest.NewServer(t, h), db: d, keys: keys, svc: svc, token: secret, now: now}
+}
+
 // renderOnTouch is the agenda as interpretation sees it, with a reader who renders the
 // staff agenda at the instant the revision is raised: the render a cache keeps under the
 // new revision.
@@ -51,19 +70,8 @@ func (a *renderOnTouch) TouchAgenda(ctx context.Context, meetingID string) (int6
 // revision, a render in between kept the old verdict under the new revision for good.
 func TestAgendaAtANewRevisionShowsItsVerdict(t *testing.T) {
 	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
-		now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-		clock := func() time.Time { return now }
-		ag := &renderOnTouch{Service: agenda.NewService(d, agenda.WithClock(clock)), t: t}
-		svc := interpretation.NewService(d, ag, interpretation.WithClock(clock))
-		keys, _ := signed.NewRandomKeys()
-		tokens := auth.NewStore(d, clock)
-		h := api.NewServer(api.Deps{DB: d, Agenda: ag.Service, Interpretation: svc, Now: clock, LinkKeys: keys, Tokens: tokens,
-			Limits: auth.Limits{PerToken: -1, PerIP: -1}})
-		_, secret, err := tokens.Create(context.Background(), auth.NewToken{Name: "planner", Role: auth.RolePlanner})
-		if err != nil {
-			t.Fatal(err)
-		}
-		e := &env{t: t, srv: openapitest.NewServer(t, h), db: d, keys: keys, svc: svc, token: secret, now: now}
+		ag := &renderOnTouch{t: t}
+		e := envSeenThrough(t, d, func(a *agenda.Service) interpretation.Agenda { ag.Service = a; return ag })
 
 		m := e.meeting("aiic")
 		s := e.session(m, "2026-12-07T10:00", "2026-12-07T11:00", []string{"en", "fr"}, []string{"en", "fr"})
@@ -112,19 +120,9 @@ func (a *lateReader) AgendaRevision(ctx context.Context, meetingID string) (int6
 // the agenda (now at R+1) would show a verdict one revision behind until the next change.
 func TestAnOlderCheckNeverReplacesANewerVerdict(t *testing.T) {
 	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
-		now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-		clock := func() time.Time { return now }
-		ag := &lateReader{Service: agenda.NewService(d, agenda.WithClock(clock))}
-		svc := interpretation.NewService(d, ag, interpretation.WithClock(clock))
-		keys, _ := signed.NewRandomKeys()
-		tokens := auth.NewStore(d, clock)
-		h := api.NewServer(api.Deps{DB: d, Agenda: ag.Service, Interpretation: svc, Now: clock, LinkKeys: keys, Tokens: tokens,
-			Limits: auth.Limits{PerToken: -1, PerIP: -1}})
-		_, secret, err := tokens.Create(context.Background(), auth.NewToken{Name: "planner", Role: auth.RolePlanner})
-		if err != nil {
-			t.Fatal(err)
-		}
-		e := &env{t: t, srv: openapitest.NewServer(t, h), db: d, keys: keys, svc: svc, token: secret, now: now}
+		ag := &lateReader{}
+		e := envSeenThrough(t, d, func(a *agenda.Service) interpretation.Agenda { ag.Service = a; return ag })
+		svc := e.svc
 
 		m := e.meeting("aiic")
 		s := e.session(m, "2026-12-07T10:00", "2026-12-07T11:00", []string{"en", "fr"}, []string{"en", "fr"})

@@ -614,18 +614,27 @@ func TestFaultPostgresRestartedThenFrozen(t *testing.T) {
 	}
 }
 
-// streamEvents reads every event of the PLENARY stream.
-func streamEvents(t *testing.T, url string) []contracts.Event {
+// jetStreamAt connects to the JetStream of the NATS server at url; done closes the
+// connection (callers poll, so each closes its own at once).
+func jetStreamAt(t *testing.T, url string) (js jetstream.JetStream, done func()) {
 	t.Helper()
 	nc, err := nats.Connect(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
+	js, err = jetstream.New(nc)
 	if err != nil {
+		nc.Close()
 		t.Fatal(err)
 	}
+	return js, nc.Close
+}
+
+// streamEvents reads every event of the PLENARY stream.
+func streamEvents(t *testing.T, url string) []contracts.Event {
+	t.Helper()
+	js, done := jetStreamAt(t, url)
+	defer done()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	s, err := js.Stream(ctx, contracts.Stream)

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/plenary/plenary/contracts"
@@ -116,15 +115,8 @@ func TestFaultAPIKilledBeforeStaffingRecheck(t *testing.T) {
 // recheckConsumer reads the state of interpretation's durable re-check consumer.
 func recheckConsumer(t *testing.T, url string) *jetstream.ConsumerInfo {
 	t.Helper()
-	nc, err := nats.Connect(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	js, done := jetStreamAt(t, url)
+	defer done()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	cons, err := js.Consumer(ctx, contracts.Stream, interpretation.RecheckConsumer)

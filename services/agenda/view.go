@@ -54,13 +54,45 @@ type LocalTimes struct {
 	DayShift int `json:"day_shift"`
 }
 
-func localTimes(start, end time.Time, z zone.Zone, lang string, venue *time.Location) LocalTimes {
-	ls, le := start.In(z.Location), end.In(z.Location)
-	r := zone.Brief(start, z.Location, lang, venue)
+// agendaTimes writes the times of one agenda: an agenda of 500 sessions shows a few
+// thousand times, most of them instants it shows elsewhere too (parallel rooms, an item
+// starting with its session, one item ending as the next starts), so each (instant,
+// zone) is written once.
+type agendaTimes struct {
+	briefs *zone.Briefs
+	rfc    map[instantIn]string
+}
+
+type instantIn struct {
+	unix int64
+	loc  *time.Location
+}
+
+func newAgendaTimes(lang string, venue *time.Location) *agendaTimes {
+	return &agendaTimes{briefs: zone.NewBriefs(lang, venue), rfc: map[instantIn]string{}}
+}
+
+func (a *agendaTimes) local(start, end time.Time, z zone.Zone) LocalTimes {
+	r := a.briefs.Brief(start, z.Location)
 	return LocalTimes{
-		TZ: z.Name, Start: ls.Format(time.RFC3339), End: le.Format(time.RFC3339),
+		TZ: z.Name, Start: a.rfc3339(start, z.Location), End: a.rfc3339(end, z.Location),
 		Offset: r.Offset, Abbrev: r.Abbrev, Text: r.Text, DayShift: r.DayShift,
 	}
+}
+
+// rfc3339 is t in loc as RFC 3339; the stored instants are whole seconds, others are
+// written each time.
+func (a *agendaTimes) rfc3339(t time.Time, loc *time.Location) string {
+	if t.Nanosecond() != 0 {
+		return t.In(loc).Format(time.RFC3339)
+	}
+	k := instantIn{t.Unix(), loc}
+	s, ok := a.rfc[k]
+	if !ok {
+		s = t.In(loc).Format(time.RFC3339)
+		a.rfc[k] = s
+	}
+	return s
 }
 
 // AgendaView is a meeting's whole agenda for one reader's zone and language.
@@ -398,12 +430,13 @@ func (s *Service) Agenda(ctx context.Context, meetingID string, reader zone.Zone
 	}
 	v.Sessions = make([]SessionView, 0, len(sessions))
 	fits := newAudienceFits(sessions, m.Regions)
+	times := newAgendaTimes(lang, venue.Location)
 	for _, x := range sessions {
 		sv := SessionView{
 			ID: x.ID, Title: Localize(x.Title, lang, m.DefaultLang), Status: x.Status, CancelReason: x.CancelReason,
-			StartUTC: x.StartUTC.Format(time.RFC3339), EndUTC: x.EndUTC.Format(time.RFC3339),
-			Venue:          localTimes(x.StartUTC, x.EndUTC, venue, lang, venue.Location),
-			Local:          localTimes(x.StartUTC, x.EndUTC, reader, lang, venue.Location),
+			StartUTC: times.rfc3339(x.StartUTC, time.UTC), EndUTC: times.rfc3339(x.EndUTC, time.UTC),
+			Venue:          times.local(x.StartUTC, x.EndUTC, venue),
+			Local:          times.local(x.StartUTC, x.EndUTC, reader),
 			FloorLanguages: nonNil(x.Floor), OutputLanguages: nonNil(x.Outputs), Audience: nonNil(x.Audience),
 			ScheduleVersion: x.ScheduleVersion, Items: []ItemView{}, StaffedChannels: make([]ChannelView, 0, len(x.StaffedChannels)),
 		}
@@ -438,10 +471,10 @@ func (s *Service) Agenda(ctx context.Context, meetingID string, reader zone.Zone
 				end := *it.StartUTC
 				if it.EndUTC != nil {
 					end = *it.EndUTC
-					iv.EndUTC = it.EndUTC.Format(time.RFC3339)
+					iv.EndUTC = times.rfc3339(*it.EndUTC, time.UTC)
 				}
-				iv.StartUTC = it.StartUTC.Format(time.RFC3339)
-				lt := localTimes(*it.StartUTC, end, reader, lang, venue.Location)
+				iv.StartUTC = times.rfc3339(*it.StartUTC, time.UTC)
+				lt := times.local(*it.StartUTC, end, reader)
 				iv.Local = &lt
 			}
 			sv.Items = append(sv.Items, iv)

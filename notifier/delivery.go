@@ -85,6 +85,40 @@ func (s *store) insert(ctx context.Context, q querier, d Delivery, now time.Time
 	return nil
 }
 
+// insertAll plans ds as insert plans each, in statements of up to 200 rows: a session's
+// move re-plans a reminder per recipient and rule, and a statement each was most of the
+// event's time on PostgreSQL. Their keys must differ (one statement cannot touch a row
+// twice).
+func (s *store) insertAll(ctx context.Context, q querier, ds []Delivery, now time.Time) error {
+	for len(ds) > 0 {
+		chunk := ds[:min(len(ds), 200)]
+		ds = ds[len(chunk):]
+		var sql strings.Builder
+		sql.WriteString(`INSERT INTO notifier_deliveries (id, dedupe_key, kind, recipient, meeting_id, session_id, rule,
+			schedule_version, due_at, state, payload, message_id, created_at, updated_at) VALUES `)
+		args := make([]any, 0, 1+12*len(chunk))
+		args = append(args, now)
+		for i, d := range chunk {
+			if i > 0 {
+				sql.WriteByte(',')
+			}
+			sql.WriteByte('(')
+			for j := range 12 {
+				fmt.Fprintf(&sql, "$%d, ", 2+12*i+j)
+			}
+			sql.WriteString("$1, $1)")
+			args = append(args, d.ID, d.Key, string(d.Kind), d.Recipient, d.MeetingID, d.SessionID, d.Rule, d.ScheduleVersion, d.DueAt,
+				Planned, jsonText(d.Payload), d.MessageID)
+		}
+		sql.WriteString(` ON CONFLICT (dedupe_key) DO UPDATE SET state = 'planned', due_at = excluded.due_at, updated_at = excluded.updated_at
+			WHERE notifier_deliveries.state = 'cancelled' AND notifier_deliveries.kind = 'reminder'`)
+		if _, err := q.ExecContext(ctx, sql.String(), args...); err != nil {
+			return fmt.Errorf("plan %d deliveries (%s...): %w", len(chunk), chunk[0].Key, err)
+		}
+	}
+	return nil
+}
+
 const deliveryCols = `id, dedupe_key, kind, recipient, meeting_id, session_id, rule, schedule_version, due_at, state, payload, message_id, attempts, last_error`
 
 func scanDelivery(row interface{ Scan(...any) error }) (Delivery, error) {
@@ -211,6 +245,26 @@ func (s *store) setState(ctx context.Context, q querier, ids []string, state, la
 		_, err := q.ExecContext(ctx, setStateSQL+strings.Join(ph, ",")+`)`, args...)
 		if err != nil {
 			return fmt.Errorf("mark deliveries %s: %w", state, err)
+		}
+	}
+	return nil
+}
+
+// movePlanned gives the planned deliveries ids a new due time and schedule version, their
+// payload unchanged, in statements of at most 500 rows.
+func (s *store) movePlanned(ctx context.Context, q querier, ids []string, due time.Time, version int64, now time.Time) error {
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 500)]
+		ids = ids[len(chunk):]
+		args := []any{due, version, now}
+		ph := make([]string, len(chunk))
+		for i, id := range chunk {
+			args = append(args, id)
+			ph[i] = fmt.Sprintf("$%d", i+4)
+		}
+		if _, err := q.ExecContext(ctx, `UPDATE notifier_deliveries SET due_at = $1, schedule_version = $2, updated_at = $3
+			WHERE state = 'planned' AND id IN (`+strings.Join(ph, ",")+`)`, args...); err != nil {
+			return fmt.Errorf("move %d planned deliveries: %w", len(chunk), err)
 		}
 	}
 	return nil

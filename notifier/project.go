@@ -414,6 +414,9 @@ func (n *Notifier) noticeRecipients(ctx context.Context, tx *sql.Tx, x session) 
 
 // changeNotices plans one change notice per recipient. A notice still waiting out the
 // settle window absorbs the new change: it keeps the oldest previous time and waits again.
+// The session's waiting notices are read in one query, the registrants' ones moved in one
+// statement and the new ones inserted in one: a move of a session with many registrants
+// used to cost two statements per registrant.
 func (n *Notifier) changeNotices(ctx context.Context, tx *sql.Tx, p contracts.SessionRescheduledEvent, at, now time.Time) error {
 	x, _, err := n.store.session(ctx, tx, p.Session.ID)
 	if err != nil {
@@ -423,41 +426,57 @@ func (n *Notifier) changeNotices(ctx context.Context, tx *sql.Tx, p contracts.Se
 	if err != nil {
 		return err
 	}
+	waiting, err := n.store.deliveries(ctx, tx, `session_id = $1 AND kind IN ($2, $3) AND state = 'planned' ORDER BY id`,
+		x.ID, string(render.SessionChanged), string(render.AssignmentChanged))
+	if err != nil {
+		return err
+	}
+	pending := map[string]Delivery{} // by kind and recipient: the first, as one query each found it
+	for _, d := range waiting {
+		if _, ok := pending[string(d.Kind)+" "+d.Recipient]; !ok {
+			pending[string(d.Kind)+" "+d.Recipient] = d
+		}
+	}
 	due := at.Add(n.cfg.Settle)
-	plan := func(kind render.Kind, rc string, seq int64) error {
-		pending, err := n.store.deliveries(ctx, tx, `recipient = $1 AND session_id = $2 AND kind = $3 AND state = 'planned'`, rc, x.ID, string(kind))
-		if err != nil {
-			return err
-		}
-		if len(pending) > 0 {
-			d := pending[0]
-			d.DueAt, d.ScheduleVersion = due, x.ScheduleVersion
-			if seq > 0 {
-				d.Payload.Sequence = seq
-			}
-			return n.store.updatePlanned(ctx, tx, d, now)
-		}
+	var moved []string
+	var fresh []Delivery
+	newNotice := func(kind render.Kind, rc string, seq int64) Delivery {
 		d := n.newDelivery(kind, fmt.Sprintf("change|%s|%s|v%d", rc, x.ID, x.ScheduleVersion), rc, x.MeetingID, x.ID, due)
 		d.ScheduleVersion = x.ScheduleVersion
 		prev := p.Previous
 		d.Payload = Payload{Previous: &prev, Sequence: seq}
-		return n.store.insert(ctx, tx, d, now)
+		return d
 	}
 	for _, rc := range regs {
-		if err := plan(render.SessionChanged, rc, 0); err != nil {
-			return err
+		if d, ok := pending[string(render.SessionChanged)+" "+rc]; ok {
+			moved = append(moved, d.ID)
+			continue
 		}
+		fresh = append(fresh, newNotice(render.SessionChanged, rc, 0))
+	}
+	if err := n.store.movePlanned(ctx, tx, moved, due, x.ScheduleVersion, now); err != nil {
+		return err
 	}
 	for _, a := range asgs {
 		seq, err := n.store.nextInviteSequence(ctx, tx, a.SessionID, a.InterpreterID)
 		if err != nil {
 			return err
 		}
-		if err := plan(render.AssignmentChanged, toAssignment+a.ID, seq); err != nil {
+		rc := toAssignment + a.ID
+		d, ok := pending[string(render.AssignmentChanged)+" "+rc]
+		if !ok {
+			fresh = append(fresh, newNotice(render.AssignmentChanged, rc, seq))
+			continue
+		}
+		d.DueAt, d.ScheduleVersion = due, x.ScheduleVersion
+		if seq > 0 {
+			d.Payload.Sequence = seq
+		}
+		if err := n.store.updatePlanned(ctx, tx, d, now); err != nil {
 			return err
 		}
 	}
-	return nil
+	return n.store.insertAll(ctx, tx, fresh, now)
 }
 
 // cancellationNotices drops every pending email about the session and plans one
@@ -519,10 +538,9 @@ func (n *Notifier) replacePlanned(ctx context.Context, tx *sql.Tx, have []Delive
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	for _, k := range keys {
-		if err := n.store.insert(ctx, tx, want[k], now); err != nil {
-			return err
-		}
+	plan := make([]Delivery, len(keys))
+	for i, k := range keys {
+		plan[i] = want[k]
 	}
-	return nil
+	return n.store.insertAll(ctx, tx, plan, now)
 }

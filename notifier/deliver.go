@@ -467,6 +467,18 @@ func (n *Notifier) compose(d Delivery, w world, now time.Time) (mail.Message, er
 	if err != nil {
 		return mail.Message{}, err
 	}
+	msg := mail.Message{From: n.cfg.From, To: to, MessageID: d.MessageID, Date: d.DueAt, Calendar: cal}
+	// List-Unsubscribe must be https (RFC 8058); a development server on http keeps the
+	// link in the body only.
+	if strings.HasPrefix(unsubscribe, "https://") {
+		msg.Unsubscribe = unsubscribe
+	}
+	if cacheable(in) && cal == nil {
+		if msg, err = n.reminders.message(n.cfg.Renderer, in, d.SessionID, d.ScheduleVersion, msg); err != nil {
+			return mail.Message{}, fmt.Errorf("render %s: %w", d.Kind, err)
+		}
+		return msg, nil
+	}
 	var out render.Rendered
 	if cacheable(in) {
 		out, err = n.reminders.render(n.cfg.Renderer, in, d.SessionID, d.ScheduleVersion)
@@ -476,15 +488,7 @@ func (n *Notifier) compose(d Delivery, w world, now time.Time) (mail.Message, er
 	if err != nil {
 		return mail.Message{}, fmt.Errorf("render %s: %w", d.Kind, err)
 	}
-	msg := mail.Message{
-		From: n.cfg.From, To: to, Subject: out.Subject, Text: out.Text, HTML: out.HTML, Lang: out.Lang,
-		MessageID: d.MessageID, Date: d.DueAt, Calendar: cal,
-	}
-	// List-Unsubscribe must be https (RFC 8058); a development server on http keeps the
-	// link in the body only.
-	if strings.HasPrefix(unsubscribe, "https://") {
-		msg.Unsubscribe = unsubscribe
-	}
+	msg.Subject, msg.Text, msg.HTML, msg.Lang = out.Subject, out.Text, out.HTML, out.Lang
 	return msg, nil
 }
 

@@ -580,3 +580,52 @@ func unfoldedField(t *testing.T, data []byte, name string) string {
 	t.Fatalf("no %s field in\n%s", name, head)
 	return ""
 }
+
+// A message made from a template reaches the server as a reader expects it: the
+// recipient's name in To and in both parts, the links in List-Unsubscribe and the HTML.
+func TestTemplateMessageAsAReaderSeesIt(t *testing.T) {
+	srv := smtptest.Start(t)
+	s := newSender(t, srv)
+	base := sample()
+	base.Calendar = nil
+	base.To.Name = "NAMEHOLE"
+	base.Subject = "Rappel pour NAMEHOLE : séance plénière demain"
+	base.Text = "Bonjour NAMEHOLE,\nSe désabonner : https://plenary.invalid/UNSUB\n"
+	base.HTML = `<p>Bonjour NAMEHOLE,</p><p><a href="https://plenary.invalid/UNSUB">Se désabonner</a></p>`
+	base.Unsubscribe = "https://plenary.invalid/UNSUB"
+	tpl, err := mail.NewTemplate(base, []string{"NAMEHOLE", "https://plenary.invalid/UNSUB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name, link := "فاطمة الزهراء", "https://plenary.example/u/tok&456"
+	m, err := tpl.Message(mail.Recipient{To: mail.Address{Name: name, Email: "fatima@example.org"}, MessageID: "<t1@plenary.example>",
+		Date: fixedDate, Unsubscribe: link, Text: []string{name, link}, HTML: []string{name, "https://plenary.example/u/tok&amp;456"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	d := srv.Messages()[0]
+	if len(d.To) != 1 || d.To[0] != "fatima@example.org" || d.From != "noreply@plenary.example" {
+		t.Fatalf("envelope from %q to %v", d.From, d.To)
+	}
+	msg, parts := parse(t, d.Data)
+	to, err := msg.Header.AddressList("To")
+	if err != nil || len(to) != 1 || to[0].Name != name || to[0].Address != "fatima@example.org" {
+		t.Fatalf("To %v (%v)", to, err)
+	}
+	if subject, _ := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject")); subject != "Rappel pour "+name+" : séance plénière demain" {
+		t.Errorf("Subject %q", subject)
+	}
+	if got := msg.Header.Get("List-Unsubscribe"); got != "<"+link+">" {
+		t.Errorf("List-Unsubscribe %q", got)
+	}
+	if got := msg.Header.Get("Message-Id"); got != "<t1@plenary.example>" {
+		t.Errorf("Message-ID %q", got)
+	}
+	if len(parts) != 2 || strings.ReplaceAll(string(parts[0].body), "\r\n", "\n") != "Bonjour "+name+",\nSe désabonner : "+link+"\n" ||
+		string(parts[1].body) != `<p>Bonjour `+name+`,</p><p><a href="https://plenary.example/u/tok&amp;456">Se désabonner</a></p>` {
+		t.Fatalf("parts %+v", parts)
+	}
+}

@@ -91,6 +91,10 @@ type Message struct {
 	// Headers are extra header fields, e.g. X-Plenary-Kind. Names must be RFC 5322
 	// field names; values may not contain line breaks.
 	Headers map[string]string
+	// wire is the message on the wire when a Template made it (Template.Message): the
+	// senders send it as it is. A message whose fields change after is not the same
+	// message: only Template.Message sets it.
+	wire []byte
 }
 
 // MessageID derives a stable Message-ID from an idempotency key (for instance a
@@ -184,6 +188,18 @@ func address(role string, a Address) (*netmail.Address, error) {
 	return &netmail.Address{Name: oneLine(a.Name), Address: parsed.Address}, nil
 }
 
+// subjectValue is the Subject field's value for subject: one line, as encoded words
+// when it needs them. They are encoded here rather than by go-mail, whose first word is
+// too long for the Subject line (see subjectWordBytes), and which copies raw text that
+// looks like an encoded word.
+func subjectValue(subject string) string {
+	subject = oneLine(subject)
+	if needsWords(subject) {
+		return encodeWords(subject)
+	}
+	return subject
+}
+
 // Msg builds the go-mail message. It is exported for senders outside this package (a
 // benchmark baseline, the folder page); most callers use a Sender.
 func (m Message) Msg(now time.Time) (*gomail.Msg, error) {
@@ -212,14 +228,7 @@ func (m Message) Msg(now time.Time) (*gomail.Msg, error) {
 		}
 		msg.ReplyToMailAddress(rt)
 	}
-	subject := oneLine(m.Subject)
-	if needsWords(subject) {
-		// Encoded here rather than by go-mail, whose first word is too long for the
-		// Subject line (see subjectWordBytes), and which copies raw text that looks like
-		// an encoded word.
-		subject = encodeWords(subject)
-	}
-	msg.Subject(subject)
+	msg.Subject(subjectValue(m.Subject))
 	msg.SetMessageIDWithValue(strings.Trim(m.MessageID, "<>"))
 	date := m.Date
 	if date.IsZero() {
@@ -236,13 +245,15 @@ func (m Message) Msg(now time.Time) (*gomail.Msg, error) {
 	msg.SetGenHeader("Auto-Submitted", "auto-generated")
 	msg.SetGenHeader(gomail.HeaderXAutoResponseSuppress, "All")
 	if m.Unsubscribe != "" {
-		if !strings.HasPrefix(m.Unsubscribe, "https://") || strings.ContainsFunc(m.Unsubscribe, unicode.IsSpace) ||
-			strings.ContainsAny(m.Unsubscribe, "<>") {
-			return nil, invalid("unsubscribe URL %q", m.Unsubscribe)
+		link, err := unsubscribeURL(m.Unsubscribe)
+		if err != nil {
+			return nil, err
 		}
-		if err := msg.SetListUnsubscribeOneClick(m.Unsubscribe); err != nil {
-			return nil, invalid("unsubscribe URL %q: %v", m.Unsubscribe, err)
-		}
+		// The one-click pair of RFC 8058, as go-mail's SetListUnsubscribeOneClick writes
+		// it, but with List-Unsubscribe-Post among the sorted fields: go-mail writes its
+		// preformatted fields in map order, and the same message should be the same bytes.
+		msg.SetGenHeaderPreformatted(gomail.HeaderListUnsubscribe, "<"+link+">")
+		msg.SetGenHeader(gomail.HeaderListUnsubscribePost, "List-Unsubscribe=One-Click")
 	}
 	if err := m.setHeaders(msg); err != nil {
 		return nil, err
@@ -306,11 +317,24 @@ func (c *Calendar) attach(msg *gomail.Msg) error {
 	return nil
 }
 
-// Bytes renders the message as it goes on the wire (RFC 5322, CRLF line endings).
+// Bytes renders the message as it goes on the wire (RFC 5322, CRLF line endings). A
+// message made by a Template has its wire form already: Bytes returns it (not a copy).
 func (m Message) Bytes(now time.Time) ([]byte, error) {
+	if m.wire != nil {
+		return m.wire, nil
+	}
+	return m.build(now, "")
+}
+
+// build writes the message with go-mail, with boundary as its multipart boundary (a
+// random one when empty).
+func (m Message) build(now time.Time, boundary string) ([]byte, error) {
 	msg, err := m.Msg(now)
 	if err != nil {
 		return nil, err
+	}
+	if boundary != "" {
+		msg.SetBoundary(boundary)
 	}
 	var buf bytes.Buffer
 	if _, err := msg.WriteTo(&buf); err != nil {

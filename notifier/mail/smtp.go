@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	netmail "net/mail"
 	"net/textproto"
 	"time"
 
@@ -177,6 +178,10 @@ func (s *SMTPSender) SendGated(ctx context.Context, m Message, g *Gate) error {
 	if m.Date.IsZero() {
 		m.Date = s.cfg.Now()
 	}
+	env, err := envelopeOf(m)
+	if err != nil {
+		return err
+	}
 	wait := s.cfg.Backoff
 	var last *DeliveryError
 	for attempt := 1; attempt <= s.cfg.Attempts; attempt++ {
@@ -186,11 +191,7 @@ func (s *SMTPSender) SendGated(ctx context.Context, m Message, g *Gate) error {
 			}
 			wait = min(wait*2, s.cfg.MaxBackoff)
 		}
-		msg, err := m.Msg(m.Date)
-		if err != nil {
-			return err
-		}
-		code, temporary, err := s.attempt(ctx, msg, g)
+		code, temporary, err := s.attempt(ctx, env, g)
 		if err == nil {
 			return nil
 		}
@@ -205,22 +206,50 @@ func (s *SMTPSender) SendGated(ctx context.Context, m Message, g *Gate) error {
 	return last
 }
 
-// attempt makes one delivery on a pooled or fresh connection. On success g is held.
-func (s *SMTPSender) attempt(ctx context.Context, msg *gomail.Msg, g *Gate) (code int, temporary bool, err error) {
+// envelope is a message as a transfer sends it: the reverse path, the recipients, and
+// the data, dot-stuffed.
+type envelope struct {
+	from      string
+	rcpts     []string
+	data      []byte
+	unencoded bool // the data is 8-bit: the server must offer 8BITMIME
+}
+
+// envelopeOf builds m once for all its attempts: from its wire form when a Template made
+// it, else with go-mail. Every attempt carries the same bytes, Message-ID and Date.
+func envelopeOf(m Message) (envelope, error) {
+	if m.wire != nil {
+		// The template checked both addresses when it made the wire form.
+		return envelope{from: (&netmail.Address{Address: m.From.Email}).String(),
+			rcpts: []string{(&netmail.Address{Address: m.To.Email}).String()}, data: dotStuffed(m.wire)}, nil
+	}
+	msg, err := m.Msg(m.Date)
+	if err != nil {
+		return envelope{}, err
+	}
 	from, err := msg.GetSender(false)
 	if err != nil {
-		return 0, false, fmt.Errorf("sender: %w", err)
+		return envelope{}, fmt.Errorf("%w: sender: %w", ErrInvalidMessage, err)
 	}
 	rcpts, err := msg.GetRecipients()
 	if err != nil {
-		return 0, false, fmt.Errorf("recipients: %w", err)
+		return envelope{}, fmt.Errorf("%w: recipients: %w", ErrInvalidMessage, err)
 	}
+	var body bytes.Buffer
+	if _, err := msg.WriteTo(&body); err != nil {
+		return envelope{}, fmt.Errorf("write message %s: %w", m.MessageID, err)
+	}
+	return envelope{from: from, rcpts: rcpts, data: dotStuffed(body.Bytes()), unencoded: msg.Encoding() == gomail.NoEncoding.String()}, nil
+}
+
+// attempt makes one delivery on a pooled or fresh connection. On success g is held.
+func (s *SMTPSender) attempt(ctx context.Context, env envelope, g *Gate) (code int, temporary bool, err error) {
 	conn, pooled, err := s.conn(ctx)
 	if err != nil {
 		code, temporary := classify(err)
 		return code, temporary, fmt.Errorf("connect to %s: %w", s.client.ServerAddr(), err)
 	}
-	stage, err := s.transfer(ctx, conn, msg, from, rcpts, g)
+	stage, err := s.transfer(ctx, conn, env, g)
 	if err != nil && pooled && stage == atMail {
 		// An idle connection the server has dropped (or is closing, 421) meanwhile: not a
 		// failure of this message, which has not reached the server, so it does not use
@@ -230,7 +259,7 @@ func (s *SMTPSender) attempt(ctx context.Context, msg *gomail.Msg, g *Gate) (cod
 			code, temporary := classify(err)
 			return code, temporary, fmt.Errorf("connect to %s: %w", s.client.ServerAddr(), err)
 		}
-		stage, err = s.transfer(ctx, conn, msg, from, rcpts, g)
+		stage, err = s.transfer(ctx, conn, env, g)
 	}
 	if err != nil {
 		if stage >= inData || conn.Reset() != nil {
@@ -260,8 +289,8 @@ const (
 // no NOOP before (a dropped connection fails at MAIL) nor RSET after (a 250 to the dot
 // ends the transaction, RFC 5321 4.1.1.4), two round trips a message that go-mail's
 // Send spends. On success g is held.
-func (s *SMTPSender) transfer(ctx context.Context, conn *smtp.Client, msg *gomail.Msg, from string, rcpts []string, g *Gate) (int, error) {
-	if msg.Encoding() == gomail.NoEncoding.String() {
+func (s *SMTPSender) transfer(ctx context.Context, conn *smtp.Client, env envelope, g *Gate) (int, error) {
+	if env.unencoded {
 		if ok, _ := conn.Extension("8BITMIME"); !ok {
 			return atMail, errNoUnencoded
 		}
@@ -269,17 +298,13 @@ func (s *SMTPSender) transfer(ctx context.Context, conn *smtp.Client, msg *gomai
 	if err := conn.UpdateDeadline(s.cfg.Timeout); err != nil {
 		return atMail, err
 	}
-	if err := conn.Mail(from); err != nil {
+	if err := conn.Mail(env.from); err != nil {
 		return atMail, err
 	}
-	for _, rcpt := range rcpts {
+	for _, rcpt := range env.rcpts {
 		if err := conn.Rcpt(rcpt); err != nil {
 			return atRcpt, err
 		}
-	}
-	var body bytes.Buffer
-	if _, err := msg.WriteTo(&body); err != nil {
-		return atMail, fmt.Errorf("write message: %w", err)
 	}
 	w, err := conn.Data()
 	if err != nil {
@@ -288,7 +313,7 @@ func (s *SMTPSender) transfer(ctx context.Context, conn *smtp.Client, msg *gomai
 	// The message is dot-stuffed in one pass and written as one block beside the data
 	// writer, which would take it byte by byte; untouched, the writer's Close sends
 	// only the final dot.
-	if _, err := conn.Text.W.Write(dotStuffed(body.Bytes())); err != nil {
+	if _, err := conn.Text.W.Write(env.data); err != nil {
 		return inData, err
 	}
 	// Everything but the dot is on the wire before the gate, so that the hand-over is

@@ -278,11 +278,14 @@ func (h *Handlers) createSession(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	x, err := h.svc.CreateSession(c, c.Param("id"), in)
-	if err == nil {
-		c.Header("Location", "/v1/sessions/"+x.ID)
+	x, m, err := h.svc.createSession(c, c.Param("id"), in)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
 	}
-	h.session(c, http.StatusCreated, x, err)
+	c.Header("Location", "/v1/sessions/"+x.ID)
+	// In the meeting the session was validated against: no second read.
+	httpx.Versioned(c, http.StatusCreated, x.Version, sessionJSON(x, m))
 }
 
 func (h *Handlers) listSessions(c *gin.Context) {

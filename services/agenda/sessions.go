@@ -220,24 +220,48 @@ func (in SessionInput) applyTimes(x *Session, m Meeting, creating bool, errs []p
 
 // CreateSession schedules a session in a meeting and emits session.scheduled.
 func (s *Service) CreateSession(ctx context.Context, meetingID string, in SessionInput) (Session, error) {
-	var out Session
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		now := s.clock()
-		m, err := s.store.bumpedMeeting(ctx, tx, meetingID, now)
+	x, _, err := s.createSession(ctx, meetingID, in)
+	return x, err
+}
+
+// maxCreateAttempts bounds how often a creation reads its meeting again because the
+// meeting changed between the read and the write (an edit of its zone or regions).
+const maxCreateAttempts = 5
+
+// createSession schedules a session and returns the meeting it was validated against
+// (the answer shows the session in its venue's zone and regions). The meeting is read
+// without a lock, then the session, its trail and its event are written, and the agenda's
+// revision raised, only if the meeting is still the version read (one statement on
+// PostgreSQL): two round trips, nothing read that grows with the meeting. A meeting that
+// changed in between is read and the session validated again.
+func (s *Service) createSession(ctx context.Context, meetingID string, in SessionInput) (Session, Meeting, error) {
+	for range maxCreateAttempts {
+		m, err := s.store.meeting(ctx, s.db, meetingID, false)
 		if err != nil {
-			return err
+			return Session{}, Meeting{}, err
 		}
+		now := s.clock()
 		x := Session{ID: newID(), MeetingID: meetingID, Status: StatusScheduled, ScheduleVersion: 1, Version: 1, CreatedAt: now, UpdatedAt: now}
 		if _, err := in.apply(&x, m, true); err != nil {
-			return err
+			return Session{}, Meeting{}, err
 		}
-		if err := s.store.insertSession(ctx, tx, x); err != nil {
-			return err
+		trail, err := audit.WrittenRows(ctx, now, audit.Change{Action: "session.create", Resource: "session", ID: x.ID, MeetingID: meetingID, After: sessionContract(x)},
+			contracts.SessionScheduled, Source, contracts.SessionEvent{Session: sessionContract(x)})
+		if err != nil {
+			return Session{}, Meeting{}, err
 		}
-		out = x
-		return audit.Written(ctx, tx, now, audit.Change{Action: "session.create", Resource: "session", ID: x.ID, MeetingID: meetingID, After: sessionContract(x)}, contracts.SessionScheduled, Source, contracts.SessionEvent{Session: sessionContract(x)})
-	})
-	return out, err
+		written, err := s.store.createSession(ctx, m, x, trail)
+		agendaWritten()
+		if err != nil {
+			return Session{}, Meeting{}, err
+		}
+		if written {
+			s.committed()
+			return x, m, nil
+		}
+	}
+	return Session{}, Meeting{}, problem.New(problem.KindConflict, "meeting_changing",
+		"meeting %s changed during each of %d attempts to add the session; retry", meetingID, maxCreateAttempts)
 }
 
 // Session returns a session.

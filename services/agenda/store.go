@@ -5,10 +5,11 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"github.com/plenary/plenary/scheduler/planner"
+	"strings"
 	"time"
 
 	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/scheduler/planner"
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/problem"
 )
@@ -90,18 +91,20 @@ func (s *store) bumpAgenda(ctx context.Context, q querier, meetingID string, now
 	return nil
 }
 
-// bumpedMeeting raises a meeting's agenda revision and returns the meeting, in one
-// statement that also locks its row until the transaction ends (what meeting with
-// forUpdate and then bumpAgenda do in two round trips): a new session costs one fewer.
-func (s *store) bumpedMeeting(ctx context.Context, q querier, id string, now time.Time) (Meeting, error) {
-	m, err := scanMeeting(q.QueryRowContext(ctx, `UPDATE meetings SET agenda_revision = agenda_revision + 1, updated_at = $2 WHERE id = $1 RETURNING `+meetingCols, id, now))
-	if db.NotFound(err) {
-		return m, problem.NotFound("meeting", id)
-	}
+// createSession writes x with the rows of its trail and event, and raises the agenda
+// revision of m, all in one statement on PostgreSQL, provided m is unchanged since it was
+// read (its version: the zone and regions x was validated against). False: m changed or
+// is gone, and nothing was written.
+func (s *store) createSession(ctx context.Context, m Meeting, x Session, trail []db.Row) (bool, error) {
+	var rev int64
+	ok, err := s.db.GuardedInsert(ctx, db.Guard{
+		SQL:  `UPDATE meetings SET agenda_revision = agenda_revision + 1, updated_at = $2 WHERE id = $1 AND version = $3 RETURNING agenda_revision`,
+		Args: []any{m.ID, x.CreatedAt, m.Version},
+	}, []any{&rev}, append([]db.Row{sessionRow(x)}, trail...)...)
 	if err != nil {
-		return m, fmt.Errorf("bump agenda revision of %s: %w", id, err)
+		return false, fmt.Errorf("create session in %s: %w", m.ID, err)
 	}
-	return m, nil
+	return ok, nil
 }
 
 func (s *store) meeting(ctx context.Context, q querier, id string, forUpdate bool) (Meeting, error) {
@@ -192,16 +195,15 @@ func scanSession(row interface{ Scan(...any) error }) (Session, error) {
 	return x, nil
 }
 
-func (s *store) insertSession(ctx context.Context, q querier, x Session) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO sessions (`+sessionCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)`,
+// sessionRow is x's row in sessions.
+func sessionRow(x Session) db.Row {
+	return db.Row{Table: "sessions", Columns: sessionColumns, Values: []any{
 		x.ID, x.MeetingID, encode(x.Title), x.StartUTC, x.EndUTC, x.TZ, x.TZInput, x.StartInput, x.EndInput,
 		encode(x.Floor), encode(x.Outputs), encode(x.Audience), x.Status, x.CancelReason, x.ScheduleVersion, x.Version, x.CreatedAt, x.UpdatedAt,
-		encode(nonNilChannels(x.StaffedChannels)))
-	if err != nil {
-		return fmt.Errorf("insert session: %w", err)
-	}
-	return nil
+		encode(nonNilChannels(x.StaffedChannels))}}
 }
+
+var sessionColumns = strings.Split(strings.Join(strings.Fields(sessionCols), ""), ",")
 
 func (s *store) updateSession(ctx context.Context, q querier, x Session) error {
 	_, err := q.ExecContext(ctx, `UPDATE sessions SET title=$2, start_utc=$3, end_utc=$4, tz=$5, tz_input=$6, start_input=$7,

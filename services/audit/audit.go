@@ -66,23 +66,34 @@ func encode(v any) (string, error) {
 
 // Record writes ch, made by the actor of ctx at at, within tx.
 func Record(ctx context.Context, tx *sql.Tx, at time.Time, ch Change) error {
-	a := auth.ActorFrom(ctx)
-	before, err := encode(ch.Before)
+	r, err := Row(ctx, at, ch)
 	if err != nil {
 		return err
 	}
-	after, err := encode(ch.After)
-	if err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (id, at, actor_kind, actor_id, actor_name, action, resource_type, resource_id, meeting_id, request_id, before_json, after_json)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		uuid.Must(uuid.NewV7()).String(), at.UTC(), string(a.Kind), a.ID, a.Name, ch.Action, ch.Resource, ch.ID, ch.MeetingID, a.RequestID, before, after)
-	if err != nil {
+	q, args := r.Insert()
+	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 		return fmt.Errorf("record %s of %s %s: %w", ch.Action, ch.Resource, ch.ID, err)
 	}
 	return nil
 }
+
+// Row is the trail's row of ch, made by the actor of ctx at at, for a store that writes
+// it in a statement of its own making (db.GuardedInsert); Record writes it alone.
+func Row(ctx context.Context, at time.Time, ch Change) (db.Row, error) {
+	a := auth.ActorFrom(ctx)
+	before, err := encode(ch.Before)
+	if err != nil {
+		return db.Row{}, err
+	}
+	after, err := encode(ch.After)
+	if err != nil {
+		return db.Row{}, err
+	}
+	return db.Row{Table: "audit_log", Columns: entryColumns, Values: []any{
+		uuid.Must(uuid.NewV7()).String(), at.UTC(), string(a.Kind), a.ID, a.Name, ch.Action, ch.Resource, ch.ID, ch.MeetingID, a.RequestID, before, after}}, nil
+}
+
+var entryColumns = []string{"id", "at", "actor_kind", "actor_id", "actor_name", "action", "resource_type", "resource_id", "meeting_id", "request_id", "before_json", "after_json"}
 
 // TokenHook records token changes (auth.Store.Audit).
 func TokenHook(now func() time.Time) func(ctx context.Context, tx *sql.Tx, action string, t auth.Token, before, after any) error {

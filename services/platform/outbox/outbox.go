@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/services/platform/db"
 )
 
 // NewEvent builds an event envelope with a fresh UUIDv7 id.
@@ -38,20 +39,29 @@ const MaxPayload = 1 << 20
 // Add writes ev to the outbox inside tx. It must be called in the same transaction as the
 // change the event describes.
 func Add(ctx context.Context, tx *sql.Tx, ev contracts.Event) error {
-	payload, err := json.Marshal(ev)
+	r, err := Row(ev)
 	if err != nil {
-		return fmt.Errorf("encode event %s: %w", ev.ID, err)
+		return err
 	}
-	if len(payload) > MaxPayload {
-		return fmt.Errorf("event %s is %d bytes, more than the %d an event may carry", ev.ID, len(payload), MaxPayload)
-	}
-	_, err = tx.ExecContext(ctx,
-		`INSERT INTO outbox (event_id, subject, payload, created_at) VALUES ($1, $2, $3, $4)`,
-		ev.ID, contracts.Subject(ev.Type), string(payload), ev.OccurredAt.UTC())
-	if err != nil {
+	q, args := r.Insert()
+	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 		return fmt.Errorf("write event %s to outbox: %w", ev.ID, err)
 	}
 	return nil
+}
+
+// Row is ev's row in the outbox, for a store that writes it in the statement of the
+// change it describes (db.GuardedInsert); Add writes it alone.
+func Row(ev contracts.Event) (db.Row, error) {
+	payload, err := json.Marshal(ev)
+	if err != nil {
+		return db.Row{}, fmt.Errorf("encode event %s: %w", ev.ID, err)
+	}
+	if len(payload) > MaxPayload {
+		return db.Row{}, fmt.Errorf("event %s is %d bytes, more than the %d an event may carry", ev.ID, len(payload), MaxPayload)
+	}
+	return db.Row{Table: "outbox", Columns: []string{"event_id", "subject", "payload", "created_at"},
+		Values: []any{ev.ID, contracts.Subject(ev.Type), string(payload), ev.OccurredAt.UTC()}}, nil
 }
 
 // Emit builds an event and adds it to the outbox in tx.

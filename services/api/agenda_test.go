@@ -345,6 +345,39 @@ func TestIdempotencyKeyReplaysTheFirstResponse(t *testing.T) {
 	})
 }
 
+// A session created with an Idempotency-Key is created once: the retry replays the first
+// answer, the meeting has one session, the trail one entry and the outbox one event, and
+// the key is marked as taken effect with the write (one statement on PostgreSQL, the
+// mark beside it in its transaction).
+func TestIdempotencyKeyCreatesASessionOnce(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, e *env) {
+		mid := e.createMeeting()
+		body := map[string]any{"title": map[string]string{"en": "Opening plenary"}, "start": "2026-12-08T10:00", "duration_min": 90, "floor_languages": []string{"en"}}
+		first := e.must(201, e.do("POST", "/v1/meetings/"+mid+"/sessions", body, "Idempotency-Key", "s-1"))
+		again := e.do("POST", "/v1/meetings/"+mid+"/sessions", body, "Idempotency-Key", "s-1")
+		if e.must(201, again)["id"] != first["id"] || again.Header.Get("Idempotent-Replayed") != "true" {
+			t.Fatalf("replay: %v / %s", first, again.Body)
+		}
+		if n := len(e.must(200, e.do("GET", "/v1/meetings/"+mid+"/sessions", nil))["items"].([]any)); n != 1 {
+			t.Fatalf("%d sessions, want 1", n)
+		}
+		if got := strings.Join(e.outboxSubjects(), " "); got != "meeting.created session.scheduled" {
+			t.Fatalf("events %q, want one meeting.created and one session.scheduled", got)
+		}
+		var entries, committed int
+		if err := e.db.QueryRow(`SELECT COUNT(*) FROM audit_log WHERE action = 'session.create' AND resource_id = $1`, first["id"]).Scan(&entries); err != nil || entries != 1 {
+			t.Fatalf("%d trail entries of the creation (%v), want 1", entries, err)
+		}
+		if err := e.db.QueryRow(`SELECT committed FROM idempotency_keys WHERE key = 's-1'`).Scan(&committed); err != nil || committed != 1 {
+			t.Fatalf("key marked %d (%v), want 1: committed with the session", committed, err)
+		}
+		e.do("POST", "/v1/meetings/nope/sessions", body, "Idempotency-Key", "s-2").Problem(t, 404, "meeting_not_found")
+		if err := e.db.QueryRow(`SELECT committed FROM idempotency_keys WHERE key = 's-2'`).Scan(&committed); err != nil || committed != 0 {
+			t.Fatalf("key of a creation in no meeting marked %d (%v), want 0: nothing was written", committed, err)
+		}
+	})
+}
+
 func TestOperationalEndpoints(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, e *env) {
 		e.must(200, e.do("GET", "/healthz", nil))

@@ -6,6 +6,7 @@ package openapitest
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -175,7 +176,11 @@ func check(doc *openapi3.T, rt routers.Router, r *http.Request, reqBody []byte, 
 		Header:                 rec.header,
 		Options:                &openapi3filter.Options{IncludeResponseStatus: true},
 	}
-	out.SetBodyBytes(rec.body.Bytes())
+	body, err := decoded(rec.header.Get("Content-Encoding"), rec.body.Bytes())
+	if err != nil {
+		return append(msgs, err.Error())
+	}
+	out.SetBodyBytes(body)
 	if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
 		msgs = append(msgs, err.Error())
 	} else if msg := undeclaredBody(route, rec); msg != "" {
@@ -205,6 +210,28 @@ func undeclaredBody(route *routers.Route, rec *recorder) string {
 		return fmt.Sprintf("the document declares no schema for %d %s", rec.status, ct)
 	}
 	return ""
+}
+
+// decoded is a response body without its content coding: the document describes what a
+// client reads once its HTTP library has decoded it. An unknown coding, or bytes that do
+// not decode, fail the exchange.
+func decoded(coding string, body []byte) ([]byte, error) {
+	switch strings.ToLower(coding) {
+	case "", "identity":
+		return body, nil
+	case "gzip":
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			return nil, fmt.Errorf("Content-Encoding gzip, but the body is not gzip: %w", err)
+		}
+		plain, err := io.ReadAll(zr)
+		if err != nil {
+			return nil, fmt.Errorf("Content-Encoding gzip, but the body does not decompress: %w", err)
+		}
+		return plain, nil
+	default:
+		return nil, fmt.Errorf("Content-Encoding %q is no coding the API sends", coding)
+	}
 }
 
 func unreadable(path string) bool {

@@ -421,17 +421,23 @@ func (h *Handlers) agenda(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	a, notModified, err := h.svc.agendaAt(c, id, head, c.Query("tz"), c.Query("lang"), staffing, c.GetHeader("If-None-Match"))
+	// Browsers read it compressed: each coding is made once per cached rendering and has
+	// its own entity tag, which a revalidation must name.
+	coding, ok := httpx.Preferred(c)
+	if !ok {
+		return
+	}
+	inm := c.GetHeader("If-None-Match")
+	held := func(etag string) bool { return httpx.NoneMatch(inm, httpx.CodedETag(etag, coding)) }
+	a, notModified, err := h.svc.agendaAt(c, id, head, c.Query("tz"), c.Query("lang"), staffing, held)
 	if err != nil {
 		httpx.Fail(c, err)
 		return
 	}
-	c.Header("ETag", a.ETag)
 	c.Header("Cache-Control", "no-cache")
-	c.Header("Vary", "Authorization")
 	if notModified {
-		c.Status(http.StatusNotModified)
+		httpx.NotModified(c, coding, a.ETag, "Authorization")
 		return
 	}
-	c.Data(http.StatusOK, "application/json; charset=utf-8", a.Body)
+	httpx.Represent(c, a.Wire, coding, a.ETag, "application/json; charset=utf-8", "Authorization")
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/plenary/plenary/scheduler/planner"
 	"github.com/plenary/plenary/scheduler/zone"
 	"github.com/plenary/plenary/services/platform/db"
+	"github.com/plenary/plenary/services/platform/httpx"
 	"github.com/plenary/plenary/services/platform/i18n"
 	"github.com/plenary/plenary/services/platform/problem"
 )
@@ -249,7 +250,8 @@ func (s *Service) AgendaRevision(ctx context.Context, meetingID string) (int64, 
 // agendaCache keeps rendered agendas by meeting, agenda revision, zone and language. A
 // write raises the revision, so a stale entry is never served, on any replica.
 type agendaCache struct {
-	lru   *lru.Cache[string, []byte]
+	// lru keeps each rendering with its compressed forms, made once when first asked.
+	lru   *lru.Cache[string, *httpx.Representation]
 	heads *headReads
 	kept  keptHeads
 	// readers are parsed (tz, lang) pairs: a reader's zone and language tag are parsed once.
@@ -258,17 +260,19 @@ type agendaCache struct {
 }
 
 func newAgendaCache(n int) *agendaCache {
-	c, err := lru.New[string, []byte](n)
+	c, err := lru.New[string, *httpx.Representation](n)
 	if err != nil {
 		panic(err) // only for n <= 0
 	}
 	return &agendaCache{lru: c, heads: newHeadReads()}
 }
 
-// RenderedAgenda is the agenda as JSON bytes with its entity tag.
+// RenderedAgenda is the agenda as JSON bytes with its entity tag (of the identity coding).
 type RenderedAgenda struct {
 	Body []byte
 	ETag string
+	// Wire is Body with its compressed forms, kept with it in the cache.
+	Wire *httpx.Representation
 }
 
 // AgendaJSON returns the agenda of a meeting rendered for tz and lang. It costs one
@@ -281,14 +285,14 @@ func (s *Service) AgendaJSON(ctx context.Context, meetingID, tz, lang string, st
 	if err != nil {
 		return RenderedAgenda{}, err
 	}
-	a, _, err := s.agendaAt(ctx, meetingID, head, tz, lang, staffing, "")
+	a, _, err := s.agendaAt(ctx, meetingID, head, tz, lang, staffing, nil)
 	return a, err
 }
 
-// agendaAt serves the agenda at the revision of head: when ifNoneMatch already names it,
-// only the entity tag (notModified, no body, no further work); else the cached rendering,
-// or a new one.
-func (s *Service) agendaAt(ctx context.Context, meetingID string, head AgendaHead, tz, lang string, staffing bool, ifNoneMatch string) (a RenderedAgenda, notModified bool, err error) {
+// agendaAt serves the agenda at the revision of head: when held (nil: never) says the
+// reader already holds its entity tag, only the tag (notModified, no body, no further
+// work); else the cached rendering, or a new one.
+func (s *Service) agendaAt(ctx context.Context, meetingID string, head AgendaHead, tz, lang string, staffing bool, held func(etag string) bool) (a RenderedAgenda, notModified bool, err error) {
 	reader, lang, err := s.readerOf(tz, lang)
 	if err != nil {
 		return a, false, err
@@ -299,11 +303,11 @@ func (s *Service) agendaAt(ctx context.Context, meetingID string, head AgendaHea
 	}
 	key := agendaKey(meetingID, head.Revision, reader.Name, lang, audience)
 	etag := agendaETag(key)
-	if ifNoneMatch != "" && ifNoneMatch == etag {
+	if held != nil && held(etag) {
 		return RenderedAgenda{ETag: etag}, true, nil
 	}
-	if b, ok := s.cache.lru.Get(key); ok {
-		return RenderedAgenda{Body: b, ETag: etag}, false, nil
+	if r, ok := s.cache.lru.Get(key); ok {
+		return RenderedAgenda{Body: r.Identity(), ETag: etag, Wire: r}, false, nil
 	}
 	v, err := s.Agenda(ctx, meetingID, reader, lang, staffing)
 	if err != nil {
@@ -315,8 +319,9 @@ func (s *Service) agendaAt(ctx context.Context, meetingID string, head AgendaHea
 	}
 	// Cache under the revision that was rendered, which may be newer than the one read.
 	key = agendaKey(meetingID, v.Revision, reader.Name, lang, audience)
-	s.cache.lru.Add(key, b)
-	return RenderedAgenda{Body: b, ETag: agendaETag(key)}, false, nil
+	r := httpx.NewRepresentation(b)
+	s.cache.lru.Add(key, r)
+	return RenderedAgenda{Body: b, ETag: agendaETag(key), Wire: r}, false, nil
 }
 
 func agendaKey(meetingID string, rev int64, tz, lang, audience string) string {

@@ -34,6 +34,7 @@ const (
 	KindGone                           // 410: a signed link that expired
 	KindMethodNotAllowed               // 405
 	KindUnavailable                    // 503: a dependency (database, NATS) cannot be reached now; retry
+	KindNotAcceptable                  // 406: Accept-Encoding refuses every coding the route offers
 )
 
 // FieldError names one invalid field (a JSON pointer-like path such as "sessions/0/tz").
@@ -175,6 +176,8 @@ func (k Kind) Status() int {
 		return http.StatusMethodNotAllowed
 	case KindUnavailable:
 		return http.StatusServiceUnavailable
+	case KindNotAcceptable:
+		return http.StatusNotAcceptable
 	default:
 		return http.StatusInternalServerError
 	}

@@ -1,0 +1,253 @@
+package httpx
+
+import (
+	"bytes"
+	"compress/gzip"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/plenary/plenary/services/platform/problem"
+)
+
+// Coding is a content coding a cached representation is sent in (RFC 9110 8.4.1).
+type Coding uint8
+
+const (
+	// Identity is the representation as it is.
+	Identity Coding = iota
+	// Gzip is the representation compressed with gzip.
+	Gzip
+)
+
+// codings are those offered, the preferred first when a client accepts several equally.
+var codings = []Coding{Gzip, Identity}
+
+// Token is the coding's name in Accept-Encoding and Content-Encoding.
+func (c Coding) Token() string {
+	if c == Gzip {
+		return "gzip"
+	}
+	return "identity"
+}
+
+// tag is what the coding adds to an entity tag: each coding of a representation is a
+// representation of its own, with its own tag, so that a cache or a client holding the
+// gzip bytes never revalidates them as the plain ones.
+func (c Coding) tag() string {
+	if c == Gzip {
+		return "-gz"
+	}
+	return ""
+}
+
+// CodedETag is the entity tag of the coding c of the representation tagged etag (a
+// strong tag, "..." with the quotes).
+func CodedETag(etag string, c Coding) string {
+	if c == Identity || len(etag) < 2 {
+		return etag
+	}
+	return etag[:len(etag)-1] + c.tag() + `"`
+}
+
+// Negotiate picks the coding to send from an Accept-Encoding header (RFC 9110 12.5.3):
+// the acceptable coding with the highest q-value, gzip before identity at equal weight;
+// "x-gzip" is gzip, "*" names any coding not listed, a q of 0 refuses. Without the header,
+// or with an empty one, identity. acceptable is false only when identity too is refused
+// ("identity;q=0", or "*;q=0" without identity) and no other coding is acceptable.
+func Negotiate(acceptEncoding string) (c Coding, acceptable bool) {
+	if strings.TrimSpace(acceptEncoding) == "" {
+		return Identity, true
+	}
+	q := [2]int{-1, -1} // by Coding; -1: not listed
+	star := -1
+	for part := range strings.SplitSeq(acceptEncoding, ",") {
+		name, weight, ok := codingWeight(part)
+		if !ok {
+			continue
+		}
+		switch name {
+		case "gzip", "x-gzip":
+			q[Gzip] = max(q[Gzip], weight)
+		case "identity":
+			q[Identity] = max(q[Identity], weight)
+		case "*":
+			star = max(star, weight)
+		}
+	}
+	if q[Gzip] < 0 {
+		q[Gzip] = max(star, 0)
+	}
+	if q[Identity] < 0 {
+		// Identity is acceptable unless refused by name or by "*;q=0" (RFC 9110 12.5.3).
+		q[Identity] = 1
+		if star == 0 {
+			q[Identity] = 0
+		}
+	}
+	best := Identity
+	for _, c := range codings {
+		if q[c] > q[best] || (q[c] == q[best] && c == Gzip) {
+			best = c
+		}
+	}
+	if q[best] <= 0 {
+		return Identity, false
+	}
+	return best, true
+}
+
+// codingWeight reads one element of Accept-Encoding: a coding name (lower case) and its
+// q-value in thousandths (1000 without one); ok is false for an empty or malformed element.
+func codingWeight(part string) (name string, q int, ok bool) {
+	name, params, _ := strings.Cut(part, ";")
+	name = strings.ToLower(strings.TrimSpace(name))
+	if name == "" {
+		return "", 0, false
+	}
+	q = 1000
+	for p := range strings.SplitSeq(params, ";") {
+		k, v, found := strings.Cut(p, "=")
+		if !found || !strings.EqualFold(strings.TrimSpace(k), "q") {
+			continue
+		}
+		w, good := qValue(strings.TrimSpace(v))
+		if !good {
+			return "", 0, false
+		}
+		q = w
+	}
+	return name, q, true
+}
+
+// qValue parses a weight (RFC 9110 12.4.2: 0 to 1, at most three decimals) in thousandths.
+func qValue(s string) (int, bool) {
+	if s == "" || len(s) > 5 || (s[0] != '0' && s[0] != '1') {
+		return 0, false
+	}
+	if len(s) == 1 {
+		return int(s[0]-'0') * 1000, true
+	}
+	if s[1] != '.' {
+		return 0, false
+	}
+	frac := s[2:]
+	n := 0
+	for i := range 3 {
+		n *= 10
+		if i < len(frac) {
+			if frac[i] < '0' || frac[i] > '9' {
+				return 0, false
+			}
+			n += int(frac[i] - '0')
+		}
+	}
+	if s[0] == '1' {
+		return 1000, n == 0
+	}
+	return n, true
+}
+
+// NoneMatch reports whether an If-None-Match header names etag, by the weak comparison
+// RFC 9110 13.1.2 asks for ("W/" ignored), in a list or as "*".
+func NoneMatch(ifNoneMatch, etag string) bool {
+	if ifNoneMatch == "" {
+		return false
+	}
+	if ifNoneMatch == etag {
+		return true
+	}
+	for t := range strings.SplitSeq(ifNoneMatch, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == strings.TrimPrefix(etag, "W/") {
+			return true
+		}
+	}
+	return false
+}
+
+// Representation is a body that many readers fetch unchanged (a cached public agenda)
+// with its compressed forms: each is made once, when a reader first asks for it, and
+// kept beside the plain bytes, so that no request compresses.
+type Representation struct {
+	identity []byte
+	once     sync.Once
+	gzip     []byte
+}
+
+// NewRepresentation keeps body (which it does not copy: the caller no longer changes it).
+func NewRepresentation(body []byte) *Representation { return &Representation{identity: body} }
+
+// Identity is the plain bytes.
+func (r *Representation) Identity() []byte { return r.identity }
+
+// Bytes is the representation in coding c, compressed on the first call for c.
+func (r *Representation) Bytes(c Coding) []byte {
+	if c != Gzip {
+		return r.identity
+	}
+	r.once.Do(func() { r.gzip = gzipped(r.identity) })
+	return r.gzip
+}
+
+// gzipped compresses b at the best level: it is done once per cached representation and
+// read by every reader after.
+func gzipped(b []byte) []byte {
+	var buf bytes.Buffer
+	buf.Grow(len(b)/6 + 64)
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // a valid level: no error
+	_, _ = zw.Write(b)                                       // a bytes.Buffer does not fail
+	_ = zw.Close()
+	return buf.Bytes()
+}
+
+// Preferred is the coding a request asks for in its Accept-Encoding. When it refuses
+// every coding offered it answers 406 and returns false.
+func Preferred(c *gin.Context) (Coding, bool) {
+	coding, ok := Negotiate(c.GetHeader("Accept-Encoding"))
+	if !ok {
+		Fail(c, problem.New(problem.KindNotAcceptable, "encoding_not_acceptable",
+			"Accept-Encoding refuses every coding offered (%s, identity)", Gzip.Token()))
+	}
+	return coding, ok
+}
+
+// Represent answers a GET of a cached representation in coding (from Preferred), tagged
+// etag (the tag of its identity coding): the coding's own entity tag, Vary on
+// Accept-Encoding beside the vary given (the request headers the answer also depends on,
+// "" for none), then a 304 when If-None-Match names that tag, else the bytes with their
+// Content-Length, so that they go out unchunked.
+func Represent(c *gin.Context, r *Representation, coding Coding, etag, contentType, vary string) {
+	h := c.Writer.Header()
+	h.Set("ETag", CodedETag(etag, coding))
+	h.Set("Vary", varyOn(vary))
+	if NoneMatch(c.GetHeader("If-None-Match"), CodedETag(etag, coding)) {
+		c.Status(http.StatusNotModified)
+		return
+	}
+	b := r.Bytes(coding)
+	if coding != Identity {
+		h.Set("Content-Encoding", coding.Token())
+	}
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	c.Data(http.StatusOK, contentType, b)
+}
+
+// NotModified answers a 304 for the coding of a representation tagged etag, with the
+// headers its 200 would carry (RFC 9110 15.4.5).
+func NotModified(c *gin.Context, coding Coding, etag, vary string) {
+	h := c.Writer.Header()
+	h.Set("ETag", CodedETag(etag, coding))
+	h.Set("Vary", varyOn(vary))
+	c.Status(http.StatusNotModified)
+}
+
+func varyOn(vary string) string {
+	if vary == "" {
+		return "Accept-Encoding"
+	}
+	return vary + ", Accept-Encoding"
+}

@@ -25,13 +25,15 @@ import (
 // Only a multipart/alternative message (text and HTML, no calendar) has a template: the
 // shape of a reminder.
 type Template struct {
-	base  Message
-	holes []string
-	head  []segment
-	text  []qpChunk
-	mid   []segment // from the end of the text to the start of the HTML
-	html  []qpChunk
-	tail  []segment
+	base    Message
+	holes   []string
+	subject []piece
+	size    int // about the length of a message, so that it is written without growing
+	head    []segment
+	text    []qpChunk
+	mid     []segment // from the end of the text to the start of the HTML
+	html    []qpChunk
+	tail    []segment
 }
 
 // segment is literal wire bytes, or a field or boundary written per message.
@@ -140,6 +142,8 @@ func (t *Template) cut(want []byte, boundary string) error {
 	t.tail = withBoundaries(body[htmlEnd:], boundary)
 	t.text = qpChunks(t.base.Text, t.holes)
 	t.html = qpChunks(t.base.HTML, t.holes)
+	t.subject = pieces(t.base.Subject, t.holes)
+	t.size = len(want) + 1024
 	return nil
 }
 
@@ -278,7 +282,7 @@ func (t *Template) Message(r Recipient) (Message, error) {
 	}
 	m := t.base
 	m.To, m.MessageID, m.Date, m.Unsubscribe = r.To, r.MessageID, r.Date, r.Unsubscribe
-	m.Subject = fillPieces(pieces(t.base.Subject, t.holes), r.Text)
+	m.Subject = fillPieces(t.subject, r.Text)
 	m.Text = fillChunks(t.text, r.Text)
 	m.HTML = fillChunks(t.html, r.HTML)
 	wire, err := t.bytes(r, randomBoundary())
@@ -290,7 +294,15 @@ func (t *Template) Message(r Recipient) (Message, error) {
 }
 
 func fillChunks(cs []qpChunk, values []string) string {
+	n := 0
+	for _, c := range cs {
+		n += len(c.raw)
+		for _, p := range c.line {
+			n += len(p.lit) + 64
+		}
+	}
 	var b strings.Builder
+	b.Grow(n)
 	for _, c := range cs {
 		if c.line != nil {
 			b.WriteString(fillPieces(c.line, values))
@@ -322,8 +334,8 @@ func (t *Template) bytes(r Recipient, boundary string) ([]byte, error) {
 			return nil, err
 		}
 	}
-	subject := subjectValue(fillPieces(pieces(t.base.Subject, t.holes), r.Text))
-	out := make([]byte, 0, t.size()+len(r.Unsubscribe)+256)
+	subject := subjectValue(fillPieces(t.subject, r.Text))
+	out := make([]byte, 0, t.size)
 	put := func(ss []segment) {
 		for _, s := range ss {
 			switch s.kind {
@@ -352,36 +364,26 @@ func (t *Template) bytes(r Recipient, boundary string) ([]byte, error) {
 	return out, nil
 }
 
-// size is about the length of the template's messages.
-func (t *Template) size() int {
-	n := 0
-	for _, ss := range [][]segment{t.head, t.mid, t.tail} {
-		for _, s := range ss {
-			n += len(s.lit) + 64
-		}
-	}
-	for _, cs := range [][]qpChunk{t.text, t.html} {
-		for _, c := range cs {
-			n += len(c.encoded) + 2*len(c.raw)
-		}
-	}
-	return n
-}
-
 func appendQuoted(out []byte, cs []qpChunk, values []string) []byte {
-	var b bytes.Buffer
 	for _, c := range cs {
 		if c.line == nil {
 			out = append(out, c.encoded...)
 			continue
 		}
-		b.Reset()
-		w := quotedprintable.NewWriter(&b)
-		_, _ = w.Write([]byte(fillPieces(c.line, values)))
-		_ = w.Close()
-		out = append(out, b.Bytes()...)
+		w := appender{&out}
+		q := quotedprintable.NewWriter(w)
+		_, _ = q.Write([]byte(fillPieces(c.line, values)))
+		_ = q.Close()
 	}
 	return out
+}
+
+// appender is an io.Writer that appends to a slice.
+type appender struct{ b *[]byte }
+
+func (a appender) Write(p []byte) (int, error) {
+	*a.b = append(*a.b, p...)
+	return len(p), nil
 }
 
 // appendField writes a header field as go-mail does (msgWriter.writeHeader): the value's

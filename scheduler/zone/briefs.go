@@ -69,8 +69,11 @@ func (b *Briefs) Brief(t time.Time, loc *time.Location) Rendering {
 			return r
 		}
 	}
-	lt := t.In(loc)
-	name, off := lt.Zone()
+	name, off := t.In(loc).Zone()
+	// The local fields are read from the wall clock as a UTC time: a zone's fields are
+	// each a look-up of its offset, which past its table's last transition (Mexico City
+	// since 2022) works the zone's rule out again every time.
+	lt := time.Unix(t.Unix()+int64(off), int64(t.Nanosecond())).UTC()
 	o, ok := b.offs[off]
 	if !ok {
 		o = [2]string{FormatOffset(off), UTCLabel(off)}
@@ -79,7 +82,8 @@ func (b *Briefs) Brief(t time.Time, loc *time.Location) Rendering {
 	r := Rendering{Zone: loc.String(), Offset: o[0], Abbrev: b.abbrev(loc, name, off), Lang: b.l.name}
 	r.Text = b.longText(lt, o[1])
 	if b.venue != nil {
-		r.DayShift = civilDays(lt) - civilDays(t.In(b.venue))
+		_, voff := t.In(b.venue).Zone()
+		r.DayShift = civilDays(lt) - civilDays(time.Unix(t.Unix()+int64(voff), 0).UTC())
 		s, ok := b.shift[r.DayShift]
 		if !ok {
 			s = b.l.dayShift(r.DayShift)
@@ -107,7 +111,8 @@ func (b *Briefs) abbrev(loc *time.Location, name string, off int) string {
 	return a
 }
 
-// longText is locale.longText(lt, off) with label the offset's UTCLabel.
+// longText is locale.longText with label the offset's UTCLabel; lt is the local wall
+// clock (as a UTC time).
 func (b *Briefs) longText(lt time.Time, label string) string {
 	y, m, d := lt.Date()
 	dk := dayKey{y, m, d}

@@ -178,21 +178,29 @@ func scanSession(row interface{ Scan(...any) error }) (Session, error) {
 	}
 	x.StartUTC, x.EndUTC = x.StartUTC.UTC(), x.EndUTC.UTC()
 	x.CreatedAt, x.UpdatedAt = x.CreatedAt.UTC(), x.UpdatedAt.UTC()
+	return x, decodeSessionColumns(&x, title, floor, outputs, audience, staffed)
+}
+
+// decodeSessionColumns fills x's title, languages, audience and staffed channels from
+// their JSON columns.
+func decodeSessionColumns(x *Session, title, floor, outputs, audience, staffed string) error {
 	if err := decodeText(title, &x.Title); err != nil {
-		return x, err
+		return err
 	}
 	for _, p := range []struct {
 		s string
 		v *[]string
 	}{{floor, &x.Floor}, {outputs, &x.Outputs}, {audience, &x.Audience}} {
 		if err := decodeStrings(p.s, p.v); err != nil {
-			return x, err
+			return err
 		}
 	}
-	if err := decodeInto(staffed, &x.StaffedChannels); err != nil {
-		return x, err
+	if staffed == "[]" {
+		// What encoding/json makes of it, without its reflection: nearly every session.
+		x.StaffedChannels = []StaffedChannel{}
+		return nil
 	}
-	return x, nil
+	return decodeInto(staffed, &x.StaffedChannels)
 }
 
 // sessionRow is x's row in sessions.
@@ -273,6 +281,11 @@ func scanItem(row interface{ Scan(...any) error }) (Item, error) {
 	if err := row.Scan(&it.ID, &it.SessionID, &it.Position, &title, &start, &end, &it.StartInput, &it.EndInput, &speakers, &it.Language, &it.Version); err != nil {
 		return it, err
 	}
+	return it, decodeItemColumns(&it, title, start, end, speakers)
+}
+
+// decodeItemColumns fills it's times, title and speakers from their columns.
+func decodeItemColumns(it *Item, title string, start, end sql.NullTime, speakers string) error {
 	if start.Valid {
 		t := start.Time.UTC()
 		it.StartUTC = &t
@@ -282,9 +295,9 @@ func scanItem(row interface{ Scan(...any) error }) (Item, error) {
 		it.EndUTC = &t
 	}
 	if err := decodeText(title, &it.Title); err != nil {
-		return it, err
+		return err
 	}
-	return it, decodeSpeakers(speakers, &it.Speakers)
+	return decodeSpeakers(speakers, &it.Speakers)
 }
 
 func nullTime(t *time.Time) any {
@@ -352,24 +365,6 @@ func (s *store) itemsOfSession(ctx context.Context, q querier, sessionID string)
 	return collectItems(rows)
 }
 
-// itemsOfMeeting returns all items of a meeting's sessions, grouped by session id.
-func (s *store) itemsOfMeeting(ctx context.Context, q querier, meetingID string) (map[string][]Item, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+prefixed("i.", itemCols)+` FROM agenda_items i JOIN sessions s ON s.id = i.session_id
-		WHERE s.meeting_id = $1 ORDER BY i.session_id, i.position, i.id`, meetingID)
-	if err != nil {
-		return nil, fmt.Errorf("list items of meeting %s: %w", meetingID, err)
-	}
-	items, err := collectItems(rows)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string][]Item{}
-	for _, it := range items {
-		out[it.SessionID] = append(out[it.SessionID], it)
-	}
-	return out, nil
-}
-
 func collectItems(rows *sql.Rows) ([]Item, error) {
 	defer rows.Close()
 	var out []Item
@@ -381,23 +376,6 @@ func collectItems(rows *sql.Rows) ([]Item, error) {
 		out = append(out, it)
 	}
 	return out, rows.Err()
-}
-
-func prefixed(p, cols string) string {
-	out := []byte{}
-	start := true
-	for i := 0; i < len(cols); i++ {
-		c := cols[i]
-		if start && c != ' ' && c != '\n' && c != '\t' {
-			out = append(out, p...)
-			start = false
-		}
-		out = append(out, c)
-		if c == ',' {
-			start = true
-		}
-	}
-	return string(out)
 }
 
 // sessionContract is the event payload form of a session.

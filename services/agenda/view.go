@@ -398,11 +398,11 @@ func (s *Service) Agenda(ctx context.Context, meetingID string, reader zone.Zone
 	if err != nil {
 		return v, err
 	}
-	sessions, err := s.store.sessionsOf(ctx, tx, meetingID, "", 1<<30)
+	sessions, err := s.store.agendaSessions(ctx, tx, meetingID)
 	if err != nil {
 		return v, err
 	}
-	items, err := s.store.itemsOfMeeting(ctx, tx, meetingID)
+	items, err := s.store.agendaItems(ctx, tx, meetingID)
 	if err != nil {
 		return v, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -313,7 +312,7 @@ func (s *Service) agendaAt(ctx context.Context, meetingID string, head AgendaHea
 	if err != nil {
 		return a, false, err
 	}
-	b, err := json.Marshal(v)
+	b, err := encodeAgenda(&v)
 	if err != nil {
 		return a, false, fmt.Errorf("encode agenda: %w", err)
 	}

@@ -249,7 +249,10 @@ func Enforce(cfg Config) gin.HandlerFunc {
 			httpx.Fail(c, err)
 			return
 		}
-		httpx.SetIdempotencyScope(c, string(actor.Kind)+":"+actor.ID)
+		if c.GetHeader(httpx.IdempotencyHeader) != "" {
+			// Only a request with a key is ever replayed: the others need no scope.
+			httpx.SetIdempotencyScope(c, string(actor.Kind)+":"+actor.ID)
+		}
 		c.Request = c.Request.WithContext(WithActor(c.Request.Context(), actor))
 		c.Next()
 	}

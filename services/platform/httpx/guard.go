@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -151,9 +153,81 @@ func walk(v reflect.Value, path string, depth int) error {
 // timeout instead of leaving the client with no answer at all.
 func budget(d time.Duration) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		ctx, cancel := context.WithTimeout(c.Request.Context(), d)
-		defer cancel()
+		ctx := &budgetContext{Context: c.Request.Context(), deadline: time.Now().Add(d)}
+		defer ctx.release()
 		c.Request = c.Request.WithContext(ctx)
 		c.Next()
+	}
+}
+
+// budgetContext is a request's context with its budget's deadline, whose timer is made
+// only when something waits on it (a database call asks for Done): a read answered from
+// memory, such as a cached public agenda or a 304, never pays for one.
+type budgetContext struct {
+	context.Context // the request's
+	deadline        time.Time
+	mu              sync.Mutex
+	timed           atomic.Pointer[context.Context] // the timed context, once made
+	cancel          context.CancelFunc
+	released        bool
+}
+
+// Deadline is the budget's end, timer or not.
+func (b *budgetContext) Deadline() (time.Time, bool) { return b.deadline, true }
+
+// Done makes the timer on the first call.
+func (b *budgetContext) Done() <-chan struct{} { return b.timer().Done() }
+
+// Err is the timed context's once there is one; before that, past the deadline it is
+// DeadlineExceeded, as the timer would have said, else the request's.
+func (b *budgetContext) Err() error {
+	if t := b.timed.Load(); t != nil {
+		return (*t).Err()
+	}
+	if err := b.Context.Err(); err != nil {
+		return err
+	}
+	if !time.Now().Before(b.deadline) {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
+// Value is the timed context's once there is one, so that context.Cause finds it.
+func (b *budgetContext) Value(key any) any {
+	if t := b.timed.Load(); t != nil {
+		return (*t).Value(key)
+	}
+	return b.Context.Value(key)
+}
+
+func (b *budgetContext) timer() context.Context {
+	if t := b.timed.Load(); t != nil {
+		return *t
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if t := b.timed.Load(); t != nil {
+		return *t
+	}
+	var t context.Context
+	if b.released {
+		// Asked after the request ended: the request's own context, which the server
+		// cancels as the request ends, without a timer left behind.
+		t = b.Context
+	} else {
+		t, b.cancel = context.WithDeadline(b.Context, b.deadline)
+	}
+	b.timed.Store(&t)
+	return t
+}
+
+// release stops the timer, if one was made, when the request ends.
+func (b *budgetContext) release() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.released = true
+	if b.cancel != nil {
+		b.cancel()
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -145,13 +146,17 @@ func recovery() gin.HandlerFunc {
 	}
 }
 
+// securityHeaders are the same on every answer: their values are made once and shared
+// (net/http only reads them; a handler that sets one replaces the slice, never changes it).
 func securityHeaders() gin.HandlerFunc {
+	nosniff, deny, noReferrer := []string{"nosniff"}, []string{"DENY"}, []string{"no-referrer"}
+	csp := []string{"default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"}
 	return func(c *gin.Context) {
 		h := c.Writer.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+		h["X-Content-Type-Options"] = nosniff
+		h["X-Frame-Options"] = deny
+		h["Referrer-Policy"] = noReferrer
+		h["Content-Security-Policy"] = csp
 		c.Next()
 	}
 }
@@ -183,6 +188,8 @@ func metrics(reg *prometheus.Registry) gin.HandlerFunc {
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 	}, []string{"method", "route"})
 	reg.MustRegister(requests, latency)
+	var mu sync.RWMutex
+	series := map[routeStatus]routeSeries{}
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
@@ -190,9 +197,34 @@ func metrics(reg *prometheus.Registry) gin.HandlerFunc {
 		if route == "" {
 			route = "unmatched"
 		}
-		requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(c.Writer.Status())).Inc()
-		latency.WithLabelValues(c.Request.Method, route).Observe(time.Since(start).Seconds())
+		// The label values of a route and status are hashed once, not on every request
+		// (routes and statuses are few and fixed, so the map stays small).
+		k := routeStatus{c.Request.Method, route, c.Writer.Status()}
+		mu.RLock()
+		s, ok := series[k]
+		mu.RUnlock()
+		if !ok {
+			s = routeSeries{
+				requests: requests.WithLabelValues(k.method, k.route, strconv.Itoa(k.status)),
+				latency:  latency.WithLabelValues(k.method, k.route),
+			}
+			mu.Lock()
+			series[k] = s
+			mu.Unlock()
+		}
+		s.requests.Inc()
+		s.latency.Observe(time.Since(start).Seconds())
 	}
+}
+
+type routeStatus struct {
+	method, route string
+	status        int
+}
+
+type routeSeries struct {
+	requests prometheus.Counter
+	latency  prometheus.Observer
 }
 
 // RetryAfter is the Retry-After of a 503 (seconds): a database failover or a NATS

@@ -3,6 +3,7 @@ module github.com/plenary/plenary
 go 1.26.0
 
 require (
+	github.com/andybalholm/brotli v1.2.6
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0
 	github.com/emersion/go-ical v0.0.0-20250329121855-f41e73efc392

@@ -19,6 +19,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/andybalholm/brotli"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
@@ -227,6 +228,12 @@ func decoded(coding string, body []byte) ([]byte, error) {
 		plain, err := io.ReadAll(zr)
 		if err != nil {
 			return nil, fmt.Errorf("Content-Encoding gzip, but the body does not decompress: %w", err)
+		}
+		return plain, nil
+	case "br":
+		plain, err := io.ReadAll(brotli.NewReader(bytes.NewReader(body)))
+		if err != nil {
+			return nil, fmt.Errorf("Content-Encoding br, but the body does not decompress: %w", err)
 		}
 		return plain, nil
 	default:

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/andybalholm/brotli"
+
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/dbtest"
 )
@@ -133,6 +135,13 @@ func TestPublicAgendaCompressed(t *testing.T) {
 	gzRes, gz := get(raw, "Accept-Encoding", "gzip")
 	if gzRes.Header.Get("Content-Encoding") != "gzip" || gzRes.ContentLength != int64(len(gz)) || len(gz) >= len(plain)/3 {
 		t.Fatalf("gzip agenda: %v, %d bytes (Content-Length %d) for %d plain", gzRes.Header, len(gz), gzRes.ContentLength, len(plain))
+	}
+	brRes, br := get(raw, "Accept-Encoding", "gzip, deflate, br, zstd")
+	if brRes.Header.Get("Content-Encoding") != "br" || brRes.ContentLength != int64(len(br)) || brRes.Header.Get("ETag") == gzRes.Header.Get("ETag") {
+		t.Fatalf("br agenda: %v, %d bytes (Content-Length %d)", brRes.Header, len(br), brRes.ContentLength)
+	}
+	if back, err := io.ReadAll(brotli.NewReader(bytes.NewReader(br))); err != nil || !bytes.Equal(back, plain) {
+		t.Fatalf("the br agenda does not decompress to the plain one (%v)", err)
 	}
 	if !strings.Contains(gzRes.Header.Get("Vary"), "Accept-Encoding") || !strings.Contains(gzRes.Header.Get("Vary"), "Authorization") {
 		t.Fatalf("Vary %q", gzRes.Header.Get("Vary"))

@@ -3,11 +3,13 @@ package httpx
 import (
 	"bytes"
 	"compress/gzip"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/andybalholm/brotli"
 	"github.com/gin-gonic/gin"
 
 	"github.com/plenary/plenary/services/platform/problem"
@@ -21,28 +23,27 @@ const (
 	Identity Coding = iota
 	// Gzip is the representation compressed with gzip.
 	Gzip
+	// Brotli is the representation compressed with Brotli (RFC 7932), "br": every
+	// browser accepts it, and it makes a JSON agenda a fifth smaller than gzip does.
+	Brotli
+	nCodings
 )
 
-// codings are those offered, the preferred first when a client accepts several equally.
-var codings = []Coding{Gzip, Identity}
+// codings are those offered, the preferred first when a client accepts several equally
+// (the smaller body first).
+var codings = []Coding{Brotli, Gzip, Identity}
 
-// Token is the coding's name in Accept-Encoding and Content-Encoding.
-func (c Coding) Token() string {
-	if c == Gzip {
-		return "gzip"
-	}
-	return "identity"
-}
+var tokens = [nCodings]string{Identity: "identity", Gzip: "gzip", Brotli: "br"}
 
-// tag is what the coding adds to an entity tag: each coding of a representation is a
+// tags are what each coding adds to an entity tag: each coding of a representation is a
 // representation of its own, with its own tag, so that a cache or a client holding the
 // gzip bytes never revalidates them as the plain ones.
-func (c Coding) tag() string {
-	if c == Gzip {
-		return "-gz"
-	}
-	return ""
-}
+var tags = [nCodings]string{Identity: "", Gzip: "-gz", Brotli: "-br"}
+
+// Token is the coding's name in Accept-Encoding and Content-Encoding.
+func (c Coding) Token() string { return tokens[c] }
+
+func (c Coding) tag() string { return tags[c] }
 
 // CodedETag is the entity tag of the coding c of the representation tagged etag (a
 // strong tag, "..." with the quotes).
@@ -54,15 +55,15 @@ func CodedETag(etag string, c Coding) string {
 }
 
 // Negotiate picks the coding to send from an Accept-Encoding header (RFC 9110 12.5.3):
-// the acceptable coding with the highest q-value, gzip before identity at equal weight;
-// "x-gzip" is gzip, "*" names any coding not listed, a q of 0 refuses. Without the header,
+// the acceptable coding with the highest q-value, br before gzip before identity at equal
+// weight; "x-gzip" is gzip, "*" names any coding not listed, a q of 0 refuses. Without the header,
 // or with an empty one, identity. acceptable is false only when identity too is refused
 // ("identity;q=0", or "*;q=0" without identity) and no other coding is acceptable.
 func Negotiate(acceptEncoding string) (c Coding, acceptable bool) {
 	if strings.TrimSpace(acceptEncoding) == "" {
 		return Identity, true
 	}
-	q := [2]int{-1, -1} // by Coding; -1: not listed
+	q := [nCodings]int{-1, -1, -1} // by Coding; -1: not listed
 	star := -1
 	for part := range strings.SplitSeq(acceptEncoding, ",") {
 		name, weight, ok := codingWeight(part)
@@ -72,14 +73,18 @@ func Negotiate(acceptEncoding string) (c Coding, acceptable bool) {
 		switch name {
 		case "gzip", "x-gzip":
 			q[Gzip] = max(q[Gzip], weight)
+		case "br":
+			q[Brotli] = max(q[Brotli], weight)
 		case "identity":
 			q[Identity] = max(q[Identity], weight)
 		case "*":
 			star = max(star, weight)
 		}
 	}
-	if q[Gzip] < 0 {
-		q[Gzip] = max(star, 0)
+	for _, c := range []Coding{Brotli, Gzip} {
+		if q[c] < 0 {
+			q[c] = max(star, 0)
+		}
 	}
 	if q[Identity] < 0 {
 		// Identity is acceptable unless refused by name or by "*;q=0" (RFC 9110 12.5.3).
@@ -88,9 +93,9 @@ func Negotiate(acceptEncoding string) (c Coding, acceptable bool) {
 			q[Identity] = 0
 		}
 	}
-	best := Identity
-	for _, c := range codings {
-		if q[c] > q[best] || (q[c] == q[best] && c == Gzip) {
+	best := codings[0]
+	for _, c := range codings[1:] {
+		if q[c] > q[best] {
 			best = c
 		}
 	}
@@ -174,8 +179,8 @@ func NoneMatch(ifNoneMatch, etag string) bool {
 // kept beside the plain bytes, so that no request compresses.
 type Representation struct {
 	identity []byte
-	once     sync.Once
-	gzip     []byte
+	once     [nCodings]sync.Once
+	coded    [nCodings][]byte
 }
 
 // NewRepresentation keeps body (which it does not copy: the caller no longer changes it).
@@ -186,20 +191,28 @@ func (r *Representation) Identity() []byte { return r.identity }
 
 // Bytes is the representation in coding c, compressed on the first call for c.
 func (r *Representation) Bytes(c Coding) []byte {
-	if c != Gzip {
+	if c == Identity || c >= nCodings {
 		return r.identity
 	}
-	r.once.Do(func() { r.gzip = gzipped(r.identity) })
-	return r.gzip
+	r.once[c].Do(func() { r.coded[c] = compressed(r.identity, c) })
+	return r.coded[c]
 }
 
-// gzipped compresses b at the best level: it is done once per cached representation and
-// read by every reader after.
-func gzipped(b []byte) []byte {
+// compressed is b in coding c. Done once per cached representation and read by every
+// reader after, gzip takes its best level (160 KB of JSON in about 2 ms); Brotli takes
+// quality 5, a fifth smaller than gzip's best in a few times its time, where quality 11
+// would be a sixth smaller still but take a second for the same 160 KB, which the first
+// reader after each change would wait for.
+func compressed(b []byte, c Coding) []byte {
 	var buf bytes.Buffer
 	buf.Grow(len(b)/6 + 64)
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // a valid level: no error
-	_, _ = zw.Write(b)                                       // a bytes.Buffer does not fail
+	var zw io.WriteCloser
+	if c == Brotli {
+		zw = brotli.NewWriterLevel(&buf, 5)
+	} else {
+		zw, _ = gzip.NewWriterLevel(&buf, gzip.BestCompression) // a valid level: no error
+	}
+	_, _ = zw.Write(b) // a bytes.Buffer does not fail
 	_ = zw.Close()
 	return buf.Bytes()
 }
@@ -210,7 +223,7 @@ func Preferred(c *gin.Context) (Coding, bool) {
 	coding, ok := Negotiate(c.GetHeader("Accept-Encoding"))
 	if !ok {
 		Fail(c, problem.New(problem.KindNotAcceptable, "encoding_not_acceptable",
-			"Accept-Encoding refuses every coding offered (%s, identity)", Gzip.Token()))
+			"Accept-Encoding refuses every coding offered (br, gzip, identity)"))
 	}
 	return coding, ok
 }

@@ -10,13 +10,14 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/andybalholm/brotli"
 	"github.com/gin-gonic/gin"
 
 	"github.com/plenary/plenary/services/platform/httpx"
 )
 
 // Accept-Encoding as browsers, proxies and command-line clients send it, with the coding
-// RFC 9110 12.5.3 says to pick among gzip and identity.
+// RFC 9110 12.5.3 says to pick among br, gzip and identity.
 func TestNegotiateFollowsRFC9110(t *testing.T) {
 	cases := []struct {
 		header     string
@@ -25,22 +26,29 @@ func TestNegotiateFollowsRFC9110(t *testing.T) {
 	}{
 		{"", httpx.Identity, true},
 		{"   ", httpx.Identity, true},
-		{"gzip, deflate, br, zstd", httpx.Gzip, true}, // Chrome, Firefox
-		{"gzip, deflate, br", httpx.Gzip, true},       // Safari
+		{"gzip, deflate, br, zstd", httpx.Brotli, true}, // Chrome, Firefox
+		{"gzip, deflate, br", httpx.Brotli, true},       // Safari
+		{"gzip, deflate", httpx.Gzip, true},             // curl --compressed without brotli, Go's client
+		{"br;q=0.9, gzip", httpx.Gzip, true},
+		{"br", httpx.Brotli, true},
+		{"BR;Q=1", httpx.Brotli, true},
 		{"gzip", httpx.Gzip, true},
 		{"GZIP", httpx.Gzip, true},
 		{"x-gzip", httpx.Gzip, true},
-		{"deflate, br", httpx.Identity, true}, // nothing offered listed: identity is acceptable by default
-		{"br;q=1.0, gzip;q=0.8, *;q=0.1", httpx.Gzip, true},
+		{"deflate, zstd", httpx.Identity, true}, // nothing offered listed: identity is acceptable by default
+		{"br;q=1.0, gzip;q=0.8, *;q=0.1", httpx.Brotli, true},
+		{"zstd, gzip;q=0.8, *;q=0.1", httpx.Gzip, true},
 		{"gzip;q=0", httpx.Identity, true},
 		{"gzip;q=0.000", httpx.Identity, true},
 		{"identity;q=1, gzip;q=0.5", httpx.Identity, true},
 		{"identity;q=0.5, gzip;q=0.5", httpx.Gzip, true}, // equal: the smaller body
 		{"gzip;q=0.4, identity;q=0.5", httpx.Identity, true},
-		{"*", httpx.Gzip, true},
+		{"*", httpx.Brotli, true},
+		{"*, br;q=0", httpx.Gzip, true},
 		{"*;q=0.5, identity", httpx.Identity, true},
 		{"*;q=0", httpx.Identity, false},
 		{"identity;q=0", httpx.Identity, false},
+		{"identity;q=0, br;q=0, deflate", httpx.Identity, false},
 		{"identity;q=0, gzip", httpx.Gzip, true},
 		{"*;q=0, gzip;q=0.001", httpx.Gzip, true},
 		{"*;q=0, identity;q=0.2", httpx.Identity, true},
@@ -93,27 +101,33 @@ func TestNoneMatchComparesWeaklyInLists(t *testing.T) {
 func TestRepresentationCompressesOnce(t *testing.T) {
 	plain := bytes.Repeat([]byte(`{"title":"Séance plénière","start":"2027-02-01T08:00:00+09:00"},`), 2000)
 	r := httpx.NewRepresentation(plain)
-	var wg sync.WaitGroup
-	got := make([][]byte, 8)
-	for i := range got {
-		wg.Go(func() { got[i] = r.Bytes(httpx.Gzip) })
+	decoders := map[httpx.Coding]func([]byte) (io.Reader, error){
+		httpx.Gzip:   func(b []byte) (io.Reader, error) { return gzip.NewReader(bytes.NewReader(b)) },
+		httpx.Brotli: func(b []byte) (io.Reader, error) { return brotli.NewReader(bytes.NewReader(b)), nil },
 	}
-	wg.Wait()
-	for i := range got {
-		if &got[i][0] != &got[0][0] {
-			t.Fatalf("reader %d got its own compression", i)
+	for coding, decode := range decoders {
+		var wg sync.WaitGroup
+		got := make([][]byte, 8)
+		for i := range got {
+			wg.Go(func() { got[i] = r.Bytes(coding) })
 		}
-	}
-	if len(got[0]) >= len(plain)/10 {
-		t.Errorf("gzip of a repetitive body: %d bytes of %d", len(got[0]), len(plain))
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(got[0]))
-	if err != nil {
-		t.Fatal(err)
-	}
-	back, err := io.ReadAll(zr)
-	if err != nil || !bytes.Equal(back, plain) {
-		t.Fatalf("gzip bytes decompress to %d bytes (%v), want the %d plain bytes", len(back), err, len(plain))
+		wg.Wait()
+		for i := range got {
+			if &got[i][0] != &got[0][0] {
+				t.Fatalf("%s: reader %d got its own compression", coding.Token(), i)
+			}
+		}
+		if len(got[0]) >= len(plain)/10 {
+			t.Errorf("%s of a repetitive body: %d bytes of %d", coding.Token(), len(got[0]), len(plain))
+		}
+		zr, err := decode(got[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := io.ReadAll(zr)
+		if err != nil || !bytes.Equal(back, plain) {
+			t.Fatalf("%s bytes decompress to %d bytes (%v), want the %d plain bytes", coding.Token(), len(back), err, len(plain))
+		}
 	}
 	if !bytes.Equal(r.Bytes(httpx.Identity), plain) {
 		t.Fatal("identity bytes changed")
@@ -151,7 +165,16 @@ func TestRepresentServesEachCoding(t *testing.T) {
 		return res, b
 	}
 
-	res, gz := get("Accept-Encoding", "gzip, deflate, br")
+	res, br := get("Accept-Encoding", "gzip, deflate, br")
+	if res.StatusCode != 200 || res.Header.Get("Content-Encoding") != "br" || res.Header.Get("ETag") != `"a-7-br"` ||
+		res.Header.Get("Vary") != "Authorization, Accept-Encoding" || res.ContentLength != int64(len(br)) {
+		t.Fatalf("br answer: %d %v, length %d of %d", res.StatusCode, res.Header, res.ContentLength, len(br))
+	}
+	if back, err := io.ReadAll(brotli.NewReader(bytes.NewReader(br))); err != nil || !bytes.Equal(back, plain) {
+		t.Fatalf("the br body does not decompress to the plain one (%v)", err)
+	}
+
+	res, gz := get("Accept-Encoding", "gzip, deflate")
 	if res.StatusCode != 200 || res.Header.Get("Content-Encoding") != "gzip" || res.Header.Get("ETag") != `"a-7-gz"` ||
 		res.Header.Get("Vary") != "Authorization, Accept-Encoding" || res.ContentLength != int64(len(gz)) || len(res.TransferEncoding) != 0 {
 		t.Fatalf("gzip answer: %d %v, length %d of %d, chunked %v", res.StatusCode, res.Header, res.ContentLength, len(gz), res.TransferEncoding)
@@ -178,11 +201,17 @@ func TestRepresentServesEachCoding(t *testing.T) {
 	if res, _ := get("Accept-Encoding", "gzip", "If-None-Match", `"a-7"`); res.StatusCode != 200 || res.Header.Get("Content-Encoding") != "gzip" {
 		t.Fatalf("gzip asked with the plain tag: %d %v", res.StatusCode, res.Header)
 	}
+	if res, _ := get("Accept-Encoding", "br", "If-None-Match", `"a-7-gz"`); res.StatusCode != 200 || res.Header.Get("Content-Encoding") != "br" {
+		t.Fatalf("br asked with the gzip tag: %d %v", res.StatusCode, res.Header)
+	}
+	if res, _ := get("Accept-Encoding", "br, gzip", "If-None-Match", `"a-7-gz", "a-7-br"`); res.StatusCode != 304 || res.Header.Get("ETag") != `"a-7-br"` {
+		t.Fatalf("revalidation of the br bytes among tags held: %d %v", res.StatusCode, res.Header)
+	}
 	if res, _ := get("If-None-Match", `"a-7-gz"`); res.StatusCode != 200 || res.Header.Get("Content-Encoding") != "" {
 		t.Fatalf("identity asked with the gzip tag: %d %v", res.StatusCode, res.Header)
 	}
 
-	res, body = get("Accept-Encoding", "identity;q=0, br")
+	res, body = get("Accept-Encoding", "identity;q=0, zstd")
 	if res.StatusCode != 406 || res.Header.Get("Content-Type") != "application/problem+json" || !strings.Contains(string(body), `"code":"encoding_not_acceptable"`) {
 		t.Fatalf("every coding refused: %d %s", res.StatusCode, body)
 	}

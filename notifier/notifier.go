@@ -3,9 +3,10 @@
 // calendar invites.
 //
 // It consumes the PLENARY stream with a durable JetStream pull consumer ("notifier",
-// explicit ack). Each event is applied in one database transaction that also records its
-// id in notifier_processed_events, so an event delivered twice changes nothing the second
-// time. The notifier keeps its own projection of meetings, sessions, registrations and
+// explicit ack). Events are applied in batches in stream order, each batch in one database
+// transaction that also records every event's id in notifier_processed_events, so an event
+// delivered twice changes nothing the second time, and the last stream sequence applied,
+// so notifiers sharing the consumer apply events in stream order (order.go). The notifier keeps its own projection of meetings, sessions, registrations and
 // assignments, built only from events: it never reads the services' tables and can be
 // rebuilt by replaying the stream.
 //
@@ -177,6 +178,9 @@ type Notifier struct {
 	metrics *Metrics
 	// reminders caches rendered reminders shared by many recipients.
 	reminders reminderCache
+	// ackWait, when set, replaces the consumer's AckWait (tests of a notifier that dies
+	// holding events).
+	ackWait time.Duration
 }
 
 // New returns a Notifier; Run starts it.

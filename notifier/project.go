@@ -18,38 +18,44 @@ import (
 // of the event's id. An event already processed changes nothing; it reports whether the
 // event was new.
 func (n *Notifier) Process(ctx context.Context, ev contracts.Event) (bool, error) {
-	if err := httpx.Storable(ev); err != nil {
-		// An envelope whose id or type cannot even be recorded (a NUL character) can never
-		// be applied nor remembered: it is dropped, not redelivered for ever.
-		n.log.Error("event envelope cannot be stored; dropped", "error", err.Error())
-		return false, nil
-	}
 	fresh := false
 	err := n.cfg.DB.Tx(ctx, func(tx *sql.Tx) error {
-		now := n.now()
-		res, err := tx.ExecContext(ctx, `INSERT INTO notifier_processed_events (event_id, event_type, processed_at) VALUES ($1, $2, $3)
-			ON CONFLICT (event_id) DO NOTHING`, ev.ID, ev.Type, now)
-		if err != nil {
-			return fmt.Errorf("record event %s: %w", ev.ID, err)
-		}
-		if k, _ := res.RowsAffected(); k == 0 {
-			return nil
-		}
-		fresh = true
-		return n.apply(ctx, tx, ev, now)
+		var err error
+		fresh, err = n.processIn(ctx, tx, ev, true)
+		return err
 	})
 	if errors.Is(err, errPoison) {
 		// An event that can never be applied must not hold back the stream behind it:
 		// it is recorded as processed, with nothing else, and logged.
 		n.log.Error("event cannot be applied; skipped", "event", ev.ID, "type", ev.Type, "error", err.Error())
 		err = n.cfg.DB.Tx(ctx, func(tx *sql.Tx) error {
-			_, err := tx.ExecContext(ctx, `INSERT INTO notifier_processed_events (event_id, event_type, processed_at) VALUES ($1, $2, $3)
-				ON CONFLICT (event_id) DO NOTHING`, ev.ID, ev.Type, n.now())
+			_, err := n.processIn(ctx, tx, ev, false)
 			return err
 		})
 		return false, err
 	}
 	return fresh, err
+}
+
+// processIn records ev as processed in tx and, when it is new and apply is set, applies
+// it there; it reports whether ev was new. An envelope whose id or type cannot even be
+// recorded (a NUL character) can never be applied nor remembered: it is skipped, not
+// redelivered for ever.
+func (n *Notifier) processIn(ctx context.Context, tx *sql.Tx, ev contracts.Event, apply bool) (bool, error) {
+	if err := httpx.Storable(ev); err != nil {
+		n.log.Error("event envelope cannot be stored; dropped", "error", err.Error())
+		return false, nil
+	}
+	now := n.now()
+	res, err := tx.ExecContext(ctx, `INSERT INTO notifier_processed_events (event_id, event_type, processed_at) VALUES ($1, $2, $3)
+		ON CONFLICT (event_id) DO NOTHING`, ev.ID, ev.Type, now)
+	if err != nil {
+		return false, fmt.Errorf("record event %s: %w", ev.ID, err)
+	}
+	if k, _ := res.RowsAffected(); k == 0 || !apply {
+		return false, nil
+	}
+	return true, n.apply(ctx, tx, ev, now)
 }
 
 // errPoison marks an event whose payload does not decode.

@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -248,7 +247,8 @@ func ptr[T any](v T) *T { return &v }
 func BenchmarkSessionWrites(b *testing.B) {
 	ctx := context.Background()
 	d := dbtest.Open(b, db.Postgres)
-	url, svc := productionAPI(b, d)
+	w := productionAPI(b, d)
+	url, svc := w.url, w.agenda
 	_, secret, err := auth.NewStore(d, nil).Create(ctx, auth.NewToken{Role: auth.RolePlanner, Name: "bench"})
 	if err != nil {
 		b.Fatal(err)
@@ -259,7 +259,7 @@ func BenchmarkSessionWrites(b *testing.B) {
 	for k := range 50 {
 		createBenchSession(b, url, secret, warm.ID, k)
 	}
-	awaitVerdict(b, url, secret, warm.ID)
+	awaitVerdict(b, w, warm.ID)
 	var first, last []float64
 	for b.Loop() {
 		first, last = first[:0], last[:0]
@@ -274,7 +274,7 @@ func BenchmarkSessionWrites(b *testing.B) {
 				rates = append(rates, 100/time.Since(began).Seconds())
 			}
 			first, last = append(first, rates[0]), append(last, rates[4])
-			awaitVerdict(b, url, secret, m.ID)
+			awaitVerdict(b, w, m.ID)
 		}
 		bench.Record(b, bench.AtLeast("session creations through the API, PostgreSQL: sessions 401-500 against 1-100", "req/s", "first 100", bench.Pair{A: last, B: first, MedianA: bench.Median(last), MedianB: bench.Median(first)}, 0.9))
 		rate := bench.Median(first)
@@ -305,7 +305,7 @@ func createBenchSession(b *testing.B, url, secret, meetingID string, k int) {
 // waking the outbox relay after each commit, the relay publishing to JetStream (an
 // embedded server), interpretation's re-check consumer and the agenda's head watcher
 // following the stream, until the benchmark ends.
-func productionAPI(b *testing.B, d *db.DB) (string, *agenda.Service) {
+func productionAPI(b *testing.B, d *db.DB) production {
 	b.Helper()
 	ns := natstest.Start(b)
 	nc, err := nats.Connect(ns.URL())
@@ -334,33 +334,39 @@ func productionAPI(b *testing.B, d *db.DB) (string, *agenda.Service) {
 		go func() { defer wg.Done(); _ = run() }()
 	}
 	b.Cleanup(func() { cancel(); wg.Wait() })
-	return serveOn(b, api.NewServer(api.Deps{DB: d, Agenda: ag, Interpretation: ip, Limits: auth.Limits{PerToken: -1, PerIP: -1}})), ag
+	url := serveOn(b, api.NewServer(api.Deps{DB: d, Agenda: ag, Interpretation: ip, Limits: auth.Limits{PerToken: -1, PerIP: -1}}))
+	return production{url: url, agenda: ag, interpretation: ip}
 }
 
-// awaitVerdict waits until the meeting's staffing verdict is the one of its agenda's
-// revision: every creation re-checked.
-func awaitVerdict(b *testing.B, url, secret, meetingID string) {
+// production is the API productionAPI serves and the services behind it.
+type production struct {
+	url            string
+	agenda         *agenda.Service
+	interpretation *interpretation.Service
+}
+
+// awaitVerdict waits until the meeting's stored staffing verdict is the one of its
+// agenda's revision: every creation re-checked. It reads what the re-check stored, not
+// the agenda: an agenda rendered between the re-check's two writes of its verdict can
+// keep showing the verdict one revision behind (see README, Performance).
+func awaitVerdict(b *testing.B, w production, meetingID string) {
 	b.Helper()
+	ctx := context.Background()
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
-		req, _ := http.NewRequest("GET", url+"/v1/meetings/"+meetingID+"/agenda", nil)
-		req.Header.Set("Authorization", "Bearer "+secret)
-		res, err := http.DefaultClient.Do(req)
+		rev, err := w.agenda.AgendaRevision(ctx, meetingID)
 		if err != nil {
 			b.Fatal(err)
 		}
-		var a struct {
-			Revision       int64 `json:"revision"`
-			Interpretation *struct {
-				Revision int64 `json:"revision"`
-			} `json:"interpretation"`
+		c, ok, err := w.interpretation.LastCheck(ctx, meetingID)
+		if err != nil {
+			b.Fatal(err)
 		}
-		err = json.Unmarshal(readAll(b, res), &a)
-		if err == nil && a.Interpretation != nil && a.Interpretation.Revision == a.Revision {
+		if ok && c.Revision >= rev {
 			return
 		}
 		if time.Now().After(deadline) {
-			b.Fatalf("the staffing verdict of meeting %s never caught up with its agenda (revision %d): %v", meetingID, a.Revision, err)
+			b.Fatalf("the staffing verdict of meeting %s never caught up with its agenda: revision %d, verdict of %d", meetingID, rev, c.Revision)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

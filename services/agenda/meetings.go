@@ -165,6 +165,7 @@ func (s *Service) scopedMeetings(ctx context.Context, ids []string, after string
 
 // UpdateMeeting applies a partial update if ifMatch names the current version.
 func (s *Service) UpdateMeeting(ctx context.Context, id string, ifMatch int64, in MeetingInput) (Meeting, error) {
+	defer s.validators.Remove(id)
 	var out Meeting
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -205,6 +206,7 @@ func (s *Service) meetingResource() versioned.Resource[Meeting] {
 // DeleteMeeting deletes a meeting with its sessions and items. Each live session is
 // cancelled first (session.cancelled), so consumers stop reminding about it.
 func (s *Service) DeleteMeeting(ctx context.Context, id string, ifMatch int64) error {
+	defer s.validators.Remove(id)
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		m, err := s.store.meeting(ctx, tx, id, true)
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/plenary/plenary/services/platform/db"
 )
@@ -23,6 +24,9 @@ type Service struct {
 	headFreshness time.Duration
 	// interpretation, when set, gives the agenda the interpretation checker's verdict.
 	interpretation InterpretationStatusFunc
+	// validators are meetings as new sessions were last validated against them (see
+	// validator): a creation costs no read of its meeting while the meeting is unchanged.
+	validators *lru.Cache[string, Meeting]
 }
 
 // Option configures a Service.
@@ -36,8 +40,12 @@ func WithCommitHook(f func()) Option { return func(s *Service) { s.committed = f
 
 // NewService returns the agenda service over d.
 func NewService(d *db.DB, opts ...Option) *Service {
+	validators, err := lru.New[string, Meeting](1024)
+	if err != nil {
+		panic(err) // only for a size <= 0
+	}
 	s := &Service{db: d, store: &store{db: d}, now: time.Now, committed: func() {}, cache: newAgendaCache(512),
-		headFreshness: DefaultHeadFreshness}
+		headFreshness: DefaultHeadFreshness, validators: validators}
 	for _, o := range opts {
 		o(s)
 	}

@@ -224,19 +224,21 @@ func (s *Service) CreateSession(ctx context.Context, meetingID string, in Sessio
 	return x, err
 }
 
-// maxCreateAttempts bounds how often a creation reads its meeting again because the
-// meeting changed between the read and the write (an edit of its zone or regions).
+// maxCreateAttempts bounds how often a creation validates its session again because the
+// meeting changed between the validation and the write (an edit of its zone or regions,
+// here or on another replica).
 const maxCreateAttempts = 5
 
 // createSession schedules a session and returns the meeting it was validated against
-// (the answer shows the session in its venue's zone and regions). The meeting is read
-// without a lock, then the session, its trail and its event are written, and the agenda's
-// revision raised, only if the meeting is still the version read (one statement on
-// PostgreSQL): two round trips, nothing read that grows with the meeting. A meeting that
-// changed in between is read and the session validated again.
+// (the answer shows the session in its venue's zone and regions). The session is
+// validated against the meeting as it was last seen (validator), then the session, its
+// trail and its event are written, and the agenda's revision raised, only if the meeting
+// is still that version (one statement on PostgreSQL): one round trip while the meeting
+// is unchanged, nothing read that grows with the meeting. A meeting that changed in
+// between is read and the session validated again.
 func (s *Service) createSession(ctx context.Context, meetingID string, in SessionInput) (Session, Meeting, error) {
-	for range maxCreateAttempts {
-		m, err := s.store.meeting(ctx, s.db, meetingID, false)
+	for attempt := range maxCreateAttempts {
+		m, err := s.validator(ctx, meetingID, attempt > 0)
 		if err != nil {
 			return Session{}, Meeting{}, err
 		}
@@ -262,6 +264,23 @@ func (s *Service) createSession(ctx context.Context, meetingID string, in Sessio
 	}
 	return Session{}, Meeting{}, problem.New(problem.KindConflict, "meeting_changing",
 		"meeting %s changed during each of %d attempts to add the session; retry", meetingID, maxCreateAttempts)
+}
+
+// validator is the meeting a new session is validated against: as a creation last saw
+// it, or read (fresh: the one seen was not the current version). A stale one is never
+// written against, since the write checks the version (store.createSession), so it may
+// be kept without a bound in time; whoever changes the meeting here forgets it anyway.
+func (s *Service) validator(ctx context.Context, meetingID string, fresh bool) (Meeting, error) {
+	if m, ok := s.validators.Get(meetingID); ok && !fresh {
+		return m, nil
+	}
+	m, err := s.store.meeting(ctx, s.db, meetingID, false)
+	if err != nil {
+		s.validators.Remove(meetingID)
+		return Meeting{}, err
+	}
+	s.validators.Add(meetingID, m)
+	return m, nil
 }
 
 // Session returns a session.

@@ -93,8 +93,8 @@ func (s *store) bumpAgenda(ctx context.Context, q querier, meetingID string, now
 
 // createSession writes x with the rows of its trail and event, and raises the agenda
 // revision of m, all in one statement on PostgreSQL, provided m is unchanged since it was
-// read (its version: the zone and regions x was validated against). False: m changed or
-// is gone, and nothing was written.
+// read (its version: every change of the zone and regions x was validated against raises
+// it). False: m changed or is gone, and nothing was written.
 func (s *store) createSession(ctx context.Context, m Meeting, x Session, trail []db.Row) (bool, error) {
 	var rev int64
 	ok, err := s.db.GuardedInsert(ctx, db.Guard{

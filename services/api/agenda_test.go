@@ -1,14 +1,21 @@
 package api_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/andybalholm/brotli"
+
+	"github.com/plenary/plenary/contracts"
 	"github.com/plenary/plenary/services/api"
 	"github.com/plenary/plenary/services/demo"
 	"github.com/plenary/plenary/services/platform/db"
@@ -394,6 +401,43 @@ func TestOperationalEndpoints(t *testing.T) {
 		}
 		if r.Header.Get("X-Request-Id") == "" || r.Header.Get("X-Content-Type-Options") != "nosniff" {
 			t.Fatalf("headers: %v", r.Header)
+		}
+		// The document is the contract's bytes in each coding, each with its own tag.
+		raw := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+		tags := map[string]bool{}
+		for coding, decode := range map[string]func(io.Reader) (io.Reader, error){
+			"":     func(r io.Reader) (io.Reader, error) { return r, nil },
+			"gzip": func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) },
+			"br":   func(r io.Reader) (io.Reader, error) { return brotli.NewReader(r), nil },
+		} {
+			req, _ := http.NewRequest("GET", e.srv.URL+"/openapi.yaml", nil)
+			req.Header.Set("Accept-Encoding", coding)
+			res, err := raw.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			zr, err := decode(res.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc, err := io.ReadAll(zr)
+			res.Body.Close()
+			if err != nil || res.Header.Get("Content-Encoding") != coding || !bytes.Equal(doc, contracts.OpenAPI) {
+				t.Fatalf("openapi.yaml in %q: %d %v, %d bytes (%v), want the contract's %d", coding, res.StatusCode, res.Header, len(doc), err, len(contracts.OpenAPI))
+			}
+			tags[res.Header.Get("ETag")] = true
+			req.Header.Set("If-None-Match", res.Header.Get("ETag"))
+			again, err := raw.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			again.Body.Close()
+			if again.StatusCode != 304 || again.Header.Get("ETag") != res.Header.Get("ETag") {
+				t.Fatalf("openapi.yaml revalidated in %q: %d %v", coding, again.StatusCode, again.Header)
+			}
+		}
+		if len(tags) != 3 {
+			t.Fatalf("tags %v: one per coding wanted", tags)
 		}
 	})
 }

@@ -5,6 +5,8 @@ package api
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"log/slog"
 	"net/http"
 	"time"
@@ -150,6 +152,21 @@ func metricsHandler(reg *prometheus.Registry) gin.HandlerFunc {
 	return gin.WrapH(h)
 }
 
+// openapiDoc is the contract (150 KB, read by every client generator and API browser)
+// with its compressed forms, each made once; its tag is its content's.
+var (
+	openapiDoc = httpx.NewRepresentation(contracts.OpenAPI)
+	openapiTag = func() string {
+		sum := sha256.Sum256(contracts.OpenAPI)
+		return `"o-` + hex.EncodeToString(sum[:12]) + `"`
+	}()
+)
+
 func openapi(c *gin.Context) {
-	c.Data(http.StatusOK, "application/yaml; charset=utf-8", contracts.OpenAPI)
+	coding, ok := httpx.Preferred(c)
+	if !ok {
+		return
+	}
+	c.Header("Cache-Control", "no-cache")
+	httpx.Represent(c, openapiDoc, coding, openapiTag, "application/yaml; charset=utf-8", "")
 }

@@ -91,6 +91,17 @@ func (s *store) bumpAgenda(ctx context.Context, q querier, meetingID string, now
 	return nil
 }
 
+// bumpAgendaFrom raises the agenda revision of a meeting still at rev; false when it is
+// not (or the meeting is gone).
+func (s *store) bumpAgendaFrom(ctx context.Context, q querier, meetingID string, rev int64, now time.Time) (bool, error) {
+	res, err := q.ExecContext(ctx, `UPDATE meetings SET agenda_revision = agenda_revision + 1, updated_at = $2 WHERE id = $1 AND agenda_revision = $3`, meetingID, now, rev)
+	if err != nil {
+		return false, fmt.Errorf("bump agenda revision of %s: %w", meetingID, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
 // createSession writes x with the rows of its trail and event, and raises the agenda
 // revision of m, all in one statement on PostgreSQL, provided m is unchanged since it was
 // read (its version: every change of the zone and regions x was validated against raises

@@ -3,6 +3,7 @@ package agenda
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"strconv"
@@ -239,6 +240,25 @@ func (s *Service) TouchAgenda(ctx context.Context, meetingID string) (int64, err
 		return 0, err
 	}
 	return s.store.agendaRevision(ctx, meetingID)
+}
+
+// RaiseAgendaFrom raises a meeting's agenda revision from rev to rev+1 and, in the same
+// transaction, runs with(q, rev+1): what the agenda shows of another owner's table (the
+// interpretation verdict) is written together with the revision that shows it, so no
+// reader ever sees the new revision without it (and caches that agenda under it). False
+// when the revision is no longer rev: nothing is raised and with does not run.
+func (s *Service) RaiseAgendaFrom(ctx context.Context, meetingID string, rev int64, with func(q db.Querier, rev int64) error) (bool, error) {
+	raised := false
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		ok, err := s.store.bumpAgendaFrom(ctx, tx, meetingID, rev, s.clock())
+		if err != nil || !ok {
+			return err
+		}
+		raised = true
+		return with(tx, rev+1)
+	})
+	agendaWritten()
+	return raised && err == nil, err
 }
 
 // AgendaRevision is a meeting's agenda revision, raised by every change the agenda shows.

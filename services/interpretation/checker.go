@@ -10,6 +10,7 @@ import (
 
 	"github.com/plenary/plenary/scheduler/interp"
 	"github.com/plenary/plenary/services/agenda"
+	"github.com/plenary/plenary/services/platform/db"
 )
 
 // Check re-validates a meeting's active assignments with the independent checker,
@@ -58,33 +59,33 @@ func (s *Service) checkOnce(ctx context.Context, meetingID string) (r CheckResul
 	if err != nil {
 		return r, false, err
 	}
-	// The agenda shows the verdict: a new verdict is a new agenda revision. The verdict is
-	// stored before the revision is raised: an agenda rendered for the new revision (and
-	// cached under it) must read the new verdict, never the one it replaces. When nothing
-	// else changed the agenda meanwhile, the verdict is that of the new revision too.
-	// The verdict the agenda shows has changed too when only its revision moves (the same
-	// problems found for a later agenda): an agenda cached for that revision still shows
-	// the older one, so the revision is raised for it as for new problems.
+	// The agenda shows the verdict: a new verdict is a new agenda revision, raised in one
+	// transaction with the verdict stored for it, so that an agenda rendered for the new
+	// revision (and cached under it) reads that verdict, never the one it replaces nor the
+	// same one tagged with the revision before. The verdict the agenda shows has changed
+	// too when only its revision moves (the same problems found for a later agenda): an
+	// agenda cached for that revision still shows the older one, so the revision is raised
+	// for it as for new problems.
 	changed := !had || prev.Revision < rev || prev.Assignments != r.Assignments ||
 		!sameViolations(prev.Violations, r.Violations) || !sameRoutes(prev.Routes, r.Routes)
-	if err := s.store.saveCheck(ctx, s.db, r); err != nil {
-		return r, false, err
-	}
 	if !changed {
-		return r, false, nil
+		return r, false, s.store.saveCheck(ctx, s.db, r)
 	}
-	now, err := s.agenda.TouchAgenda(ctx, meetingID)
+	raised, err := s.agenda.RaiseAgendaFrom(ctx, meetingID, rev, func(q db.Querier, now int64) error {
+		shown := r
+		shown.Revision = now
+		return s.store.saveCheck(ctx, q, shown)
+	})
 	if err != nil {
 		return r, false, err
 	}
-	if now != rev+1 {
-		return r, true, nil
+	if raised {
+		r.Revision = rev + 1
+		return r, false, nil
 	}
-	r.Revision = now
-	if err := s.store.saveCheck(ctx, s.db, r); err != nil {
-		return r, false, err
-	}
-	return r, false, nil
+	// The agenda moved under the check: its verdict is kept for the revision it judged
+	// (never over a newer one) and the meeting is judged again for the current revision.
+	return r, true, s.store.saveCheck(ctx, s.db, r)
 }
 
 // sameRoutes: the agenda shows the routes, so a change of route is a new verdict.

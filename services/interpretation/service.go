@@ -37,7 +37,7 @@ type Agenda interface {
 	Sessions(ctx context.Context, meetingID string) ([]agenda.Session, error)
 	SessionsStarting(ctx context.Context, from, to time.Time, limit int) ([]agenda.Session, error)
 	AgendaRevision(ctx context.Context, meetingID string) (int64, error)
-	TouchAgenda(ctx context.Context, meetingID string) (int64, error)
+	RaiseAgendaFrom(ctx context.Context, meetingID string, rev int64, with func(q db.Querier, rev int64) error) (bool, error)
 	SetInterpretationStatus(f agenda.InterpretationStatusFunc)
 }
 

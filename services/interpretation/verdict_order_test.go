@@ -2,6 +2,7 @@ package interpretation_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -38,7 +39,7 @@ func envSeenThrough(t *testing.T, d *db.DB, wrap func(*agenda.Service) interpret
 
 // renderOnTouch is the agenda as interpretation sees it, with a reader who renders the
 // staff agenda at the instant the revision is raised: the render a cache keeps under the
-// new revision.
+// new revision (AgendaJSON's cache keeps it; Agenda's view is what it shows).
 type renderOnTouch struct {
 	*agenda.Service
 	t     *testing.T
@@ -47,21 +48,68 @@ type renderOnTouch struct {
 	watch bool
 }
 
-func (a *renderOnTouch) TouchAgenda(ctx context.Context, meetingID string) (int64, error) {
-	rev, err := a.Service.TouchAgenda(ctx, meetingID)
-	if err != nil || !a.watch {
-		return rev, err
+func (a *renderOnTouch) RaiseAgendaFrom(ctx context.Context, meetingID string, rev int64, with func(q db.Querier, rev int64) error) (bool, error) {
+	raised, err := a.Service.RaiseAgendaFrom(ctx, meetingID, rev, with)
+	if err != nil || !raised || !a.watch {
+		return raised, err
 	}
 	utc, zerr := zone.Parse("UTC")
 	if zerr != nil {
 		a.t.Fatal(zerr)
+	}
+	if _, err := a.Service.AgendaJSON(ctx, meetingID, "UTC", "en", true); err != nil {
+		a.t.Fatalf("render and cache at the new revision: %v", err)
 	}
 	v, verr := a.Service.Agenda(ctx, meetingID, utc, "en", true)
 	if verr != nil {
 		a.t.Fatalf("render at the new revision: %v", verr)
 	}
 	a.seen, a.revs = append(a.seen, v.Interpretation), append(a.revs, v.Revision)
-	return rev, nil
+	return raised, nil
+}
+
+// TestAgendaRenderedAtTheRaiseShowsTheVerdictOfItsRevision: a staff agenda rendered and
+// cached the instant the checker raises the revision for its new verdict shows that
+// verdict as the verdict of that revision. When the verdict was stored for the revision
+// before, then the revision raised, then the verdict stored again for the new one, such a
+// render kept "checked for the revision before" under the new revision until the next
+// change: a secretariat's screen waiting for a re-check that had already run.
+func TestAgendaRenderedAtTheRaiseShowsTheVerdictOfItsRevision(t *testing.T) {
+	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
+		ag := &renderOnTouch{t: t}
+		e := envSeenThrough(t, d, func(a *agenda.Service) interpretation.Agenda { ag.Service = a; return ag })
+		m := e.meeting("aiic")
+		s := e.session(m, "2026-12-07T10:00", "2026-12-07T11:00", []string{"en", "fr"}, []string{"en", "fr"})
+		fr := e.interpreter("Claire Dubois", "fr:A en:C", nil)
+		ag.watch = true
+		e.check(m)
+		e.must(201, e.assign(s, "fr", fr))
+		e.check(m)
+		if len(ag.seen) == 0 {
+			t.Fatal("the checker never raised the revision")
+		}
+		for i, v := range ag.seen {
+			if v == nil || v.Revision != ag.revs[i] {
+				t.Errorf("the agenda rendered at revision %d shows the verdict %+v", ag.revs[i], v)
+			}
+		}
+		got, err := ag.Service.AgendaJSON(context.Background(), m, "UTC", "en", true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cached struct {
+			Revision       int64 `json:"revision"`
+			Interpretation struct {
+				Revision int64 `json:"revision"`
+			} `json:"interpretation"`
+		}
+		if err := json.Unmarshal(got.Body, &cached); err != nil {
+			t.Fatal(err)
+		}
+		if cached.Interpretation.Revision != cached.Revision {
+			t.Errorf("the cached agenda of revision %d shows the verdict of revision %d", cached.Revision, cached.Interpretation.Revision)
+		}
+	})
 }
 
 // TestAgendaAtANewRevisionShowsItsVerdict: the checker raises the agenda revision because

@@ -3,6 +3,7 @@ package httpx_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -63,6 +64,12 @@ func TestMetricsCountEachRouteAndStatus(t *testing.T) {
 	for _, p := range []string{"/things/1", "/things/2", "/things/missing", "/things/3", "/nowhere"} {
 		r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", p, nil))
 	}
+	// Methods a client makes up, on a route and off it: one series, not one per token.
+	for i := range 20 {
+		m := fmt.Sprintf("PROBE%d", i)
+		r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(m, "/things/1", nil))
+		r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(m, "/elsewhere", nil))
+	}
 	counts := map[string]float64{}
 	latencies := 0
 	mfs, err := reg.Gather()
@@ -83,8 +90,9 @@ func TestMetricsCountEachRouteAndStatus(t *testing.T) {
 			}
 		}
 	}
-	want := map[string]float64{"GET /things/:id 204": 3, "GET /things/:id 404": 1, "GET unmatched 404": 1}
-	if !maps.Equal(counts, want) || latencies != 2 {
-		t.Fatalf("requests %v, want %v; %d latency series, want one per route (2)", counts, want, latencies)
+	want := map[string]float64{"GET /things/:id 204": 3, "GET /things/:id 404": 1, "GET unmatched 404": 1,
+		"other unmatched 405": 20, "other unmatched 404": 20}
+	if !maps.Equal(counts, want) || latencies != 3 {
+		t.Fatalf("requests %v, want %v; %d latency series, want one per method and route (3)", counts, want, latencies)
 	}
 }

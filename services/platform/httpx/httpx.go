@@ -199,7 +199,7 @@ func metrics(reg *prometheus.Registry) gin.HandlerFunc {
 		}
 		// The label values of a route and status are hashed once, not on every request
 		// (routes and statuses are few and fixed, so the map stays small).
-		k := routeStatus{c.Request.Method, route, c.Writer.Status()}
+		k := routeStatus{methodLabel(c.Request.Method), route, c.Writer.Status()}
 		mu.RLock()
 		s, ok := series[k]
 		mu.RUnlock()
@@ -215,6 +215,18 @@ func metrics(reg *prometheus.Registry) gin.HandlerFunc {
 		s.requests.Inc()
 		s.latency.Observe(time.Since(start).Seconds())
 	}
+}
+
+// methodLabel is the method as a metric label: a client may send any token as a method
+// (to an unmatched route, or one answered 405), and a label per token would let it grow
+// the series without bound; methods outside RFC 9110's and PATCH count as "other".
+func methodLabel(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return m
+	}
+	return "other"
 }
 
 type routeStatus struct {

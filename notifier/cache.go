@@ -31,7 +31,10 @@ type reminderCache struct {
 // it in per recipient is a few appends (two strings.Replacers per email, built for each
 // recipient, cost more than the rest of the cached path).
 type reminderTemplate struct {
-	out                 render.Rendered
+	out render.Rendered
+	// subject, text and html are out cut at the placeholders, when first needed (cutOnce):
+	// an entry with a MIME template (wire) fills that instead, and 8,192 entries are kept.
+	cutOnce             sync.Once
 	subject, text, html []piece
 	// wire is the email's MIME message cut at the same placeholders, made by the first
 	// message of the entry (mail.Template): building and encoding the MIME message per
@@ -127,9 +130,15 @@ func (c *reminderCache) template(r *render.Renderer, in render.Input, sessionID 
 	if err != nil {
 		return nil, err
 	}
-	tpl := &reminderTemplate{out: out, subject: cut(out.Subject), text: cut(out.Text), html: cut(out.HTML)}
+	tpl := &reminderTemplate{out: out}
 	entries.Add(key, tpl)
 	return tpl, nil
+}
+
+// cut cuts the entry's reminder at its placeholders, once.
+func (t *reminderTemplate) cut() *reminderTemplate {
+	t.cutOnce.Do(func() { t.subject, t.text, t.html = cut(t.out.Subject), cut(t.out.Text), cut(t.out.HTML) })
+	return t
 }
 
 // values are the placeholders' values for in's recipient: as they are, and escaped for
@@ -147,6 +156,7 @@ func (c *reminderCache) render(r *render.Renderer, in render.Input, sessionID st
 		return render.Rendered{}, err
 	}
 	plain, escaped := values(in)
+	tpl.cut()
 	out := tpl.out
 	out.Subject = fill(tpl.subject, &plain)
 	out.Text = fill(tpl.text, &plain)
@@ -181,6 +191,7 @@ func (c *reminderCache) message(r *render.Renderer, in render.Input, sessionID s
 			return m, nil
 		}
 	}
+	tpl.cut()
 	msg.Subject, msg.Text, msg.HTML, msg.Lang = fill(tpl.subject, &plain), fill(tpl.text, &plain), fill(tpl.html, &escaped), tpl.out.Lang
 	return msg, nil
 }

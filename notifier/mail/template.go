@@ -8,6 +8,7 @@ import (
 	"mime"
 	"mime/quotedprintable"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -25,21 +26,25 @@ import (
 // Only a multipart/alternative message (text and HTML, no calendar) has a template: the
 // shape of a reminder.
 type Template struct {
-	base    Message
-	holes   []string
-	subject []piece
-	size    int // about the length of a message, so that it is written without growing
-	head    []segment
-	text    []qpChunk
-	mid     []segment // from the end of the text to the start of the HTML
-	html    []qpChunk
-	tail    []segment
+	base  Message
+	holes []string
+	// subject, text and html are the fields cut at their holes, for the fields of a
+	// message (Message).
+	subject, text, html []piece
+	size                int // about the length of a message, so that it is written without growing
+	// The wire form: block holds every literal byte, segs say what comes in order, lines
+	// are the quoted-printable lines with holes. Thousands of templates stay in the
+	// reminder cache: flat, one takes about its own bytes.
+	block []byte
+	segs  []segment
+	lines [][]piece
 }
 
-// segment is literal wire bytes, or a field or boundary written per message.
+// segment is literal bytes (block[off:off+n]), a line with holes (lines[off]), or a
+// field or the boundary, written per message.
 type segment struct {
-	kind segKind
-	lit  []byte
+	kind   segKind
+	off, n uint32
 }
 
 type segKind uint8
@@ -52,20 +57,23 @@ const (
 	segSubject
 	segTo
 	segUnsubscribe
+	segTextLine // a line of the text part, filled with the plain values
+	segHTMLLine // a line of the HTML part, filled with the escaped values
 )
+
+// part is a piece of the wire form while a template is cut.
+type part struct {
+	kind segKind
+	lit  []byte
+	line []piece
+}
 
 // perMessage are the header fields a template writes for each message.
 var perMessage = map[string]segKind{"Date": segDate, "Message-ID": segMessageID, "Subject": segSubject, "To": segTo, "List-Unsubscribe": segUnsubscribe}
 
-// qpChunk is quoted-printable text: lines without holes encoded once, or one line with
-// holes (pieces) encoded per message. Quoted-printable text encodes each line on its own
-// (a hard line break resets the encoder), so the chunks' encodings end to end are the
-// encoding of the whole.
-type qpChunk struct {
-	raw     string
-	encoded []byte
-	line    []piece
-}
+// The parts' lines are encoded in runs without holes, once, and lines with holes, per
+// message: quoted-printable text encodes each line on its own (a hard line break resets
+// the encoder), so the runs' encodings end to end are the encoding of the whole.
 
 // piece is literal text followed by the value of hole (-1: none).
 type piece struct {
@@ -125,7 +133,6 @@ func (t *Template) cut(want []byte, boundary string) error {
 	if end < 0 {
 		return ErrNoTemplate
 	}
-	t.head = headSegments(want[:end+2], boundary)
 	body := want[end+2:]
 	textAt, textEnd, ok := partBody(body, "text/plain", quoted(t.base.Text), boundary)
 	if !ok {
@@ -136,27 +143,55 @@ func (t *Template) cut(want []byte, boundary string) error {
 		return ErrNoTemplate
 	}
 	htmlAt, htmlEnd = htmlAt+textEnd, htmlEnd+textEnd
-	pre := withBoundaries(body[:textAt], boundary)
-	t.head = append(t.head, pre...)
-	t.mid = withBoundaries(body[textEnd:htmlAt], boundary)
-	t.tail = withBoundaries(body[htmlEnd:], boundary)
-	t.text = qpChunks(t.base.Text, t.holes)
-	t.html = qpChunks(t.base.HTML, t.holes)
+	parts := headParts(want[:end+2], boundary)
+	parts = append(parts, withBoundaries(body[:textAt], boundary)...)
+	parts = append(parts, qpParts(t.base.Text, t.holes, segTextLine)...)
+	parts = append(parts, withBoundaries(body[textEnd:htmlAt], boundary)...)
+	parts = append(parts, qpParts(t.base.HTML, t.holes, segHTMLLine)...)
+	parts = append(parts, withBoundaries(body[htmlEnd:], boundary)...)
+	t.flatten(parts)
 	t.subject = pieces(t.base.Subject, t.holes)
+	t.text = pieces(t.base.Text, t.holes)
+	t.html = pieces(t.base.HTML, t.holes)
 	t.size = len(want) + 1024
 	return nil
 }
 
-// headSegments cuts a header block into fields, those written per message apart.
-func headSegments(head []byte, boundary string) []segment {
-	var out []segment
+// flatten lays parts out in t.block and t.segs, adjacent literals joined.
+func (t *Template) flatten(parts []part) {
+	n := 0
+	for _, p := range parts {
+		n += len(p.lit)
+	}
+	t.block = make([]byte, 0, n)
+	for _, p := range parts {
+		switch {
+		case p.kind == segLiteral && len(t.segs) > 0 && t.segs[len(t.segs)-1].kind == segLiteral:
+			t.segs[len(t.segs)-1].n += uint32(len(p.lit))
+		case p.kind == segLiteral:
+			t.segs = append(t.segs, segment{kind: segLiteral, off: uint32(len(t.block)), n: uint32(len(p.lit))})
+		case p.line != nil:
+			t.segs = append(t.segs, segment{kind: p.kind, off: uint32(len(t.lines))})
+			t.lines = append(t.lines, p.line)
+		default:
+			t.segs = append(t.segs, segment{kind: p.kind})
+		}
+		t.block = append(t.block, p.lit...)
+	}
+	t.segs = slices.Clip(t.segs)
+	t.lines = slices.Clip(t.lines)
+}
+
+// headParts cuts a header block into fields, those written per message apart.
+func headParts(head []byte, boundary string) []part {
+	var out []part
 	for len(head) > 0 {
 		n := fieldLen(head)
 		field := head[:n]
 		head = head[n:]
 		name, _, _ := bytes.Cut(field, []byte(":"))
 		if kind, ok := perMessage[string(name)]; ok {
-			out = append(out, segment{kind: kind})
+			out = append(out, part{kind: kind})
 			continue
 		}
 		out = append(out, withBoundaries(field, boundary)...)
@@ -194,18 +229,18 @@ func partBody(b []byte, ct string, body []byte, boundary string) (int, int, bool
 	return at, at + len(body), true
 }
 
-// withBoundaries is b as literal segments with each boundary a segment of its own.
-func withBoundaries(b []byte, boundary string) []segment {
-	var out []segment
+// withBoundaries is b as literal parts with each boundary a part of its own.
+func withBoundaries(b []byte, boundary string) []part {
+	var out []part
 	for {
 		before, after, found := bytes.Cut(b, []byte(boundary))
 		if len(before) > 0 {
-			out = append(out, segment{kind: segLiteral, lit: before})
+			out = append(out, part{kind: segLiteral, lit: before})
 		}
 		if !found {
 			return out
 		}
-		out = append(out, segment{kind: segBoundary})
+		out = append(out, part{kind: segBoundary})
 		b = after
 	}
 }
@@ -219,27 +254,27 @@ func quoted(s string) []byte {
 	return b.Bytes()
 }
 
-// qpChunks cuts s into runs of lines without holes, encoded now, and lines with holes.
-func qpChunks(s string, holes []string) []qpChunk {
-	var out []qpChunk
+// qpParts cuts s into runs of lines without holes, encoded now, and lines with holes,
+// of kind.
+func qpParts(s string, holes []string, kind segKind) []part {
+	var out []part
 	plain := 0 // start of the run of lines without holes
 	for at := 0; at < len(s); {
 		end := strings.IndexByte(s[at:], '\n') + 1
 		if end == 0 {
 			end = len(s) - at
 		}
-		line := s[at : at+end]
-		if ps := pieces(line, holes); len(ps) > 1 {
+		if ps := pieces(s[at:at+end], holes); len(ps) > 1 {
 			if plain < at {
-				out = append(out, qpChunk{raw: s[plain:at], encoded: quoted(s[plain:at])})
+				out = append(out, part{kind: segLiteral, lit: quoted(s[plain:at])})
 			}
-			out = append(out, qpChunk{line: ps})
+			out = append(out, part{kind: kind, line: ps})
 			plain = at + end
 		}
 		at += end
 	}
 	if plain < len(s) {
-		out = append(out, qpChunk{raw: s[plain:], encoded: quoted(s[plain:])})
+		out = append(out, part{kind: segLiteral, lit: quoted(s[plain:])})
 	}
 	return out
 }
@@ -283,34 +318,14 @@ func (t *Template) Message(r Recipient) (Message, error) {
 	m := t.base
 	m.To, m.MessageID, m.Date, m.Unsubscribe = r.To, r.MessageID, r.Date, r.Unsubscribe
 	m.Subject = fillPieces(t.subject, r.Text)
-	m.Text = fillChunks(t.text, r.Text)
-	m.HTML = fillChunks(t.html, r.HTML)
+	m.Text = fillPieces(t.text, r.Text)
+	m.HTML = fillPieces(t.html, r.HTML)
 	wire, err := t.bytes(r, randomBoundary())
 	if err != nil {
 		return Message{}, err
 	}
 	m.wire = wire
 	return m, nil
-}
-
-func fillChunks(cs []qpChunk, values []string) string {
-	n := 0
-	for _, c := range cs {
-		n += len(c.raw)
-		for _, p := range c.line {
-			n += len(p.lit) + 64
-		}
-	}
-	var b strings.Builder
-	b.Grow(n)
-	for _, c := range cs {
-		if c.line != nil {
-			b.WriteString(fillPieces(c.line, values))
-		} else {
-			b.WriteString(c.raw)
-		}
-	}
-	return b.String()
 }
 
 // bytes writes the message of r with boundary.
@@ -336,45 +351,36 @@ func (t *Template) bytes(r Recipient, boundary string) ([]byte, error) {
 	}
 	subject := subjectValue(fillPieces(t.subject, r.Text))
 	out := make([]byte, 0, t.size)
-	put := func(ss []segment) {
-		for _, s := range ss {
-			switch s.kind {
-			case segLiteral:
-				out = append(out, s.lit...)
-			case segBoundary:
-				out = append(out, boundary...)
-			case segDate:
-				out = appendField(out, "Date", mime.QEncoding.Encode("UTF-8", r.Date.Format(time.RFC1123Z)))
-			case segMessageID:
-				out = appendField(out, "Message-ID", mime.QEncoding.Encode("UTF-8", "<"+strings.Trim(r.MessageID, "<>")+">"))
-			case segSubject:
-				out = appendField(out, "Subject", mime.QEncoding.Encode("UTF-8", subject))
-			case segTo:
-				out = appendField(out, "To", to.String())
-			case segUnsubscribe:
-				out = append(out, "List-Unsubscribe: <"+unsubscribe+">\r\n"...)
-			}
+	for _, s := range t.segs {
+		switch s.kind {
+		case segLiteral:
+			out = append(out, t.block[s.off:s.off+s.n]...)
+		case segBoundary:
+			out = append(out, boundary...)
+		case segDate:
+			out = appendField(out, "Date", mime.QEncoding.Encode("UTF-8", r.Date.Format(time.RFC1123Z)))
+		case segMessageID:
+			out = appendField(out, "Message-ID", mime.QEncoding.Encode("UTF-8", "<"+strings.Trim(r.MessageID, "<>")+">"))
+		case segSubject:
+			out = appendField(out, "Subject", mime.QEncoding.Encode("UTF-8", subject))
+		case segTo:
+			out = appendField(out, "To", to.String())
+		case segUnsubscribe:
+			out = append(out, "List-Unsubscribe: <"+unsubscribe+">\r\n"...)
+		case segTextLine:
+			out = appendQuoted(out, fillPieces(t.lines[s.off], r.Text))
+		case segHTMLLine:
+			out = appendQuoted(out, fillPieces(t.lines[s.off], r.HTML))
 		}
 	}
-	put(t.head)
-	out = appendQuoted(out, t.text, r.Text)
-	put(t.mid)
-	out = appendQuoted(out, t.html, r.HTML)
-	put(t.tail)
 	return out, nil
 }
 
-func appendQuoted(out []byte, cs []qpChunk, values []string) []byte {
-	for _, c := range cs {
-		if c.line == nil {
-			out = append(out, c.encoded...)
-			continue
-		}
-		w := appender{&out}
-		q := quotedprintable.NewWriter(w)
-		_, _ = q.Write([]byte(fillPieces(c.line, values)))
-		_ = q.Close()
-	}
+// appendQuoted appends line quoted-printable encoded.
+func appendQuoted(out []byte, line string) []byte {
+	q := quotedprintable.NewWriter(appender{&out})
+	_, _ = q.Write([]byte(line))
+	_ = q.Close()
 	return out
 }
 

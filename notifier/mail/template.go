@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"mime"
-	"mime/quotedprintable"
 	"net/url"
 	"slices"
 	"strings"
@@ -32,16 +31,15 @@ type Template struct {
 	// message (Message).
 	subject, text, html []piece
 	size                int // about the length of a message, so that it is written without growing
-	// The wire form: block holds every literal byte, segs say what comes in order, lines
-	// are the quoted-printable lines with holes. Thousands of templates stay in the
-	// reminder cache: flat, one takes about its own bytes.
+	// The wire form: block holds every literal byte, segs say what comes in order.
+	// Thousands of templates stay in the reminder cache: flat, and without the parts'
+	// bodies (encoded per message, see qpEncoder), one takes about a kilobyte.
 	block []byte
 	segs  []segment
-	lines [][]piece
 }
 
-// segment is literal bytes (block[off:off+n]), a line with holes (lines[off]), or a
-// field or the boundary, written per message.
+// segment is literal bytes (block[off:off+n]), or a field, a part's body or the
+// boundary, written per message.
 type segment struct {
 	kind   segKind
 	off, n uint32
@@ -57,23 +55,18 @@ const (
 	segSubject
 	segTo
 	segUnsubscribe
-	segTextLine // a line of the text part, filled with the plain values
-	segHTMLLine // a line of the HTML part, filled with the escaped values
+	segText // the text part's body, quoted-printable
+	segHTML // the HTML part's body
 )
 
 // part is a piece of the wire form while a template is cut.
 type part struct {
 	kind segKind
 	lit  []byte
-	line []piece
 }
 
 // perMessage are the header fields a template writes for each message.
 var perMessage = map[string]segKind{"Date": segDate, "Message-ID": segMessageID, "Subject": segSubject, "To": segTo, "List-Unsubscribe": segUnsubscribe}
-
-// The parts' lines are encoded in runs without holes, once, and lines with holes, per
-// message: quoted-printable text encodes each line on its own (a hard line break resets
-// the encoder), so the runs' encodings end to end are the encoding of the whole.
 
 // piece is literal text followed by the value of hole (-1: none).
 type piece struct {
@@ -117,7 +110,7 @@ func NewTemplate(m Message, holes []string) (*Template, error) {
 		return nil, err
 	}
 	self := Recipient{To: m.To, MessageID: m.MessageID, Date: m.Date, Unsubscribe: m.Unsubscribe, Text: holes, HTML: holes}
-	got, err := t.bytes(self, boundary)
+	got, err := t.bytes(self, m.Subject, m.Text, m.HTML, boundary)
 	if err != nil {
 		return nil, err
 	}
@@ -134,20 +127,20 @@ func (t *Template) cut(want []byte, boundary string) error {
 		return ErrNoTemplate
 	}
 	body := want[end+2:]
-	textAt, textEnd, ok := partBody(body, "text/plain", quoted(t.base.Text), boundary)
+	textAt, textEnd, ok := partBody(body, "text/plain", appendQuotedPrintable(nil, t.base.Text), boundary)
 	if !ok {
 		return ErrNoTemplate
 	}
-	htmlAt, htmlEnd, ok := partBody(body[textEnd:], "text/html", quoted(t.base.HTML), boundary)
+	htmlAt, htmlEnd, ok := partBody(body[textEnd:], "text/html", appendQuotedPrintable(nil, t.base.HTML), boundary)
 	if !ok {
 		return ErrNoTemplate
 	}
 	htmlAt, htmlEnd = htmlAt+textEnd, htmlEnd+textEnd
 	parts := headParts(want[:end+2], boundary)
 	parts = append(parts, withBoundaries(body[:textAt], boundary)...)
-	parts = append(parts, qpParts(t.base.Text, t.holes, segTextLine)...)
+	parts = append(parts, part{kind: segText})
 	parts = append(parts, withBoundaries(body[textEnd:htmlAt], boundary)...)
-	parts = append(parts, qpParts(t.base.HTML, t.holes, segHTMLLine)...)
+	parts = append(parts, part{kind: segHTML})
 	parts = append(parts, withBoundaries(body[htmlEnd:], boundary)...)
 	t.flatten(parts)
 	t.subject = pieces(t.base.Subject, t.holes)
@@ -170,16 +163,12 @@ func (t *Template) flatten(parts []part) {
 			t.segs[len(t.segs)-1].n += uint32(len(p.lit))
 		case p.kind == segLiteral:
 			t.segs = append(t.segs, segment{kind: segLiteral, off: uint32(len(t.block)), n: uint32(len(p.lit))})
-		case p.line != nil:
-			t.segs = append(t.segs, segment{kind: p.kind, off: uint32(len(t.lines))})
-			t.lines = append(t.lines, p.line)
 		default:
 			t.segs = append(t.segs, segment{kind: p.kind})
 		}
 		t.block = append(t.block, p.lit...)
 	}
 	t.segs = slices.Clip(t.segs)
-	t.lines = slices.Clip(t.lines)
 }
 
 // headParts cuts a header block into fields, those written per message apart.
@@ -245,40 +234,6 @@ func withBoundaries(b []byte, boundary string) []part {
 	}
 }
 
-// quoted is s quoted-printable encoded as go-mail encodes a part.
-func quoted(s string) []byte {
-	var b bytes.Buffer
-	w := quotedprintable.NewWriter(&b)
-	_, _ = w.Write([]byte(s))
-	_ = w.Close()
-	return b.Bytes()
-}
-
-// qpParts cuts s into runs of lines without holes, encoded now, and lines with holes,
-// of kind.
-func qpParts(s string, holes []string, kind segKind) []part {
-	var out []part
-	plain := 0 // start of the run of lines without holes
-	for at := 0; at < len(s); {
-		end := strings.IndexByte(s[at:], '\n') + 1
-		if end == 0 {
-			end = len(s) - at
-		}
-		if ps := pieces(s[at:at+end], holes); len(ps) > 1 {
-			if plain < at {
-				out = append(out, part{kind: segLiteral, lit: quoted(s[plain:at])})
-			}
-			out = append(out, part{kind: kind, line: ps})
-			plain = at + end
-		}
-		at += end
-	}
-	if plain < len(s) {
-		out = append(out, part{kind: segLiteral, lit: quoted(s[plain:])})
-	}
-	return out
-}
-
 // pieces cuts s at its holes; a single piece when it has none.
 func pieces(s string, holes []string) []piece {
 	var out []piece
@@ -320,7 +275,7 @@ func (t *Template) Message(r Recipient) (Message, error) {
 	m.Subject = fillPieces(t.subject, r.Text)
 	m.Text = fillPieces(t.text, r.Text)
 	m.HTML = fillPieces(t.html, r.HTML)
-	wire, err := t.bytes(r, randomBoundary())
+	wire, err := t.bytes(r, m.Subject, m.Text, m.HTML, randomBoundary())
 	if err != nil {
 		return Message{}, err
 	}
@@ -328,8 +283,9 @@ func (t *Template) Message(r Recipient) (Message, error) {
 	return m, nil
 }
 
-// bytes writes the message of r with boundary.
-func (t *Template) bytes(r Recipient, boundary string) ([]byte, error) {
+// bytes writes the message of r, whose Subject, text and HTML are filled in, with
+// boundary.
+func (t *Template) bytes(r Recipient, subject, text, html, boundary string) ([]byte, error) {
 	to, err := address("to", r.To)
 	if err != nil {
 		return nil, err
@@ -349,7 +305,7 @@ func (t *Template) bytes(r Recipient, boundary string) ([]byte, error) {
 			return nil, err
 		}
 	}
-	subject := subjectValue(fillPieces(t.subject, r.Text))
+	subject = subjectValue(subject)
 	out := make([]byte, 0, t.size)
 	for _, s := range t.segs {
 		switch s.kind {
@@ -367,29 +323,13 @@ func (t *Template) bytes(r Recipient, boundary string) ([]byte, error) {
 			out = appendField(out, "To", to.String())
 		case segUnsubscribe:
 			out = append(out, "List-Unsubscribe: <"+unsubscribe+">\r\n"...)
-		case segTextLine:
-			out = appendQuoted(out, fillPieces(t.lines[s.off], r.Text))
-		case segHTMLLine:
-			out = appendQuoted(out, fillPieces(t.lines[s.off], r.HTML))
+		case segText:
+			out = appendQuotedPrintable(out, text)
+		case segHTML:
+			out = appendQuotedPrintable(out, html)
 		}
 	}
 	return out, nil
-}
-
-// appendQuoted appends line quoted-printable encoded.
-func appendQuoted(out []byte, line string) []byte {
-	q := quotedprintable.NewWriter(appender{&out})
-	_, _ = q.Write([]byte(line))
-	_ = q.Close()
-	return out
-}
-
-// appender is an io.Writer that appends to a slice.
-type appender struct{ b *[]byte }
-
-func (a appender) Write(p []byte) (int, error) {
-	*a.b = append(*a.b, p...)
-	return len(p), nil
 }
 
 // appendField writes a header field as go-mail does (msgWriter.writeHeader): the value's

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"strconv"
-	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -14,21 +14,31 @@ import (
 // escapes, float form), which TestAgendaJSONIsMarshal checks field by field; the staffing
 // verdict, shown to the secretariat only, is left to encoding/json.
 
-// agendaBuffers are the buffers agendas are encoded in: an agenda of 500 sessions is
-// 1.6 MB, grown by doubling it would be copied a dozen times.
-var agendaBuffers = sync.Pool{New: func() any { return new([]byte) }}
+// agendaRowBytes is about how many bytes the last agenda encoded took per session and
+// item, to size the next one's buffer: an agenda of 500 sessions is 1.6 MB, which grown
+// by doubling is copied a dozen times.
+var agendaRowBytes atomic.Int64
 
-// encodeAgenda is json.Marshal(v), its bytes exactly as long as the agenda (they are
-// cached).
+// encodeAgenda is json.Marshal(v). The bytes are cached: a buffer sized more than an
+// eighth too large is copied to its length.
 func encodeAgenda(v *AgendaView) ([]byte, error) {
-	buf := agendaBuffers.Get().(*[]byte)
-	defer agendaBuffers.Put(buf)
-	b, err := appendAgendaJSON((*buf)[:0], v)
+	rows := len(v.Sessions) + 1
+	for i := range v.Sessions {
+		rows += len(v.Sessions[i].Items)
+	}
+	per := agendaRowBytes.Load()
+	if per <= 0 {
+		per = 1024
+	}
+	b, err := appendAgendaJSON(make([]byte, 0, int64(rows)*(per+per/16)), v)
 	if err != nil {
 		return nil, err
 	}
-	*buf = b
-	return append([]byte(nil), b...), nil
+	agendaRowBytes.Store(int64(len(b)/rows + 1))
+	if cap(b)-len(b) > len(b)/8 {
+		b = append([]byte(nil), b...)
+	}
+	return b, nil
 }
 
 // appendAgendaJSON appends v as json.Marshal writes it.

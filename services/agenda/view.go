@@ -69,8 +69,9 @@ type instantIn struct {
 	loc  *time.Location
 }
 
-func newAgendaTimes(lang string, venue *time.Location) *agendaTimes {
-	return &agendaTimes{briefs: zone.NewBriefs(lang, venue), rfc: map[instantIn]string{}}
+// newAgendaTimes is for an agenda of about n instants.
+func newAgendaTimes(lang string, venue *time.Location, n int) *agendaTimes {
+	return &agendaTimes{briefs: zone.NewBriefs(lang, venue), rfc: make(map[instantIn]string, n)}
 }
 
 func (a *agendaTimes) local(start, end time.Time, z zone.Zone) LocalTimes {
@@ -90,10 +91,38 @@ func (a *agendaTimes) rfc3339(t time.Time, loc *time.Location) string {
 	k := instantIn{t.Unix(), loc}
 	s, ok := a.rfc[k]
 	if !ok {
-		s = t.In(loc).Format(time.RFC3339)
+		s = formatRFC3339(t, loc)
 		a.rfc[k] = s
 	}
 	return s
+}
+
+// formatRFC3339 is t.In(loc).Format(time.RFC3339) for a whole second of the years 0 to
+// 9999, written from the wall clock as a UTC time: each field of a zoned time looks the
+// offset up again, and past the zone's last transition that works its rule out.
+func formatRFC3339(t time.Time, loc *time.Location) string {
+	_, off := t.In(loc).Zone()
+	w := time.Unix(t.Unix()+int64(off), 0).UTC()
+	y, mo, d := w.Date()
+	if y < 0 || y > 9999 {
+		return t.In(loc).Format(time.RFC3339)
+	}
+	h, mi, sec := w.Clock()
+	b := make([]byte, 0, 25)
+	b = append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-')
+	b = append(b, byte('0'+int(mo)/10), byte('0'+int(mo)%10), '-', byte('0'+d/10), byte('0'+d%10), 'T')
+	b = append(b, byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10), ':', byte('0'+sec/10), byte('0'+sec%10))
+	// As Format: the offset in minutes (seconds of an old local mean time dropped), Z for 0.
+	z := off / 60
+	if z == 0 {
+		return string(append(b, 'Z'))
+	}
+	sign := byte('+')
+	if z < 0 {
+		sign, z = '-', -z
+	}
+	b = append(b, sign, byte('0'+z/600), byte('0'+z/60%10), ':', byte('0'+z%60/10), byte('0'+z%10))
+	return string(b)
 }
 
 // AgendaView is a meeting's whole agenda for one reader's zone and language.
@@ -454,7 +483,7 @@ func (s *Service) Agenda(ctx context.Context, meetingID string, reader zone.Zone
 	}
 	v.Sessions = make([]SessionView, 0, len(sessions))
 	fits := newAudienceFits(sessions, m.Regions)
-	times := newAgendaTimes(lang, venue.Location)
+	times := newAgendaTimes(lang, venue.Location, 4*len(sessions))
 	for _, x := range sessions {
 		sv := SessionView{
 			ID: x.ID, Title: Localize(x.Title, lang, m.DefaultLang), Status: x.Status, CancelReason: x.CancelReason,

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// The encoder writes what mime/quotedprintable's Writer writes, for text of every kind:
+// appendQuotedPrintable appends what mime/quotedprintable's Writer writes, for text of every kind:
 // long lines, trailing spaces and tabs before line ends and at the end, CR, LF and CRLF,
 // '=', control bytes and UTF-8 in other scripts, lines at every length around 76.
 func TestQuotedMatchesStdlib(t *testing.T) {

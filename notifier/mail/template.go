@@ -33,7 +33,7 @@ type Template struct {
 	size                int // about the length of a message, so that it is written without growing
 	// The wire form: block holds every literal byte, segs say what comes in order.
 	// Thousands of templates stay in the reminder cache: flat, and without the parts'
-	// bodies (encoded per message, see qpEncoder), one takes about a kilobyte.
+	// bodies (encoded per message, see appendQuotedPrintable), one takes about a kilobyte.
 	block []byte
 	segs  []segment
 }

@@ -112,10 +112,7 @@ func (n *Notifier) apply(ctx context.Context, tx *sql.Tx, ev contracts.Event, no
 		if err != nil || !applied {
 			return err
 		}
-		if err := n.reconcile(ctx, tx, p.Session.ID, "", now); err != nil {
-			return err
-		}
-		return n.changeNotices(ctx, tx, p, at, now)
+		return n.applyMove(ctx, tx, p, at, now)
 
 	case contracts.SessionCancelled:
 		var p contracts.SessionEvent
@@ -311,7 +308,7 @@ func (n *Notifier) reconcile(ctx context.Context, tx *sql.Tx, sessionID, recipie
 	if err != nil {
 		return err
 	}
-	want, err := n.wantedReminders(ctx, tx, x, ok, recipient, now)
+	want, err := n.wantedReminders(ctx, tx, x, ok, recipient, nil, now)
 	if err != nil {
 		return err
 	}
@@ -326,117 +323,162 @@ func (n *Notifier) reconcile(ctx context.Context, tx *sql.Tx, sessionID, recipie
 	return n.replacePlanned(ctx, tx, have, want, now)
 }
 
+// applyMove re-plans a moved session's reminders and plans its change notices from one
+// read of the session, of the people it concerns and of its planned reminders and
+// notices: each was read twice, once for the reminders and once for the notices.
+func (n *Notifier) applyMove(ctx context.Context, tx *sql.Tx, p contracts.SessionRescheduledEvent, at, now time.Time) error {
+	x, ok, err := n.store.session(ctx, tx, p.Session.ID)
+	if err != nil || !ok {
+		return err
+	}
+	people, err := n.peopleOf(ctx, tx, x)
+	if err != nil {
+		return err
+	}
+	planned, err := n.store.deliveries(ctx, tx, `session_id = $1 AND state = 'planned' AND kind IN ('reminder', $2, $3) ORDER BY id`,
+		x.ID, string(render.SessionChanged), string(render.AssignmentChanged))
+	if err != nil {
+		return err
+	}
+	var reminders, waiting []Delivery
+	for _, d := range planned {
+		if d.Kind == render.Reminder {
+			reminders = append(reminders, d)
+		} else {
+			waiting = append(waiting, d)
+		}
+	}
+	want, err := n.wantedReminders(ctx, tx, x, true, "", &people, now)
+	if err != nil {
+		return err
+	}
+	if err := n.replacePlanned(ctx, tx, reminders, want, now); err != nil {
+		return err
+	}
+	return n.changeNotices(ctx, tx, p, x, people, waiting, at, now)
+}
+
 // wantedReminders are the reminders the rules want for a session now (for one recipient,
 // or all when recipient is empty), by key: none for a session gone, cancelled, or of a
-// deleted meeting.
-func (n *Notifier) wantedReminders(ctx context.Context, tx *sql.Tx, x session, ok bool, recipient string, now time.Time) (map[string]Delivery, error) {
+// deleted meeting. known, when given, are the session's people, already read.
+func (n *Notifier) wantedReminders(ctx context.Context, tx *sql.Tx, x session, ok bool, recipient string, known *sessionPeople, now time.Time) (map[string]Delivery, error) {
 	want := map[string]Delivery{}
 	if !ok || x.cancelled() {
 		return want, nil
 	}
-	m, _, err := n.store.meeting(ctx, tx, x.MeetingID)
+	rules, deleted, err := n.store.liveRules(ctx, tx, x.MeetingID, n.cfg.Rules)
+	if err != nil || deleted {
+		return want, err
+	}
+	recipients, err := n.reminderRecipients(ctx, tx, x, recipient, known)
 	if err != nil {
 		return nil, err
 	}
-	if !m.Deleted {
-		rules, err := n.store.rules(ctx, tx, x.MeetingID, n.cfg.Rules)
-		if err != nil {
-			return nil, err
+	for _, rc := range recipients {
+		if recipient != "" && rc != recipient {
+			continue
 		}
-		var recipients []string
-		var regs []registrant
-		if id, ok := strings.CutPrefix(recipient, toRegistration); ok {
-			// One registrant's change: read only them, not the whole meeting.
-			r, found, err := n.store.registrant(ctx, tx, id)
-			if err != nil {
-				return nil, err
-			}
-			if found && !r.Deleted && r.MeetingID == x.MeetingID {
-				regs = append(regs, r)
-			}
-		} else if recipient == "" {
-			if regs, err = n.store.registrantsCovering(ctx, tx, x.MeetingID, x.ID); err != nil {
-				return nil, err
-			}
+		audience := Registrants
+		if rc[:len(toAssignment)] == toAssignment {
+			audience = Interpreters
 		}
-		for _, r := range regs {
-			if r.Consent && !r.Unsubscribed && !r.Pending && r.covers(x.ID) {
-				recipients = append(recipients, toRegistration+r.ID)
+		for _, rule := range rules {
+			due := x.Start.Add(-rule.Before)
+			if rule.Audience != audience || due.Before(now.Add(-n.cfg.Grace)) {
+				continue // a reminder whose moment passed before it was planned
 			}
-		}
-		var asgs []assignment
-		if !strings.HasPrefix(recipient, toRegistration) {
-			if asgs, err = n.store.assignmentsWhere(ctx, tx, `session_id = $1 AND state = 'accepted'`, x.ID); err != nil {
-				return nil, err
-			}
-		}
-		for _, a := range asgs {
-			if a.Email != "" { // an erased interpreter has no address
-				recipients = append(recipients, toAssignment+a.ID)
-			}
-		}
-		for _, rc := range recipients {
-			if recipient != "" && rc != recipient {
-				continue
-			}
-			audience := Registrants
-			if rc[:len(toAssignment)] == toAssignment {
-				audience = Interpreters
-			}
-			for _, rule := range rules {
-				due := x.Start.Add(-rule.Before)
-				if rule.Audience != audience || due.Before(now.Add(-n.cfg.Grace)) {
-					continue // a reminder whose moment passed before it was planned
-				}
-				key := fmt.Sprintf("reminder|%s|%s|%s|v%d", rc, x.ID, rule.Name, x.ScheduleVersion)
-				d := n.newDelivery(render.Reminder, key, rc, x.MeetingID, x.ID, due)
-				d.Rule, d.ScheduleVersion = rule.Name, x.ScheduleVersion
-				want[key] = d
-			}
+			key := fmt.Sprintf("reminder|%s|%s|%s|v%d", rc, x.ID, rule.Name, x.ScheduleVersion)
+			d := n.newDelivery(render.Reminder, key, rc, x.MeetingID, x.ID, due)
+			d.Rule, d.ScheduleVersion = rule.Name, x.ScheduleVersion
+			want[key] = d
 		}
 	}
 	return want, nil
 }
 
-// noticeRecipients are the people told of a change to a session: registrants who cover it
-// and have not unsubscribed (consent to reminders is not needed for a change notice), and
-// interpreters with an offered or accepted assignment.
-func (n *Notifier) noticeRecipients(ctx context.Context, tx *sql.Tx, x session) ([]string, []assignment, error) {
-	regs, err := n.store.registrantsCovering(ctx, tx, x.MeetingID, x.ID)
-	if err != nil {
-		return nil, nil, err
+// reminderRecipients are who is reminded of a session (one recipient's change reads only
+// them): registrants who cover it, consent and are active, and interpreters with an
+// accepted assignment and an address. known, when given, are the session's people.
+func (n *Notifier) reminderRecipients(ctx context.Context, tx *sql.Tx, x session, recipient string, known *sessionPeople) ([]string, error) {
+	var regs []registrant
+	var asgs []assignment
+	id, one := strings.CutPrefix(recipient, toRegistration)
+	var err error
+	switch {
+	case known != nil:
+		regs, asgs = known.regs, known.asgs
+	case one:
+		// One registrant's change: read only them, not the whole meeting.
+		r, found, err := n.store.registrant(ctx, tx, id)
+		if err != nil {
+			return nil, err
+		}
+		if found && !r.Deleted && r.MeetingID == x.MeetingID {
+			regs = append(regs, r)
+		}
+	case recipient == "":
+		if regs, err = n.store.registrantsCovering(ctx, tx, x.MeetingID, x.ID); err != nil {
+			return nil, err
+		}
+	}
+	if known == nil && !one {
+		if asgs, err = n.store.assignmentsWhere(ctx, tx, `session_id = $1 AND state = 'accepted'`, x.ID); err != nil {
+			return nil, err
+		}
 	}
 	var out []string
 	for _, r := range regs {
+		if r.Consent && !r.Unsubscribed && !r.Pending && r.covers(x.ID) {
+			out = append(out, toRegistration+r.ID)
+		}
+	}
+	for _, a := range asgs {
+		if a.State == "accepted" && a.Email != "" { // an erased interpreter has no address
+			out = append(out, toAssignment+a.ID)
+		}
+	}
+	return out, nil
+}
+
+// sessionPeople are the people a change to a session may concern: the registrants of its
+// meeting who may cover it and the interpreters with an offered or accepted assignment
+// to it and an address (an erased interpreter has none and is never told anything).
+type sessionPeople struct {
+	regs []registrant
+	asgs []assignment
+}
+
+func (n *Notifier) peopleOf(ctx context.Context, tx *sql.Tx, x session) (sessionPeople, error) {
+	regs, err := n.store.registrantsCovering(ctx, tx, x.MeetingID, x.ID)
+	if err != nil {
+		return sessionPeople{}, err
+	}
+	asgs, err := n.store.assignmentsWhere(ctx, tx, `session_id = $1 AND state IN ('offered', 'accepted')`, x.ID)
+	asgs = slices.DeleteFunc(asgs, func(a assignment) bool { return a.Email == "" })
+	return sessionPeople{regs: regs, asgs: asgs}, err
+}
+
+// noticeRecipients are the registrants told of a change to a session: those who cover it
+// and have not unsubscribed (consent to reminders is not needed for a change notice). The
+// interpreters told are all of people.asgs.
+func noticeRecipients(x session, people sessionPeople) []string {
+	var out []string
+	for _, r := range people.regs {
 		if !r.Unsubscribed && !r.Pending && r.covers(x.ID) {
 			out = append(out, toRegistration+r.ID)
 		}
 	}
-	asgs, err := n.store.assignmentsWhere(ctx, tx, `session_id = $1 AND state IN ('offered', 'accepted')`, x.ID)
-	// An erased interpreter has no address and is never told anything.
-	asgs = slices.DeleteFunc(asgs, func(a assignment) bool { return a.Email == "" })
-	return out, asgs, err
+	return out
 }
 
 // changeNotices plans one change notice per recipient. A notice still waiting out the
 // settle window absorbs the new change: it keeps the oldest previous time and waits again.
-// The session's waiting notices are read in one query, the registrants' ones moved in one
-// statement and the new ones inserted in one: a move of a session with many registrants
-// used to cost two statements per registrant.
-func (n *Notifier) changeNotices(ctx context.Context, tx *sql.Tx, p contracts.SessionRescheduledEvent, at, now time.Time) error {
-	x, _, err := n.store.session(ctx, tx, p.Session.ID)
-	if err != nil {
-		return err
-	}
-	regs, asgs, err := n.noticeRecipients(ctx, tx, x)
-	if err != nil {
-		return err
-	}
-	waiting, err := n.store.deliveries(ctx, tx, `session_id = $1 AND kind IN ($2, $3) AND state = 'planned' ORDER BY id`,
-		x.ID, string(render.SessionChanged), string(render.AssignmentChanged))
-	if err != nil {
-		return err
-	}
+// waiting are the session's change notices still planned, by id. The registrants' waiting
+// notices are moved in one statement and the new ones inserted in one: a move of a session
+// with many registrants used to cost two statements per registrant.
+func (n *Notifier) changeNotices(ctx context.Context, tx *sql.Tx, p contracts.SessionRescheduledEvent, x session, people sessionPeople,
+	waiting []Delivery, at, now time.Time) error {
+	regs, asgs := noticeRecipients(x, people), people.asgs
 	pending := map[string]Delivery{} // by kind and recipient: the first, as one query each found it
 	for _, d := range waiting {
 		if _, ok := pending[string(d.Kind)+" "+d.Recipient]; !ok {
@@ -499,10 +541,11 @@ func (n *Notifier) cancellationNotices(ctx context.Context, tx *sql.Tx, p contra
 	if err != nil {
 		return err
 	}
-	regs, asgs, err := n.noticeRecipients(ctx, tx, x)
+	people, err := n.peopleOf(ctx, tx, x)
 	if err != nil {
 		return err
 	}
+	regs, asgs := noticeRecipients(x, people), people.asgs
 	for _, rc := range regs {
 		d := n.newDelivery(render.SessionCancelled, "cancel|"+rc+"|"+x.ID, rc, x.MeetingID, x.ID, at)
 		d.Payload.Reason = p.Reason

@@ -413,6 +413,39 @@ func (s *store) rules(ctx context.Context, q querier, meetingID string, defaults
 	return out, nil
 }
 
+// liveRules are a meeting's reminder rules (defaults when it has none of its own) and
+// whether the meeting is deleted (not when it is not projected), in one statement: a
+// session's move asks for both, and on a busy server each statement waits its turn.
+func (s *store) liveRules(ctx context.Context, q querier, meetingID string, defaults []ReminderRule) ([]ReminderRule, bool, error) {
+	rows, err := q.QueryContext(ctx, `SELECT (SELECT deleted FROM notifier_meetings WHERE id = $1), r.audience, r.name, r.before_minutes
+		FROM (SELECT 1 AS one) AS one LEFT JOIN notifier_reminder_rules r ON r.meeting_id = $1 ORDER BY r.audience, r.name`, meetingID)
+	if err != nil {
+		return nil, false, fmt.Errorf("read meeting %s and its reminder rules: %w", meetingID, err)
+	}
+	defer rows.Close()
+	var out []ReminderRule
+	deleted := false
+	for rows.Next() {
+		var del sql.NullBool
+		var audience, name sql.NullString
+		var mins sql.NullInt64
+		if err := rows.Scan(&del, &audience, &name, &mins); err != nil {
+			return nil, false, fmt.Errorf("read meeting %s and its reminder rules: %w", meetingID, err)
+		}
+		deleted = del.Valid && del.Bool
+		if audience.Valid {
+			out = append(out, ReminderRule{Audience: audience.String, Name: name.String, Before: time.Duration(mins.Int64) * time.Minute})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("read meeting %s and its reminder rules: %w", meetingID, err)
+	}
+	if len(out) == 0 {
+		return defaults, deleted, nil
+	}
+	return out, deleted, nil
+}
+
 // SetRules replaces a meeting's reminder rules (empty: back to the defaults) and plans the
 // meeting's reminders again under them, in one transaction.
 func (n *Notifier) SetRules(ctx context.Context, meetingID string, rules []ReminderRule) error {

@@ -35,7 +35,7 @@ type reminderTemplate struct {
 	// subject, text and html are out cut at the placeholders, when first needed (cutOnce):
 	// an entry with a MIME template (wire) fills that instead, and 8,192 entries are kept.
 	cutOnce             sync.Once
-	subject, text, html []piece
+	subject, text, html []mail.Piece
 	// wire is the email's MIME message cut at the same placeholders, made by the first
 	// message of the entry (mail.Template): building and encoding the MIME message per
 	// email was most of the CPU of a transfer. nil when the email has none.
@@ -43,49 +43,7 @@ type reminderTemplate struct {
 	wire     *mail.Template
 }
 
-// piece is literal text followed by the placeholder ph (-1: none).
-type piece struct {
-	lit string
-	ph  int
-}
-
 var placeholders = []string{phName, phManage, phUnsubscribe}
-
-func cut(s string) []piece {
-	var out []piece
-	for {
-		at, which := -1, -1
-		for i, p := range placeholders {
-			if j := strings.Index(s, p); j >= 0 && (at < 0 || j < at) {
-				at, which = j, i
-			}
-		}
-		if at < 0 {
-			return append(out, piece{lit: s, ph: -1})
-		}
-		out = append(out, piece{lit: s[:at], ph: which})
-		s = s[at+len(placeholders[which]):]
-	}
-}
-
-func fill(ps []piece, values *[3]string) string {
-	size := 0
-	for _, p := range ps {
-		size += len(p.lit)
-		if p.ph >= 0 {
-			size += len(values[p.ph])
-		}
-	}
-	var b strings.Builder
-	b.Grow(size)
-	for _, p := range ps {
-		b.WriteString(p.lit)
-		if p.ph >= 0 {
-			b.WriteString(values[p.ph])
-		}
-	}
-	return b.String()
-}
 
 const reminderTemplates = 8192
 
@@ -137,7 +95,9 @@ func (c *reminderCache) template(r *render.Renderer, in render.Input, sessionID 
 
 // cut cuts the entry's reminder at its placeholders, once.
 func (t *reminderTemplate) cut() *reminderTemplate {
-	t.cutOnce.Do(func() { t.subject, t.text, t.html = cut(t.out.Subject), cut(t.out.Text), cut(t.out.HTML) })
+	t.cutOnce.Do(func() {
+		t.subject, t.text, t.html = mail.Cut(t.out.Subject, placeholders), mail.Cut(t.out.Text, placeholders), mail.Cut(t.out.HTML, placeholders)
+	})
 	return t
 }
 
@@ -158,9 +118,9 @@ func (c *reminderCache) render(r *render.Renderer, in render.Input, sessionID st
 	plain, escaped := values(in)
 	tpl.cut()
 	out := tpl.out
-	out.Subject = fill(tpl.subject, &plain)
-	out.Text = fill(tpl.text, &plain)
-	out.HTML = fill(tpl.html, &escaped)
+	out.Subject = mail.Fill(tpl.subject, plain[:])
+	out.Text = mail.Fill(tpl.text, plain[:])
+	out.HTML = mail.Fill(tpl.html, escaped[:])
 	return out, nil
 }
 
@@ -192,6 +152,6 @@ func (c *reminderCache) message(r *render.Renderer, in render.Input, sessionID s
 		}
 	}
 	tpl.cut()
-	msg.Subject, msg.Text, msg.HTML, msg.Lang = fill(tpl.subject, &plain), fill(tpl.text, &plain), fill(tpl.html, &escaped), tpl.out.Lang
+	msg.Subject, msg.Text, msg.HTML, msg.Lang = mail.Fill(tpl.subject, plain[:]), mail.Fill(tpl.text, plain[:]), mail.Fill(tpl.html, escaped[:]), tpl.out.Lang
 	return msg, nil
 }

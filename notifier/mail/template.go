@@ -29,7 +29,7 @@ type Template struct {
 	holes []string
 	// subject, text and html are the fields cut at their holes, for the fields of a
 	// message (Message).
-	subject, text, html []piece
+	subject, text, html []Piece
 	size                int // about the length of a message, so that it is written without growing
 	// The wire form: block holds every literal byte, segs say what comes in order.
 	// Thousands of templates stay in the reminder cache: flat, and without the parts'
@@ -68,10 +68,11 @@ type part struct {
 // perMessage are the header fields a template writes for each message.
 var perMessage = map[string]segKind{"Date": segDate, "Message-ID": segMessageID, "Subject": segSubject, "To": segTo, "List-Unsubscribe": segUnsubscribe}
 
-// piece is literal text followed by the value of hole (-1: none).
-type piece struct {
-	lit  string
-	hole int
+// Piece is literal text followed by the value of hole Hole (-1: none): a text cut at
+// its placeholders once, filled in per recipient by appends.
+type Piece struct {
+	Lit  string
+	Hole int
 }
 
 // ErrNoTemplate is a message that has no template (a calendar, no HTML part, a carriage
@@ -143,9 +144,9 @@ func (t *Template) cut(want []byte, boundary string) error {
 	parts = append(parts, part{kind: segHTML})
 	parts = append(parts, withBoundaries(body[htmlEnd:], boundary)...)
 	t.flatten(parts)
-	t.subject = pieces(t.base.Subject, t.holes)
-	t.text = pieces(t.base.Text, t.holes)
-	t.html = pieces(t.base.HTML, t.holes)
+	t.subject = Cut(t.base.Subject, t.holes)
+	t.text = Cut(t.base.Text, t.holes)
+	t.html = Cut(t.base.HTML, t.holes)
 	t.size = len(want) + 1024
 	return nil
 }
@@ -234,9 +235,9 @@ func withBoundaries(b []byte, boundary string) []part {
 	}
 }
 
-// pieces cuts s at its holes; a single piece when it has none.
-func pieces(s string, holes []string) []piece {
-	var out []piece
+// Cut cuts s at its holes (placeholder strings); a single piece when it has none.
+func Cut(s string, holes []string) []Piece {
+	var out []Piece
 	for {
 		at, which := -1, -1
 		for i, h := range holes {
@@ -245,19 +246,28 @@ func pieces(s string, holes []string) []piece {
 			}
 		}
 		if at < 0 {
-			return append(out, piece{lit: s, hole: -1})
+			return append(out, Piece{Lit: s, Hole: -1})
 		}
-		out = append(out, piece{lit: s[:at], hole: which})
+		out = append(out, Piece{Lit: s[:at], Hole: which})
 		s = s[at+len(holes[which]):]
 	}
 }
 
-func fillPieces(ps []piece, values []string) string {
-	var b strings.Builder
+// Fill is ps with each hole's value from values, written into one string of its size.
+func Fill(ps []Piece, values []string) string {
+	size := 0
 	for _, p := range ps {
-		b.WriteString(p.lit)
-		if p.hole >= 0 {
-			b.WriteString(values[p.hole])
+		size += len(p.Lit)
+		if p.Hole >= 0 {
+			size += len(values[p.Hole])
+		}
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for _, p := range ps {
+		b.WriteString(p.Lit)
+		if p.Hole >= 0 {
+			b.WriteString(values[p.Hole])
 		}
 	}
 	return b.String()
@@ -272,9 +282,9 @@ func (t *Template) Message(r Recipient) (Message, error) {
 	}
 	m := t.base
 	m.To, m.MessageID, m.Date, m.Unsubscribe = r.To, r.MessageID, r.Date, r.Unsubscribe
-	m.Subject = fillPieces(t.subject, r.Text)
-	m.Text = fillPieces(t.text, r.Text)
-	m.HTML = fillPieces(t.html, r.HTML)
+	m.Subject = Fill(t.subject, r.Text)
+	m.Text = Fill(t.text, r.Text)
+	m.HTML = Fill(t.html, r.HTML)
 	wire, err := t.bytes(r, m.Subject, m.Text, m.HTML, randomBoundary())
 	if err != nil {
 		return Message{}, err

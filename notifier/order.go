@@ -128,6 +128,7 @@ func (n *Notifier) commitRun(ctx context.Context, items []inbound, gaps sequence
 	done := 0
 	err := n.cfg.DB.Tx(ctx, func(tx *sql.Tx) error {
 		done = 0
+		b := &batch{}
 		last, err := n.store.position(ctx, tx, n.cfg.DB.Dialect)
 		if err != nil {
 			return err
@@ -143,12 +144,12 @@ func (n *Notifier) commitRun(ctx context.Context, items []inbound, gaps sequence
 					n.log.Warn("check a gap in the stream", "from", next, "to", it.seq-1, "error", err.Error())
 				}
 				if !gone {
-					return n.store.setPosition(ctx, tx, next-1, last)
+					return n.finishRun(ctx, tx, b, next-1, last)
 				}
 			}
 			fresh := false
 			if it.decoded {
-				if fresh, err = n.processIn(ctx, tx, it.ev, !skip[it.seq]); err != nil {
+				if fresh, err = n.processIn(ctx, tx, it.ev, !skip[it.seq], b); err != nil {
 					return err
 				}
 			}
@@ -160,12 +161,20 @@ func (n *Notifier) commitRun(ctx context.Context, items []inbound, gaps sequence
 			}
 			done++
 		}
-		return n.store.setPosition(ctx, tx, next-1, last)
+		return n.finishRun(ctx, tx, b, next-1, last)
 	})
 	if err != nil {
 		return 0, err
 	}
 	return done, nil
+}
+
+// finishRun re-plans what the batch left waiting and records the new position.
+func (n *Notifier) finishRun(ctx context.Context, tx *sql.Tx, b *batch, seq, was uint64) error {
+	if err := n.replanMoved(ctx, tx, b); err != nil {
+		return err
+	}
+	return n.store.setPosition(ctx, tx, seq, was)
 }
 
 func isPoison(err error) bool { return errors.Is(err, errPoison) }

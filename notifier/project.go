@@ -21,7 +21,7 @@ func (n *Notifier) Process(ctx context.Context, ev contracts.Event) (bool, error
 	fresh := false
 	err := n.cfg.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		fresh, err = n.processIn(ctx, tx, ev, true)
+		fresh, err = n.processIn(ctx, tx, ev, true, nil)
 		return err
 	})
 	if errors.Is(err, errPoison) {
@@ -29,7 +29,7 @@ func (n *Notifier) Process(ctx context.Context, ev contracts.Event) (bool, error
 		// it is recorded as processed, with nothing else, and logged.
 		n.log.Error("event cannot be applied; skipped", "event", ev.ID, "type", ev.Type, "error", err.Error())
 		err = n.cfg.DB.Tx(ctx, func(tx *sql.Tx) error {
-			_, err := n.processIn(ctx, tx, ev, false)
+			_, err := n.processIn(ctx, tx, ev, false, nil)
 			return err
 		})
 		return false, err
@@ -38,10 +38,10 @@ func (n *Notifier) Process(ctx context.Context, ev contracts.Event) (bool, error
 }
 
 // processIn records ev as processed in tx and, when it is new and apply is set, applies
-// it there; it reports whether ev was new. An envelope whose id or type cannot even be
+// it there (as one of the batch b, when b is not nil); it reports whether ev was new. An envelope whose id or type cannot even be
 // recorded (a NUL character) can never be applied nor remembered: it is skipped, not
 // redelivered for ever.
-func (n *Notifier) processIn(ctx context.Context, tx *sql.Tx, ev contracts.Event, apply bool) (bool, error) {
+func (n *Notifier) processIn(ctx context.Context, tx *sql.Tx, ev contracts.Event, apply bool, b *batch) (bool, error) {
 	if err := httpx.Storable(ev); err != nil {
 		n.log.Error("event envelope cannot be stored; dropped", "error", err.Error())
 		return false, nil
@@ -55,7 +55,7 @@ func (n *Notifier) processIn(ctx context.Context, tx *sql.Tx, ev contracts.Event
 	if k, _ := res.RowsAffected(); k == 0 || !apply {
 		return false, nil
 	}
-	return true, n.apply(ctx, tx, ev, now)
+	return true, n.apply(ctx, tx, ev, now, b)
 }
 
 // errPoison marks an event whose payload does not decode.
@@ -83,8 +83,15 @@ func noticeTime(ev contracts.Event, now time.Time) time.Time {
 	return ev.OccurredAt.UTC().Truncate(time.Microsecond)
 }
 
-func (n *Notifier) apply(ctx context.Context, tx *sql.Tx, ev contracts.Event, now time.Time) error {
+func (n *Notifier) apply(ctx context.Context, tx *sql.Tx, ev contracts.Event, now time.Time, b *batch) error {
 	at := noticeTime(ev, now)
+	if ev.Type != contracts.SessionRescheduled {
+		// Whatever else it is, it finds the reminders as applying the moves before it
+		// one at a time would have left them.
+		if err := n.replanMoved(ctx, tx, b); err != nil {
+			return err
+		}
+	}
 	switch ev.Type {
 	case contracts.MeetingCreated, contracts.MeetingUpdated, contracts.MeetingDeleted:
 		var p contracts.MeetingEvent
@@ -112,7 +119,7 @@ func (n *Notifier) apply(ctx context.Context, tx *sql.Tx, ev contracts.Event, no
 		if err != nil || !applied {
 			return err
 		}
-		return n.applyMove(ctx, tx, p, at, now)
+		return n.applyMove(ctx, tx, p, at, now, b)
 
 	case contracts.SessionCancelled:
 		var p contracts.SessionEvent
@@ -323,24 +330,81 @@ func (n *Notifier) reconcile(ctx context.Context, tx *sql.Tx, sessionID, recipie
 	return n.replacePlanned(ctx, tx, have, want, now)
 }
 
-// applyMove re-plans a moved session's reminders and plans its change notices from one
-// read of the session, of the people it concerns and of its planned reminders and
-// notices: each was read twice, once for the reminders and once for the notices.
-func (n *Notifier) applyMove(ctx context.Context, tx *sql.Tx, p contracts.SessionRescheduledEvent, at, now time.Time) error {
-	x, ok, err := n.store.session(ctx, tx, p.Session.ID)
-	if err != nil || !ok {
-		return err
+// batch is what the events applied in one transaction share. A session's move re-plans
+// its reminders only when the batch ends or another kind of event comes (the last move
+// wins: the reminders of the versions in between would only be planned and cancelled),
+// and the people of a moved session are read once for all its moves until then; its
+// change notices are planned at each move, as each requires.
+type batch struct {
+	order  []string           // sessions moved whose reminders wait, in order of first move
+	moved  map[string]session // by id: as the last move left it
+	people map[string]sessionPeople
+}
+
+// replanMoved re-plans the reminders of the sessions moved in b since it last did.
+func (n *Notifier) replanMoved(ctx context.Context, tx *sql.Tx, b *batch) error {
+	if b == nil || len(b.order) == 0 {
+		return nil
 	}
-	people, err := n.peopleOf(ctx, tx, x)
+	now := n.now()
+	for _, id := range b.order {
+		x, people := b.moved[id], b.people[id]
+		if err := n.replanReminders(ctx, tx, x, &people, nil, now); err != nil {
+			return err
+		}
+	}
+	b.order = b.order[:0]
+	clear(b.moved)
+	clear(b.people)
+	return nil
+}
+
+// replanReminders makes the planned reminders of a session, whose people are known, what
+// the rules want now; planned are its planned reminders when already read.
+func (n *Notifier) replanReminders(ctx context.Context, tx *sql.Tx, x session, people *sessionPeople, planned []Delivery, now time.Time) error {
+	if planned == nil {
+		var err error
+		if planned, err = n.store.deliveries(ctx, tx, `session_id = $1 AND kind = 'reminder' AND state = 'planned'`, x.ID); err != nil {
+			return err
+		}
+	}
+	want, err := n.wantedReminders(ctx, tx, x, true, "", people, now)
 	if err != nil {
 		return err
+	}
+	return n.replacePlanned(ctx, tx, planned, want, now)
+}
+
+// applyMove re-plans a session's reminders after a move (at the end of the batch, when it
+// is one of b) and plans its change notices, from one read of the people it concerns and
+// of its planned reminders and notices. The session is the one the move just stored.
+func (n *Notifier) applyMove(ctx context.Context, tx *sql.Tx, p contracts.SessionRescheduledEvent, at, now time.Time, b *batch) error {
+	x := asStored(p.Session, "")
+	people, known := sessionPeople{}, false
+	if b != nil {
+		people, known = b.people[x.ID]
+	}
+	if !known {
+		var err error
+		if people, err = n.peopleOf(ctx, tx, x); err != nil {
+			return err
+		}
+	}
+	if b != nil {
+		waiting, err := n.store.deliveries(ctx, tx, `session_id = $1 AND kind IN ($2, $3) AND state = 'planned' ORDER BY id`,
+			x.ID, string(render.SessionChanged), string(render.AssignmentChanged))
+		if err != nil {
+			return err
+		}
+		b.wait(x, people)
+		return n.changeNotices(ctx, tx, p, x, people, waiting, at, now)
 	}
 	planned, err := n.store.deliveries(ctx, tx, `session_id = $1 AND state = 'planned' AND kind IN ('reminder', $2, $3) ORDER BY id`,
 		x.ID, string(render.SessionChanged), string(render.AssignmentChanged))
 	if err != nil {
 		return err
 	}
-	var reminders, waiting []Delivery
+	reminders, waiting := []Delivery{}, []Delivery(nil)
 	for _, d := range planned {
 		if d.Kind == render.Reminder {
 			reminders = append(reminders, d)
@@ -348,14 +412,21 @@ func (n *Notifier) applyMove(ctx context.Context, tx *sql.Tx, p contracts.Sessio
 			waiting = append(waiting, d)
 		}
 	}
-	want, err := n.wantedReminders(ctx, tx, x, true, "", &people, now)
-	if err != nil {
-		return err
-	}
-	if err := n.replacePlanned(ctx, tx, reminders, want, now); err != nil {
+	if err := n.replanReminders(ctx, tx, x, &people, reminders, now); err != nil {
 		return err
 	}
 	return n.changeNotices(ctx, tx, p, x, people, waiting, at, now)
+}
+
+// wait notes that x's reminders are to be re-planned, with its people, when the batch ends.
+func (b *batch) wait(x session, people sessionPeople) {
+	if b.moved == nil {
+		b.moved, b.people = map[string]session{}, map[string]sessionPeople{}
+	}
+	if _, ok := b.moved[x.ID]; !ok {
+		b.order = append(b.order, x.ID)
+	}
+	b.moved[x.ID], b.people[x.ID] = x, people
 }
 
 // wantedReminders are the reminders the rules want for a session now (for one recipient,

@@ -165,6 +165,13 @@ func scanSession(row interface{ Scan(...any) error }) (session, error) {
 	return x, nil
 }
 
+// asStored is the session as upsertSession stores x (and session reads it back), for
+// an event whose state was just applied.
+func asStored(x contracts.Session, reason string) session {
+	return session{ID: x.ID, MeetingID: x.MeetingID, Title: x.Title, Start: x.StartUTC.UTC(), End: x.EndUTC.UTC(), TZ: x.TZ,
+		Status: x.Status, CancelReason: reason, ScheduleVersion: x.ScheduleVersion, Version: x.Version}
+}
+
 func (s *store) session(ctx context.Context, q querier, id string) (session, bool, error) {
 	x, err := scanSession(q.QueryRowContext(ctx, `SELECT `+sessionCols+` FROM notifier_sessions WHERE id = $1`, id))
 	if db.NotFound(err) {

@@ -6,12 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/plenary/plenary/contracts"
 	"github.com/plenary/plenary/services/platform/db"
+	"github.com/plenary/plenary/services/platform/httpx"
 )
 
 // Order of application. The consumer's filter is the stream's own subject
@@ -128,9 +131,12 @@ func (n *Notifier) commitRun(ctx context.Context, items []inbound, gaps sequence
 	done := 0
 	err := n.cfg.DB.Tx(ctx, func(tx *sql.Tx) error {
 		done = 0
-		b := &batch{}
 		last, err := n.store.position(ctx, tx, n.cfg.DB.Dialect)
 		if err != nil {
+			return err
+		}
+		b := &batch{}
+		if b.seen, err = n.store.processedAmong(ctx, tx, items); err != nil {
 			return err
 		}
 		next := last + 1
@@ -174,7 +180,70 @@ func (n *Notifier) finishRun(ctx context.Context, tx *sql.Tx, b *batch, seq, was
 	if err := n.replanMoved(ctx, tx, b); err != nil {
 		return err
 	}
+	if err := n.store.recordProcessed(ctx, tx, b.record); err != nil {
+		return err
+	}
 	return n.store.setPosition(ctx, tx, seq, was)
+}
+
+// processedAmong are the ids of the events of items recorded as processed (those whose
+// envelope can be stored), in statements of up to 500 ids.
+func (s *store) processedAmong(ctx context.Context, tx *sql.Tx, items []inbound) (map[string]bool, error) {
+	var ids []any
+	for _, it := range items {
+		if it.decoded && httpx.Storable(it.ev) == nil {
+			ids = append(ids, it.ev.ID)
+		}
+	}
+	seen := map[string]bool{}
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 500)]
+		ids = ids[len(chunk):]
+		ph := make([]string, len(chunk))
+		for i := range chunk {
+			ph[i] = "$" + strconv.Itoa(i+1)
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT event_id FROM notifier_processed_events WHERE event_id IN (`+strings.Join(ph, ",")+`)`, chunk...)
+		if err != nil {
+			return nil, fmt.Errorf("read processed events: %w", err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read processed events: %w", err)
+			}
+			seen[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("read processed events: %w", err)
+		}
+	}
+	return seen, nil
+}
+
+// recordProcessed records the events as processed, in statements of up to 300.
+func (s *store) recordProcessed(ctx context.Context, tx *sql.Tx, evs []processedEvent) error {
+	for len(evs) > 0 {
+		chunk := evs[:min(len(evs), 300)]
+		evs = evs[len(chunk):]
+		var q strings.Builder
+		q.WriteString(`INSERT INTO notifier_processed_events (event_id, event_type, processed_at) VALUES `)
+		args := make([]any, 0, 3*len(chunk))
+		for i, e := range chunk {
+			if i > 0 {
+				q.WriteByte(',')
+			}
+			fmt.Fprintf(&q, "($%d, $%d, $%d)", 3*i+1, 3*i+2, 3*i+3)
+			args = append(args, e.id, e.typ, e.at)
+		}
+		q.WriteString(` ON CONFLICT (event_id) DO NOTHING`)
+		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+			return fmt.Errorf("record %d events (%s...): %w", len(chunk), chunk[0].id, err)
+		}
+	}
+	return nil
 }
 
 func isPoison(err error) bool { return errors.Is(err, errPoison) }

@@ -38,8 +38,9 @@ func (n *Notifier) Process(ctx context.Context, ev contracts.Event) (bool, error
 }
 
 // processIn records ev as processed in tx and, when it is new and apply is set, applies
-// it there (as one of the batch b, when b is not nil); it reports whether ev was new. An envelope whose id or type cannot even be
-// recorded (a NUL character) can never be applied nor remembered: it is skipped, not
+// it there, as one of the batch b when b is not nil (which then records it with the rest
+// at its end). It reports whether ev was new. An envelope whose id or type cannot even
+// be recorded (a NUL character) can never be applied nor remembered: it is skipped, not
 // redelivered for ever.
 func (n *Notifier) processIn(ctx context.Context, tx *sql.Tx, ev contracts.Event, apply bool, b *batch) (bool, error) {
 	if err := httpx.Storable(ev); err != nil {
@@ -47,12 +48,23 @@ func (n *Notifier) processIn(ctx context.Context, tx *sql.Tx, ev contracts.Event
 		return false, nil
 	}
 	now := n.now()
-	res, err := tx.ExecContext(ctx, `INSERT INTO notifier_processed_events (event_id, event_type, processed_at) VALUES ($1, $2, $3)
+	if b != nil && b.seen != nil {
+		if b.seen[ev.ID] {
+			return false, nil
+		}
+		b.seen[ev.ID] = true
+		b.record = append(b.record, processedEvent{id: ev.ID, typ: ev.Type, at: now})
+	} else {
+		res, err := tx.ExecContext(ctx, `INSERT INTO notifier_processed_events (event_id, event_type, processed_at) VALUES ($1, $2, $3)
 		ON CONFLICT (event_id) DO NOTHING`, ev.ID, ev.Type, now)
-	if err != nil {
-		return false, fmt.Errorf("record event %s: %w", ev.ID, err)
+		if err != nil {
+			return false, fmt.Errorf("record event %s: %w", ev.ID, err)
+		}
+		if k, _ := res.RowsAffected(); k == 0 {
+			return false, nil
+		}
 	}
-	if k, _ := res.RowsAffected(); k == 0 || !apply {
+	if !apply {
 		return false, nil
 	}
 	return true, n.apply(ctx, tx, ev, now, b)
@@ -335,10 +347,20 @@ func (n *Notifier) reconcile(ctx context.Context, tx *sql.Tx, sessionID, recipie
 // wins: the reminders of the versions in between would only be planned and cancelled),
 // and the people of a moved session are read once for all its moves until then; its
 // change notices are planned at each move, as each requires.
+//
+// The events of a batch are recorded as processed in one statement at its end: seen holds
+// the ids of those processed before it or in it (read in one query when it begins).
 type batch struct {
 	order  []string           // sessions moved whose reminders wait, in order of first move
 	moved  map[string]session // by id: as the last move left it
 	people map[string]sessionPeople
+	seen   map[string]bool
+	record []processedEvent
+}
+
+type processedEvent struct {
+	id, typ string
+	at      time.Time
 }
 
 // replanMoved re-plans the reminders of the sessions moved in b since it last did.

@@ -25,7 +25,7 @@ import (
 // 100 moves a second.
 const (
 	maxMoveStatements        = 13
-	maxBatchedMoveStatements = 8
+	maxBatchedMoveStatements = 7
 )
 
 // moves is a meeting whose sessions s1 and s2 have registrants (one without consent to

@@ -135,9 +135,14 @@ func (n *Notifier) commitRun(ctx context.Context, items []inbound, gaps sequence
 		if err != nil {
 			return err
 		}
-		b := &batch{}
-		if b.seen, err = n.store.processedAmong(ctx, tx, items); err != nil {
-			return err
+		// An event on its own is applied as Process applies it: a batch's deferred
+		// reminders and recording would cost it two statements more.
+		var b *batch
+		if len(items) > 1 {
+			b = &batch{}
+			if b.seen, err = n.store.processedAmong(ctx, tx, items); err != nil {
+				return err
+			}
 		}
 		next := last + 1
 		for _, it := range items {
@@ -177,11 +182,13 @@ func (n *Notifier) commitRun(ctx context.Context, items []inbound, gaps sequence
 
 // finishRun re-plans what the batch left waiting and records the new position.
 func (n *Notifier) finishRun(ctx context.Context, tx *sql.Tx, b *batch, seq, was uint64) error {
-	if err := n.replanMoved(ctx, tx, b); err != nil {
-		return err
-	}
-	if err := n.store.recordProcessed(ctx, tx, b.record); err != nil {
-		return err
+	if b != nil {
+		if err := n.replanMoved(ctx, tx, b); err != nil {
+			return err
+		}
+		if err := n.store.recordProcessed(ctx, tx, b.record); err != nil {
+			return err
+		}
 	}
 	return n.store.setPosition(ctx, tx, seq, was)
 }

@@ -148,6 +148,18 @@ func TestASessionMoveStatements(t *testing.T) {
 	if batch.Statements > 10*maxBatchedMoveStatements {
 		t.Errorf("a batch of ten moves costs %d statements (%+v), want at most %d", batch.Statements, batch, 10*maxBatchedMoveStatements)
 	}
+	// A batch of one move costs what the move on its own does, with the position's read
+	// and write and ApplyRun's read of it (BEGIN, SELECT, ROLLBACK): five statements more.
+	ev := m.move("s1")
+	before = wire.Now()
+	if err := notifier.ApplyRun(context.Background(), m.n, []contracts.Event{ev}); err != nil {
+		t.Fatal(err)
+	}
+	single := wire.Now().Sub(before)
+	t.Logf("statements of a batch of one move: %+v", single)
+	if single.Statements > second.Statements+5 {
+		t.Errorf("a batch of one move costs %d statements (%+v), a move on its own %d", single.Statements, single, second.Statements)
+	}
 }
 
 // A batch of moves of two sessions, with a registration among them, leaves the planned

@@ -186,6 +186,7 @@ func BenchmarkReminders100k(b *testing.B) {
 		// Return what earlier rounds and the seeding left to the OS, so the peak is this
 		// round's: a notifier process holds no seeding buffers nor other rounds' databases.
 		debug.FreeOSMemory()
+		received := sink.Count()
 		stop := make(chan struct{})
 		peak := peakRSS(stop)
 		began := time.Now()
@@ -195,6 +196,9 @@ func BenchmarkReminders100k(b *testing.B) {
 		peaks = append(peaks, float64(<-peak)/(1<<20))
 		if err != nil || st.Sent != n {
 			return 0, fmt.Errorf("sent %d of %d: %v", st.Sent, n, err)
+		}
+		if got := sink.Count() - received; got != n {
+			return 0, fmt.Errorf("the SMTP server received %d of %d", got, n)
 		}
 		if sample.Subject == "" {
 			if sample, err = nt.sample(context.Background()); err != nil {

@@ -68,6 +68,19 @@ func (a *renderOnTouch) RaiseAgendaFrom(ctx context.Context, meetingID string, r
 	return raised, nil
 }
 
+// watchedRaise is a meeting with one EN/FR session and one interpreter, whose agenda
+// interpretation sees through a renderOnTouch that is watching.
+func watchedRaise(t *testing.T, d *db.DB) (ag *renderOnTouch, e *env, m, s, fr string) {
+	t.Helper()
+	ag = &renderOnTouch{t: t}
+	e = envSeenThrough(t, d, func(a *agenda.Service) interpretation.Agenda { ag.Service = a; return ag })
+	m = e.meeting("aiic")
+	s = e.session(m, "2026-12-07T10:00", "2026-12-07T11:00", []string{"en", "fr"}, []string{"en", "fr"})
+	fr = e.interpreter("Claire Dubois", "fr:A en:C", nil)
+	ag.watch = true
+	return ag, e, m, s, fr
+}
+
 // TestAgendaRenderedAtTheRaiseShowsTheVerdictOfItsRevision: a staff agenda rendered and
 // cached the instant the checker raises the revision for its new verdict shows that
 // verdict as the verdict of that revision. When the verdict was stored for the revision
@@ -76,12 +89,7 @@ func (a *renderOnTouch) RaiseAgendaFrom(ctx context.Context, meetingID string, r
 // change: a secretariat's screen waiting for a re-check that had already run.
 func TestAgendaRenderedAtTheRaiseShowsTheVerdictOfItsRevision(t *testing.T) {
 	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
-		ag := &renderOnTouch{t: t}
-		e := envSeenThrough(t, d, func(a *agenda.Service) interpretation.Agenda { ag.Service = a; return ag })
-		m := e.meeting("aiic")
-		s := e.session(m, "2026-12-07T10:00", "2026-12-07T11:00", []string{"en", "fr"}, []string{"en", "fr"})
-		fr := e.interpreter("Claire Dubois", "fr:A en:C", nil)
-		ag.watch = true
+		ag, e, m, s, fr := watchedRaise(t, d)
 		e.check(m)
 		e.must(201, e.assign(s, "fr", fr))
 		e.check(m)
@@ -118,13 +126,7 @@ func TestAgendaRenderedAtTheRaiseShowsTheVerdictOfItsRevision(t *testing.T) {
 // revision, a render in between kept the old verdict under the new revision for good.
 func TestAgendaAtANewRevisionShowsItsVerdict(t *testing.T) {
 	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
-		ag := &renderOnTouch{t: t}
-		e := envSeenThrough(t, d, func(a *agenda.Service) interpretation.Agenda { ag.Service = a; return ag })
-
-		m := e.meeting("aiic")
-		s := e.session(m, "2026-12-07T10:00", "2026-12-07T11:00", []string{"en", "fr"}, []string{"en", "fr"})
-		fr := e.interpreter("Claire Dubois", "fr:A en:C", nil)
-		ag.watch = true
+		ag, e, m, s, fr := watchedRaise(t, d)
 		first := e.check(m) // the first verdict: two booths short
 		e.must(201, e.assign(s, "fr", fr))
 		second := e.check(m)

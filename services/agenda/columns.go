@@ -18,30 +18,14 @@ func decodeText(s string, t *contracts.Text) error {
 	}
 	p := jsonScan{s: s}
 	m := contracts.Text{}
-	if !p.lit('{') {
-		return decodeInto(s, t)
-	}
-	if !p.lit('}') {
-		for {
-			k, ok := p.str()
-			if !ok || !p.lit(':') {
-				return decodeInto(s, t)
-			}
-			v, ok := p.str()
-			if !ok {
-				return decodeInto(s, t)
-			}
+	ok := p.seq('{', '}', func() bool {
+		k, v, ok := p.member()
+		if ok {
 			m[k] = v
-			if p.lit(',') {
-				continue
-			}
-			if p.lit('}') {
-				break
-			}
-			return decodeInto(s, t)
 		}
-	}
-	if !p.end() {
+		return ok
+	})
+	if !ok || !p.end() {
 		return decodeInto(s, t)
 	}
 	*t = m
@@ -53,27 +37,15 @@ func decodeStrings(s string, out *[]string) error {
 		return nil
 	}
 	p := jsonScan{s: s}
-	if !p.lit('[') {
-		return decodeInto(s, out)
-	}
 	l := []string{}
-	if !p.lit(']') {
-		for {
-			v, ok := p.str()
-			if !ok {
-				return decodeInto(s, out)
-			}
+	ok := p.seq('[', ']', func() bool {
+		v, ok := p.str()
+		if ok {
 			l = append(l, v)
-			if p.lit(',') {
-				continue
-			}
-			if p.lit(']') {
-				break
-			}
-			return decodeInto(s, out)
 		}
-	}
-	if !p.end() {
+		return ok
+	})
+	if !ok || !p.end() {
 		return decodeInto(s, out)
 	}
 	*out = l
@@ -85,60 +57,36 @@ func decodeSpeakers(s string, out *[]Speaker) error {
 		return nil
 	}
 	p := jsonScan{s: s}
-	if !p.lit('[') {
-		return decodeInto(s, out)
-	}
 	l := []Speaker{}
-	if !p.lit(']') {
-		for {
-			var sp Speaker
-			if !p.lit('{') {
-				return decodeInto(s, out)
+	ok := p.seq('[', ']', func() bool {
+		var sp Speaker
+		ok := p.seq('{', '}', func() bool {
+			k, v, ok := p.member()
+			if !ok {
+				return false
 			}
-			if !p.lit('}') {
-				for {
-					k, ok := p.str()
-					if !ok || !p.lit(':') {
-						return decodeInto(s, out)
-					}
-					v, ok := p.str()
-					if !ok {
-						return decodeInto(s, out)
-					}
-					switch k {
-					case "name":
-						sp.Name = v
-					case "affiliation":
-						sp.Affiliation = v
-					case "stakeholder_group":
-						sp.StakeholderGroup = v
-					case "regional_group":
-						sp.RegionalGroup = v
-					case "language":
-						sp.Language = v
-					default: // encoding/json matches keys without regard to case
-						return decodeInto(s, out)
-					}
-					if p.lit(',') {
-						continue
-					}
-					if p.lit('}') {
-						break
-					}
-					return decodeInto(s, out)
-				}
+			switch k {
+			case "name":
+				sp.Name = v
+			case "affiliation":
+				sp.Affiliation = v
+			case "stakeholder_group":
+				sp.StakeholderGroup = v
+			case "regional_group":
+				sp.RegionalGroup = v
+			case "language":
+				sp.Language = v
+			default: // encoding/json matches keys without regard to case
+				return false
 			}
+			return true
+		})
+		if ok {
 			l = append(l, sp)
-			if p.lit(',') {
-				continue
-			}
-			if p.lit(']') {
-				break
-			}
-			return decodeInto(s, out)
 		}
-	}
-	if !p.end() {
+		return ok
+	})
+	if !ok || !p.end() {
 		return decodeInto(s, out)
 	}
 	*out = l
@@ -169,6 +117,34 @@ func (p *jsonScan) lit(c byte) bool {
 		return true
 	}
 	return false
+}
+
+// seq reads an object's members or an array's elements between open and close, each by
+// item; false when the text is not of that shape or an item is not.
+func (p *jsonScan) seq(open, close byte, item func() bool) bool {
+	if !p.lit(open) {
+		return false
+	}
+	if p.lit(close) {
+		return true
+	}
+	for {
+		if !item() {
+			return false
+		}
+		if !p.lit(',') {
+			return p.lit(close)
+		}
+	}
+}
+
+// member reads an object member whose value is a string: "key": "value".
+func (p *jsonScan) member() (k, v string, ok bool) {
+	if k, ok = p.str(); !ok || !p.lit(':') {
+		return "", "", false
+	}
+	v, ok = p.str()
+	return k, v, ok
 }
 
 func (p *jsonScan) end() bool {

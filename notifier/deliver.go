@@ -79,6 +79,7 @@ func (n *Notifier) Tick(ctx context.Context) (TickStats, error) {
 				batch, missed, stopped, err := n.claim(ctx, sweep)
 				if err == nil && sweep && stopped == 0 {
 					sweepAfter.Store(time.Now().Add(n.cfg.Lease / 4).UnixNano())
+					n.accepts.collect(ctx, n.cfg.DB)
 				}
 				local.Missed = missed
 				if err == nil && len(batch) > 0 {
@@ -104,6 +105,11 @@ func (n *Notifier) Tick(ctx context.Context) (TickStats, error) {
 		}()
 	}
 	wg.Wait()
+	if !errors.Is(firstErr, errCrashed) { // a killed process leaves its records as they are
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dbTimeout)
+		n.accepts.settle(sctx, n.cfg.DB)
+		cancel()
+	}
 	if n.metrics != nil {
 		n.metrics.observeTick(ctx, n, st)
 	}
@@ -141,7 +147,7 @@ func (n *Notifier) heartbeat(ctx context.Context) {
 
 // claim moves up to Batch due rows to sending under this process's lease (and rows past
 // their grace to missed) in one transaction. With sweep, rows left in sending by a
-// notifier that died are finished (accepted by the server, recorded sent_at) or claimed
+// notifier that died are finished (accepted by the server and recorded) or claimed
 // again once their lease has run out; stopped counts them.
 //
 // Those two statements read every row in sending (each worker's claimed batch: 800 rows
@@ -162,8 +168,13 @@ func (n *Notifier) claim(ctx context.Context, sweep bool) ([]Delivery, int, int,
 		limit := ` ORDER BY due_at, id LIMIT ` + fmt.Sprint(n.cfg.Batch) + n.cfg.DB.SkipLocked()
 		var expired []Delivery
 		if sweep {
+			// The hand-over records a stopped process kept beside the database become
+			// the sent_at of its rows.
+			if err := n.accepts.recover(ctx, tx, now); err != nil {
+				return err
+			}
 			// Rows of a process that died after the server accepted their email and the
-			// gate recorded it (sent_at), before the row moved to sent: sent, not claimed.
+			// gate recorded it, before the row moved to sent: sent, not claimed.
 			res, err := tx.ExecContext(ctx, finishSentSQL+` AND lease_until <= $1`, now)
 			if err != nil {
 				return fmt.Errorf("finish deliveries sent by a stopped notifier: %w", err)
@@ -356,7 +367,8 @@ func (n *Notifier) sendBatch(ctx context.Context, batch []Delivery, gate *mail.G
 	}
 	// The rows whose email the server accepted (recorded inside the gate) move to sent
 	// together once the batch is over; a failure here leaves them in sending with their
-	// sent_at, and the next claim after their lease finishes them.
+	// record (sent_at, or a line beside an SQLite file), and the next claim after their
+	// lease finishes them.
 	var accepted []string
 	defer func() {
 		if len(accepted) == 0 {
@@ -364,7 +376,7 @@ func (n *Notifier) sendBatch(ctx context.Context, batch []Delivery, gate *mail.G
 		}
 		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dbTimeout)
 		defer cancel()
-		if err := n.store.finishSent(dctx, n.cfg.DB, accepted); err != nil {
+		if err := n.store.finishSent(dctx, n.cfg.DB, accepted, n.owner, n.now()); err != nil {
 			n.log.Warn("move sent deliveries to sent; a later claim will", "error", err.Error())
 		}
 	}()
@@ -418,9 +430,9 @@ func (n *Notifier) send(ctx context.Context, msg mail.Message, gate *mail.Gate) 
 	return nil
 }
 
-// mark records one delivery's outcome: a sent one by its sent_at only (inside the gate,
-// the shortest write there is; sendBatch moves the batch's sent rows to sent after the
-// gate), the others by their state. A mark that fails (the database is away) is tried
+// mark records one delivery's outcome: a sent one by its hand-over record only (inside
+// the gate, the shortest durable write there is: acceptLog; sendBatch moves the batch's
+// sent rows to sent after the gate), the others by their state. A mark that fails (the database is away) is tried
 // again for up to a lease, while the heartbeat keeps the row ours: giving up early would
 // let a peer send an accepted message again.
 func (n *Notifier) mark(ctx context.Context, d Delivery, sendErr error, st *TickStats) error {
@@ -443,7 +455,7 @@ func (n *Notifier) mark(ctx context.Context, d Delivery, sendErr error, st *Tick
 		var err error
 		switch state {
 		case Sent:
-			err = n.store.recordSent(dctx, d.ID, n.now())
+			err = n.accepts.record(dctx, d.ID, n.now())
 		case Planned:
 			err = n.store.markRetry(dctx, d.ID, lastError, n.now(), n.now().Add(retryDelay))
 		default:

@@ -184,17 +184,26 @@ func (s *store) recordSent(ctx context.Context, id string, at time.Time) error {
 const finishSentSQL = `UPDATE notifier_deliveries SET state = 'sent', last_error = '', updated_at = sent_at,
 	lease_until = NULL, lease_owner = NULL WHERE state = 'sending' AND sent_at IS NOT NULL`
 
-// finishSent moves the given rows, recorded sent, to the state sent in one statement.
-func (s *store) finishSent(ctx context.Context, q querier, ids []string) error {
+// finishAcceptedSQL moves this process's rows whose email was accepted from sending to
+// sent; a row recorded in the file beside an SQLite database gets its sent_at here (the
+// batch's end, within a batch's time of the acceptance).
+const finishAcceptedSQL = `UPDATE notifier_deliveries SET state = 'sent', last_error = '', sent_at = COALESCE(sent_at, $1),
+	updated_at = COALESCE(sent_at, $1), lease_until = NULL, lease_owner = NULL WHERE state = 'sending' AND lease_owner = $2 AND id IN (`
+
+// finishSent moves the given rows of owner, recorded sent, to the state sent in one
+// statement per 500.
+func (s *store) finishSent(ctx context.Context, q querier, ids []string, owner string, at time.Time) error {
 	for len(ids) > 0 {
 		chunk := ids[:min(len(ids), 500)]
 		ids = ids[len(chunk):]
-		args := make([]any, len(chunk))
+		args := make([]any, 0, len(chunk)+2)
+		args = append(args, at, owner)
 		ph := make([]string, len(chunk))
 		for i, id := range chunk {
-			args[i], ph[i] = id, fmt.Sprintf("$%d", i+1)
+			args = append(args, id)
+			ph[i] = fmt.Sprintf("$%d", i+3)
 		}
-		if _, err := q.ExecContext(ctx, finishSentSQL+` AND id IN (`+strings.Join(ph, ",")+`)`, args...); err != nil {
+		if _, err := q.ExecContext(ctx, finishAcceptedSQL+strings.Join(ph, ",")+`)`, args...); err != nil {
 			return fmt.Errorf("mark deliveries sent: %w", err)
 		}
 	}

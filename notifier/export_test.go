@@ -3,9 +3,13 @@ package notifier
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/plenary/plenary/contracts"
+	"github.com/plenary/plenary/services/platform/db"
 )
 
 // SetAckWait makes n's consumer wait d for an acknowledgement before redelivering, so
@@ -38,3 +42,29 @@ func ApplyRun(ctx context.Context, n *Notifier, evs []contracts.Event) error {
 type noGaps struct{}
 
 func (noGaps) gone(context.Context, uint64, uint64) (bool, error) { return false, nil }
+
+// RecordedInFiles is the set of delivery ids the hand-over records beside an SQLite
+// database name (PATH-sent/*.log, one "ID<TAB>MICROSECONDS" line each), read here
+// without the notifier's own reader; empty for a database without such files.
+func RecordedInFiles(d *db.DB) (map[string]bool, error) {
+	out := map[string]bool{}
+	if d.Path == "" {
+		return out, nil
+	}
+	files, err := filepath.Glob(filepath.Join(d.Path+"-sent", "*.log"))
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if id, _, ok := strings.Cut(line, "\t"); ok {
+				out[id] = true
+			}
+		}
+	}
+	return out, nil
+}

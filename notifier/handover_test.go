@@ -2,6 +2,9 @@ package notifier
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -35,14 +38,20 @@ func TestAtMostOneMessageAcceptedAndUnmarked(t *testing.T) {
 		sink := smtptest.Start(t, smtptest.WithOnData(func(data []byte) {
 			mu.Lock()
 			still := pending[:0]
+			files, err := RecordedInFiles(d)
+			if err != nil {
+				readErr = err
+			}
 			for _, id := range pending {
-				// Recorded sent: moved to sent, or its sent_at written inside the gate.
-				var recorded int
-				if err := d.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM notifier_deliveries
-					WHERE message_id = $1 AND (state = 'sent' OR sent_at IS NOT NULL)`, id).Scan(&recorded); err != nil {
+				// Recorded sent: moved to sent, its sent_at written inside the gate, or
+				// (an SQLite file) its line in the hand-over records beside the database.
+				var delivery string
+				var recorded bool
+				if err := d.QueryRowContext(context.Background(), `SELECT id, state = 'sent' OR sent_at IS NOT NULL FROM notifier_deliveries
+					WHERE message_id = $1`, id).Scan(&delivery, &recorded); err != nil {
 					readErr = err
 				}
-				if recorded == 0 {
+				if !recorded && !files[delivery] {
 					still = append(still, id)
 				}
 			}
@@ -126,4 +135,76 @@ func TestRecordedButUnfinishedRowIsNotSentAgain(t *testing.T) {
 			t.Fatalf("the recorded row is %s (owner %v), want sent and released", state, owner)
 		}
 	})
+}
+
+// On an SQLite file the gate's record is a line in the stopped process's file beside the
+// database, not sent_at: once the lease has run out, the next claim reads the file and
+// finishes the recorded row without sending it again, sends the unrecorded one, and the
+// file of the process that holds nothing any more is removed; a tick that ends with
+// every row sent leaves no file of its own.
+func TestRecordsBesideTheDatabaseFinishAStoppedProcesssRows(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite)
+	due := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	seedDue(t, d, 4, due, "plenary.test")
+	if _, err := d.Exec(`UPDATE notifier_deliveries SET state = 'sending', lease_owner = 'dead', lease_until = $1, attempts = 1
+		WHERE id IN ('dr000001', 'dr000002')`, due.Add(-time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	dir := d.Path + "-sent"
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	accepted := due.Add(-20 * time.Second)
+	// dr000001 was accepted; the line of a second one was cut short by a power loss.
+	line := fmt.Sprintf("dr000001\t%d\ndr000002\t17", accepted.UnixMicro())
+	if err := os.WriteFile(filepath.Join(dir, "dead.log"), []byte(line), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(filepath.Join(dir, "dead.log"), old, old); err != nil {
+		t.Fatal(err)
+	}
+	sink := smtptest.Start(t)
+	sender, err := mail.NewSMTPSender(mail.SMTPConfig{Host: sink.Host, Port: sink.Port, TLS: mail.TLSNone, HELO: "plenary.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sender.Close()
+	r, err := render.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, _ := signed.NewRandomKeys()
+	nt, err := New(Config{DB: d, Sender: sender, Renderer: r, Links: signed.Links{Keys: keys, BaseURL: "https://plenary.example.org"},
+		From: mail.Address{Email: "notices@plenary.example.org"}, MessageDomain: "plenary.test", Now: func() time.Time { return due }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := nt.Tick(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, m := range sink.Messages() {
+		got[string(messageID(m.Data))] = true
+	}
+	var id1 string
+	if err := d.QueryRow(`SELECT message_id FROM notifier_deliveries WHERE id = 'dr000001'`).Scan(&id1); err != nil {
+		t.Fatal(err)
+	}
+	if st.Sent != 3 || len(got) != 3 || got[id1] {
+		t.Fatalf("tick %+v sent %d messages (the recorded one among them: %v), want the three unrecorded ones", st, len(got), got[id1])
+	}
+	var state string
+	var sentAt time.Time
+	if err := d.QueryRow(`SELECT state, sent_at FROM notifier_deliveries WHERE id = 'dr000001'`).Scan(&state, &sentAt); err != nil {
+		t.Fatal(err)
+	}
+	if state != Sent || !sentAt.Equal(accepted) {
+		t.Fatalf("the recorded row is %s sent at %v, want sent at %v (its record)", state, sentAt, accepted)
+	}
+	left, err := filepath.Glob(filepath.Join(dir, "*.log"))
+	if err != nil || len(left) != 0 {
+		t.Fatalf("files left beside the database: %v (%v), want none", left, err)
+	}
 }

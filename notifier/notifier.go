@@ -175,6 +175,8 @@ type Notifier struct {
 	tick  sync.Mutex // one tick at a time in this process
 	// owner names this process on the rows it has claimed (lease_owner).
 	owner   string
+	// accepts is where the hand-over gate records the emails the server accepted.
+	accepts acceptLog
 	metrics *Metrics
 	// reminders caches rendered reminders shared by many recipients.
 	reminders reminderCache
@@ -218,7 +220,12 @@ func New(cfg Config) (*Notifier, error) {
 	if cfg.MessageDomain == "" {
 		cfg.MessageDomain = "plenary.invalid"
 	}
-	return &Notifier{cfg: cfg, store: &store{db: cfg.DB}, log: cfg.Log, owner: uuid.Must(uuid.NewV7()).String(), metrics: cfg.Metrics}, nil
+	n := &Notifier{cfg: cfg, store: &store{db: cfg.DB}, log: cfg.Log, owner: uuid.Must(uuid.NewV7()).String(), metrics: cfg.Metrics}
+	n.accepts = dbAccepts{n.store}
+	if cfg.DB.Dialect == db.SQLite && cfg.DB.Path != "" {
+		n.accepts = newFileAccepts(cfg.DB.Path, n.owner, cfg.Lease, n.store)
+	}
+	return n, nil
 }
 
 func (n *Notifier) now() time.Time { return n.cfg.Now().UTC().Truncate(time.Microsecond) }

@@ -38,6 +38,9 @@ const (
 type DB struct {
 	*sql.DB
 	Dialect Dialect
+	// Path is the file of an SQLite database ("" for PostgreSQL and an in-memory SQLite):
+	// the notifier keeps its hand-over records beside it (PATH-sent).
+	Path string
 }
 
 //go:embed migrations
@@ -85,6 +88,12 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	// keeps an in-memory database one database.
 	sqldb.SetMaxOpenConns(1)
 	d := &DB{DB: sqldb, Dialect: SQLite}
+	if path != ":memory:" {
+		if d.Path, err = filepath.Abs(path); err != nil {
+			sqldb.Close()
+			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		}
+	}
 	if err := d.PingContext(ctx); err != nil {
 		sqldb.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)

@@ -51,8 +51,8 @@ func (l dbAccepts) record(ctx context.Context, id string, at time.Time) error {
 	return l.store.recordSent(ctx, id, at)
 }
 func (dbAccepts) recover(context.Context, *sql.Tx, time.Time) error { return nil }
-func (dbAccepts) settle(context.Context, querier)                  {}
-func (dbAccepts) collect(context.Context, querier)                 {}
+func (dbAccepts) settle(context.Context, querier)                   {}
+func (dbAccepts) collect(context.Context, querier)                  {}
 
 // fileAccepts appends "ID<TAB>UNIX-MICROSECONDS\n" lines to dir/OWNER.log. The file is
 // opened at the first record of a tick and removed once the tick's rows have all moved

@@ -174,7 +174,7 @@ type Notifier struct {
 	log   *slog.Logger
 	tick  sync.Mutex // one tick at a time in this process
 	// owner names this process on the rows it has claimed (lease_owner).
-	owner   string
+	owner string
 	// accepts is where the hand-over gate records the emails the server accepted.
 	accepts acceptLog
 	metrics *Metrics

@@ -1,6 +1,9 @@
 package mail
 
-import "context"
+import (
+	"context"
+	"runtime"
+)
 
 // Gate admits one message at a time to its hand-over: the last step of a send, after
 // which the receiving side owns the message (SMTP: the end-of-data dot and the server's
@@ -34,10 +37,16 @@ func (g *Gate) Enter(ctx context.Context) error {
 	}
 }
 
-// Leave frees the gate taken by Enter.
+// Leave frees the gate taken by Enter and yields the processor, so that a sender waiting
+// at the gate runs now: without the yield it would wait, runnable, until the leaving
+// sender blocked again (after rendering and writing its next message), and the gate
+// would stand open that long. The hand-over is the one serialised step of a process's
+// sending: on 2 cores the yield took the notifier benchmark from about 0.75 to 0.86 of
+// a plain sender.
 func (g *Gate) Leave() {
 	if g != nil {
 		<-g.held
+		runtime.Gosched()
 	}
 }
 

@@ -106,22 +106,7 @@ func TestRecordedButUnfinishedRowIsNotSentAgain(t *testing.T) {
 			WHERE id = 'dr000001'`, due.Add(-time.Second), due.Add(-20*time.Second)); err != nil {
 			t.Fatal(err)
 		}
-		sink := smtptest.Start(t)
-		sender, err := mail.NewSMTPSender(mail.SMTPConfig{Host: sink.Host, Port: sink.Port, TLS: mail.TLSNone, HELO: "plenary.test"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer sender.Close()
-		r, err := render.New()
-		if err != nil {
-			t.Fatal(err)
-		}
-		keys, _ := signed.NewRandomKeys()
-		nt, err := New(Config{DB: d, Sender: sender, Renderer: r, Links: signed.Links{Keys: keys, BaseURL: "https://plenary.example.org"},
-			From: mail.Address{Email: "notices@plenary.example.org"}, MessageDomain: "plenary.test", Now: func() time.Time { return due }})
-		if err != nil {
-			t.Fatal(err)
-		}
+		nt, sink := takeOver(t, d, due)
 		st, err := nt.Tick(context.Background())
 		if err != nil || st.Sent != 2 || len(sink.Messages()) != 2 {
 			t.Fatalf("tick: %+v, %d messages, %v; want the two others sent", st, len(sink.Messages()), err)
@@ -164,22 +149,7 @@ func TestRecordsBesideTheDatabaseFinishAStoppedProcesssRows(t *testing.T) {
 	if err := os.Chtimes(filepath.Join(dir, "dead.log"), old, old); err != nil {
 		t.Fatal(err)
 	}
-	sink := smtptest.Start(t)
-	sender, err := mail.NewSMTPSender(mail.SMTPConfig{Host: sink.Host, Port: sink.Port, TLS: mail.TLSNone, HELO: "plenary.test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sender.Close()
-	r, err := render.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, _ := signed.NewRandomKeys()
-	nt, err := New(Config{DB: d, Sender: sender, Renderer: r, Links: signed.Links{Keys: keys, BaseURL: "https://plenary.example.org"},
-		From: mail.Address{Email: "notices@plenary.example.org"}, MessageDomain: "plenary.test", Now: func() time.Time { return due }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	nt, sink := takeOver(t, d, due)
 	st, err := nt.Tick(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -207,4 +177,27 @@ func TestRecordsBesideTheDatabaseFinishAStoppedProcesssRows(t *testing.T) {
 	if err != nil || len(left) != 0 {
 		t.Fatalf("files left beside the database: %v (%v), want none", left, err)
 	}
+}
+
+// takeOver is a notifier at due on d, sending to a test SMTP server with its defaults, as a
+// process that takes over a stopped one's rows.
+func takeOver(t *testing.T, d *db.DB, due time.Time) (*Notifier, *smtptest.Server) {
+	t.Helper()
+	sink := smtptest.Start(t)
+	sender, err := mail.NewSMTPSender(mail.SMTPConfig{Host: sink.Host, Port: sink.Port, TLS: mail.TLSNone, HELO: "plenary.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sender.Close() })
+	r, err := render.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, _ := signed.NewRandomKeys()
+	nt, err := New(Config{DB: d, Sender: sender, Renderer: r, Links: signed.Links{Keys: keys, BaseURL: "https://plenary.example.org"},
+		From: mail.Address{Email: "notices@plenary.example.org"}, MessageDomain: "plenary.test", Now: func() time.Time { return due }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nt, sink
 }

@@ -432,9 +432,9 @@ func (n *Notifier) send(ctx context.Context, msg mail.Message, gate *mail.Gate) 
 
 // mark records one delivery's outcome: a sent one by its hand-over record only (inside
 // the gate, the shortest durable write there is: acceptLog; sendBatch moves the batch's
-// sent rows to sent after the gate), the others by their state. A mark that fails (the database is away) is tried
-// again for up to a lease, while the heartbeat keeps the row ours: giving up early would
-// let a peer send an accepted message again.
+// sent rows to sent after the gate), the others by their state. A mark that fails (the
+// database is away) is tried again for up to a lease, while the heartbeat keeps the row
+// ours: giving up early would let a peer send an accepted message again.
 func (n *Notifier) mark(ctx context.Context, d Delivery, sendErr error, st *TickStats) error {
 	state, lastError := Sent, ""
 	switch {

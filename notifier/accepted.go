@@ -129,13 +129,13 @@ func readAccepted(path string) (map[string]time.Time, error) {
 		return nil, err
 	}
 	out := map[string]time.Time{}
-	for len(b) > 0 {
-		i := strings.IndexByte(string(b), '\n')
-		if i < 0 {
+	rest := string(b)
+	for {
+		line, after, whole := strings.Cut(rest, "\n")
+		if !whole {
 			break // no newline: not a whole record
 		}
-		line := string(b[:i])
-		b = b[i+1:]
+		rest = after
 		id, micros, ok := strings.Cut(line, "\t")
 		us, err := strconv.ParseInt(micros, 10, 64)
 		if !ok || err != nil || id == "" {

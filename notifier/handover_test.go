@@ -184,7 +184,14 @@ func TestRecordsBesideTheDatabaseFinishAStoppedProcesssRows(t *testing.T) {
 func takeOver(t *testing.T, d *db.DB, due time.Time) (*Notifier, *smtptest.Server) {
 	t.Helper()
 	sink := smtptest.Start(t)
-	sender, err := mail.NewSMTPSender(mail.SMTPConfig{Host: sink.Host, Port: sink.Port, TLS: mail.TLSNone, HELO: "plenary.test"})
+	return notifierTo(t, d, sink.Host, sink.Port, func(c *Config) { c.Now = func() time.Time { return due } }), sink
+}
+
+// notifierTo is a notifier on d sending to the SMTP server at host:port, configured by
+// with; its sender is closed at the end of the test.
+func notifierTo(t testing.TB, d *db.DB, host string, port int, with func(*Config)) *Notifier {
+	t.Helper()
+	sender, err := mail.NewSMTPSender(mail.SMTPConfig{Host: host, Port: port, TLS: mail.TLSNone, HELO: "plenary.test", MaxIdle: 8})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,10 +201,12 @@ func takeOver(t *testing.T, d *db.DB, due time.Time) (*Notifier, *smtptest.Serve
 		t.Fatal(err)
 	}
 	keys, _ := signed.NewRandomKeys()
-	nt, err := New(Config{DB: d, Sender: sender, Renderer: r, Links: signed.Links{Keys: keys, BaseURL: "https://plenary.example.org"},
-		From: mail.Address{Email: "notices@plenary.example.org"}, MessageDomain: "plenary.test", Now: func() time.Time { return due }})
+	cfg := Config{DB: d, Sender: sender, Renderer: r, Links: signed.Links{Keys: keys, BaseURL: "https://plenary.example.org"},
+		From: mail.Address{Email: "notices@plenary.example.org"}, MessageDomain: "plenary.test"}
+	with(&cfg)
+	nt, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return nt, sink
+	return nt
 }

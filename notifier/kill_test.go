@@ -10,37 +10,22 @@ import (
 	"testing"
 	"time"
 
-	"github.com/plenary/plenary/notifier/mail"
 	"github.com/plenary/plenary/notifier/mail/smtptest"
-	"github.com/plenary/plenary/notifier/render"
 	"github.com/plenary/plenary/services/platform/db"
 	"github.com/plenary/plenary/services/platform/dbtest"
-	"github.com/plenary/plenary/services/platform/signed"
 )
 
 // killLease is the lease of the notifier processes of TestKill9OnSQLiteRepeatsAtMostOne.
 const killLease = 2 * time.Second
 
 // killedNotifier builds the notifier the processes of the kill test run: eight workers,
-// small batches and a short lease, on the SQLite file at path, sending to host:port.
-func killedNotifier(t testing.TB, d *db.DB, host string, port int) (*Notifier, *mail.SMTPSender) {
+// small batches and a short lease, sending to host:port.
+func killedNotifier(t testing.TB, d *db.DB, host string, port int) *Notifier {
 	t.Helper()
-	sender, err := mail.NewSMTPSender(mail.SMTPConfig{Host: host, Port: port, TLS: mail.TLSNone, HELO: "plenary.test", MaxIdle: 8})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := render.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, _ := signed.NewRandomKeys()
-	n, err := New(Config{DB: d, Sender: sender, Renderer: r, Links: signed.Links{Keys: keys, BaseURL: "https://plenary.example.org"},
-		From: mail.Address{Email: "notices@plenary.example.org"}, MessageDomain: "plenary.test",
-		Concurrency: 8, Batch: 10, Lease: killLease})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n, sender
+	return notifierTo(t, d, host, port, func(c *Config) {
+		c.Concurrency, c.Batch, c.Lease = 8, 10, killLease
+		c.Now = nil // the real clock: the processes' leases run out in real time
+	})
 }
 
 // TestKilledNotifierProcess is the process TestKill9OnSQLiteRepeatsAtMostOne kills: it
@@ -56,8 +41,7 @@ func TestKilledNotifierProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	n, sender := killedNotifier(t, d, "127.0.0.1", port)
-	defer sender.Close()
+	n := killedNotifier(t, d, os.Getenv("PLENARY_KILL_SMTP_HOST"), port)
 	for {
 		if _, err := n.Tick(context.Background()); err != nil {
 			t.Fatal(err)
@@ -94,7 +78,7 @@ func TestKill9OnSQLiteRepeatsAtMostOne(t *testing.T) {
 		}
 	}))
 	cmd := exec.Command(os.Args[0], "-test.run=^TestKilledNotifierProcess$", "-test.count=1")
-	cmd.Env = append(os.Environ(), "PLENARY_KILL_DB="+d.Path, "PLENARY_KILL_SMTP_PORT="+strconv.Itoa(sink.Port))
+	cmd.Env = append(os.Environ(), "PLENARY_KILL_DB="+d.Path, "PLENARY_KILL_SMTP_HOST="+sink.Host, "PLENARY_KILL_SMTP_PORT="+strconv.Itoa(sink.Port))
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -118,8 +102,7 @@ func TestKill9OnSQLiteRepeatsAtMostOne(t *testing.T) {
 
 	// A new process on the same database once the dead one's lease has run out.
 	time.Sleep(killLease + 500*time.Millisecond)
-	n, sender := killedNotifier(t, d, sink.Host, sink.Port)
-	defer sender.Close()
+	n := killedNotifier(t, d, sink.Host, sink.Port)
 	for range 3 {
 		if _, err := n.Tick(context.Background()); err != nil {
 			t.Fatal(err)

@@ -35,3 +35,20 @@ func TestQuotedMatchesStdlib(t *testing.T) {
 		}
 	}
 }
+
+// FuzzQuotedMatchesStdlib holds appendQuotedPrintable to mime/quotedprintable's Writer for
+// any input.
+func FuzzQuotedMatchesStdlib(f *testing.F) {
+	for _, s := range []string{"", " \r\n", "a\r\rb\n\nc", strings.Repeat("x", 74) + " \t\r\n=", strings.Repeat("é", 40), "\r\x00\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var want bytes.Buffer
+		w := quotedprintable.NewWriter(&want)
+		_, _ = w.Write([]byte(s))
+		_ = w.Close()
+		if got := appendQuotedPrintable(nil, s); string(got) != want.String() {
+			t.Fatalf("%q:\n got %q\nwant %q", s, got, want.String())
+		}
+	})
+}

@@ -73,17 +73,25 @@ func (n *Notifier) Tick(ctx context.Context) (TickStats, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// The rows of this worker's last batch whose email the server accepted
+			// (recorded inside the gate): its next claim moves them to sent in its own
+			// transaction, one commit a batch fewer; the last batch's, on the way out.
+			var accepted []string
+			defer func() { n.finishSent(ctx, accepted) }()
 			for !stop.Load() && ctx.Err() == nil {
 				var local TickStats
 				sweep := time.Now().UnixNano() >= sweepAfter.Load()
-				batch, missed, stopped, err := n.claim(ctx, sweep)
+				batch, missed, stopped, err := n.claim(ctx, sweep, accepted)
+				if err == nil {
+					accepted = nil
+				}
 				if err == nil && sweep && stopped == 0 {
 					sweepAfter.Store(time.Now().Add(n.cfg.Lease / 4).UnixNano())
 					n.accepts.collect(ctx, n.cfg.DB)
 				}
 				local.Missed = missed
 				if err == nil && len(batch) > 0 {
-					err = n.sendBatch(ctx, batch, gate, &local, &stop)
+					accepted, err = n.sendBatch(ctx, batch, gate, &local, &stop)
 				}
 				mu.Lock()
 				st.add(local)
@@ -145,8 +153,9 @@ func (n *Notifier) heartbeat(ctx context.Context) {
 	}
 }
 
-// claim moves up to Batch due rows to sending under this process's lease (and rows past
-// their grace to missed) in one transaction. With sweep, rows left in sending by a
+// claim moves the rows of finish (this process's, accepted by the server) to sent, and
+// up to Batch due rows to sending under this process's lease (and rows past their grace
+// to missed), in one transaction. With sweep, rows left in sending by a
 // notifier that died are finished (accepted by the server and recorded) or claimed
 // again once their lease has run out; stopped counts them.
 //
@@ -155,7 +164,7 @@ func (n *Notifier) heartbeat(ctx context.Context) {
 // process's death leaves: Tick sweeps while sweeps find such rows, and then once every
 // quarter lease. A dead process's rows wait up to a quarter lease longer, or until the
 // next tick's first claim, which always sweeps.
-func (n *Notifier) claim(ctx context.Context, sweep bool) ([]Delivery, int, int, error) {
+func (n *Notifier) claim(ctx context.Context, sweep bool, finish []string) ([]Delivery, int, int, error) {
 	var out []Delivery
 	missed, stopped := 0, 0
 	ctx, cancel := context.WithTimeout(ctx, dbTimeout)
@@ -163,6 +172,9 @@ func (n *Notifier) claim(ctx context.Context, sweep bool) ([]Delivery, int, int,
 	err := n.cfg.DB.Tx(ctx, func(tx *sql.Tx) error {
 		out, missed, stopped = nil, 0, 0
 		now := n.now()
+		if err := n.store.finishSent(ctx, tx, finish, n.owner, now); err != nil {
+			return err
+		}
 		// Two reads, each in the order of the index (state, due_at, id), merged: one read
 		// with OR sorted every due row on every claim (100,000 due rows, 5,000 claims).
 		limit := ` ORDER BY due_at, id LIMIT ` + fmt.Sprint(n.cfg.Batch) + n.cfg.DB.SkipLocked()
@@ -360,29 +372,19 @@ var errCrashed = errors.New("stopped after send")
 // outcome is known: a message the server accepted is marked before the gate is left. It
 // stops early, leaving the rest claimed, when stop is set (a peer worker failed) or
 // AfterSend reports a crash.
-func (n *Notifier) sendBatch(ctx context.Context, batch []Delivery, gate *mail.Gate, st *TickStats, stop *atomic.Bool) error {
+// sendBatch composes and sends batch and returns the rows whose email the server
+// accepted (recorded inside the gate), for the worker's next claim to move to sent
+// together; until then they are in sending with their record (sent_at, or a line beside
+// an SQLite file), and if the process stops first the claim that takes them over after
+// their lease finishes them.
+func (n *Notifier) sendBatch(ctx context.Context, batch []Delivery, gate *mail.Gate, st *TickStats, stop *atomic.Bool) (accepted []string, err error) {
 	w, err := n.load(ctx, n.cfg.DB, batch)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	// The rows whose email the server accepted (recorded inside the gate) move to sent
-	// together once the batch is over; a failure here leaves them in sending with their
-	// record (sent_at, or a line beside an SQLite file), and the next claim after their
-	// lease finishes them.
-	var accepted []string
-	defer func() {
-		if len(accepted) == 0 {
-			return
-		}
-		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dbTimeout)
-		defer cancel()
-		if err := n.store.finishSent(dctx, n.cfg.DB, accepted, n.owner, n.now()); err != nil {
-			n.log.Warn("move sent deliveries to sent; a later claim will", "error", err.Error())
-		}
-	}()
 	for _, d := range batch {
 		if stop.Load() {
-			return nil
+			return accepted, nil
 		}
 		now := n.now()
 		msg, err := n.compose(d, w, now)
@@ -395,8 +397,7 @@ func (n *Notifier) sendBatch(ctx context.Context, batch []Delivery, gate *mail.G
 					// Stop as a crash would: this row stays in sending, unmarked, and the
 					// gate stays taken, so no other message is handed over after it; the
 					// rows recorded sent before it stay as a killed process leaves them.
-					accepted = nil
-					return fmt.Errorf("%w: %w", errCrashed, herr)
+					return nil, fmt.Errorf("%w: %w", errCrashed, herr)
 				}
 			}
 		}
@@ -408,10 +409,24 @@ func (n *Notifier) sendBatch(ctx context.Context, batch []Delivery, gate *mail.G
 			gate.Leave()
 		}
 		if err != nil {
-			return err
+			return accepted, err
 		}
 	}
-	return nil
+	return accepted, nil
+}
+
+// finishSent moves a worker's last accepted rows to sent when it stops claiming, even
+// when ctx has ended: they are recorded, and a row left in sending only waits for its
+// lease to run out before a claim finishes it.
+func (n *Notifier) finishSent(ctx context.Context, accepted []string) {
+	if len(accepted) == 0 {
+		return
+	}
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dbTimeout)
+	defer cancel()
+	if err := n.store.finishSent(dctx, n.cfg.DB, accepted, n.owner, n.now()); err != nil {
+		n.log.Warn("move sent deliveries to sent; a later claim will", "error", err.Error())
+	}
 }
 
 // send hands msg to the Sender through gate; on nil the gate is held. A Sender that
@@ -431,8 +446,8 @@ func (n *Notifier) send(ctx context.Context, msg mail.Message, gate *mail.Gate) 
 }
 
 // mark records one delivery's outcome: a sent one by its hand-over record only (inside
-// the gate, the shortest durable write there is: acceptLog; sendBatch moves the batch's
-// sent rows to sent after the gate), the others by their state. A mark that fails (the
+// the gate, the shortest durable write there is: acceptLog; the worker's next claim moves
+// the batch's sent rows to sent), the others by their state. A mark that fails (the
 // database is away) is tried again for up to a lease, while the heartbeat keeps the row
 // ours: giving up early would let a peer send an accepted message again.
 func (n *Notifier) mark(ctx context.Context, d Delivery, sendErr error, st *TickStats) error {

@@ -33,6 +33,7 @@ import (
 func BenchmarkAgendaToNotifier(b *testing.B) {
 	for _, dialect := range dbtest.Dialects() {
 		b.Run(string(dialect), func(b *testing.B) {
+			bench.Settle()
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			d := dbtest.Open(b, dialect)

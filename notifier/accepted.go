@@ -224,9 +224,12 @@ func (l *fileAccepts) collect(ctx context.Context, q querier) {
 	}
 }
 
+// ownSendingSQL counts the rows in sending of a process ($1).
+const ownSendingSQL = `SELECT COUNT(*) FROM notifier_deliveries WHERE state = 'sending' AND lease_owner = $1`
+
 // holds reports whether owner has a row in sending.
 func holds(ctx context.Context, q querier, owner string) (bool, error) {
 	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM notifier_deliveries WHERE state = 'sending' AND lease_owner = $1`, owner).Scan(&n)
+	err := q.QueryRowContext(ctx, ownSendingSQL, owner).Scan(&n)
 	return n > 0, err
 }

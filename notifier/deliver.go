@@ -192,13 +192,12 @@ func (n *Notifier) claim(ctx context.Context, sweep bool, finish []string) ([]De
 				return fmt.Errorf("finish deliveries sent by a stopped notifier: %w", err)
 			}
 			finished, _ := res.RowsAffected()
-			if expired, err = n.store.deliveries(ctx, tx, `state = 'sending' AND lease_until <= $1`+limit, now); err != nil {
+			if expired, err = n.store.deliveries(ctx, tx, expiredWhere+limit, now); err != nil {
 				return err
 			}
 			stopped = int(finished) + len(expired)
 		}
-		// A planned row with a lease is a retry that waits until then (retryDelay).
-		due, err := n.store.deliveries(ctx, tx, `state = 'planned' AND due_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)`+limit, now)
+		due, err := n.store.deliveries(ctx, tx, dueWhere+limit, now)
 		if err != nil {
 			return err
 		}
@@ -240,6 +239,14 @@ func (n *Notifier) claim(ctx context.Context, sweep bool, finish []string) ([]De
 	}
 	return out, missed, stopped, err
 }
+
+// The claim's two reads, each in (due_at, id) order from its index (TestDeliveryReadsUseTheirIndexes):
+// due planned rows (a planned row with a lease is a retry that waits until then,
+// retryDelay), and rows in sending whose lease has run out.
+const (
+	dueWhere     = `state = 'planned' AND due_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)`
+	expiredWhere = `state = 'sending' AND lease_until <= $1`
+)
 
 // earliest merges two lists sorted by (due_at, id) and keeps the first n.
 func earliest(a, b []Delivery, n int) []Delivery {

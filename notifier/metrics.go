@@ -80,14 +80,20 @@ func (m *Metrics) delivered(state string, lag time.Duration) {
 	}
 }
 
+// queueDepthSQL counts the rows due by $1 and not sent: one count per state, each through
+// its index (planned, sending), where a state IN (...) would read every row, every email
+// ever sent included.
+const queueDepthSQL = `SELECT
+	(SELECT COUNT(*) FROM notifier_deliveries WHERE state = 'planned' AND due_at <= $1) +
+	(SELECT COUNT(*) FROM notifier_deliveries WHERE state = 'sending' AND due_at <= $1)`
+
 // observeTick counts the rows still due once a tick is over: a depth that does not fall
 // back to zero means the notifier does not keep up (or cannot send).
 func (m *Metrics) observeTick(ctx context.Context, n *Notifier, _ TickStats) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dbTimeout)
 	defer cancel()
 	var depth int64
-	err := n.cfg.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM notifier_deliveries
-		WHERE state IN ('planned', 'sending') AND due_at <= $1`, n.now()).Scan(&depth)
+	err := n.cfg.DB.QueryRowContext(ctx, queueDepthSQL, n.now()).Scan(&depth)
 	if err == nil {
 		m.depth.Set(float64(depth))
 	}

@@ -15,8 +15,10 @@ import (
 // index made for it, on both databases: the partial indexes over planned rows and rows in
 // sending, and over a session's planned rows, must serve each such read (a read that
 // missed them would read every email ever sent), and the claim's reads come in (due_at,
-// id) order from their index, without sorting the due rows. PostgreSQL is asked with
-// sequential scans disabled, since on a small table it would rightly prefer one.
+// id) order from their index, without sorting the due rows, even on a table just filled
+// with a wave and not yet analysed (the claim's inIndexOrder). PostgreSQL is asked the
+// other reads on the analysed table with sequential scans disabled, since on a table this
+// small it would rightly prefer one.
 func TestDeliveryReadsUseTheirIndexes(t *testing.T) {
 	cols := `SELECT ` + deliveryCols + ` FROM notifier_deliveries WHERE `
 	cases := []struct {
@@ -26,11 +28,11 @@ func TestDeliveryReadsUseTheirIndexes(t *testing.T) {
 		args    int
 		inOrder bool // no sort of the rows read
 	}{
-		{cols + dueWhere + ` ORDER BY due_at, id LIMIT 100`, []string{"notifier_deliveries_planned"}, 1, true},
-		{cols + expiredWhere + ` ORDER BY due_at, id LIMIT 100`, []string{"notifier_deliveries_sending"}, 1, true},
-		// Counting every planned row, either index over planned rows does.
-		{queueDepthSQL, []string{"notifier_deliveries_planned|notifier_deliveries_session_planned", "notifier_deliveries_sending"}, 1, false},
-		{ownSendingSQL, []string{"notifier_deliveries_sending"}, 1, false},
+		{cols + dueWhere + ` ORDER BY due_at, id LIMIT 100`, []string{"notifier_deliveries_due_order"}, 1, true},
+		{cols + expiredWhere + ` ORDER BY due_at, id LIMIT 100`, []string{"notifier_deliveries_due_order"}, 1, true},
+		{queueDepthSQL, []string{"notifier_deliveries_due_order"}, 1, false},
+		{ownSendingSQL, []string{"notifier_deliveries_due_order"}, 1, false},
+		{heartbeatSQL + `)`, []string{"notifier_deliveries_due_order"}, 2, false},
 		{cols + `session_id = $1 AND state = 'planned'`, []string{"notifier_deliveries_session_planned"}, 1, false},
 		{cols + `session_id = $1 AND kind = 'reminder' AND state = 'planned'`, []string{"notifier_deliveries_session_planned"}, 1, false},
 		{cols + `session_id = $1 AND kind IN ($2, $3) AND state = 'planned' ORDER BY id`, []string{"notifier_deliveries_session_planned"}, 3, false},
@@ -52,16 +54,26 @@ func TestDeliveryReadsUseTheirIndexes(t *testing.T) {
 				FROM generate_series(1, 15000) g`); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := d.ExecContext(ctx, `ANALYZE notifier_deliveries`); err != nil {
-				t.Fatal(err)
-			}
 		}
+		// The claim's reads are planned on the table as a wave leaves it, filled and not
+		// yet analysed; the others once analysed, as autovacuum keeps it.
+		analysed := false
 		for _, c := range cases {
 			// Every seeded row is due by then, as in a reminder wave.
 			args := []any{"2027-01-01T00:00:00Z", "reminder", "offer"}[:c.args]
+			if !c.inOrder && !analysed && d.Dialect == db.Postgres {
+				if _, err := d.ExecContext(ctx, `ANALYZE notifier_deliveries`); err != nil {
+					t.Fatal(err)
+				}
+				analysed = true
+			}
 			var plan strings.Builder
 			err := d.Tx(ctx, func(tx *sql.Tx) error {
-				if d.Dialect == db.Postgres {
+				if c.inOrder {
+					if err := inIndexOrder(ctx, tx, d.Dialect); err != nil {
+						return err
+					}
+				} else if d.Dialect == db.Postgres {
 					if _, err := tx.ExecContext(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
 						return err
 					}

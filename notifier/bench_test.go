@@ -186,21 +186,12 @@ func BenchmarkReminders100k(b *testing.B) {
 					}
 					defer pd.Close()
 				}
-				sender, err := mail.NewSMTPSender(mail.SMTPConfig{Host: sink.Host, Port: sink.Port, TLS: mail.TLSNone, HELO: "plenary.test", MaxIdle: benchConcurrency})
+				nt, closeSender, err := benchNotifier(pd, sink, due, benchConcurrency/procs)
 				if err != nil {
 					return 0, err
 				}
-				defer sender.Close()
-				r, err := render.New()
-				if err != nil {
-					return 0, err
-				}
-				keys, _ := signed.NewRandomKeys()
-				if nts[i], err = New(Config{DB: pd, Sender: sender, Renderer: r, Links: signed.Links{Keys: keys, BaseURL: "https://plenary.example.org"},
-					From: mail.Address{Name: "Plenary", Email: "notices@plenary.example.org"}, MessageDomain: "plenary.test",
-					Now: func() time.Time { return due }, Concurrency: benchConcurrency / procs}); err != nil {
-					return 0, err
-				}
+				defer closeSender()
+				nts[i] = nt
 			}
 			// Return what earlier rounds and the seeding left to the OS, so the peak is
 			// this round's: a notifier process holds no seeding buffers nor other rounds'
@@ -292,21 +283,11 @@ func notifierSideOnce(b testing.TB, sink *smtptest.Server, due time.Time, sample
 	d := dbtest.Open(b, db.SQLite)
 	defer d.Close()
 	seedDue(b, d, len(benchReaders), due, "plenary.test")
-	sender, err := mail.NewSMTPSender(mail.SMTPConfig{Host: sink.Host, Port: sink.Port, TLS: mail.TLSNone, HELO: "plenary.test"})
+	nt, closeSender, err := benchNotifier(d, sink, due, 0)
 	if err != nil {
 		return 0, err
 	}
-	defer sender.Close()
-	r, err := render.New()
-	if err != nil {
-		return 0, err
-	}
-	keys, _ := signed.NewRandomKeys()
-	nt, err := New(Config{DB: d, Sender: sender, Renderer: r, Links: signed.Links{Keys: keys, BaseURL: "https://plenary.example.org"},
-		From: mail.Address{Name: "Plenary", Email: "notices@plenary.example.org"}, MessageDomain: "plenary.test", Now: func() time.Time { return due }})
-	if err != nil {
-		return 0, err
-	}
+	defer closeSender()
 	st, err := nt.Tick(context.Background())
 	if err != nil {
 		return 0, err
@@ -392,4 +373,28 @@ func benchDB(b *testing.B, dialect db.Dialect) (*db.DB, string, error) {
 		return nil, "", err
 	}
 	return d, dsn, nil
+}
+
+// benchNotifier is a notifier on d sending to sink at the clock due, with workers
+// sending workers (0: the default) and as many idle SMTP connections; the returned func
+// closes its sender.
+func benchNotifier(d *db.DB, sink *smtptest.Server, due time.Time, workers int) (*Notifier, func(), error) {
+	sender, err := mail.NewSMTPSender(mail.SMTPConfig{Host: sink.Host, Port: sink.Port, TLS: mail.TLSNone, HELO: "plenary.test", MaxIdle: max(workers, 2)})
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := render.New()
+	if err != nil {
+		sender.Close()
+		return nil, nil, err
+	}
+	keys, _ := signed.NewRandomKeys()
+	nt, err := New(Config{DB: d, Sender: sender, Renderer: r, Links: signed.Links{Keys: keys, BaseURL: "https://plenary.example.org"},
+		From: mail.Address{Name: "Plenary", Email: "notices@plenary.example.org"}, MessageDomain: "plenary.test",
+		Now: func() time.Time { return due }, Concurrency: workers})
+	if err != nil {
+		sender.Close()
+		return nil, nil, err
+	}
+	return nt, func() { sender.Close() }, nil
 }

@@ -42,7 +42,7 @@ func appendQuotedPrintable(out []byte, s string) []byte {
 			if b == '\r' {
 				cr = true
 			}
-			out, col = qpEncodeTrailingSpace(out, col)
+			out, _ = qpEncodeTrailingSpace(out, col)
 			out = append(out, "\r\n"...)
 			col = 0
 		default:

@@ -61,68 +61,76 @@ func (n *Notifier) Tick(ctx context.Context) (TickStats, error) {
 		<-hbDone
 	}()
 
-	var (
-		mu       sync.Mutex
-		st       TickStats
-		firstErr error
-		stop     atomic.Bool
-		wg       sync.WaitGroup
-		// sweepAfter is when claims look at rows in sending again (unix ns; 0: now).
-		sweepAfter atomic.Int64
-	)
+	t := &tickRun{gate: gate, crash: crash}
+	var wg sync.WaitGroup
 	for range n.cfg.Concurrency {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			// The rows of this worker's last batch whose email the server accepted
-			// (recorded inside the gate): its next claim moves them to sent in its own
-			// transaction, one commit a batch fewer; the last batch's, on the way out.
-			var accepted []string
-			defer func() { n.finishSent(ctx, accepted) }()
-			for !stop.Load() && ctx.Err() == nil {
-				var local TickStats
-				sweep := time.Now().UnixNano() >= sweepAfter.Load()
-				batch, missed, stopped, err := n.claim(ctx, sweep, accepted)
-				if err == nil {
-					accepted = nil
-				}
-				if err == nil && sweep && stopped == 0 {
-					sweepAfter.Store(time.Now().Add(n.cfg.Lease / 4).UnixNano())
-					n.accepts.collect(ctx, n.cfg.DB)
-				}
-				local.Missed = missed
-				if err == nil && len(batch) > 0 {
-					accepted, err = n.sendBatch(ctx, batch, gate, &local, &stop)
-				}
-				mu.Lock()
-				st.add(local)
-				if err != nil && firstErr == nil {
-					firstErr = err
-				}
-				mu.Unlock()
-				if err != nil {
-					stop.Store(true)
-					if errors.Is(err, errCrashed) {
-						crash()
-					}
-					return
-				}
-				if len(batch) == 0 && missed == 0 {
-					return
-				}
-			}
-		}()
+		wg.Go(func() { n.work(ctx, t) })
 	}
 	wg.Wait()
-	if !errors.Is(firstErr, errCrashed) { // a killed process leaves its records as they are
+	if !errors.Is(t.firstErr, errCrashed) { // a killed process leaves its records as they are
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dbTimeout)
 		n.accepts.settle(sctx, n.cfg.DB)
 		cancel()
 	}
 	if n.metrics != nil {
-		n.metrics.observeTick(ctx, n, st)
+		n.metrics.observeTick(ctx, n, t.st)
 	}
-	return st, firstErr
+	return t.st, t.firstErr
+}
+
+// tickRun is what a tick's workers share.
+type tickRun struct {
+	gate  *mail.Gate
+	crash context.CancelFunc // a simulated crash (AfterSend) cancels the tick
+	stop  atomic.Bool
+	// sweepAfter is when claims look at rows in sending again (unix ns; 0: now).
+	sweepAfter atomic.Int64
+
+	mu       sync.Mutex
+	st       TickStats
+	firstErr error
+}
+
+// work is one sending worker of a tick: it claims a batch and sends it until nothing is
+// due, the tick stops or an error stops it (and the tick).
+func (n *Notifier) work(ctx context.Context, t *tickRun) {
+	// The rows of this worker's last batch whose email the server accepted (recorded
+	// inside the gate): its next claim moves them to sent in its own transaction, one
+	// commit a batch fewer; the last batch's, on the way out.
+	var accepted []string
+	defer func() { n.finishSent(ctx, accepted) }()
+	for !t.stop.Load() && ctx.Err() == nil {
+		var local TickStats
+		sweep := time.Now().UnixNano() >= t.sweepAfter.Load()
+		batch, missed, stopped, err := n.claim(ctx, sweep, accepted)
+		if err == nil {
+			accepted = nil
+		}
+		if err == nil && sweep && stopped == 0 {
+			t.sweepAfter.Store(time.Now().Add(n.cfg.Lease / 4).UnixNano())
+			n.accepts.collect(ctx, n.cfg.DB)
+		}
+		local.Missed = missed
+		if err == nil && len(batch) > 0 {
+			accepted, err = n.sendBatch(ctx, batch, t.gate, &local, &t.stop)
+		}
+		t.mu.Lock()
+		t.st.add(local)
+		if err != nil && t.firstErr == nil {
+			t.firstErr = err
+		}
+		t.mu.Unlock()
+		if err != nil {
+			t.stop.Store(true)
+			if errors.Is(err, errCrashed) {
+				t.crash()
+			}
+			return
+		}
+		if len(batch) == 0 && missed == 0 {
+			return
+		}
+	}
 }
 
 func (s *TickStats) add(o TickStats) {

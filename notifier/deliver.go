@@ -431,11 +431,11 @@ var errCrashed = errors.New("stopped after send")
 // outcome is known: a message the server accepted is marked before the gate is left. It
 // stops early, leaving the rest claimed, when stop is set (a peer worker failed) or
 // AfterSend reports a crash.
-// sendBatch composes and sends batch and returns the rows whose email the server
-// accepted (recorded inside the gate), for the worker's next claim to move to sent
-// together; until then they are in sending with their record (sent_at, or a line beside
-// an SQLite file), and if the process stops first the claim that takes them over after
-// their lease finishes them.
+//
+// It returns the rows whose email the server accepted (recorded inside the gate), for the
+// worker's next claim to move to sent together; until then they are in sending with
+// their record (sent_at, or a line beside an SQLite file), and if the process stops first
+// the claim that takes them over after their lease finishes them.
 func (n *Notifier) sendBatch(ctx context.Context, batch []Delivery, gate *mail.Gate, st *TickStats, stop *atomic.Bool) (accepted []string, err error) {
 	w, err := n.load(ctx, n.cfg.DB, batch)
 	if err != nil {

@@ -80,9 +80,10 @@ func (m *Metrics) delivered(state string, lag time.Duration) {
 	}
 }
 
-// queueDepthSQL counts the rows due by $1 and not sent: one count per state, each through
-// its index (planned, sending), where a state IN (...) would read every row, every email
-// ever sent included.
+// queueDepthSQL counts the rows due by $1 and not sent: one count per state, each a range
+// of the queue index (state, due_at, id), whatever index serves the queue
+// (TestDeliveryReadsUseTheirIndexes); with partial indexes per state a state IN (...)
+// read every row, every email ever sent included.
 const queueDepthSQL = `SELECT
 	(SELECT COUNT(*) FROM notifier_deliveries WHERE state = 'planned' AND due_at <= $1) +
 	(SELECT COUNT(*) FROM notifier_deliveries WHERE state = 'sending' AND due_at <= $1)`

@@ -3,7 +3,6 @@ package notifier
 import (
 	"context"
 	"database/sql"
-	"slices"
 	"strings"
 	"testing"
 
@@ -12,31 +11,30 @@ import (
 )
 
 // Every read of the delivery loop and of a session's planned deliveries goes through the
-// index made for it, on both databases: the partial indexes over planned rows and rows in
-// sending, and over a session's planned rows, must serve each such read (a read that
-// missed them would read every email ever sent), and the claim's reads come in (due_at,
-// id) order from their index, without sorting the due rows, even on a table just filled
-// with a wave and not yet analysed (the claim's inIndexOrder). PostgreSQL is asked the
-// other reads on the analysed table with sequential scans disabled, since on a table this
-// small it would rightly prefer one.
+// index made for it, on both databases: the queue index (state, due_at, id) and the index
+// over a session's planned rows must serve each such read (a read that missed them would
+// read every email ever sent), and the claim's reads come in (due_at, id) order from the
+// queue index, without sorting the due rows, even on a table just filled with a wave and
+// not yet analysed (the claim's inIndexOrder). PostgreSQL is asked the other reads on the
+// analysed table with sequential scans disabled, since on a table this small it would
+// rightly prefer one.
 func TestDeliveryReadsUseTheirIndexes(t *testing.T) {
 	cols := `SELECT ` + deliveryCols + ` FROM notifier_deliveries WHERE `
 	cases := []struct {
-		query string
-		// indexes the plan uses, each a name or alternatives (a|b)
-		indexes []string
+		query   string
+		index   string // the index the plan uses
 		args    int
-		inOrder bool // no sort of the rows read
+		inOrder bool // no sort of the rows read; these come first, before the analysis
 	}{
-		{cols + dueWhere + ` ORDER BY due_at, id LIMIT 100`, []string{"notifier_deliveries_due_order"}, 1, true},
-		{cols + expiredWhere + ` ORDER BY due_at, id LIMIT 100`, []string{"notifier_deliveries_due_order"}, 1, true},
-		{queueDepthSQL, []string{"notifier_deliveries_due_order"}, 1, false},
-		{ownSendingSQL, []string{"notifier_deliveries_due_order"}, 1, false},
-		{heartbeatSQL + `)`, []string{"notifier_deliveries_due_order"}, 2, false},
-		{cols + `session_id = $1 AND state = 'planned'`, []string{"notifier_deliveries_session_planned"}, 1, false},
-		{cols + `session_id = $1 AND kind = 'reminder' AND state = 'planned'`, []string{"notifier_deliveries_session_planned"}, 1, false},
-		{cols + `session_id = $1 AND kind IN ($2, $3) AND state = 'planned' ORDER BY id`, []string{"notifier_deliveries_session_planned"}, 3, false},
-		{cols + `session_id = $1 AND state = 'planned' AND kind IN ('reminder', $2, $3) ORDER BY id`, []string{"notifier_deliveries_session_planned"}, 3, false},
+		{cols + dueWhere + ` ORDER BY due_at, id LIMIT 100`, "notifier_deliveries_due_order", 1, true},
+		{cols + expiredWhere + ` ORDER BY due_at, id LIMIT 100`, "notifier_deliveries_due_order", 1, true},
+		{queueDepthSQL, "notifier_deliveries_due_order", 1, false},
+		{ownSendingSQL, "notifier_deliveries_due_order", 1, false},
+		{heartbeatSQL + `)`, "notifier_deliveries_due_order", 2, false},
+		{cols + `session_id = $1 AND state = 'planned'`, "notifier_deliveries_session_planned", 1, false},
+		{cols + `session_id = $1 AND kind = 'reminder' AND state = 'planned'`, "notifier_deliveries_session_planned", 1, false},
+		{cols + `session_id = $1 AND kind IN ($2, $3) AND state = 'planned' ORDER BY id`, "notifier_deliveries_session_planned", 3, false},
+		{cols + `session_id = $1 AND state = 'planned' AND kind IN ('reminder', $2, $3) ORDER BY id`, "notifier_deliveries_session_planned", 3, false},
 	}
 	dbtest.ForEach(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
@@ -45,7 +43,7 @@ func TestDeliveryReadsUseTheirIndexes(t *testing.T) {
 			explain, sorts = "EXPLAIN ", "Sort"
 			// PostgreSQL plans by its statistics (autovacuum keeps them): a meeting's
 			// worth of rows, 200 sessions of 25 registrants with three reminders each, a
-			// third of them sent, analysed.
+			// third of them sent (analysed below, after the claim's reads).
 			if _, err := d.ExecContext(ctx, `INSERT INTO notifier_deliveries (id, dedupe_key, kind, recipient, meeting_id, session_id,
 				rule, schedule_version, due_at, state, payload, created_at, updated_at)
 				SELECT 'd' || g, 'k' || g, 'reminder', 'registration:r' || (g % 25), 'm', 's' || (g % 200), 'r' || (g % 3), 1,
@@ -101,10 +99,8 @@ func TestDeliveryReadsUseTheirIndexes(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", c.query, err)
 			}
-			for _, want := range c.indexes {
-				if !slices.ContainsFunc(strings.Split(want, "|"), func(ix string) bool { return strings.Contains(plan.String(), ix) }) {
-					t.Errorf("%s\ndoes not use %s:\n%s", c.query, want, plan.String())
-				}
+			if !strings.Contains(plan.String(), c.index) {
+				t.Errorf("%s\ndoes not use %s:\n%s", c.query, c.index, plan.String())
 			}
 			if c.inOrder && strings.Contains(plan.String(), sorts) {
 				t.Errorf("%s\nsorts the rows it reads:\n%s", c.query, plan.String())

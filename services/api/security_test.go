@@ -268,6 +268,19 @@ func TestCORSIsOffUnlessConfigured(t *testing.T) {
 			if got := r.Header.Get("Access-Control-Allow-Origin"); (got == origin) != allowed || (!allowed && got != "") {
 				t.Fatalf("origins %v, Origin %s: Access-Control-Allow-Origin %q", origins, origin, got)
 			}
+			// A cached representation names its own request headers in Vary beside the
+			// Origin that CORS answered for, or a shared cache hands one origin's answer
+			// to another.
+			if allowed {
+				mid := e.createMeeting()
+				a := e.do("GET", "/v1/meetings/"+mid+"/agenda", nil, "Origin", origin, "Accept-Encoding", "gzip")
+				vary := strings.Join(a.Header.Values("Vary"), ", ")
+				for _, want := range []string{"Origin", "Authorization", "Accept-Encoding"} {
+					if a.Status != 200 || !strings.Contains(vary, want) {
+						t.Fatalf("agenda from an allowed origin: %d, Vary %q lacks %s", a.Status, vary, want)
+					}
+				}
+			}
 			pre := e.do("OPTIONS", "/v1/meetings", nil, "Origin", origin, "Access-Control-Request-Method", "POST")
 			if allowed != (pre.Status == 204 && strings.Contains(pre.Header.Get("Access-Control-Allow-Headers"), "Authorization")) {
 				t.Fatalf("origins %v, preflight from %s: %d %v", origins, origin, pre.Status, pre.Header)

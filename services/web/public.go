@@ -136,7 +136,7 @@ func (h *Handlers) publicPage(c *gin.Context) {
 			return
 		}
 		c.Header("ETag", a.ETag)
-		c.Header("Vary", "Accept, Accept-Language")
+		c.Writer.Header().Add("Vary", "Accept, Accept-Language") // after CORS's Origin
 		c.Header("Cache-Control", "no-cache")
 		if c.GetHeader("If-None-Match") == a.ETag {
 			c.Status(http.StatusNotModified)
@@ -160,7 +160,7 @@ func (h *Handlers) publicPage(c *gin.Context) {
 	// ETag is its own digest, so a revalidation costs a render but no transfer.
 	etag := etagOf(buf.Bytes())
 	c.Header("ETag", etag)
-	c.Header("Vary", "Accept, Accept-Language")
+	c.Writer.Header().Add("Vary", "Accept, Accept-Language") // after CORS's Origin
 	c.Header("Cache-Control", "no-cache")
 	if lm := h.lastModified(c, m); !lm.IsZero() {
 		c.Header("Last-Modified", lm.UTC().Format(http.TimeFormat))

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -181,6 +182,9 @@ type Representation struct {
 	identity []byte
 	once     [nCodings]sync.Once
 	coded    [nCodings][]byte
+	// length is each coding's Content-Length value, made with its bytes: every reader
+	// of the representation sends the same one.
+	length [nCodings][]string
 }
 
 // NewRepresentation keeps body (which it does not copy: the caller no longer changes it).
@@ -191,11 +195,24 @@ func (r *Representation) Identity() []byte { return r.identity }
 
 // Bytes is the representation in coding c, compressed on the first call for c.
 func (r *Representation) Bytes(c Coding) []byte {
-	if c == Identity || c >= nCodings {
-		return r.identity
+	b, _ := r.coding(c)
+	return b
+}
+
+// coding is the bytes of coding c and their Content-Length header value.
+func (r *Representation) coding(c Coding) ([]byte, []string) {
+	if c >= nCodings {
+		c = Identity
 	}
-	r.once[c].Do(func() { r.coded[c] = compressed(r.identity, c) })
-	return r.coded[c]
+	r.once[c].Do(func() {
+		if c != Identity {
+			r.coded[c] = compressed(r.identity, c)
+		} else {
+			r.coded[c] = r.identity
+		}
+		r.length[c] = []string{strconv.Itoa(len(r.coded[c]))}
+	})
+	return r.coded[c], r.length[c]
 }
 
 // compressed is b in coding c. Done once per cached representation and read by every
@@ -235,32 +252,61 @@ func Preferred(c *gin.Context) (Coding, bool) {
 // Content-Length, so that they go out unchunked.
 func Represent(c *gin.Context, r *Representation, coding Coding, etag, contentType, vary string) {
 	h := c.Writer.Header()
-	h.Set("ETag", CodedETag(etag, coding))
-	h.Set("Vary", varyOn(vary))
-	if NoneMatch(c.GetHeader("If-None-Match"), CodedETag(etag, coding)) {
+	tag := CodedETag(etag, coding)
+	// Canonical keys set directly: Header.Set would canonicalize each key again, and the
+	// values that do not change between readers are shared (never appended to: a later
+	// Add makes its own copy, as the slices are full).
+	h["Etag"] = []string{tag}
+	h["Vary"] = varyOn(h, vary)
+	if NoneMatch(c.GetHeader("If-None-Match"), tag) {
 		c.Status(http.StatusNotModified)
 		return
 	}
-	b := r.Bytes(coding)
+	b, length := r.coding(coding)
 	if coding != Identity {
-		h.Set("Content-Encoding", coding.Token())
+		h["Content-Encoding"] = contentEncodings[coding]
 	}
-	h.Set("Content-Length", strconv.Itoa(len(b)))
+	h["Content-Length"] = length
 	c.Data(http.StatusOK, contentType, b)
 }
+
+// contentEncodings are the Content-Encoding values, one shared slice per coding.
+var contentEncodings = func() (v [nCodings][]string) {
+	for c := range nCodings {
+		v[c] = []string{c.Token()}
+	}
+	return v
+}()
 
 // NotModified answers a 304 for the coding of a representation tagged etag, with the
 // headers its 200 would carry (RFC 9110 15.4.5).
 func NotModified(c *gin.Context, coding Coding, etag, vary string) {
 	h := c.Writer.Header()
-	h.Set("ETag", CodedETag(etag, coding))
-	h.Set("Vary", varyOn(vary))
+	h["Etag"] = []string{CodedETag(etag, coding)}
+	h["Vary"] = varyOn(h, vary)
 	c.Status(http.StatusNotModified)
 }
 
-func varyOn(vary string) string {
-	if vary == "" {
-		return "Accept-Encoding"
+// varyOn is the Vary value of an answer that depends on the request headers vary ("" for
+// none) and on Accept-Encoding, after what h already varies on (CORS's Origin); the
+// values the routes use alone are made once.
+func varyOn(h http.Header, vary string) []string {
+	var v []string
+	switch vary {
+	case "":
+		v = varyCoding
+	case "Authorization":
+		v = varyAuthCoding
+	default:
+		v = []string{vary + ", Accept-Encoding"}
 	}
-	return vary + ", Accept-Encoding"
+	if before := h["Vary"]; len(before) > 0 {
+		return append(slices.Clip(before), v...)
+	}
+	return v
 }
+
+var (
+	varyCoding     = []string{"Accept-Encoding"}
+	varyAuthCoding = []string{"Authorization, Accept-Encoding"}
+)

@@ -137,6 +137,7 @@ func TestRepresentationCompressesOnce(t *testing.T) {
 // Represent answers each coding with its own tag, Vary, Content-Length and no chunking,
 // a 304 only for the tag of the coding negotiated, and 406 when every coding is refused.
 func TestRepresentServesEachCoding(t *testing.T) {
+	var getPath func(path string, hdr ...string) (*http.Response, []byte)
 	plain := []byte(strings.Repeat("Ordre du jour, séance plénière. ", 400))
 	rep := httpx.NewRepresentation(plain)
 	r := httpx.NewEngine(httpx.Options{})
@@ -147,12 +148,27 @@ func TestRepresentServesEachCoding(t *testing.T) {
 		}
 		httpx.Represent(c, rep, coding, `"a-7"`, "text/plain; charset=utf-8", "Authorization")
 	})
+	// A route whose middleware varies on Origin first and adds to the answer's headers
+	// after it: Represent keeps the first, and the second changes no other answer.
+	r.GET("/shared", func(c *gin.Context) {
+		c.Writer.Header().Add("Vary", "Origin")
+		c.Next()
+		c.Writer.Header().Add("Vary", "X-Later")
+		c.Writer.Header().Add("Content-Encoding", "x-later")
+		c.Writer.Header().Add("Content-Length", "0")
+	}, func(c *gin.Context) {
+		httpx.Represent(c, rep, httpx.Gzip, `"a-7"`, "text/plain; charset=utf-8", "Authorization")
+	})
 	srv := httptest.NewServer(r)
 	defer srv.Close()
 	raw := &http.Client{Transport: &http.Transport{DisableCompression: true}}
 	get := func(hdr ...string) (*http.Response, []byte) {
 		t.Helper()
-		req, _ := http.NewRequest("GET", srv.URL+"/agenda", nil)
+		return getPath("/agenda", hdr...)
+	}
+	getPath = func(path string, hdr ...string) (*http.Response, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", srv.URL+path, nil)
 		for i := 0; i+1 < len(hdr); i += 2 {
 			req.Header.Set(hdr[i], hdr[i+1])
 		}
@@ -209,6 +225,16 @@ func TestRepresentServesEachCoding(t *testing.T) {
 	}
 	if res, _ := get("If-None-Match", `"a-7-gz"`); res.StatusCode != 200 || res.Header.Get("Content-Encoding") != "" {
 		t.Fatalf("identity asked with the gzip tag: %d %v", res.StatusCode, res.Header)
+	}
+
+	if res, _ := getPath("/shared"); res.StatusCode != 200 || strings.Join(res.Header.Values("Vary"), ", ") != "Origin, Authorization, Accept-Encoding" {
+		t.Fatalf("an answer that varied on Origin before: %d, Vary %q", res.StatusCode, res.Header.Values("Vary"))
+	}
+	for range 2 {
+		if res, _ := get("Accept-Encoding", "gzip"); strings.Join(res.Header.Values("Vary"), ", ") != "Authorization, Accept-Encoding" ||
+			res.Header.Get("Content-Encoding") != "gzip" || res.ContentLength != int64(len(gz)) {
+			t.Fatalf("after another answer added to its headers: %v", res.Header)
+		}
 	}
 
 	res, body = get("Accept-Encoding", "identity;q=0, zstd")

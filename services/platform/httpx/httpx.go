@@ -104,7 +104,7 @@ func requestContext(log *slog.Logger) gin.HandlerFunc {
 			id = hex.EncodeToString(b[:])
 		}
 		c.Set(ctxRequestID, id)
-		c.Header("X-Request-Id", id)
+		c.Writer.Header()["X-Request-Id"] = []string{id} // canonical already: no Set's rework
 		c.Set(ctxLogger, log)
 		start := time.Now()
 		c.Next()

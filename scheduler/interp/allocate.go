@@ -2024,8 +2024,27 @@ func (a *allocator) hint(st *sessState, p *person, rule string, lacking []Lang) 
 }
 
 func (a *allocator) plan() Plan {
-	pl := Plan{Assignments: []Assignment{}, RelayHops: []RelayHop{}, Routes: []Route{}, Teams: []TeamNote{},
-		PassedOver: []PassedOver{}, Gaps: []Gap{}, Notes: []Text{}}
+	// Counted first, so that the lists are made at their size: at 4,000 sessions, growing
+	// them by appends copied tens of megabytes of large structs and left as much garbage.
+	var nAssign, nHops, nRoutes, nTeams int
+	for _, si := range a.order {
+		for k := range a.sessions[si].booths {
+			b := &a.sessions[si].booths[k]
+			if len(b.members) == 0 && b.extra {
+				continue
+			}
+			nAssign += len(b.members)
+			nHops += len(b.routes)
+			if !b.extra && len(b.members) > 0 {
+				nRoutes += len(b.src)
+				nTeams++
+			}
+		}
+	}
+	pl := Plan{Assignments: make([]Assignment, 0, nAssign+len(a.kept)), RelayHops: make([]RelayHop, 0, nHops),
+		Routes: make([]Route, 0, nRoutes), Teams: make([]TeamNote, 0, nTeams),
+		PassedOver: make([]PassedOver, 0, len(a.passedLs)), Gaps: make([]Gap, 0, len(a.gaps)),
+		Notes: make([]Text, 0, len(a.notes)+len(a.passedLs))}
 	for _, si := range a.order {
 		st := &a.sessions[si]
 		ks := make([]int, 0, len(st.booths))

@@ -30,6 +30,9 @@ import (
 // as the notifier's own histogram plenary_notifier_event_lag_seconds reports it: the
 // agenda service writes each move with its event in the outbox, the relay publishes to a
 // loopback nats-server, the notifier consumes. Twenty sessions with five registrants each.
+// The file's name puts it before bench_test.go: go test runs a package's benchmarks in
+// file order, and the machine is still busy (page cache, PostgreSQL's checkpoints) for a
+// while after the 100,000-reminder runs, which a p99 over a few seconds feels.
 func BenchmarkAgendaToNotifier(b *testing.B) {
 	for _, dialect := range dbtest.Dialects() {
 		b.Run(string(dialect), func(b *testing.B) {

@@ -171,16 +171,14 @@ func BenchmarkReminders100k(b *testing.B) {
 	// at once on the same database.
 	notifierSide := func(procs int) func() (float64, error) {
 		return func() (float64, error) {
-			d, dsn, err := benchDB(b, dialect)
-			if err != nil {
-				return 0, err
-			}
+			d, dsn := dbtest.OpenDSN(b, dialect)
 			defer d.Close()
 			seedDue(b, d, n, due, "plenary.test")
 			nts := make([]*Notifier, procs)
 			for i := range nts {
 				pd := d
 				if i > 0 { // a process of its own has a connection pool of its own
+					var err error
 					if pd, err = db.Open(context.Background(), dsn); err != nil {
 						return 0, err
 					}
@@ -357,23 +355,6 @@ func (n *Notifier) sample(ctx context.Context) (mail.Message, error) {
 	return n.compose(ds[0], w, ds[0].DueAt)
 }
 
-// benchDB is a new migrated database and its DSN (PostgreSQL: the scale-out run opens a
-// pool per process on it).
-func benchDB(b *testing.B, dialect db.Dialect) (*db.DB, string, error) {
-	if dialect != db.Postgres {
-		return dbtest.Open(b, dialect), "", nil
-	}
-	dsn := dbtest.NewPostgresDatabase(b)
-	d, err := db.Open(context.Background(), dsn)
-	if err != nil {
-		return nil, "", err
-	}
-	if err := db.Migrate(context.Background(), d, nil); err != nil {
-		d.Close()
-		return nil, "", err
-	}
-	return d, dsn, nil
-}
 
 // benchNotifier is a notifier on d sending to sink at the clock due, with workers
 // sending workers (0: the default) and as many idle SMTP connections; the returned func

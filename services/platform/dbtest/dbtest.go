@@ -41,6 +41,14 @@ func Dialects() []db.Dialect {
 // Open returns a fresh migrated database of the dialect, closed (and dropped) at cleanup.
 func Open(t testing.TB, dialect db.Dialect) *db.DB {
 	t.Helper()
+	d, _ := OpenDSN(t, dialect)
+	return d
+}
+
+// OpenDSN is Open with the database's DSN, for a test that opens the same database again
+// (another pool, another process).
+func OpenDSN(t testing.TB, dialect db.Dialect) (*db.DB, string) {
+	t.Helper()
 	ctx := context.Background()
 	var dsn string
 	switch dialect {
@@ -59,7 +67,7 @@ func Open(t testing.TB, dialect db.Dialect) *db.DB {
 	if err := db.Migrate(ctx, d, nil); err != nil {
 		t.Fatalf("migrate %s: %v", dialect, err)
 	}
-	return d
+	return d, dsn
 }
 
 // NewPostgresDatabase creates an empty database on the test server and returns its DSN;

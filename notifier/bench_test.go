@@ -355,7 +355,6 @@ func (n *Notifier) sample(ctx context.Context) (mail.Message, error) {
 	return n.compose(ds[0], w, ds[0].DueAt)
 }
 
-
 // benchNotifier is a notifier on d sending to sink at the clock due, with workers
 // sending workers (0: the default) and as many idle SMTP connections; the returned func
 // closes its sender.

@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -103,14 +104,59 @@ func TestLoadRefusesWrongStatus(t *testing.T) {
 	}))
 	defer srv.Close()
 	ctx := context.Background()
-	res, err := Load{URL: srv.URL, Header: http.Header{"X-Ok": {"1"}}, Requests: 200, Conns: 4}.Run(ctx)
+	for _, raw := range []bool{false, true} {
+		res, err := Load{URL: srv.URL, Header: http.Header{"X-Ok": {"1"}}, Requests: 200, Conns: 4, Raw: raw}.Run(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Requests != 200 || res.Bytes != 200*5 || res.P99 < res.P50 || res.RPS <= 0 {
+			t.Errorf("raw %v: result %+v", raw, res)
+		}
+		if _, err := (Load{URL: srv.URL, Requests: 10, Conns: 2, Raw: raw}).Run(ctx); err == nil || !strings.Contains(err.Error(), "403") {
+			t.Errorf("raw %v: a 403 load passed: %v", raw, err)
+		}
+	}
+}
+
+// TestRawLoadReadsWholeAnswers: the raw reader keeps a connection in step over answers
+// with and without bodies (a 304 after a 200 with a body larger than its buffer), and
+// refuses framing it does not read rather than miscounting.
+func TestRawLoadReadsWholeAnswers(t *testing.T) {
+	big := strings.Repeat("séance plénière ", 10000) // 170 KB: several reads per body
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/chunked":
+			w.Write([]byte(big)) // larger than net/http's buffer, no length: chunked
+		case r.Header.Get("If-None-Match") == `"a"`:
+			w.Header().Set("ETag", `"a"`)
+			w.WriteHeader(http.StatusNotModified)
+		default:
+			w.Header().Set("ETag", `"a"`)
+			w.Header().Set("Content-Length", strconv.Itoa(len(big)))
+			w.Write([]byte(big))
+		}
+	}))
+	defer srv.Close()
+	ctx := context.Background()
+	res, err := Load{URL: srv.URL + "/agenda", Requests: 300, Conns: 3, Raw: true}.Run(ctx)
+	if err != nil || res.Requests != 300 || res.Bytes != int64(300*len(big)) {
+		t.Fatalf("200s: %+v, %v", res, err)
+	}
+	res, err = Load{URL: srv.URL + "/agenda", Header: http.Header{"If-None-Match": {`"a"`}}, Requests: 300, Conns: 3, Raw: true, Status: 304}.Run(ctx)
+	if err != nil || res.Requests != 300 || res.Bytes != 0 {
+		t.Fatalf("304s: %+v, %v", res, err)
+	}
+	c, err := dialRaw(ctx, srv.URL+"/agenda", http.Header{"If-None-Match": {`"b"`}}, 200)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Requests != 200 || res.Bytes != 200*5 || res.P99 < res.P50 || res.RPS <= 0 {
-		t.Errorf("result %+v", res)
+	defer c.close()
+	for range 3 { // a body, then the next answer on the same connection
+		if n, err := c.get(); err != nil || n != int64(len(big)) {
+			t.Fatalf("get: %d, %v", n, err)
+		}
 	}
-	if _, err := (Load{URL: srv.URL, Requests: 10, Conns: 2}).Run(ctx); err == nil || !strings.Contains(err.Error(), "403") {
-		t.Errorf("a 403 load passed: %v", err)
+	if _, err := (Load{URL: srv.URL + "/chunked", Requests: 5, Conns: 1, Raw: true}).Run(ctx); err == nil || !strings.Contains(err.Error(), "Content-Length") {
+		t.Fatalf("a chunked answer passed the raw load: %v", err)
 	}
 }

@@ -434,10 +434,14 @@ func (h *Handlers) agenda(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	c.Header("Cache-Control", "no-cache")
+	c.Writer.Header()["Cache-Control"] = noCache // canonical, shared: no Set per request
 	if notModified {
 		httpx.NotModified(c, coding, a.ETag, "Authorization")
 		return
 	}
 	httpx.Represent(c, a.Wire, coding, a.ETag, "application/json; charset=utf-8", "Authorization")
 }
+
+// noCache is the agendas' Cache-Control: a cache keeps them but asks before each use
+// (a 304 is cheap), since any change of the meeting changes them.
+var noCache = []string{"no-cache"}

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -298,21 +297,39 @@ func (s *Service) AgendaRevision(ctx context.Context, meetingID string) (int64, 
 // agendaCache keeps rendered agendas by meeting, agenda revision, zone and language. A
 // write raises the revision, so a stale entry is never served, on any replica.
 type agendaCache struct {
-	// lru keeps each rendering with its compressed forms, made once when first asked.
-	lru   *lru.Cache[string, *httpx.Representation]
+	// lru keeps each rendering with its compressed forms, made once when first asked,
+	// and its entity tag.
+	lru   *lru.Cache[agendaKey, cachedAgenda]
 	heads *headReads
 	kept  keptHeads
-	// readers are parsed (tz, lang) pairs: a reader's zone and language tag are parsed once.
-	readers sync.Map
-	nreader atomic.Int64
+	// readers are parsed (tz, lang) pairs: a reader's zone and language tag are parsed
+	// once. Keyed by a struct, not a joined string, so a lookup allocates nothing.
+	readersMu sync.RWMutex
+	readers   map[readerKey]parsedReader
 }
 
+// agendaKey names one rendering: a struct (not a joined string) so that a lookup, which
+// every public GET and 304 makes, allocates nothing.
+type agendaKey struct {
+	meetingID string
+	revision  int64
+	tz, lang  string
+	staffing  bool
+}
+
+type cachedAgenda struct {
+	wire *httpx.Representation
+	etag string
+}
+
+type readerKey struct{ tz, lang string }
+
 func newAgendaCache(n int) *agendaCache {
-	c, err := lru.New[string, *httpx.Representation](n)
+	c, err := lru.New[agendaKey, cachedAgenda](n)
 	if err != nil {
 		panic(err) // only for n <= 0
 	}
-	return &agendaCache{lru: c, heads: newHeadReads()}
+	return &agendaCache{lru: c, heads: newHeadReads(), readers: map[readerKey]parsedReader{}}
 }
 
 // RenderedAgenda is the agenda as JSON bytes with its entity tag (of the identity coding).
@@ -345,17 +362,15 @@ func (s *Service) agendaAt(ctx context.Context, meetingID string, head AgendaHea
 	if err != nil {
 		return a, false, err
 	}
-	audience := "public"
-	if staffing {
-		audience = "staff"
-	}
-	key := agendaKey(meetingID, head.Revision, reader.Name, lang, audience)
-	etag := agendaETag(key)
-	if held != nil && held(etag) {
-		return RenderedAgenda{ETag: etag}, true, nil
-	}
+	key := agendaKey{meetingID: meetingID, revision: head.Revision, tz: reader.Name, lang: lang, staffing: staffing}
 	if r, ok := s.cache.lru.Get(key); ok {
-		return RenderedAgenda{Body: r.Identity(), ETag: etag, Wire: r}, false, nil
+		if held != nil && held(r.etag) {
+			return RenderedAgenda{ETag: r.etag}, true, nil
+		}
+		return RenderedAgenda{Body: r.wire.Identity(), ETag: r.etag, Wire: r.wire}, false, nil
+	}
+	if etag := key.etag(); held != nil && held(etag) {
+		return RenderedAgenda{ETag: etag}, true, nil
 	}
 	v, err := s.Agenda(ctx, meetingID, reader, lang, staffing)
 	if err != nil {
@@ -366,18 +381,21 @@ func (s *Service) agendaAt(ctx context.Context, meetingID string, head AgendaHea
 		return a, false, fmt.Errorf("encode agenda: %w", err)
 	}
 	// Cache under the revision that was rendered, which may be newer than the one read.
-	key = agendaKey(meetingID, v.Revision, reader.Name, lang, audience)
-	r := httpx.NewRepresentation(b)
+	key.revision = v.Revision
+	r := cachedAgenda{wire: httpx.NewRepresentation(b), etag: key.etag()}
 	s.cache.lru.Add(key, r)
-	return RenderedAgenda{Body: b, ETag: agendaETag(key), Wire: r}, false, nil
+	return RenderedAgenda{Body: b, ETag: r.etag, Wire: r.wire}, false, nil
 }
 
-func agendaKey(meetingID string, rev int64, tz, lang, audience string) string {
-	return meetingID + "\x00" + strconv.FormatInt(rev, 10) + "\x00" + tz + "\x00" + lang + "\x00" + audience
-}
-
-func agendaETag(key string) string {
-	sum := sha256.Sum256([]byte(key))
+// etag is the entity tag of the rendering k names: a digest of its name, so that every
+// replica gives a rendering the same tag without comparing bytes.
+func (k agendaKey) etag() string {
+	audience := "public"
+	if k.staffing {
+		audience = "staff"
+	}
+	name := k.meetingID + "\x00" + strconv.FormatInt(k.revision, 10) + "\x00" + k.tz + "\x00" + k.lang + "\x00" + audience
+	sum := sha256.Sum256([]byte(name))
 	return `"a-` + hex.EncodeToString(sum[:12]) + `"`
 }
 
@@ -392,20 +410,24 @@ const maxReaders = 4096
 
 // readerOf parses the reader's zone and language, remembering valid pairs.
 func (s *Service) readerOf(tz, lang string) (zone.Zone, string, error) {
-	k := tz + "\x00" + lang
-	if v, ok := s.cache.readers.Load(k); ok {
-		p := v.(parsedReader)
+	k := readerKey{tz, lang}
+	c := s.cache
+	c.readersMu.RLock()
+	p, ok := c.readers[k]
+	c.readersMu.RUnlock()
+	if ok {
 		return p.zone, p.lang, nil
 	}
 	z, l, err := readerOf(tz, lang)
 	if err != nil {
 		return z, l, err
 	}
-	if s.cache.nreader.Add(1) > maxReaders {
-		s.cache.readers.Clear()
-		s.cache.nreader.Store(1)
+	c.readersMu.Lock()
+	if len(c.readers) >= maxReaders {
+		clear(c.readers)
 	}
-	s.cache.readers.Store(k, parsedReader{zone: z, lang: l})
+	c.readers[k] = parsedReader{zone: z, lang: l}
+	c.readersMu.Unlock()
 	return z, l, nil
 }
 

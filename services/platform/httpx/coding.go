@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/andybalholm/brotli"
 	"github.com/gin-gonic/gin"
@@ -185,6 +186,30 @@ type Representation struct {
 	// length is each coding's Content-Length value, made with its bytes: every reader
 	// of the representation sends the same one.
 	length [nCodings][]string
+	// tags are each coding's ETag value for the tag the representation was first
+	// served with (a representation keeps one tag; another is computed per request).
+	tagOnce [nCodings]sync.Once
+	tagged  [nCodings]atomic.Bool // tagOnce[c] has run: read without making its func
+	tagOf   [nCodings]string
+	tag     [nCodings][]string
+	made    [nCodings]atomic.Bool // once[c] has run
+}
+
+// etagHeader is the ETag value of coding c of the representation tagged etag.
+func (r *Representation) etagHeader(etag string, c Coding) []string {
+	if c >= nCodings {
+		c = Identity
+	}
+	if !r.tagged[c].Load() {
+		r.tagOnce[c].Do(func() {
+			r.tagOf[c], r.tag[c] = etag, []string{CodedETag(etag, c)}
+			r.tagged[c].Store(true)
+		})
+	}
+	if r.tagOf[c] != etag {
+		return []string{CodedETag(etag, c)}
+	}
+	return r.tag[c]
 }
 
 // NewRepresentation keeps body (which it does not copy: the caller no longer changes it).
@@ -204,14 +229,17 @@ func (r *Representation) coding(c Coding) ([]byte, []string) {
 	if c >= nCodings {
 		c = Identity
 	}
-	r.once[c].Do(func() {
-		if c != Identity {
-			r.coded[c] = compressed(r.identity, c)
-		} else {
-			r.coded[c] = r.identity
-		}
-		r.length[c] = []string{strconv.Itoa(len(r.coded[c]))}
-	})
+	if !r.made[c].Load() { // the first reader of c, or one racing it
+		r.once[c].Do(func() {
+			if c != Identity {
+				r.coded[c] = compressed(r.identity, c)
+			} else {
+				r.coded[c] = r.identity
+			}
+			r.length[c] = []string{strconv.Itoa(len(r.coded[c]))}
+			r.made[c].Store(true)
+		})
+	}
 	return r.coded[c], r.length[c]
 }
 
@@ -252,13 +280,13 @@ func Preferred(c *gin.Context) (Coding, bool) {
 // Content-Length, so that they go out unchunked.
 func Represent(c *gin.Context, r *Representation, coding Coding, etag, contentType, vary string) {
 	h := c.Writer.Header()
-	tag := CodedETag(etag, coding)
+	tag := r.etagHeader(etag, coding)
 	// Canonical keys set directly: Header.Set would canonicalize each key again, and the
 	// values that do not change between readers are shared (never appended to: a later
 	// Add makes its own copy, as the slices are full).
-	h["Etag"] = []string{tag}
+	h["Etag"] = tag
 	h["Vary"] = varyOn(h, vary)
-	if NoneMatch(c.GetHeader("If-None-Match"), tag) {
+	if NoneMatch(c.GetHeader("If-None-Match"), tag[0]) {
 		c.Status(http.StatusNotModified)
 		return
 	}
@@ -267,8 +295,28 @@ func Represent(c *gin.Context, r *Representation, coding Coding, etag, contentTy
 		h["Content-Encoding"] = contentEncodings[coding]
 	}
 	h["Content-Length"] = length
-	c.Data(http.StatusOK, contentType, b)
+	h["Content-Type"] = contentTypeHeader(contentType)
+	// What gin's Data does, without its Content-Type slice made per request.
+	c.Status(http.StatusOK)
+	_, _ = c.Writer.Write(b) // a client gone mid-body is net/http's to handle
 }
+
+// contentTypeHeader is the Content-Type value for ct, shared for the types the routes
+// serve.
+func contentTypeHeader(ct string) []string {
+	switch ct {
+	case jsonTypeValue[0]:
+		return jsonTypeValue
+	case yamlTypeValue[0]:
+		return yamlTypeValue
+	}
+	return []string{ct}
+}
+
+var (
+	jsonTypeValue = []string{"application/json; charset=utf-8"}
+	yamlTypeValue = []string{"application/yaml; charset=utf-8"}
+)
 
 // contentEncodings are the Content-Encoding values, one shared slice per coding.
 var contentEncodings = func() (v [nCodings][]string) {

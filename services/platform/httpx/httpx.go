@@ -172,7 +172,7 @@ func bodyLimit(def int64, routes map[string]int64) gin.HandlerFunc {
 			c.Abort()
 			return
 		}
-		if c.Request.Body != nil {
+		if c.Request.Body != nil && c.Request.Body != http.NoBody {
 			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
 		}
 		c.Next()
